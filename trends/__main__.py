@@ -1,0 +1,5 @@
+"""`python -m trends` = the `trends` command."""
+
+from trends.cli import main
+
+main()

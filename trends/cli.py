@@ -1,0 +1,255 @@
+"""The `trends` command line: a thin layer over the library (no logic lives here).
+
+Exit codes: 0 ok; 1 nothing usable was produced (the message says why); 2 bad input or config.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from trends import __version__
+from trends.config import ConfigError, Workspace, load_sources
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    sys.exit(code)
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+class RichProgress:
+    """A progress bar per source, on stderr, for collect/import."""
+
+    def __init__(self) -> None:
+        self.bar = Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=err, transient=False,
+                            disable=not err.is_terminal)
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self) -> RichProgress:
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(*exc)
+
+    def source_started(self, source: str, total: int) -> None:
+        self.tasks[source] = self.bar.add_task(source[-24:], total=total)
+
+    def advance(self, source: str) -> None:
+        self.bar.advance(self.tasks[source])
+
+    def message(self, text: str) -> None:
+        err.print(text)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--workspace", "-w", type=click.Path(file_okay=False), envvar="TRENDS_WORKSPACE",
+              help="Folder with sources.yaml, corpus/, models/, reports/ (default: current folder; "
+                   "env TRENDS_WORKSPACE).")
+@click.version_option(__version__, prog_name="trends")
+@click.pass_context
+def main(ctx: click.Context, workspace: str | None) -> None:
+    """Quarterly trend reports on public-sector digitalization news.
+
+    \b
+    Typical quarter:
+      trends collect              fetch new articles from the sources in sources.yaml
+      trends analyze              topics, trends, maturity for the latest quarter
+      trends report               reports/<quarter>/report.md and report.html
+      trends scan                 what is emerging, for advisers
+    Try it offline first:  trends demo
+    """
+    ctx.obj = Workspace.resolve(workspace)
+
+
+def _config(ws: Workspace):
+    try:
+        return load_sources(ws.sources_yaml)
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+
+
+def _summary(stats, title: str) -> None:
+    table = Table(title=title, show_edge=False)
+    for col in ("source", "new", "unchanged", "duplicates", "skipped", "failures"):
+        table.add_column(col, justify="left" if col == "source" else "right")
+    for source, c in sorted(stats.per_source.items()):
+        table.add_row(source or "-", *(str(c.get(k, 0)) for k in ("new", "unchanged", "duplicates", "skipped", "failures")))
+    table.add_row("[bold]total", *(f"[bold]{getattr(stats, k)}" for k in ("new", "unchanged", "duplicates", "skipped", "failures")))
+    err.print(table)
+    if stats.offtopic:
+        err.print(f"{stats.offtopic} new article(s) marked off-topic by a source's relevance filter "
+                  "(stored, left out of the analysis).")
+    if stats.failures:
+        err.print("Failures are stored with their reason: see `trends status`.")
+
+
+@main.command()
+@click.option("--source", "-s", "sources", multiple=True, metavar="ID",
+              help="Collect only this source (repeatable). Default: all enabled sources.")
+@click.option("--since", metavar="DATE", help="Skip articles published before DATE (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="At most N new articles per source in this run (overrides max_articles).")
+@click.pass_obj
+def collect(ws: Workspace, sources: tuple[str, ...], since: str | None, limit: int | None) -> None:
+    """Fetch new articles from the sources in sources.yaml into corpus/corpus.sqlite.
+
+    Feeds, sitemaps and listing pages are fetched politely (robots.txt, per-host delay, conditional
+    GET); each article's text and date are extracted and stored in its own transaction, so an
+    interrupted run loses nothing: run it again to continue. Problems become failure rows with a
+    one-line reason (see `trends status`) and the run goes on.
+    """
+    from trends.collect.run import collect as run_collect
+    from trends.corpus import Corpus
+
+    config = _config(ws)
+    for problem in config.errors:
+        err.print(f"[yellow]skipped source:[/] {problem}", highlight=False)
+    try:
+        selected = config.select(sources)
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+    if not selected:
+        _fail(f"{config.path}: no enabled sources to collect", 2)
+    with Corpus(ws.corpus_db) as corpus, RichProgress() as progress:
+        stats = run_collect(config, corpus, source_ids=sources, since=_date(since), limit=limit,
+                            progress=progress)
+    _summary(stats, "collect")
+    if stats.new + stats.unchanged + stats.duplicates == 0 and stats.failures:
+        _fail("nothing was collected: every source failed (see `trends status` for the reasons)")
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--source", default="import", show_default=True,
+              help="Source id for rows/files that do not name one.")
+@click.option("--language", default="de", show_default=True, help="Fallback language code.")
+@click.pass_obj
+def import_(ws: Workspace, paths: tuple[str, ...], source: str, language: str) -> None:
+    """Import articles from JSONL/CSV files or folders of .html/.md/.txt files.
+
+    \b
+    JSONL/CSV columns: title, text, published (ISO date) required;
+    id, url, source, language optional. Same dedup as collect.
+    """
+    from trends.collect.run import import_paths
+    from trends.corpus import Corpus
+
+    with Corpus(ws.corpus_db) as corpus, RichProgress() as progress:
+        stats = import_paths(paths, corpus, source=source, language=language, progress=progress)
+    _summary(stats, "import")
+    if stats.new + stats.unchanged + stats.duplicates == 0:
+        _fail("nothing was imported (see the failures above and in `trends status`)")
+
+
+@main.command()
+@click.pass_obj
+def status(ws: Workspace) -> None:
+    """Validate sources.yaml, then show the corpus: articles per source and quarter, last run,
+    failures by reason. Exits 2 if sources.yaml is invalid."""
+    from trends.corpus import Corpus
+
+    try:
+        config = load_sources(ws.sources_yaml)
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+    if config.errors:
+        for problem in config.errors:
+            err.print(f"[red]{problem}[/]", highlight=False)
+        _fail(f"{ws.sources_yaml}: {len(config.errors)} invalid source entr{'y' if len(config.errors) == 1 else 'ies'}", 2)
+    out.print(f"{ws.sources_yaml}: valid, {len(config.sources)} sources "
+              f"({sum(s.enabled for s in config.sources)} enabled)")
+    with Corpus(ws.corpus_db) as corpus:
+        rows = corpus.counts_by_source_quarter()
+        if not rows:
+            out.print("corpus: empty (run `trends collect` or `trends import`)")
+        else:
+            quarters = sorted({r["quarter"] for r in rows})
+            table = Table(title=f"articles per source and quarter ({corpus.count()} total)", show_edge=False)
+            table.add_column("source")
+            for q in quarters:
+                table.add_column(q, justify="right")
+            by_source: dict[str, dict[str, int]] = {}
+            for r in rows:
+                by_source.setdefault(r["source"], {})[r["quarter"]] = r["n"]
+            for src, counts in by_source.items():
+                table.add_row(src, *(str(counts.get(q, "")) for q in quarters))
+            out.print(table)
+        last = corpus.last_run()
+        if last:
+            state = f"finished {last['finished']}" if last["finished"] else "did not finish"
+            out.print(f"last run: {last['command']} started {last['started']}, {state}")
+        fails = corpus.failures_by_reason(last["id"] if last else None)
+        if fails:
+            table = Table(title="failures in the last run, by reason", show_edge=False)
+            for col in ("stage", "reason", "count"):
+                table.add_column(col, justify="right" if col == "count" else "left")
+            for r in fails:
+                table.add_row(r["stage"], r["kind"], str(r["n"]))
+            out.print(table)
+
+
+@main.group()
+def export() -> None:
+    """Export tables for scripts and spreadsheets (documents, topics, trends)."""
+
+
+@export.command("documents")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option("--relevant-only", is_flag=True, help="Leave out articles marked off-topic.")
+@click.pass_obj
+def export_documents(ws: Workspace, fmt: str, out_path: str | None, relevant_only: bool) -> None:
+    """One row per article: id, url, title, published, quarter, source, language, relevant, text,
+    topic_id, topic_weight (topic columns filled once `trends analyze` has run)."""
+    from trends.corpus import Corpus
+    from trends.export import DOCUMENT_FIELDS, document_rows, write_rows
+
+    if not ws.corpus_db.exists():
+        _fail(f"no corpus at {ws.corpus_db} (run `trends collect` or `trends import` first)")
+    with Corpus(ws.corpus_db) as corpus:
+        assignments = _assignments(ws)
+        rows = document_rows(corpus, assignments, include_offtopic=not relevant_only)
+        _write(lambda fh: write_rows(rows, fmt, fh, DOCUMENT_FIELDS), out_path)
+
+
+def _assignments(ws: Workspace) -> dict[str, tuple[str, float]]:
+    """article id -> (topic id, weight) from the latest model, if any (filled in by analyze)."""
+    try:
+        from trends.analyze import latest_assignments
+    except ImportError:
+        return {}
+    return latest_assignments(ws)
+
+
+def _write(writer, out_path: str | None) -> None:
+    if out_path:
+        Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+        with open(out_path, "w", encoding="utf-8", newline="") as fh:
+            n = writer(fh)
+        err.print(f"wrote {n} rows to {out_path}")
+    else:
+        writer(sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Collection: the only network code (fetch.py) and parsers that work on bytes."""

@@ -1,0 +1,249 @@
+"""The corpus: one SQLite file (WAL) with articles, URL aliases, HTTP cache, failures and runs.
+
+Each article is written in its own transaction, so a killed run leaves every finished article in
+place and nothing half-written; the next run skips what is stored (by URL key) and goes on.
+Schema changes are numbered migrations in `_MIGRATIONS`; never edit an old one, append a new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from trends.collect.dedup import NearDuplicateIndex, from_signature
+from trends.records import Article, Failure, quarter_of
+
+_MIGRATIONS: list[str] = [
+    # 1: initial schema
+    """
+    CREATE TABLE sources (
+        id TEXT PRIMARY KEY, name TEXT, kind TEXT, type TEXT, region TEXT,
+        url TEXT, language TEXT, tags TEXT
+    );
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        url TEXT, url_key TEXT UNIQUE,
+        title TEXT NOT NULL, text TEXT NOT NULL,
+        published TEXT, quarter TEXT,
+        source TEXT NOT NULL, language TEXT, relevant INTEGER NOT NULL DEFAULT 1,
+        content_hash TEXT NOT NULL, minhash BLOB,
+        fetched_at TEXT NOT NULL, run_id INTEGER,
+        analysis TEXT, analysis_version TEXT
+    );
+    CREATE INDEX articles_hash ON articles(content_hash);
+    CREATE INDEX articles_quarter ON articles(quarter);
+    CREATE INDEX articles_source ON articles(source);
+    CREATE TABLE aliases (
+        url_key TEXT PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id),
+        url TEXT, source TEXT, kind TEXT NOT NULL, seen_at TEXT
+    );
+    CREATE INDEX aliases_article ON aliases(article_id);
+    CREATE TABLE http_cache (
+        url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, status INTEGER, fetched_at TEXT
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY, command TEXT, started TEXT, finished TEXT, stats TEXT
+    );
+    CREATE TABLE failures (
+        id INTEGER PRIMARY KEY, run_id INTEGER, url TEXT, source TEXT, stage TEXT,
+        reason TEXT, at TEXT
+    );
+    CREATE INDEX failures_run ON failures(run_id);
+    """,
+]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Corpus:
+    """A handle on corpus.sqlite. Use as a context manager; not shared between threads."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version={number}")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    # -- runs, failures, sources ----------------------------------------------------------------
+    def start_run(self, command: str) -> int:
+        cur = self.db.execute("INSERT INTO runs(command, started) VALUES (?, ?)", (command, _now()))
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, stats: dict) -> None:
+        self.db.execute("UPDATE runs SET finished=?, stats=? WHERE id=?",
+                        (_now(), json.dumps(stats, sort_keys=True), run_id))
+
+    def add_failure(self, run_id: int, failure: Failure) -> None:
+        self.db.execute(
+            "INSERT INTO failures(run_id, url, source, stage, reason, at) VALUES (?,?,?,?,?,?)",
+            (run_id, failure.url, failure.source, failure.stage, failure.reason, _now()))
+
+    def upsert_source(self, *, id: str, name: str, kind: str, type: str, region: str,
+                      url: str, language: str, tags: Iterable[str]) -> None:
+        self.db.execute(
+            "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+            "name=excluded.name, kind=excluded.kind, type=excluded.type, region=excluded.region, "
+            "url=excluded.url, language=excluded.language, tags=excluded.tags",
+            (id, name, kind, type, region, url, language, json.dumps(list(tags))))
+
+    def sources(self) -> dict[str, dict]:
+        return {r["id"]: dict(r) for r in self.db.execute("SELECT * FROM sources")}
+
+    # -- HTTP cache -----------------------------------------------------------------------------
+    def http_cache(self) -> dict[str, tuple[str | None, str | None]]:
+        """url -> (etag, last_modified), read once per run (worker threads must not touch SQLite)."""
+        rows = self.db.execute("SELECT url, etag, last_modified FROM http_cache")
+        return {r["url"]: (r["etag"], r["last_modified"]) for r in rows}
+
+    def set_http_cache(self, url: str, etag: str | None, last_modified: str | None, status: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO http_cache VALUES (?,?,?,?,?)",
+            (url, etag, last_modified, status, _now()))
+
+    # -- articles -------------------------------------------------------------------------------
+    def known(self, url_key: str) -> str | None:
+        """The article id stored under this URL key (directly or as an alias), else None."""
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE url_key=? UNION ALL "
+            "SELECT article_id FROM aliases WHERE url_key=? LIMIT 1", (url_key, url_key)).fetchone()
+        return row[0] if row else None
+
+    def by_content_hash(self, digest: str) -> str | None:
+        row = self.db.execute("SELECT id FROM articles WHERE content_hash=? LIMIT 1", (digest,)).fetchone()
+        return row[0] if row else None
+
+    def near_duplicate_index(self) -> NearDuplicateIndex:
+        index = NearDuplicateIndex()
+        for row in self.db.execute("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL"):
+            index.add(row["id"], from_signature(row["minhash"]))
+        return index
+
+    def add_article(self, article: Article, *, url_key: str, content_hash: str,
+                    minhash: bytes | None, run_id: int | None) -> None:
+        """Insert one article in its own transaction (a crash never leaves half of one)."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute(
+                "INSERT INTO articles(id, url, url_key, title, text, published, quarter, source, "
+                "language, relevant, content_hash, minhash, fetched_at, run_id) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (article.id, article.url, url_key, article.title, article.text,
+                 article.published.isoformat() if article.published else None,
+                 article.quarter or None, article.source, article.language, int(article.relevant),
+                 content_hash, minhash, _now(), run_id))
+
+    def add_alias(self, url_key: str, article_id: str, *, url: str, source: str, kind: str) -> bool:
+        """Record that `url` (from `source`) is the stored article; False if already recorded."""
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO aliases VALUES (?,?,?,?,?,?)",
+            (url_key, article_id, url, source, kind, _now()))
+        return cur.rowcount > 0
+
+    def count(self, *, relevant_only: bool = False) -> int:
+        where = " WHERE relevant=1" if relevant_only else ""
+        return self.db.execute(f"SELECT COUNT(*) FROM articles{where}").fetchone()[0]
+
+    def articles(self, *, quarters: Iterable[str] | None = None, relevant_only: bool = True,
+                 dated_only: bool = False) -> Iterator[Article]:
+        """Stored articles in a stable order (published, id)."""
+        sql, args = "SELECT * FROM articles WHERE 1=1", []
+        if relevant_only:
+            sql += " AND relevant=1"
+        if dated_only:
+            sql += " AND published IS NOT NULL"
+        if quarters is not None:
+            qs = list(quarters)
+            sql += f" AND quarter IN ({','.join('?' * len(qs))})"
+            args += qs
+        sql += " ORDER BY published, id"
+        for row in self.db.execute(sql, args):
+            yield _article(row)
+
+    def seen_in(self) -> dict[str, set[str]]:
+        """article id -> every source that published it (own source plus syndicating ones)."""
+        out: dict[str, set[str]] = {}
+        for row in self.db.execute(
+                "SELECT id, source FROM articles UNION SELECT article_id, source FROM aliases "
+                "WHERE source IS NOT NULL AND source != ''"):
+            out.setdefault(row[0], set()).add(row[1])
+        return out
+
+    # -- status ---------------------------------------------------------------------------------
+    def counts_by_source_quarter(self) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT source, COALESCE(quarter, 'undated') AS quarter, COUNT(*) AS n, "
+            "SUM(relevant) AS relevant FROM articles GROUP BY source, quarter ORDER BY source, quarter"
+        ).fetchall()
+
+    def last_run(self, command: str | None = None) -> sqlite3.Row | None:
+        sql = "SELECT * FROM runs" + (" WHERE command=?" if command else "") + " ORDER BY id DESC LIMIT 1"
+        return self.db.execute(sql, (command,) if command else ()).fetchone()
+
+    def failures_by_reason(self, run_id: int | None = None) -> list[sqlite3.Row]:
+        """Failure counts grouped by stage and the reason's kind (text before the first ':')."""
+        where, args = ("WHERE run_id=?", (run_id,)) if run_id is not None else ("", ())
+        return self.db.execute(
+            "SELECT stage, CASE WHEN instr(reason, ':') > 0 THEN substr(reason, 1, instr(reason, ':') - 1) "
+            f"ELSE reason END AS kind, COUNT(*) AS n FROM failures {where} GROUP BY stage, kind "
+            "ORDER BY n DESC, stage, kind", args).fetchall()
+
+    def failures(self, run_id: int | None = None) -> list[Failure]:
+        where, args = ("WHERE run_id=?", (run_id,)) if run_id is not None else ("", ())
+        return [Failure(r["url"], r["stage"], r["reason"], r["source"] or "")
+                for r in self.db.execute(f"SELECT * FROM failures {where} ORDER BY id", args)]
+
+    def integrity_ok(self) -> bool:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    # -- per-article analysis cache ---------------------------------------------------------------
+    def analysis_cache(self, version: str) -> dict[str, str]:
+        rows = self.db.execute("SELECT id, analysis FROM articles WHERE analysis_version=?", (version,))
+        return {r[0]: r[1] for r in rows}
+
+    def store_analysis(self, items: Iterable[tuple[str, str]], version: str) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany("UPDATE articles SET analysis=?, analysis_version=? WHERE id=?",
+                                [(value, version, aid) for aid, value in items])
+
+
+def _article(row: sqlite3.Row) -> Article:
+    published = dt.date.fromisoformat(row["published"]) if row["published"] else None
+    return Article(id=row["id"], title=row["title"], text=row["text"], published=published,
+                   source=row["source"], url=row["url"] or "", language=row["language"] or "",
+                   relevant=bool(row["relevant"]))
+
+
+__all__ = ["Corpus", "quarter_of"]

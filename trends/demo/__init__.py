@@ -1,0 +1,1 @@
+"""The offline demo: corpus, local website, truth file."""

@@ -1,0 +1,63 @@
+"""Tabular exports (CSV / JSONL / JSON) of documents, topics and trends.
+
+One writer for every table: `write_rows(rows, fmt, out)`. Field names are interfaces that scripts rely
+on; add columns, never rename them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from trends.corpus import Corpus
+
+DOCUMENT_FIELDS = ["id", "url", "title", "published", "quarter", "source", "language", "relevant",
+                   "text", "topic_id", "topic_weight"]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value
+
+
+def write_rows(rows: Iterable[dict], fmt: str, out: IO[str], fields: list[str] | None = None) -> int:
+    """Write dict rows as csv, jsonl or json (a list); returns the number of rows."""
+    n = 0
+    if fmt == "csv":
+        writer = None
+        for row in rows:
+            if writer is None:
+                writer = csv.DictWriter(out, fieldnames=fields or list(row), extrasaction="ignore")
+                writer.writeheader()
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+            n += 1
+        if writer is None and fields:
+            csv.DictWriter(out, fieldnames=fields).writeheader()
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            n += 1
+    elif fmt == "json":
+        items = list(rows)
+        json.dump(items, out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
+        n = len(items)
+    else:
+        raise ValueError(f"unknown format {fmt!r} (csv, jsonl or json)")
+    return n
+
+
+def document_rows(corpus: Corpus, assignments: dict[str, tuple[str, float]] | None = None,
+                  include_offtopic: bool = True) -> Iterator[dict]:
+    """One row per stored article; topic columns are empty until `trends analyze` has run."""
+    assignments = assignments or {}
+    for art in corpus.articles(relevant_only=not include_offtopic):
+        topic_id, weight = assignments.get(art.id, ("", None))
+        yield {"id": art.id, "url": art.url, "title": art.title,
+               "published": art.published.isoformat() if art.published else "",
+               "quarter": art.quarter, "source": art.source, "language": art.language,
+               "relevant": art.relevant, "text": art.text, "topic_id": topic_id,
+               "topic_weight": round(weight, 4) if weight is not None else ""}

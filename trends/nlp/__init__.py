@@ -1,0 +1,1 @@
+"""German-first text mining: tokens, lemmas, keyphrases, entities, topics."""

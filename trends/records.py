@@ -1,0 +1,106 @@
+"""Frozen records passed between stages.
+
+Stages are pure functions over these; only the edges (fetch, corpus, report writer) do I/O.
+Analysis records (topics, signals, evidence) live beside the code that produces them
+(`trends.nlp.topics`, `trends.maturity`, `trends.trend`) and are re-exported here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What the fetcher got for one URL. `error` set means nothing usable came back."""
+
+    url: str
+    final_url: str = ""
+    status: int = 0
+    body: bytes = b""
+    content_type: str = ""
+    charset: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    location: str | None = None  # Location header of a redirect response
+    error: str | None = None
+    # The fetch stage that failed ("robots", "ssrf", "http", "size", ...), for the failure row.
+    error_kind: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One thing that went wrong, kept as data: the run goes on and the report counts these."""
+
+    url: str
+    stage: str  # fetch | robots | feed | sitemap | page | extract | import | store
+    reason: str  # one line, for humans
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """An article link found in a feed, sitemap or listing page, with what the listing said."""
+
+    url: str
+    title: str = ""
+    published: dt.date | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One stored article. `id` is stable: derived from the canonical URL (or the text for imports)."""
+
+    id: str
+    title: str
+    text: str
+    published: dt.date | None
+    source: str
+    url: str = ""
+    language: str = ""
+    relevant: bool = True
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def quarter(self) -> str:
+        return quarter_of(self.published) if self.published else ""
+
+
+def quarter_of(day: dt.date) -> str:
+    """2026-08-14 -> '2026Q3'."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    """'2026Q3' -> (2026-07-01, 2026-09-30). Raises ValueError on a malformed quarter."""
+    try:
+        year, q = int(quarter[:4]), int(quarter[5:])
+        if quarter[4] not in "Qq" or not 1 <= q <= 4 or len(quarter) != 6:
+            raise ValueError
+    except (ValueError, IndexError):
+        raise ValueError(f"not a quarter: {quarter!r} (expected e.g. 2026Q3)") from None
+    start = dt.date(year, 3 * q - 2, 1)
+    end = dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def shift_quarter(quarter: str, n: int) -> str:
+    """shift_quarter('2026Q1', -1) -> '2025Q4'."""
+    start, _ = quarter_bounds(quarter)
+    index = start.year * 4 + (start.month - 1) // 3 + n
+    return f"{index // 4}Q{index % 4 + 1}"
+
+
+def quarter_range(first: str, last: str) -> list[str]:
+    """All quarters from first to last inclusive."""
+    out = [first]
+    while out[-1] < last:
+        out.append(shift_quarter(out[-1], 1))
+    return out

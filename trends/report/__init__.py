@@ -1,0 +1,1 @@
+"""Quarterly report: context building, charts; templates live in templates/."""
