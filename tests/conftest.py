@@ -27,7 +27,57 @@ ARTICLE_TEXT = (
 )
 
 
-def article_html(title: str, text: str = ARTICLE_TEXT, date: str = "2025-03-04", extra: str = "") -> str:
+_TOPICS = [
+    "Bewohnerparkausweis",
+    "E-Akte",
+    "LoRaWAN-Gateway",
+    "Ratsinformationssystem",
+    "Open-Data-Portal",
+    "Energiemonitoring",
+    "Chatbot",
+    "Beteiligungsplattform",
+    "Schul-WLAN",
+    "Telenotarzt",
+    "Formularservice",
+    "Mängelmelder",
+    "Servicekonto",
+    "Videoberatung",
+    "Sensornetz",
+]
+_TOWNS = [
+    "Soest",
+    "Lippstadt",
+    "Werl",
+    "Paderborn",
+    "Delbrück",
+    "Aachen",
+    "Wuppertal",
+    "Solingen",
+    "Remscheid",
+    "Gelsenkirchen",
+    "Herten",
+    "Lemgo",
+    "Detmold",
+    "Höxter",
+    "Warburg",
+]
+
+
+def distinct_text(i: int) -> str:
+    """A German news text that shares no 5-word run with distinct_text(j) for j != i."""
+    t, town = _TOPICS[i % len(_TOPICS)], _TOWNS[(i * 7 + 3) % len(_TOWNS)]
+    return (
+        f"In {town} beginnt Vorhaben Nummer {i}: {t} wird im Rathaus vorgestellt. "
+        f"Projektleitung {i} nennt Kosten von {1000 + 37 * i} Euro für {t}. "
+        f"Beschäftigte aus {town} testen seit Woche {i % 52 + 1} die Abläufe rund um {t}. "
+        f"Anschließend berichtet {town} dem Ausschuss über Ergebnisse zu {t} (Vorlage {i * 11}). "
+        f"Eine Evaluation {i} folgt, sobald {t} in {town} mehrere Monate lief."
+    )
+
+
+def article_html(
+    title: str, text: str = ARTICLE_TEXT, date: str = "2025-03-04", extra: str = ""
+) -> str:
     paragraphs = "".join(f"<p>{s.strip()}.</p>" for s in text.split(". ") if s.strip())
     return (
         f"<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><title>{title}</title>"
@@ -43,10 +93,13 @@ def article_html(title: str, text: str = ARTICLE_TEXT, date: str = "2025-03-04",
 def rss(items: list[tuple[str, str, str]], base: str, extra_channel: str = "") -> str:
     """items: (title, path, rfc822 date)."""
     body = "".join(
-        f"<item><title>{t}</title><link>{base}{p}</link><pubDate>{d}</pubDate></item>" for t, p, d in items
+        f"<item><title>{t}</title><link>{base}{p}</link><pubDate>{d}</pubDate></item>"
+        for t, p, d in items
     )
-    return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Test</title>"
-            f"<link>{base}/</link>{extra_channel}{body}</channel></rss>")
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Test</title>"
+        f"<link>{base}/</link>{extra_channel}{body}</channel></rss>"
+    )
 
 
 class FaultHandler(BaseHTTPRequestHandler):
@@ -67,8 +120,13 @@ class FaultHandler(BaseHTTPRequestHandler):
             return self.send(404, b"not found", "text/plain")
         route(self)
 
-    def send(self, status: int, body: bytes | str, ctype: str = "text/html; charset=utf-8",
-             headers: dict | None = None) -> None:
+    def send(
+        self,
+        status: int,
+        body: bytes | str,
+        ctype: str = "text/html; charset=utf-8",
+        headers: dict | None = None,
+    ) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.send_response(status)
         self.send_header("Content-Type", ctype)
@@ -103,8 +161,14 @@ class Site:
     def route(self, path: str, fn) -> None:
         self.handler.routes[path] = fn
 
-    def page(self, path: str, body: bytes | str, ctype: str = "text/html; charset=utf-8",
-             status: int = 200, headers: dict | None = None) -> None:
+    def page(
+        self,
+        path: str,
+        body: bytes | str,
+        ctype: str = "text/html; charset=utf-8",
+        status: int = 200,
+        headers: dict | None = None,
+    ) -> None:
         self.route(path, lambda h: h.send(status, body, ctype, headers))
 
     def gzip_page(self, path: str, raw: bytes, ctype: str = "text/html") -> None:

@@ -14,8 +14,15 @@ from trends.config import Defaults
 
 
 def make(**kw) -> Fetcher:
-    settings = dict(allow_private_hosts=True, delay=0, retries=2, backoff=0.05, read_timeout=1.0,
-                    connect_timeout=1.0, deadline=3.0)
+    settings = dict(
+        allow_private_hosts=True,
+        delay=0,
+        retries=2,
+        backoff=0.05,
+        read_timeout=1.0,
+        connect_timeout=1.0,
+        deadline=3.0,
+    )
     settings.update(kw)
     return Fetcher(Defaults(**settings))
 
@@ -24,7 +31,12 @@ def test_plain_get_and_conditional_get(site):
     def etag_page(h):
         if h.headers.get("If-None-Match") == '"v1"':
             return h.send(304, b"", headers={"ETag": '"v1"'})
-        h.send(200, "<rss/>", "application/rss+xml", {"ETag": '"v1"', "Last-Modified": "Tue, 04 Mar 2025 10:00:00 GMT"})
+        h.send(
+            200,
+            "<rss/>",
+            "application/rss+xml",
+            {"ETag": '"v1"', "Last-Modified": "Tue, 04 Mar 2025 10:00:00 GMT"},
+        )
 
     site.route("/feed", etag_page)
     with make() as f:
@@ -121,7 +133,7 @@ def test_retry_after_beyond_cap_is_not_waited_for(site):
     site.page("/later", "later", status=429, headers={"Retry-After": "3600"})
     with make(retries=3, max_retry_after=10) as f:
         result = f.fetch(site.base + "/later")
-    assert "Retry-After 3600" in result.error and site.hits["/later"] == 1
+    assert "Retry-After 3600 s" in result.error and site.hits["/later"] == 1
 
 
 def test_redirect_loop_and_too_many_redirects(site):
@@ -147,7 +159,9 @@ def test_redirect_is_followed_and_final_url_kept(site):
 def test_redirect_to_private_address_is_refused(site):
     # The local site counts as public here; 169.254.169.254 (cloud metadata) is refused before any
     # connection is attempted, so no traffic leaves for a private range.
-    site.page("/go", "", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data"})
+    site.page(
+        "/go", "", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data"}
+    )
 
     def is_private(host: str) -> bool:
         return host != "127.0.0.1" and not ipaddress.ip_address(host).is_global

@@ -39,9 +39,15 @@ class RichProgress:
     """A progress bar per source, on stderr, for collect/import."""
 
     def __init__(self) -> None:
-        self.bar = Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), console=err, transient=False,
-                            disable=not err.is_terminal)
+        self.bar = Progress(
+            TextColumn("{task.description:<24}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=False,
+            disable=not err.is_terminal,
+        )
         self.tasks: dict[str, int] = {}
 
     def __enter__(self) -> RichProgress:
@@ -62,9 +68,14 @@ class RichProgress:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--workspace", "-w", type=click.Path(file_okay=False), envvar="TRENDS_WORKSPACE",
-              help="Folder with sources.yaml, corpus/, models/, reports/ (default: current folder; "
-                   "env TRENDS_WORKSPACE).")
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False),
+    envvar="TRENDS_WORKSPACE",
+    help="Folder with sources.yaml, corpus/, models/, reports/ (default: current folder; "
+    "env TRENDS_WORKSPACE).",
+)
 @click.version_option(__version__, prog_name="trends")
 @click.pass_context
 def main(ctx: click.Context, workspace: str | None) -> None:
@@ -93,22 +104,43 @@ def _summary(stats, title: str) -> None:
     for col in ("source", "new", "unchanged", "duplicates", "skipped", "failures"):
         table.add_column(col, justify="left" if col == "source" else "right")
     for source, c in sorted(stats.per_source.items()):
-        table.add_row(source or "-", *(str(c.get(k, 0)) for k in ("new", "unchanged", "duplicates", "skipped", "failures")))
-    table.add_row("[bold]total", *(f"[bold]{getattr(stats, k)}" for k in ("new", "unchanged", "duplicates", "skipped", "failures")))
+        table.add_row(
+            source or "-",
+            *(str(c.get(k, 0)) for k in ("new", "unchanged", "duplicates", "skipped", "failures")),
+        )
+    table.add_row(
+        "[bold]total",
+        *(
+            f"[bold]{getattr(stats, k)}"
+            for k in ("new", "unchanged", "duplicates", "skipped", "failures")
+        ),
+    )
     err.print(table)
     if stats.offtopic:
-        err.print(f"{stats.offtopic} new article(s) marked off-topic by a source's relevance filter "
-                  "(stored, left out of the analysis).")
+        err.print(
+            f"{stats.offtopic} new article(s) marked off-topic by a source's relevance filter "
+            "(stored, left out of the analysis)."
+        )
     if stats.failures:
         err.print("Failures are stored with their reason: see `trends status`.")
 
 
 @main.command()
-@click.option("--source", "-s", "sources", multiple=True, metavar="ID",
-              help="Collect only this source (repeatable). Default: all enabled sources.")
+@click.option(
+    "--source",
+    "-s",
+    "sources",
+    multiple=True,
+    metavar="ID",
+    help="Collect only this source (repeatable). Default: all enabled sources.",
+)
 @click.option("--since", metavar="DATE", help="Skip articles published before DATE (YYYY-MM-DD).")
-@click.option("--limit", type=click.IntRange(min=1), metavar="N",
-              help="At most N new articles per source in this run (overrides max_articles).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="At most N new articles per source in this run (overrides max_articles).",
+)
 @click.pass_obj
 def collect(ws: Workspace, sources: tuple[str, ...], since: str | None, limit: int | None) -> None:
     """Fetch new articles from the sources in sources.yaml into corpus/corpus.sqlite.
@@ -131,8 +163,9 @@ def collect(ws: Workspace, sources: tuple[str, ...], since: str | None, limit: i
     if not selected:
         _fail(f"{config.path}: no enabled sources to collect", 2)
     with Corpus(ws.corpus_db) as corpus, RichProgress() as progress:
-        stats = run_collect(config, corpus, source_ids=sources, since=_date(since), limit=limit,
-                            progress=progress)
+        stats = run_collect(
+            config, corpus, source_ids=sources, since=_date(since), limit=limit, progress=progress
+        )
     _summary(stats, "collect")
     if stats.new + stats.unchanged + stats.duplicates == 0 and stats.failures:
         _fail("nothing was collected: every source failed (see `trends status` for the reasons)")
@@ -140,8 +173,12 @@ def collect(ws: Workspace, sources: tuple[str, ...], since: str | None, limit: i
 
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--source", default="import", show_default=True,
-              help="Source id for rows/files that do not name one.")
+@click.option(
+    "--source",
+    default="import",
+    show_default=True,
+    help="Source id for rows/files that do not name one.",
+)
 @click.option("--language", default="de", show_default=True, help="Fallback language code.")
 @click.pass_obj
 def import_(ws: Workspace, paths: tuple[str, ...], source: str, language: str) -> None:
@@ -175,16 +212,22 @@ def status(ws: Workspace) -> None:
     if config.errors:
         for problem in config.errors:
             err.print(f"[red]{problem}[/]", highlight=False)
-        _fail(f"{ws.sources_yaml}: {len(config.errors)} invalid source entr{'y' if len(config.errors) == 1 else 'ies'}", 2)
-    out.print(f"{ws.sources_yaml}: valid, {len(config.sources)} sources "
-              f"({sum(s.enabled for s in config.sources)} enabled)")
+        _fail(
+            f"{ws.sources_yaml}: {len(config.errors)} invalid source entr{'y' if len(config.errors) == 1 else 'ies'}",
+            2,
+        )
+    out.print(
+        f"{ws.sources_yaml}: valid, {len(config.sources)} sources "
+        f"({sum(s.enabled for s in config.sources)} enabled)"
+    )
     with Corpus(ws.corpus_db) as corpus:
         rows = corpus.counts_by_source_quarter()
         if not rows:
             out.print("corpus: empty (run `trends collect` or `trends import`)")
         else:
             quarters = sorted({r["quarter"] for r in rows})
-            table = Table(title=f"articles per source and quarter ({corpus.count()} total)", show_edge=False)
+            out.print(f"articles per source and quarter ({corpus.count()} in total):")
+            table = Table(show_edge=False)
             table.add_column("source")
             for q in quarters:
                 table.add_column(q, justify="right")
@@ -200,7 +243,8 @@ def status(ws: Workspace) -> None:
             out.print(f"last run: {last['command']} started {last['started']}, {state}")
         fails = corpus.failures_by_reason(last["id"] if last else None)
         if fails:
-            table = Table(title="failures in the last run, by reason", show_edge=False)
+            out.print("failures in the last run, by reason:")
+            table = Table(show_edge=False)
             for col in ("stage", "reason", "count"):
                 table.add_column(col, justify="right" if col == "count" else "left")
             for r in fails:
@@ -214,8 +258,12 @@ def export() -> None:
 
 
 @export.command("documents")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True)
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True
+)
+@click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+)
 @click.option("--relevant-only", is_flag=True, help="Leave out articles marked off-topic.")
 @click.pass_obj
 def export_documents(ws: Workspace, fmt: str, out_path: str | None, relevant_only: bool) -> None:

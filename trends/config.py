@@ -35,11 +35,36 @@ SourceKind = Literal["feed", "sitemap", "page", "dir"]
 # (prefix match on word starts, case-insensitive). Two distinct hits are required, so a general
 # tech article that mentions "Verwaltung" once does not pass.
 PUBLIC_SECTOR_TERMS = (
-    "verwaltung", "kommun", "behörde", "bürgerservice", "bürgeramt", "onlinezugangsgesetz", "ozg",
-    "e-government", "egovernment", "landkreis", "kreis ", "gemeinde", "rathaus", "stadtrat",
-    "ministerium", "landesregierung", "bundesregierung", "öffentliche hand", "öffentlichen hand",
-    "smart city", "serviceportal", "servicekonto", "bürgerportal", "register", "digitalministerium",
-    "public sector", "government", "municipal", "city council", "administration",
+    "verwaltung",
+    "kommun",
+    "behörde",
+    "bürgerservice",
+    "bürgeramt",
+    "onlinezugangsgesetz",
+    "ozg",
+    "e-government",
+    "egovernment",
+    "landkreis",
+    "kreis ",
+    "gemeinde",
+    "rathaus",
+    "stadtrat",
+    "ministerium",
+    "landesregierung",
+    "bundesregierung",
+    "öffentliche hand",
+    "öffentlichen hand",
+    "smart city",
+    "serviceportal",
+    "servicekonto",
+    "bürgerportal",
+    "register",
+    "digitalministerium",
+    "public sector",
+    "government",
+    "municipal",
+    "city council",
+    "administration",
 )
 
 
@@ -50,13 +75,17 @@ class _Strict(BaseModel):
 class Defaults(_Strict):
     """Politeness, limits and language applied to every source unless it overrides them."""
 
-    user_agent: str = "trends/0.1 (+https://github.com/trends-nrw/trends; research crawler for quarterly reports)"
+    user_agent: str = (
+        "trends/0.1 (+https://github.com/trends-nrw/trends; research crawler for quarterly reports)"
+    )
     delay: float = Field(1.0, ge=0, description="seconds between two requests to the same host")
     concurrency: int = Field(4, ge=1, le=64, description="hosts fetched in parallel")
     connect_timeout: float = Field(10.0, gt=0)
     read_timeout: float = Field(20.0, gt=0)
     deadline: float = Field(60.0, gt=0, description="whole-download limit per URL, seconds")
-    max_bytes: int = Field(5_000_000, gt=0, description="cap per response, also after decompression")
+    max_bytes: int = Field(
+        5_000_000, gt=0, description="cap per response, also after decompression"
+    )
     max_redirects: int = Field(5, ge=0, le=20)
     retries: int = Field(2, ge=0, le=10)
     backoff: float = Field(1.0, ge=0, description="first retry waits this long, then doubles")
@@ -161,7 +190,9 @@ def _node_at(node: yaml.Node | None, loc: tuple[Any, ...]) -> yaml.Node | None:
                 return node
             key, value = match[0]
             node = value if not isinstance(value, yaml.ScalarNode) else key
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             node = node.value[part]
         else:
             return node
@@ -184,10 +215,14 @@ def _check_duplicate_keys(node: yaml.Node, path: Path) -> list[str]:
     return problems
 
 
-def _format(path: Path, root: yaml.Node, prefix: tuple[Any, ...], exc: ValidationError) -> list[str]:
+def _format(
+    path: Path, root: yaml.Node, prefix: tuple[Any, ...], exc: ValidationError
+) -> list[str]:
     out = []
     for err in exc.errors():
-        loc = prefix + tuple(p for p in err["loc"] if not str(p).startswith(("function-after", "literal[")))
+        loc = prefix + tuple(
+            p for p in err["loc"] if not str(p).startswith(("function-after", "literal["))
+        )
         node = _node_at(root, loc)
         line = node.start_mark.line + 1 if node is not None else 0
         key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
@@ -246,7 +281,9 @@ def load_sources(path: str | os.PathLike) -> SourcesConfig:
             continue
         if source.id in seen:
             line = _node_at(root, ("sources", i, "id")).start_mark.line + 1  # type: ignore[union-attr]
-            errors.append(f"{path}:{line}: sources[{i}].id: duplicate id {source.id!r} (first in sources[{seen[source.id]}])")
+            errors.append(
+                f"{path}:{line}: sources[{i}].id: duplicate id {source.id!r} (first in sources[{seen[source.id]}])"
+            )
             continue
         seen[source.id] = i
         sources.append(source)

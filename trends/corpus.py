@@ -102,21 +102,35 @@ class Corpus:
         return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, stats: dict) -> None:
-        self.db.execute("UPDATE runs SET finished=?, stats=? WHERE id=?",
-                        (_now(), json.dumps(stats, sort_keys=True), run_id))
+        self.db.execute(
+            "UPDATE runs SET finished=?, stats=? WHERE id=?",
+            (_now(), json.dumps(stats, sort_keys=True), run_id),
+        )
 
     def add_failure(self, run_id: int, failure: Failure) -> None:
         self.db.execute(
             "INSERT INTO failures(run_id, url, source, stage, reason, at) VALUES (?,?,?,?,?,?)",
-            (run_id, failure.url, failure.source, failure.stage, failure.reason, _now()))
+            (run_id, failure.url, failure.source, failure.stage, failure.reason, _now()),
+        )
 
-    def upsert_source(self, *, id: str, name: str, kind: str, type: str, region: str,
-                      url: str, language: str, tags: Iterable[str]) -> None:
+    def upsert_source(
+        self,
+        *,
+        id: str,
+        name: str,
+        kind: str,
+        type: str,
+        region: str,
+        url: str,
+        language: str,
+        tags: Iterable[str],
+    ) -> None:
         self.db.execute(
             "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
             "name=excluded.name, kind=excluded.kind, type=excluded.type, region=excluded.region, "
             "url=excluded.url, language=excluded.language, tags=excluded.tags",
-            (id, name, kind, type, region, url, language, json.dumps(list(tags))))
+            (id, name, kind, type, region, url, language, json.dumps(list(tags))),
+        )
 
     def sources(self) -> dict[str, dict]:
         return {r["id"]: dict(r) for r in self.db.execute("SELECT * FROM sources")}
@@ -127,21 +141,28 @@ class Corpus:
         rows = self.db.execute("SELECT url, etag, last_modified FROM http_cache")
         return {r["url"]: (r["etag"], r["last_modified"]) for r in rows}
 
-    def set_http_cache(self, url: str, etag: str | None, last_modified: str | None, status: int) -> None:
+    def set_http_cache(
+        self, url: str, etag: str | None, last_modified: str | None, status: int
+    ) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO http_cache VALUES (?,?,?,?,?)",
-            (url, etag, last_modified, status, _now()))
+            (url, etag, last_modified, status, _now()),
+        )
 
     # -- articles -------------------------------------------------------------------------------
     def known(self, url_key: str) -> str | None:
         """The article id stored under this URL key (directly or as an alias), else None."""
         row = self.db.execute(
             "SELECT id FROM articles WHERE url_key=? UNION ALL "
-            "SELECT article_id FROM aliases WHERE url_key=? LIMIT 1", (url_key, url_key)).fetchone()
+            "SELECT article_id FROM aliases WHERE url_key=? LIMIT 1",
+            (url_key, url_key),
+        ).fetchone()
         return row[0] if row else None
 
     def by_content_hash(self, digest: str) -> str | None:
-        row = self.db.execute("SELECT id FROM articles WHERE content_hash=? LIMIT 1", (digest,)).fetchone()
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE content_hash=? LIMIT 1", (digest,)
+        ).fetchone()
         return row[0] if row else None
 
     def near_duplicate_index(self) -> NearDuplicateIndex:
@@ -150,8 +171,15 @@ class Corpus:
             index.add(row["id"], from_signature(row["minhash"]))
         return index
 
-    def add_article(self, article: Article, *, url_key: str, content_hash: str,
-                    minhash: bytes | None, run_id: int | None) -> None:
+    def add_article(
+        self,
+        article: Article,
+        *,
+        url_key: str,
+        content_hash: str,
+        minhash: bytes | None,
+        run_id: int | None,
+    ) -> None:
         """Insert one article in its own transaction (a crash never leaves half of one)."""
         with self.db:
             self.db.execute("BEGIN")
@@ -159,24 +187,43 @@ class Corpus:
                 "INSERT INTO articles(id, url, url_key, title, text, published, quarter, source, "
                 "language, relevant, content_hash, minhash, fetched_at, run_id) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (article.id, article.url, url_key, article.title, article.text,
-                 article.published.isoformat() if article.published else None,
-                 article.quarter or None, article.source, article.language, int(article.relevant),
-                 content_hash, minhash, _now(), run_id))
+                (
+                    article.id,
+                    article.url,
+                    url_key,
+                    article.title,
+                    article.text,
+                    article.published.isoformat() if article.published else None,
+                    article.quarter or None,
+                    article.source,
+                    article.language,
+                    int(article.relevant),
+                    content_hash,
+                    minhash,
+                    _now(),
+                    run_id,
+                ),
+            )
 
     def add_alias(self, url_key: str, article_id: str, *, url: str, source: str, kind: str) -> bool:
         """Record that `url` (from `source`) is the stored article; False if already recorded."""
         cur = self.db.execute(
             "INSERT OR IGNORE INTO aliases VALUES (?,?,?,?,?,?)",
-            (url_key, article_id, url, source, kind, _now()))
+            (url_key, article_id, url, source, kind, _now()),
+        )
         return cur.rowcount > 0
 
     def count(self, *, relevant_only: bool = False) -> int:
         where = " WHERE relevant=1" if relevant_only else ""
         return self.db.execute(f"SELECT COUNT(*) FROM articles{where}").fetchone()[0]
 
-    def articles(self, *, quarters: Iterable[str] | None = None, relevant_only: bool = True,
-                 dated_only: bool = False) -> Iterator[Article]:
+    def articles(
+        self,
+        *,
+        quarters: Iterable[str] | None = None,
+        relevant_only: bool = True,
+        dated_only: bool = False,
+    ) -> Iterator[Article]:
         """Stored articles in a stable order (published, id)."""
         sql, args = "SELECT * FROM articles WHERE 1=1", []
         if relevant_only:
@@ -195,8 +242,9 @@ class Corpus:
         """article id -> every source that published it (own source plus syndicating ones)."""
         out: dict[str, set[str]] = {}
         for row in self.db.execute(
-                "SELECT id, source FROM articles UNION SELECT article_id, source FROM aliases "
-                "WHERE source IS NOT NULL AND source != ''"):
+            "SELECT id, source FROM articles UNION SELECT article_id, source FROM aliases "
+            "WHERE source IS NOT NULL AND source != ''"
+        ):
             out.setdefault(row[0], set()).add(row[1])
         return out
 
@@ -208,7 +256,11 @@ class Corpus:
         ).fetchall()
 
     def last_run(self, command: str | None = None) -> sqlite3.Row | None:
-        sql = "SELECT * FROM runs" + (" WHERE command=?" if command else "") + " ORDER BY id DESC LIMIT 1"
+        sql = (
+            "SELECT * FROM runs"
+            + (" WHERE command=?" if command else "")
+            + " ORDER BY id DESC LIMIT 1"
+        )
         return self.db.execute(sql, (command,) if command else ()).fetchone()
 
     def failures_by_reason(self, run_id: int | None = None) -> list[sqlite3.Row]:
@@ -217,33 +269,48 @@ class Corpus:
         return self.db.execute(
             "SELECT stage, CASE WHEN instr(reason, ':') > 0 THEN substr(reason, 1, instr(reason, ':') - 1) "
             f"ELSE reason END AS kind, COUNT(*) AS n FROM failures {where} GROUP BY stage, kind "
-            "ORDER BY n DESC, stage, kind", args).fetchall()
+            "ORDER BY n DESC, stage, kind",
+            args,
+        ).fetchall()
 
     def failures(self, run_id: int | None = None) -> list[Failure]:
         where, args = ("WHERE run_id=?", (run_id,)) if run_id is not None else ("", ())
-        return [Failure(r["url"], r["stage"], r["reason"], r["source"] or "")
-                for r in self.db.execute(f"SELECT * FROM failures {where} ORDER BY id", args)]
+        return [
+            Failure(r["url"], r["stage"], r["reason"], r["source"] or "")
+            for r in self.db.execute(f"SELECT * FROM failures {where} ORDER BY id", args)
+        ]
 
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
     # -- per-article analysis cache ---------------------------------------------------------------
     def analysis_cache(self, version: str) -> dict[str, str]:
-        rows = self.db.execute("SELECT id, analysis FROM articles WHERE analysis_version=?", (version,))
+        rows = self.db.execute(
+            "SELECT id, analysis FROM articles WHERE analysis_version=?", (version,)
+        )
         return {r[0]: r[1] for r in rows}
 
     def store_analysis(self, items: Iterable[tuple[str, str]], version: str) -> None:
         with self.db:
             self.db.execute("BEGIN")
-            self.db.executemany("UPDATE articles SET analysis=?, analysis_version=? WHERE id=?",
-                                [(value, version, aid) for aid, value in items])
+            self.db.executemany(
+                "UPDATE articles SET analysis=?, analysis_version=? WHERE id=?",
+                [(value, version, aid) for aid, value in items],
+            )
 
 
 def _article(row: sqlite3.Row) -> Article:
     published = dt.date.fromisoformat(row["published"]) if row["published"] else None
-    return Article(id=row["id"], title=row["title"], text=row["text"], published=published,
-                   source=row["source"], url=row["url"] or "", language=row["language"] or "",
-                   relevant=bool(row["relevant"]))
+    return Article(
+        id=row["id"],
+        title=row["title"],
+        text=row["text"],
+        published=published,
+        source=row["source"],
+        url=row["url"] or "",
+        language=row["language"] or "",
+        relevant=bool(row["relevant"]),
+    )
 
 
 __all__ = ["Corpus", "quarter_of"]

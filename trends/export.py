@@ -13,8 +13,19 @@ from typing import IO, Any
 
 from trends.corpus import Corpus
 
-DOCUMENT_FIELDS = ["id", "url", "title", "published", "quarter", "source", "language", "relevant",
-                   "text", "topic_id", "topic_weight"]
+DOCUMENT_FIELDS = [
+    "id",
+    "url",
+    "title",
+    "published",
+    "quarter",
+    "source",
+    "language",
+    "relevant",
+    "text",
+    "topic_id",
+    "topic_weight",
+]
 
 
 def _cell(value: Any) -> Any:
@@ -23,7 +34,9 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def write_rows(rows: Iterable[dict], fmt: str, out: IO[str], fields: list[str] | None = None) -> int:
+def write_rows(
+    rows: Iterable[dict], fmt: str, out: IO[str], fields: list[str] | None = None
+) -> int:
     """Write dict rows as csv, jsonl or json (a list); returns the number of rows."""
     n = 0
     if fmt == "csv":
@@ -50,14 +63,25 @@ def write_rows(rows: Iterable[dict], fmt: str, out: IO[str], fields: list[str] |
     return n
 
 
-def document_rows(corpus: Corpus, assignments: dict[str, tuple[str, float]] | None = None,
-                  include_offtopic: bool = True) -> Iterator[dict]:
+def document_rows(
+    corpus: Corpus,
+    assignments: dict[str, tuple[str, float]] | None = None,
+    include_offtopic: bool = True,
+) -> Iterator[dict]:
     """One row per stored article; topic columns are empty until `trends analyze` has run."""
     assignments = assignments or {}
     for art in corpus.articles(relevant_only=not include_offtopic):
         topic_id, weight = assignments.get(art.id, ("", None))
-        yield {"id": art.id, "url": art.url, "title": art.title,
-               "published": art.published.isoformat() if art.published else "",
-               "quarter": art.quarter, "source": art.source, "language": art.language,
-               "relevant": art.relevant, "text": art.text, "topic_id": topic_id,
-               "topic_weight": round(weight, 4) if weight is not None else ""}
+        yield {
+            "id": art.id,
+            "url": art.url,
+            "title": art.title,
+            "published": art.published.isoformat() if art.published else "",
+            "quarter": art.quarter,
+            "source": art.source,
+            "language": art.language,
+            "relevant": art.relevant,
+            "text": art.text,
+            "topic_id": topic_id,
+            "topic_weight": round(weight, 4) if weight is not None else "",
+        }

@@ -18,6 +18,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 64
+SCHEME = "affine32"  # datasketch >= 2 wants the hashing scheme named when signatures are stored
 NEAR_DUP_THRESHOLD = 0.8  # estimated Jaccard similarity of 5-word shingles
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -48,8 +49,8 @@ def content_hash(text: str) -> str:
 
 def minhash(text: str) -> MinHash:
     words = _words(text)
-    shingles = {" ".join(words[i:i + 5]) for i in range(max(1, len(words) - 4))}
-    m = MinHash(num_perm=NUM_PERM, seed=1)
+    shingles = {" ".join(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     m.update_batch([s.encode("utf-8") for s in shingles])
     return m
 
@@ -59,7 +60,9 @@ def signature_bytes(m: MinHash) -> bytes:
 
 
 def from_signature(blob: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(blob, dtype=np.uint64))
+    return MinHash(
+        num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype=np.uint64)
+    )
 
 
 class NearDuplicateIndex:

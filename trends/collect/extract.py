@@ -18,7 +18,11 @@ from htmldate import find_date
 
 MIN_TEXT_CHARS = 200  # shorter "articles" are cookie walls, teasers or error pages
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def decode_html(body: bytes, header_charset: str | None = None) -> str:
@@ -29,9 +33,13 @@ def decode_html(body: bytes, header_charset: str | None = None) -> str:
     """
     for bom, name in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(name, errors="replace")
+            return body[len(bom) :].decode(name, errors="replace")
     meta = _META_CHARSET.search(body[:4096])
-    candidates = [header_charset, meta.group(1).decode("ascii", "ignore") if meta else None, "utf-8"]
+    candidates = [
+        header_charset,
+        meta.group(1).decode("ascii", "ignore") if meta else None,
+        "utf-8",
+    ]
     for name in candidates:
         if not name:
             continue
@@ -58,8 +66,14 @@ def _parse_date(value: str | None) -> dt.date | None:
         return None
 
 
-def extract_article(body: bytes, url: str, charset: str | None = None, *,
-                    fallback_title: str = "", today: dt.date | None = None) -> Extracted | str:
+def extract_article(
+    body: bytes,
+    url: str,
+    charset: str | None = None,
+    *,
+    fallback_title: str = "",
+    today: dt.date | None = None,
+) -> Extracted | str:
     """The article, or a one-line reason why there is none (empty page, cookie wall, not HTML)."""
     if not body.strip():
         return "empty page"
@@ -67,30 +81,47 @@ def extract_article(body: bytes, url: str, charset: str | None = None, *,
         return "a PDF, not an HTML article (not extracted)"
     html = decode_html(body, charset)
     try:
-        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                          include_tables=False, favor_precision=True)
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=True,
+        )
     except Exception as exc:  # trafilatura raises assorted lxml errors on hostile markup
         return f"extraction failed: {type(exc).__name__}"
     text = (doc.text or "").strip() if doc else ""
     title = ((doc.title if doc else "") or fallback_title).strip()
     if title and text.startswith(title):
-        text = text[len(title):].lstrip()
+        text = text[len(title) :].lstrip()
     if len(text) < MIN_TEXT_CHARS:
         return f"no article text ({len(text)} characters; cookie wall, teaser or empty page?)"
     today = today or dt.date.today()
     published = _parse_date(doc.date if doc else None)
     if published is None or published > today:
         try:
-            published = _parse_date(find_date(html, url=url, original_date=True,
-                                              max_date=today.isoformat()))
+            published = _parse_date(
+                find_date(html, url=url, original_date=True, max_date=today.isoformat())
+            )
         except Exception:  # htmldate is best-effort
             published = None
-    return Extracted(title=title, text=text, published=published,
-                     language=detect_language(text), author=(doc.author or "") if doc else "")
+    return Extracted(
+        title=title,
+        text=text,
+        published=published,
+        language=detect_language(text),
+        author=(doc.author or "") if doc else "",
+    )
 
 
-def listing_links(body: bytes, base_url: str, pattern: str | None, exclude: str | None = None,
-                  charset: str | None = None) -> list[tuple[str, str]]:
+def listing_links(
+    body: bytes,
+    base_url: str,
+    pattern: str | None,
+    exclude: str | None = None,
+    charset: str | None = None,
+) -> list[tuple[str, str]]:
     """(absolute URL, anchor text) of article links on a listing page, same host, in page order."""
     try:
         tree = lxml.html.fromstring(decode_html(body, charset))
@@ -115,9 +146,12 @@ def listing_links(body: bytes, base_url: str, pattern: str | None, exclude: str 
 
 @lru_cache(maxsize=1)
 def _langid():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from pathlib import Path
 
-    ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    import py3langid.langid as langid
+
+    model = Path(langid.__file__).parent / langid.MODEL_FILE  # MODEL_FILE is package-relative
+    ident = langid.LanguageIdentifier.from_modelpath(model, norm_probs=True)
     ident.set_languages(["de", "en", "fr", "nl", "it", "es", "pl", "tr"])
     return ident
 

@@ -36,8 +36,9 @@ def _entry_date(entry: feedparser.FeedParserDict) -> tuple[dt.date | None, str |
     return None, None
 
 
-def parse_feed(body: bytes, url: str, content_type: str = "", *, source: str = "",
-               today: dt.date | None = None) -> FeedPage:
+def parse_feed(
+    body: bytes, url: str, content_type: str = "", *, source: str = "", today: dt.date | None = None
+) -> FeedPage:
     today = today or dt.date.today()
     page = FeedPage()
     problem = entity_problem(body)
@@ -45,8 +46,9 @@ def parse_feed(body: bytes, url: str, content_type: str = "", *, source: str = "
         page.failures.append(Failure(url, "feed", problem, source))
         return page
     headers = {"content-type": content_type} if content_type else {}
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False,
-                              resolve_relative_uris=True)
+    parsed = feedparser.parse(
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=True
+    )
     page.title = parsed.feed.get("title", "")
     if not parsed.entries:
         head = body[:2048].lstrip().lower()
@@ -63,26 +65,65 @@ def parse_feed(body: bytes, url: str, content_type: str = "", *, source: str = "
         return page
     if parsed.bozo:
         exc = parsed.get("bozo_exception")
-        page.failures.append(Failure(
-            url, "feed",
-            f"feed is malformed but {len(parsed.entries)} entries were read ({_short(exc)})", source))
+        page.failures.append(
+            Failure(
+                url,
+                "feed",
+                f"malformed feed, {len(parsed.entries)} entries read anyway ({_short(exc)})",
+                source,
+            )
+        )
     for entry in parsed.entries:
         link = entry.get("link") or next(
-            (lk.get("href") for lk in entry.get("links", []) if lk.get("href")), None)
+            (lk.get("href") for lk in entry.get("links", []) if lk.get("href")), None
+        )
         title = (entry.get("title") or "").strip()
         if not link:
-            page.failures.append(Failure(url, "feed", f"feed entry without link: {title[:80] or entry.get('id', '?')}", source))
+            page.failures.append(
+                Failure(
+                    url,
+                    "feed",
+                    f"feed entry without link: {title[:80] or entry.get('id', '?')}",
+                    source,
+                )
+            )
             continue
         published, raw = _entry_date(entry)
         if raw:
-            page.failures.append(Failure(link, "feed", f"unparseable entry date {raw[:40]!r}; using the page's date", source))
+            page.failures.append(
+                Failure(
+                    link,
+                    "feed",
+                    f"unparseable entry date, using the page's date: {raw[:40]!r}",
+                    source,
+                )
+            )
         elif published and published > today + dt.timedelta(days=1):
-            page.failures.append(Failure(link, "feed", f"entry date {published} is in the future; using the page's date", source))
+            page.failures.append(
+                Failure(
+                    link,
+                    "feed",
+                    f"entry date in the future, using the page's date: {published}",
+                    source,
+                )
+            )
             published = None
-        page.links.append(Link(url=link, title=title, published=published,
-                               summary=(entry.get("summary") or "")[:2000]))
-    page.next_url = next((lk.get("href") for lk in parsed.feed.get("links", [])
-                          if lk.get("rel") == "next" and lk.get("href")), None)
+        page.links.append(
+            Link(
+                url=link,
+                title=title,
+                published=published,
+                summary=(entry.get("summary") or "")[:2000],
+            )
+        )
+    page.next_url = next(
+        (
+            lk.get("href")
+            for lk in parsed.feed.get("links", [])
+            if lk.get("rel") == "next" and lk.get("href")
+        ),
+        None,
+    )
     return page
 
 

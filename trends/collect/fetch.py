@@ -107,8 +107,13 @@ class HostGate:
 class Fetcher:
     """A polite HTTP client for collection. Thread-safe; one instance per run."""
 
-    def __init__(self, settings: Defaults, *, sleep: Callable[[float], None] = time.sleep,
-                 is_private: Callable[[str], bool] = address_is_private):
+    def __init__(
+        self,
+        settings: Defaults,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        is_private: Callable[[str], bool] = address_is_private,
+    ):
         self.settings = settings
         self._sleep = sleep
         self._is_private = is_private
@@ -153,12 +158,17 @@ class Fetcher:
     def _check_target(self, url: str) -> str:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise _Refused("scheme", f"only http(s) URLs are fetched, not {parts.scheme or 'relative'}: {url}")
+            raise _Refused(
+                "scheme", f"only http(s) URLs are fetched, not {parts.scheme or 'relative'}: {url}"
+            )
         host = parts.hostname or ""
         if not host:
             raise _Refused("scheme", f"URL has no host: {url}")
         if not self.settings.allow_private_hosts and self._is_private(host):
-            raise _Refused("ssrf", f"refused: {host} resolves to a private/loopback address (allow_private_hosts is off)")
+            raise _Refused(
+                "ssrf",
+                f"refused: {host} resolves to a private/loopback address (allow_private_hosts is off)",
+            )
         return host
 
     def _check_robots(self, url: str) -> None:
@@ -167,14 +177,18 @@ class Fetcher:
         origin = f"{parts.scheme}://{parts.netloc}"
         with self._robots_lock:
             if origin not in self._robots:
-                result = self._fetch(origin + "/robots.txt", None, None, check_robots=False, retries=0)
+                result = self._fetch(
+                    origin + "/robots.txt", None, None, check_robots=False, retries=0
+                )
                 if result.status == 0 and result.error:
                     # host unreachable: the real reason, not "robots", and no further attempts
                     self._robots[origin] = _Refused(result.error_kind or "connect", result.error)
                 elif result.status >= 500:
                     self._robots[origin] = None  # 5xx robots.txt: disallow this host for the run
                 elif result.ok and result.status == 200:
-                    self._robots[origin] = Protego.parse(result.body.decode("utf-8", errors="replace"))
+                    self._robots[origin] = Protego.parse(
+                        result.body.decode("utf-8", errors="replace")
+                    )
                 else:
                     self._robots[origin] = Protego.parse("")  # 4xx: no rules
             rules = self._robots[origin]
@@ -210,7 +224,9 @@ class Fetcher:
             if nxt in seen:
                 raise _Refused("redirect", f"redirect loop after {len(seen)} hops: {url}")
             if len(seen) > self.settings.max_redirects:
-                raise _Refused("redirect", f"more than {self.settings.max_redirects} redirects: {url}")
+                raise _Refused(
+                    "redirect", f"more than {self.settings.max_redirects} redirects: {url}"
+                )
             current = nxt
 
     def _get_with_retries(
@@ -226,8 +242,10 @@ class Fetcher:
             if retry_after is not None:
                 if retry_after > self.settings.max_retry_after:
                     return FetchResult(
-                        url=url, status=result.status, error_kind="http",
-                        error=f"HTTP {result.status}, Retry-After {retry_after:.0f} s exceeds max_retry_after: {url}",
+                        url=url,
+                        status=result.status,
+                        error_kind="http",
+                        error=f"HTTP {result.status} with Retry-After {retry_after:.0f} s beyond max_retry_after: {url}",
                     )
                 pause = retry_after
             else:
@@ -265,19 +283,26 @@ class Fetcher:
                     return FetchResult(url=url, status=status, location=loc), None
                 if status == 304:
                     return FetchResult(
-                        url=url, status=304, not_modified=True,
-                        etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
+                        url=url,
+                        status=304,
+                        not_modified=True,
+                        etag=resp.headers.get("etag"),
+                        last_modified=resp.headers.get("last-modified"),
                     ), None
                 if status >= 400:
                     return FetchResult(
-                        url=url, status=status, error_kind="http",
+                        url=url,
+                        status=status,
+                        error_kind="http",
                         error=f"HTTP {status} {resp.reason_phrase}: {url}",
                     ), _retry_after(resp.headers.get("retry-after"))
                 declared = resp.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > s.max_bytes:
                     return FetchResult(
-                        url=url, status=status, error_kind="size",
-                        error=f"body of {int(declared):,} bytes exceeds max_bytes {s.max_bytes:,}: {url}",
+                        url=url,
+                        status=status,
+                        error_kind="size",
+                        error=f"body exceeds max_bytes ({int(declared):,} > {s.max_bytes:,} bytes): {url}",
                     ), None
                 chunks: list[bytes] = []
                 size = 0
@@ -286,29 +311,43 @@ class Fetcher:
                     size += len(chunk)
                     if size > s.max_bytes:
                         return FetchResult(
-                            url=url, status=status, error_kind="size",
+                            url=url,
+                            status=status,
+                            error_kind="size",
                             error=f"body exceeds max_bytes {s.max_bytes:,} (after decompression): {url}",
                         ), None
                     if time.monotonic() - started > s.deadline:
                         return FetchResult(
-                            url=url, status=status, error_kind="timeout",
+                            url=url,
+                            status=status,
+                            error_kind="timeout",
                             error=f"download took longer than the {s.deadline:g} s deadline: {url}",
                         ), None
                     chunks.append(chunk)
                 return FetchResult(
-                    url=url, status=status, body=b"".join(chunks), content_type=ctype,
-                    charset=_charset(ctype), etag=resp.headers.get("etag"),
+                    url=url,
+                    status=status,
+                    body=b"".join(chunks),
+                    content_type=ctype,
+                    charset=_charset(ctype),
+                    etag=resp.headers.get("etag"),
                     last_modified=resp.headers.get("last-modified"),
                 ), None
         except httpx.TimeoutException as exc:
             kind = "connect" if isinstance(exc, httpx.ConnectTimeout) else "read"
             return FetchResult(url=url, error_kind="timeout", error=f"{kind} timeout: {url}"), None
         except httpx.ConnectError as exc:
-            return FetchResult(url=url, error_kind="connect", error=f"cannot connect ({_short(exc)}): {url}"), None
+            return FetchResult(
+                url=url, error_kind="connect", error=f"cannot connect ({_short(exc)}): {url}"
+            ), None
         except httpx.DecodingError as exc:
-            return FetchResult(url=url, error_kind="decode", error=f"broken compressed body ({_short(exc)}): {url}"), None
+            return FetchResult(
+                url=url, error_kind="decode", error=f"broken compressed body ({_short(exc)}): {url}"
+            ), None
         except (httpx.HTTPError, OSError) as exc:
-            return FetchResult(url=url, error_kind="http", error=f"{type(exc).__name__} ({_short(exc)}): {url}"), None
+            return FetchResult(
+                url=url, error_kind="http", error=f"{type(exc).__name__} ({_short(exc)}): {url}"
+            ), None
 
 
 def _short(exc: BaseException) -> str:

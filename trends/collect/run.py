@@ -47,9 +47,15 @@ class RunStats:
         self.per_source.setdefault(source, Counter())[outcome] += 1
 
     def as_dict(self) -> dict:
-        return {"new": self.new, "unchanged": self.unchanged, "duplicates": self.duplicates,
-                "offtopic": self.offtopic, "skipped": self.skipped, "failures": self.failures,
-                "per_source": {k: dict(v) for k, v in sorted(self.per_source.items())}}
+        return {
+            "new": self.new,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "offtopic": self.offtopic,
+            "skipped": self.skipped,
+            "failures": self.failures,
+            "per_source": {k: dict(v) for k, v in sorted(self.per_source.items())},
+        }
 
 
 @dataclass(frozen=True)
@@ -107,10 +113,23 @@ class Store:
             self.stats.count(c.source, "duplicates")
             return "duplicates"
         relevant = is_relevant(source, c.title, c.text)
-        art = Article(id=c.id or article_id(key), title=c.title, text=c.text, published=c.published,
-                      source=c.source, url=c.url, language=c.language, relevant=relevant)
-        self.corpus.add_article(art, url_key=key, content_hash=digest,
-                                minhash=signature_bytes(signature), run_id=self.run_id)
+        art = Article(
+            id=c.id or article_id(key),
+            title=c.title,
+            text=c.text,
+            published=c.published,
+            source=c.source,
+            url=c.url,
+            language=c.language,
+            relevant=relevant,
+        )
+        self.corpus.add_article(
+            art,
+            url_key=key,
+            content_hash=digest,
+            minhash=signature_bytes(signature),
+            run_id=self.run_id,
+        )
         self.near.add(art.id, signature)
         self.stats.count(c.source, "new")
         if not relevant:
@@ -127,8 +146,12 @@ class Discovery:
     unchanged_listings: int = 0
 
 
-def discover(source: Source, fetcher: Fetcher, cache: dict[str, tuple[str | None, str | None]],
-             max_pages: int) -> Discovery:
+def discover(
+    source: Source,
+    fetcher: Fetcher,
+    cache: dict[str, tuple[str | None, str | None]],
+    max_pages: int,
+) -> Discovery:
     """Fetch the source's listing documents (following feed paging / sitemap indexes)."""
     out = Discovery()
     queue, seen = [source.url or ""], set()
@@ -147,7 +170,9 @@ def discover(source: Source, fetcher: Fetcher, cache: dict[str, tuple[str | None
             continue
         out.cache_updates.append((url, result.etag, result.last_modified, result.status))
         if source.kind == "feed":
-            page = parse_feed(result.body, result.final_url or url, result.content_type, source=source.id)
+            page = parse_feed(
+                result.body, result.final_url or url, result.content_type, source=source.id
+            )
             out.links += page.links
             out.failures += page.failures
             if page.next_url:
@@ -158,10 +183,19 @@ def discover(source: Source, fetcher: Fetcher, cache: dict[str, tuple[str | None
             out.failures += smap.failures
             queue += smap.sitemaps
         else:  # page: a listing whose article links we follow
-            found = listing_links(result.body, result.final_url or url, source.article_pattern,
-                                  source.exclude_pattern, result.charset)
+            found = listing_links(
+                result.body,
+                result.final_url or url,
+                source.article_pattern,
+                source.exclude_pattern,
+                result.charset,
+            )
             if not found:
-                out.failures.append(Failure(url, "page", "listing page has no links matching article_pattern", source.id))
+                out.failures.append(
+                    Failure(
+                        url, "page", "listing page has no links matching article_pattern", source.id
+                    )
+                )
             out.links += [Link(url=u, title=t) for u, t in found]
     if source.article_pattern and source.kind != "page":
         pattern = re.compile(source.article_pattern)
@@ -172,29 +206,50 @@ def discover(source: Source, fetcher: Fetcher, cache: dict[str, tuple[str | None
     return out
 
 
-def fetch_and_extract(link: Link, source: Source, fetcher: Fetcher, default_language: str) -> Candidate | Failure:
+def fetch_and_extract(
+    link: Link, source: Source, fetcher: Fetcher, default_language: str
+) -> Candidate | Failure:
     result = fetcher.fetch(link.url)
     if not result.ok:
         return Failure(link.url, "fetch", result.error or "", source.id)
     ctype = result.content_type.lower()
     if ctype and not any(t in ctype for t in ("html", "xml", "text/plain")):
-        return Failure(link.url, "extract", f"not an HTML page ({ctype.split(';')[0]}); not extracted", source.id)
-    got = extract_article(result.body, result.final_url or link.url, result.charset, fallback_title=link.title)
+        return Failure(
+            link.url,
+            "extract",
+            f"not an HTML page ({ctype.split(';')[0]}); not extracted",
+            source.id,
+        )
+    got = extract_article(
+        result.body, result.final_url or link.url, result.charset, fallback_title=link.title
+    )
     if isinstance(got, str):
         return Failure(link.url, "extract", got, source.id)
     return _candidate(got, link, source, default_language)
 
 
 def _candidate(got: Extracted, link: Link, source: Source, default_language: str) -> Candidate:
-    return Candidate(url=link.url, title=got.title or link.title, text=got.text,
-                     published=link.published or got.published,
-                     language=got.language or source.language or default_language, source=source.id)
+    return Candidate(
+        url=link.url,
+        title=got.title or link.title,
+        text=got.text,
+        published=link.published or got.published,
+        language=got.language or source.language or default_language,
+        source=source.id,
+    )
 
 
 # -- collect ---------------------------------------------------------------------------------------
-def collect(config: SourcesConfig, corpus: Corpus, *, source_ids: Iterable[str] = (),
-            since: dt.date | None = None, limit: int | None = None,
-            progress: Progress | None = None, fetcher: Fetcher | None = None) -> RunStats:
+def collect(
+    config: SourcesConfig,
+    corpus: Corpus,
+    *,
+    source_ids: Iterable[str] = (),
+    since: dt.date | None = None,
+    limit: int | None = None,
+    progress: Progress | None = None,
+    fetcher: Fetcher | None = None,
+) -> RunStats:
     """Collect new articles from the configured sources into the corpus."""
     progress = progress or Progress()
     defaults = config.defaults
@@ -208,19 +263,41 @@ def collect(config: SourcesConfig, corpus: Corpus, *, source_ids: Iterable[str] 
     fetcher = fetcher or Fetcher(defaults)
     try:
         for s in sources:
-            corpus.upsert_source(id=s.id, name=s.name or s.id, kind=s.kind, type=s.type, region=s.region,
-                                 url=s.url or s.path or "", language=s.language or defaults.language, tags=s.tags)
+            corpus.upsert_source(
+                id=s.id,
+                name=s.name or s.id,
+                kind=s.kind,
+                type=s.type,
+                region=s.region,
+                url=s.url or s.path or "",
+                language=s.language or defaults.language,
+                tags=s.tags,
+            )
         with ThreadPoolExecutor(max_workers=defaults.concurrency) as pool:
             web = [s for s in sources if s.kind != "dir"]
             cache = corpus.http_cache()
             found = [pool.submit(discover, s, fetcher, cache, defaults.max_pages) for s in web]
             for source, fut in zip(web, found):
-                _collect_source(source, fut.result(), pool, fetcher, store, corpus, config,
-                                since, limit, progress)
+                _collect_source(
+                    source,
+                    fut.result(),
+                    pool,
+                    fetcher,
+                    store,
+                    corpus,
+                    config,
+                    since,
+                    limit,
+                    progress,
+                )
         for source in (s for s in sources if s.kind == "dir"):
-            files = sorted(p for p in Path(source.path or "").expanduser().rglob("*") if p.is_file())
+            files = sorted(
+                p for p in Path(source.path or "").expanduser().rglob("*") if p.is_file()
+            )
             progress.source_started(source.id, len(files))
-            for cand in _dir_candidates(files, source.id, source.language or defaults.language, store):
+            for cand in _dir_candidates(
+                files, source.id, source.language or defaults.language, store
+            ):
                 if since and cand.published and cand.published < since:
                     stats.count(source.id, "skipped")
                 else:
@@ -233,9 +310,18 @@ def collect(config: SourcesConfig, corpus: Corpus, *, source_ids: Iterable[str] 
     return stats
 
 
-def _collect_source(source: Source, found: Discovery, pool: ThreadPoolExecutor, fetcher: Fetcher,
-                    store: Store, corpus: Corpus, config: SourcesConfig, since: dt.date | None,
-                    limit: int | None, progress: Progress) -> None:
+def _collect_source(
+    source: Source,
+    found: Discovery,
+    pool: ThreadPoolExecutor,
+    fetcher: Fetcher,
+    store: Store,
+    corpus: Corpus,
+    config: SourcesConfig,
+    since: dt.date | None,
+    limit: int | None,
+    progress: Progress,
+) -> None:
     for url, etag, modified, status in found.cache_updates:
         corpus.set_http_cache(url, etag, modified, status)
     for failure in found.failures:
@@ -257,8 +343,9 @@ def _collect_source(source: Source, found: Discovery, pool: ThreadPoolExecutor, 
         else:
             todo.append(link)
     progress.source_started(source.id, len(todo))
-    futures: list[Future] = [pool.submit(fetch_and_extract, lk, source, fetcher, config.defaults.language)
-                             for lk in todo]
+    futures: list[Future] = [
+        pool.submit(fetch_and_extract, lk, source, fetcher, config.defaults.language) for lk in todo
+    ]
     for fut in futures:  # in submission order: a deterministic corpus
         got = fut.result()
         if isinstance(got, Failure):
@@ -274,8 +361,14 @@ def _collect_source(source: Source, found: Discovery, pool: ThreadPoolExecutor, 
 IMPORT_SUFFIXES = {".jsonl", ".csv", ".html", ".htm", ".md", ".txt"}
 
 
-def import_paths(paths: Iterable[str | Path], corpus: Corpus, *, source: str = "import",
-                 language: str = "de", progress: Progress | None = None) -> RunStats:
+def import_paths(
+    paths: Iterable[str | Path],
+    corpus: Corpus,
+    *,
+    source: str = "import",
+    language: str = "de",
+    progress: Progress | None = None,
+) -> RunStats:
     """Import JSONL/CSV files or folders of .html/.md/.txt files with the same dedup as collect."""
     progress = progress or Progress()
     stats = RunStats()
@@ -301,8 +394,16 @@ def import_paths(paths: Iterable[str | Path], corpus: Corpus, *, source: str = "
             for cand in candidates:
                 if cand.source not in known_sources:
                     known_sources.add(cand.source)
-                    corpus.upsert_source(id=cand.source, name=cand.source, kind="import", type="press",
-                                         region="", url="", language=cand.language, tags=())
+                    corpus.upsert_source(
+                        id=cand.source,
+                        name=cand.source,
+                        kind="import",
+                        type="press",
+                        region="",
+                        url="",
+                        language=cand.language,
+                        tags=(),
+                    )
                 store.add(cand, None)
                 progress.advance(str(path))
     finally:
@@ -310,7 +411,9 @@ def import_paths(paths: Iterable[str | Path], corpus: Corpus, *, source: str = "
     return stats
 
 
-def _row_candidate(row: dict, where: str, source: str, language: str, store: Store) -> Candidate | None:
+def _row_candidate(
+    row: dict, where: str, source: str, language: str, store: Store
+) -> Candidate | None:
     title, text = str(row.get("title") or "").strip(), str(row.get("text") or "").strip()
     missing = [k for k, v in (("title", title), ("text", text)) if not v]
     if missing:
@@ -322,11 +425,23 @@ def _row_candidate(row: dict, where: str, source: str, language: str, store: Sto
         try:
             published = dt.date.fromisoformat(raw_date[:10])
         except ValueError:
-            store.fail(Failure(where, "import", f"unparseable published date {raw_date[:40]!r}; stored undated", source))
-    return Candidate(url=str(row.get("url") or "").strip(), title=title, text=text, published=published,
-                     language=str(row.get("language") or "").strip() or detect_language(text) or language,
-                     source=str(row.get("source") or "").strip() or source,
-                     id=str(row.get("id") or "").strip() or None)
+            store.fail(
+                Failure(
+                    where,
+                    "import",
+                    f"unparseable published date, stored undated: {raw_date[:40]!r}",
+                    source,
+                )
+            )
+    return Candidate(
+        url=str(row.get("url") or "").strip(),
+        title=title,
+        text=text,
+        published=published,
+        language=str(row.get("language") or "").strip() or detect_language(text) or language,
+        source=str(row.get("source") or "").strip() or source,
+        id=str(row.get("id") or "").strip() or None,
+    )
 
 
 def _jsonl_candidates(path: Path, source: str, language: str, store: Store) -> Iterator[Candidate]:
@@ -339,7 +454,9 @@ def _jsonl_candidates(path: Path, source: str, language: str, store: Store) -> I
                 if not isinstance(row, dict):
                     raise ValueError("not a JSON object")
             except ValueError as exc:
-                store.fail(Failure(f"{path}:{n}", "import", f"invalid JSON line: {str(exc)[:120]}", source))
+                store.fail(
+                    Failure(f"{path}:{n}", "import", f"invalid JSON line: {str(exc)[:120]}", source)
+                )
                 continue
             cand = _row_candidate(row, f"{path}:{n}", source, language, store)
             if cand:
@@ -359,7 +476,9 @@ def _csv_candidates(path: Path, source: str, language: str, store: Store) -> Ite
 _FRONT_DATE = re.compile(r"^(?:date|published|datum)\s*:\s*(\d{4}-\d{2}-\d{2})", re.I | re.M)
 
 
-def _dir_candidates(files: list[Path], source: str, language: str, store: Store) -> Iterator[Candidate]:
+def _dir_candidates(
+    files: list[Path], source: str, language: str, store: Store
+) -> Iterator[Candidate]:
     """Local .html/.md/.txt files; the title is the first heading/line, the date from a
     `date: YYYY-MM-DD` line (Markdown front matter) or, for HTML, the page's metadata."""
     for path in files:
@@ -372,8 +491,14 @@ def _dir_candidates(files: list[Path], source: str, language: str, store: Store)
             if isinstance(got, str):
                 store.fail(Failure(str(path), "extract", got, source))
                 continue
-            yield Candidate(url=url, title=got.title or path.stem, text=got.text, published=got.published,
-                            language=got.language or language, source=source)
+            yield Candidate(
+                url=url,
+                title=got.title or path.stem,
+                text=got.text,
+                published=got.published,
+                language=got.language or language,
+                source=source,
+            )
             continue
         raw = path.read_text(encoding="utf-8", errors="replace")
         match = _FRONT_DATE.search(raw[:2000])
@@ -384,6 +509,11 @@ def _dir_candidates(files: list[Path], source: str, language: str, store: Store)
         if not text:
             store.fail(Failure(str(path), "import", "file has a title line but no text", source))
             continue
-        yield Candidate(url=url, title=title, text=text,
-                        published=dt.date.fromisoformat(match.group(1)) if match else None,
-                        language=detect_language(text) or language, source=source)
+        yield Candidate(
+            url=url,
+            title=title,
+            text=text,
+            published=dt.date.fromisoformat(match.group(1)) if match else None,
+            language=detect_language(text) or language,
+            source=source,
+        )

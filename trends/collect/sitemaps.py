@@ -47,8 +47,11 @@ def parse_sitemap(body: bytes, url: str, *, source: str = "") -> SitemapPage:
     for node in root:
         if not isinstance(node.tag, str):
             continue
-        fields = {etree.QName(child).localname: (child.text or "").strip()
-                  for child in node if isinstance(child.tag, str)}
+        fields = {
+            etree.QName(child).localname: (child.text or "").strip()
+            for child in node
+            if isinstance(child.tag, str)
+        }
         loc = fields.get("loc")
         if not loc:
             continue
@@ -57,5 +60,7 @@ def parse_sitemap(body: bytes, url: str, *, source: str = "") -> SitemapPage:
         else:
             page.links.append(Link(url=loc, published=_date(fields.get("lastmod"))))
     if tag not in ("urlset", "sitemapindex"):
-        page.failures.append(Failure(url, "sitemap", f"not a sitemap: root element <{tag}>", source))
+        page.failures.append(
+            Failure(url, "sitemap", f"not a sitemap: root element <{tag}>", source)
+        )
     return page

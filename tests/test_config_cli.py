@@ -1,0 +1,184 @@
+"""sources.yaml validation (file:line: key: message), import, status and export through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import distinct_text
+
+from trends.cli import main
+from trends.config import ConfigError, load_sources
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_sources_yaml_is_valid_and_marks_unverified_urls():
+    config = load_sources(REPO / "sources.yaml")
+    assert not config.errors and len(config.sources) >= 10
+    web = [s for s in config.sources if s.kind != "dir"]
+    assert all(not s.verified for s in web)
+    assert any(s.kind == "page" and s.article_pattern for s in web)
+    assert any(s.filter != "none" for s in web)
+    assert "http" in config.defaults.user_agent and not config.defaults.allow_private_hosts
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        (
+            "sources:\n  - id: a\n    kind: feed\n    url: https://x.org/f\n    colour: red\n",
+            ":5: sources[0].colour: unknown key",
+        ),
+        (
+            "sources:\n  - id: a\n    kind: feed\n    url: ftp://x.org/f\n",
+            ":4: sources[0].url: not an http(s) URL",
+        ),
+        ("sources:\n  - id: a\n    kind: rss\n    url: https://x.org/f\n", ":3: sources[0].kind"),
+        (
+            "sources:\n  - id: a\n    kind: feed\n    url: https://x.org/f\n    tags: 5\n",
+            ":5: sources[0].tags",
+        ),
+        (
+            "sources:\n  - {id: a, kind: feed, url: 'https://x.org/1'}\n  - {id: a, kind: feed, url: 'https://x.org/2'}\n",
+            ":3: sources[1].id: duplicate id 'a'",
+        ),
+        ("sources:\n  - id: a\n    kind: page\n", ":2: sources[0]: kind 'page' needs `url`"),
+    ],
+)
+def test_bad_source_entries_name_file_line_and_key(tmp_path, yaml_text, expected):
+    config = load_sources(write(tmp_path, yaml_text))
+    assert len(config.errors) == 1
+    assert str(tmp_path / "sources.yaml") + expected in config.errors[0]
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        ("defaults:\n  delay: soon\n", ":2: defaults.delay"),
+        ("defaults:\n  delay: 1\n  delay: 2\n", ":3: delay: duplicate key"),
+        ("sources:\n  - id: a\n   kind: feed\n", "YAML syntax error"),
+        ("srcs: []\n", ":1: srcs: unknown key"),
+    ],
+)
+def test_unusable_files_raise_one_line_errors(tmp_path, yaml_text, expected):
+    with pytest.raises(ConfigError) as info:
+        load_sources(write(tmp_path, yaml_text))
+    assert expected in str(info.value) and "\n" not in str(info.value)
+
+
+def test_status_on_empty_and_invalid_workspace(tmp_path):
+    runner = CliRunner()
+    write(tmp_path, "sources:\n  - {id: a, kind: feed, url: 'https://x.org/f'}\n")
+    result = runner.invoke(main, ["--workspace", str(tmp_path), "status"])
+    assert result.exit_code == 0 and "corpus: empty" in result.output
+    write(tmp_path, "sources:\n  - {id: a, kind: feed, url: 'https://x.org/f', bogus: 1}\n")
+    result = runner.invoke(main, ["--workspace", str(tmp_path), "status"])
+    assert result.exit_code == 2 and "sources[0].bogus: unknown key" in result.output
+
+
+def test_import_jsonl_csv_and_folder_then_export(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRENDS_WORKSPACE", str(tmp_path))
+    write(tmp_path, "sources: []\n")
+    rows = [
+        {
+            "id": "a1",
+            "title": "Erster Artikel",
+            "text": distinct_text(1),
+            "published": "2025-02-01",
+            "source": "team",
+        },
+        {
+            "title": "Zweiter",
+            "text": distinct_text(2),
+            "published": "2025-08-15",
+            "url": "https://example.org/z?utm_source=x",
+        },
+        {"title": "Kopie", "text": distinct_text(1), "published": "2025-02-02"},
+        {"title": "", "text": "kein Titel"},
+    ]
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n{kaputt\n", encoding="utf-8"
+    )
+    csv_path = tmp_path / "in.csv"
+    with csv_path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, ["title", "text", "published", "language"])
+        writer.writeheader()
+        writer.writerow(
+            {
+                "title": "Aus CSV",
+                "text": distinct_text(3),
+                "published": "2026-01-05",
+                "language": "de",
+            }
+        )
+        writer.writerow(
+            {"title": "Datum kaputt", "text": distinct_text(4), "published": "05.01.2026"}
+        )
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "x.md").write_text("# Notiz aus Ordner\n" + distinct_text(5), encoding="utf-8")
+
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["import", str(jsonl), str(csv_path), str(folder), str(tmp_path / "missing.jsonl")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "total" in result.output
+
+    result = runner.invoke(main, ["export", "documents", "--format", "jsonl"])
+    docs = [json.loads(line) for line in result.output.splitlines()]
+    titles = sorted(d["title"] for d in docs)
+    assert titles == ["Aus CSV", "Datum kaputt", "Erster Artikel", "Notiz aus Ordner", "Zweiter"]
+    first = next(d for d in docs if d["title"] == "Erster Artikel")
+    assert first["id"] == "a1" and first["published"] == "2025-02-01" and first["source"] == "team"
+    assert next(d for d in docs if d["title"] == "Datum kaputt")["published"] == ""
+
+    result = runner.invoke(main, ["export", "documents", "--format", "csv"])
+    table = list(csv.DictReader(io.StringIO(result.output)))
+    assert len(table) == 5 and {
+        "id",
+        "url",
+        "title",
+        "published",
+        "source",
+        "language",
+        "text",
+        "topic_id",
+        "topic_weight",
+    } <= set(table[0])
+
+    status = runner.invoke(main, ["status"])
+    assert status.exit_code == 0
+    for reason in (
+        "invalid JSON line",
+        "missing title",
+        "unparseable published date, stored undated",
+        "no such file or folder",
+    ):
+        assert reason in status.output
+
+    again = runner.invoke(main, ["import", str(jsonl)])
+    assert "total" in again.output
+    docs2 = runner.invoke(main, ["export", "documents"]).output.splitlines()
+    assert len(docs2) == 5  # re-import stores nothing twice
+
+
+def test_every_command_explains_itself():
+    runner = CliRunner()
+    top = runner.invoke(main, ["--help"])
+    assert top.exit_code == 0
+    for command in main.commands:
+        result = runner.invoke(main, [command, "--help"])
+        assert result.exit_code == 0 and len(result.output.split()) > 15, command
