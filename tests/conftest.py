@@ -7,6 +7,7 @@ routes in `FaultHandler.routes`; each test gets a fresh server (own port = own r
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 import time
 from collections import Counter
@@ -110,6 +111,10 @@ class FaultHandler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:  # keep test output clean
         pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no Nagle stalls
 
     def do_GET(self) -> None:  # noqa: N802
         path = self.path

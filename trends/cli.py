@@ -18,7 +18,7 @@ from trends import __version__
 from trends.config import ConfigError, Workspace, load_sources
 
 err = Console(stderr=True)
-out = Console()
+con = Console()
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -116,6 +116,10 @@ def _summary(stats, title: str) -> None:
         ),
     )
     err.print(table)
+    if stats.listings_unchanged:
+        err.print(
+            f"{stats.listings_unchanged} feed/sitemap/listing page(s) unchanged since the last run (HTTP 304)."
+        )
     if stats.offtopic:
         err.print(
             f"{stats.offtopic} new article(s) marked off-topic by a source's relevance filter "
@@ -167,7 +171,10 @@ def collect(ws: Workspace, sources: tuple[str, ...], since: str | None, limit: i
             config, corpus, source_ids=sources, since=_date(since), limit=limit, progress=progress
         )
     _summary(stats, "collect")
-    if stats.new + stats.unchanged + stats.duplicates == 0 and stats.failures:
+    if (
+        stats.new + stats.unchanged + stats.duplicates + stats.listings_unchanged == 0
+        and stats.failures
+    ):
         _fail("nothing was collected: every source failed (see `trends status` for the reasons)")
 
 
@@ -216,17 +223,17 @@ def status(ws: Workspace) -> None:
             f"{ws.sources_yaml}: {len(config.errors)} invalid source entr{'y' if len(config.errors) == 1 else 'ies'}",
             2,
         )
-    out.print(
+    con.print(
         f"{ws.sources_yaml}: valid, {len(config.sources)} sources "
         f"({sum(s.enabled for s in config.sources)} enabled)"
     )
     with Corpus(ws.corpus_db) as corpus:
         rows = corpus.counts_by_source_quarter()
         if not rows:
-            out.print("corpus: empty (run `trends collect` or `trends import`)")
+            con.print("corpus: empty (run `trends collect` or `trends import`)")
         else:
             quarters = sorted({r["quarter"] for r in rows})
-            out.print(f"articles per source and quarter ({corpus.count()} in total):")
+            con.print(f"articles per source and quarter ({corpus.count()} in total):")
             table = Table(show_edge=False)
             table.add_column("source")
             for q in quarters:
@@ -236,20 +243,20 @@ def status(ws: Workspace) -> None:
                 by_source.setdefault(r["source"], {})[r["quarter"]] = r["n"]
             for src, counts in by_source.items():
                 table.add_row(src, *(str(counts.get(q, "")) for q in quarters))
-            out.print(table)
+            con.print(table)
         last = corpus.last_run()
         if last:
             state = f"finished {last['finished']}" if last["finished"] else "did not finish"
-            out.print(f"last run: {last['command']} started {last['started']}, {state}")
+            con.print(f"last run: {last['command']} started {last['started']}, {state}")
         fails = corpus.failures_by_reason(last["id"] if last else None)
         if fails:
-            out.print("failures in the last run, by reason:")
+            con.print("failures in the last run, by reason:")
             table = Table(show_edge=False)
             for col in ("stage", "reason", "count"):
                 table.add_column(col, justify="right" if col == "count" else "left")
             for r in fails:
                 table.add_row(r["stage"], r["kind"], str(r["n"]))
-            out.print(table)
+            con.print(table)
 
 
 @main.group()
@@ -278,6 +285,34 @@ def export_documents(ws: Workspace, fmt: str, out_path: str | None, relevant_onl
         assignments = _assignments(ws)
         rows = document_rows(corpus, assignments, include_offtopic=not relevant_only)
         _write(lambda fh: write_rows(rows, fmt, fh, DOCUMENT_FIELDS), out_path)
+
+
+@main.command()
+@click.option(
+    "--out",
+    default="demo-workspace",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Workspace folder for the demo (re-running reuses its corpus).",
+)
+def demo(out: str) -> None:
+    """Run the whole pipeline offline on the bundled demo corpus.
+
+    Serves a fictional news website (14 sources, 8 quarters of municipal digitalization news with
+    planted trends) on 127.0.0.1, collects it into OUT, analyzes it and writes the quarterly report,
+    then prints where the report is. No internet needed.
+    """
+    from trends.pipeline import run_demo
+
+    with RichProgress() as progress:
+        result = run_demo(out, progress=progress)
+    _summary(result.collect, "demo: collect")
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
+    con.print(f"demo workspace: {result.workspace}  ({timing})")
+    for name, path in result.outputs.items():
+        con.print(f"  {name}: {path}")
+    if result.missing:
+        con.print(f"[yellow]not yet built, skipped:[/] {', '.join(result.missing)}")
 
 
 def _assignments(ws: Workspace) -> dict[str, tuple[str, float]]:

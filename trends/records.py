@@ -52,6 +52,7 @@ class Link:
     title: str = ""
     published: dt.date | None = None
     summary: str = ""
+    modified: dt.date | None = None  # sitemap lastmod: not a publication date, only for --since
 
 
 @dataclass(frozen=True)

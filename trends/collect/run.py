@@ -40,6 +40,7 @@ class RunStats:
     offtopic: int = 0
     skipped: int = 0  # older than --since, or over the per-source limit
     failures: int = 0
+    listings_unchanged: int = 0  # feeds/sitemaps/pages that answered 304 Not Modified
     per_source: dict[str, Counter] = field(default_factory=dict)
 
     def count(self, source: str, outcome: str) -> None:
@@ -326,6 +327,7 @@ def _collect_source(
         corpus.set_http_cache(url, etag, modified, status)
     for failure in found.failures:
         store.fail(failure)
+    store.stats.listings_unchanged += found.unchanged_listings
     cap = limit or source.max_articles or config.defaults.max_articles
     todo: list[Link] = []
     seen: set[str] = set()
@@ -334,7 +336,7 @@ def _collect_source(
         if key in seen:
             continue
         seen.add(key)
-        if since and link.published and link.published < since:
+        if since and (link.published or link.modified or since) < since:
             store.stats.count(source.id, "skipped")
         elif corpus.known(key):
             store.stats.count(source.id, "unchanged")

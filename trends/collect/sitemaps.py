@@ -58,7 +58,7 @@ def parse_sitemap(body: bytes, url: str, *, source: str = "") -> SitemapPage:
         if tag == "sitemapindex":
             page.sitemaps.append(loc)
         else:
-            page.links.append(Link(url=loc, published=_date(fields.get("lastmod"))))
+            page.links.append(Link(url=loc, modified=_date(fields.get("lastmod"))))
     if tag not in ("urlset", "sitemapindex"):
         page.failures.append(
             Failure(url, "sitemap", f"not a sitemap: root element <{tag}>", source)

@@ -1,0 +1,76 @@
+"""run = collect -> analyze -> report, and the offline demo that runs all three.
+
+The stages only meet through the workspace (corpus.sqlite, models/, reports/), so each one can be
+re-run alone; this module just calls them in order.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trends.collect.run import Progress, RunStats, collect
+from trends.config import Workspace, load_sources
+from trends.corpus import Corpus
+from trends.demo.site import serve, sources_yaml
+
+DEMO_PORT_FILE = ".demo-port"
+
+
+@dataclass
+class DemoResult:
+    workspace: Path
+    collect: RunStats
+    seconds: dict[str, float] = field(default_factory=dict)
+    outputs: dict[str, Path] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+
+def run_demo(out: str | Path, progress: Progress | None = None) -> DemoResult:
+    """Serve the bundled demo site on 127.0.0.1, collect it into `out`, then analyze and report.
+
+    Re-running reuses the corpus: the site is served on the port of the previous run when it is free,
+    so article URLs stay the same and nothing is fetched twice.
+    """
+    ws = Workspace.resolve(out)
+    ws.root.mkdir(parents=True, exist_ok=True)
+    port_file = ws.root / DEMO_PORT_FILE
+    port = int(port_file.read_text()) if port_file.exists() else 0
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    with serve(port) as site:
+        port_file.write_text(site.base_url.rsplit(":", 1)[1])
+        ws.sources_yaml.write_text(sources_yaml(site.base_url), encoding="utf-8")
+        with Corpus(ws.corpus_db) as corpus:
+            stats = collect(load_sources(ws.sources_yaml), corpus, progress=progress)
+    seconds["collect"] = time.perf_counter() - started
+    result = DemoResult(ws.root, stats, seconds)
+    for stage in ("analyze", "report"):
+        runner = _STAGES[stage]()
+        if runner is None:
+            result.missing.append(stage)
+            continue
+        t = time.perf_counter()
+        result.outputs.update(runner(ws))
+        seconds[stage] = time.perf_counter() - t
+    return result
+
+
+def _analyze_stage():
+    try:
+        from trends.analyze import analyze
+    except ImportError:
+        return None
+    return lambda ws: {"model": analyze(ws).folder}
+
+
+def _report_stage():
+    try:
+        from trends.report.build import write_report
+    except ImportError:
+        return None
+    return lambda ws: write_report(ws)
+
+
+_STAGES = {"analyze": _analyze_stage, "report": _report_stage}
