@@ -1,0 +1,131 @@
+"""Trend metrics and classes on series whose trajectory we know."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from trends.records import quarter_bounds, quarter_range
+from trends.trend import (
+    Mention,
+    TrendRules,
+    burst_weights,
+    classify,
+    kleinberg_states,
+    quarter_metrics,
+    theil_sen,
+)
+
+QUARTERS = quarter_range("2024Q4", "2026Q3")
+TODAY = dt.date(2026, 11, 22)
+
+
+def dates(counts: list[int]) -> list[dt.date]:
+    """Spread counts[i] articles evenly over QUARTERS[i]."""
+    out = []
+    for q, n in zip(QUARTERS, counts):
+        start, end = quarter_bounds(q)
+        span = (end - start).days
+        out += [start + dt.timedelta(days=int(span * (k + 0.5) / max(n, 1))) for k in range(n)]
+    return out
+
+
+def series(topic: list[int], total: list[int], **mention_kw):
+    mentions = [
+        Mention(f"a{i}", d, mention_kw.get("source", "s")) for i, d in enumerate(dates(topic))
+    ]
+    return quarter_metrics(mentions, dates(total), QUARTERS, today=TODAY)
+
+
+TOTAL = [42, 44, 42, 44, 51, 43, 51, 66]
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ([0, 0, 0, 0, 0, 0, 0, 7], "new"),
+        ([0, 0, 0, 0, 0, 0, 6, 12], "emerging"),
+        ([2, 3, 4, 5, 6, 7, 8, 9], "growing"),
+        ([1, 2, 2, 3, 4, 5, 6, 7], "growing"),
+        ([9, 8, 7, 6, 5, 4, 3, 3], "declining"),
+        ([5, 5, 4, 4, 3, 2, 2, 1], "declining"),
+        ([4, 4, 4, 4, 4, 4, 4, 4], "stable"),
+        ([3, 3, 3, 3, 3, 3, 3, 4], "stable"),
+        ([2, 2, 2, 2, 10, 2, 2, 2], "stable"),  # one burst quarter is not a trend
+        ([2, 3, 2, 3, 2, 3, 2, 3], "stable"),
+    ],
+)
+def test_planted_trajectories_get_their_class(counts, expected):
+    result = classify(series(counts, TOTAL))
+    assert result.label == expected, result.rule
+    assert result.decided_on == "2026Q3" and result.rule
+
+
+def test_share_is_normalised_so_more_sources_do_not_fake_growth():
+    # the topic doubles, but so does everything: same share, stable
+    topic = [2, 2, 2, 2, 4, 4, 4, 4]
+    total = [40, 40, 40, 40, 80, 80, 80, 80]
+    metrics = series(topic, total)
+    assert metrics[4].growth_prev == 0.0 and classify(metrics).label == "stable"
+
+
+def test_partial_quarter_is_flagged_and_not_used_for_the_class():
+    quarters = quarter_range("2025Q4", "2026Q4")
+    mentions = [Mention("x", dt.date(2026, 10, 5), "s")]
+    all_dates = [dt.date(2026, 10, 5)] + [
+        quarter_bounds(q)[0] + dt.timedelta(days=10) for q in quarters[:-1] for _ in range(5)
+    ]
+    metrics = quarter_metrics(mentions, all_dates, quarters, today=dt.date(2026, 11, 22))
+    assert metrics[-1].partial and not metrics[-2].partial
+    assert classify(metrics).decided_on == "2026Q3"
+
+
+def test_independent_sources_leave_out_vendors():
+    mentions = [
+        Mention("a", dt.date(2026, 8, 1), "formwerk", "vendor"),
+        Mention("b", dt.date(2026, 8, 2), "formwerk", "vendor"),
+        Mention("c", dt.date(2026, 8, 3), "werl", "municipality", ("Werl",), ("Kreis Soest",)),
+        Mention("d", dt.date(2026, 8, 4), "presse", "press", ("Werl", "Ense"), ("Kreis Soest",)),
+    ]
+    m = quarter_metrics(mentions, [x.published for x in mentions], ["2026Q3"], today=TODAY)[0]
+    assert (m.sources, m.independent_sources, m.source_types, m.municipalities, m.regions) == (
+        3,
+        2,
+        3,
+        2,
+        1,
+    )
+
+
+def test_kleinberg_finds_a_spike_and_nothing_in_a_flat_stream():
+    d = [20] * 30
+    flat = [2] * 30
+    assert not any(kleinberg_states(flat, d))
+    spike = [1] * 30
+    spike[12:15] = [12, 14, 11]
+    states = kleinberg_states(spike, d)
+    assert states[12:15] == [1, 1, 1] and sum(states) == 3
+    weights = burst_weights(spike, d)
+    assert all(w > 0 for w in weights[12:15]) and sum(weights) == sum(weights[12:15])
+
+
+def test_kleinberg_gamma_makes_short_bursts_harder_to_enter():
+    d = [20] * 30
+    r = [1] * 30
+    r[10] = 5
+    assert kleinberg_states(r, d, gamma=0.5)[10] == 1
+    assert kleinberg_states(r, d, gamma=3.0)[10] == 0
+
+
+def test_burst_quarter_has_the_burst_score():
+    metrics = series([2, 2, 2, 2, 10, 2, 2, 2], TOTAL)
+    burst = {m.quarter: m.burst for m in metrics}
+    assert max(burst, key=burst.get) == "2025Q4" and burst["2025Q4"] > 0
+
+
+def test_theil_sen_and_rules_from_yaml():
+    assert theil_sen([1, 2, 3, 4]) == 1.0 and theil_sen([2, 2, 10, 2, 2]) == 0.0
+    assert TrendRules.from_mapping({"growth_slope": 0.2}).growth_slope == 0.2
+    with pytest.raises(ValueError, match="unknown threshold"):
+        TrendRules.from_mapping({"growth": 1})

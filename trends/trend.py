@@ -1,0 +1,314 @@
+"""Trend metrics per topic and quarter, and the trend class with the rule that assigned it.
+
+Metrics (per topic and quarter):
+- count, and share = count / all analysed articles of that quarter (so a quarter with more sources
+  does not fake growth);
+- growth vs the previous quarter and vs the same quarter a year earlier (relative change of share);
+- burst: Kleinberg's two-state automaton over the monthly article stream (batched form, Kleinberg
+  2002 §4): a month is "bursty" when the topic's share of that month is better explained by a rate
+  `s` times the topic's base rate, after paying `gamma * ln(n)` to enter the burst state. The
+  quarter's burst score is the summed weight (cost saved) of its bursty months. Months, not weeks:
+  with a few articles per topic and week, no burst could pay the entry cost of ln(104 weeks);
+- sources, independent sources (distinct sources that are not vendors: a topic pushed by one
+  vendor's press releases is not a trend), source types, municipalities and regions (diffusion);
+- partial: the quarter was still running on the analysis date; it is shown but never compared as
+  if complete (the class is decided on the last complete quarter).
+
+Trend class, first rule that matches (thresholds in `TrendRules`, overridable in taxonomy.yaml
+under `trend:`):
+1. new       - articles only in the decision quarter, at least `min_articles` of them;
+2. emerging  - first seen at most `emerging_quarters` quarters ago, at least `min_articles` in the
+               decision quarter and its share rising;
+3. growing   - the Theil-Sen slope of the share over the window is >= `growth_slope` of the mean
+               share per quarter (a robust slope: one burst quarter does not make a trend);
+4. declining - that slope <= -`growth_slope`;
+5. stable    - everything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields
+
+from trends.records import quarter_bounds, quarter_of, shift_quarter
+
+CLASSES = ("new", "emerging", "growing", "stable", "declining")
+
+
+@dataclass(frozen=True)
+class TrendRules:
+    min_articles: int = 3
+    emerging_quarters: int = 2
+    growth_slope: float = 0.10  # relative Theil-Sen slope of the share per quarter
+    burst_s: float = 2.0
+    burst_gamma: float = 1.0
+
+    @classmethod
+    def from_mapping(cls, data: dict | None) -> TrendRules:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data or {}) - known
+        if unknown:
+            raise ValueError(
+                f"trend: unknown threshold(s) {sorted(unknown)}; known: {sorted(known)}"
+            )
+        return cls(**(data or {}))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One article of a topic, with what diffusion and source metrics need."""
+
+    article_id: str
+    published: dt.date
+    source: str
+    source_type: str = ""
+    municipalities: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuarterMetrics:
+    quarter: str
+    count: int
+    total: int
+    share: float
+    growth_prev: float | None
+    growth_yoy: float | None
+    burst: float
+    sources: int
+    independent_sources: int
+    source_types: int
+    municipalities: int
+    regions: int
+    partial: bool
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TrendClass:
+    label: str
+    rule: str  # the rule in words, with the numbers that decided it
+    decided_on: str  # the quarter the class is based on
+    numbers: dict = field(default_factory=dict)
+
+
+# -- Kleinberg ---------------------------------------------------------------------------------------
+def _fit_cost(r: int, d: int, p: float) -> float:
+    """-ln P(r of d relevant | rate p), without the binomial coefficient (equal across states)."""
+    if d == 0:
+        return 0.0
+    return -(r * math.log(p) + (d - r) * math.log(1 - p))
+
+
+def kleinberg_states(
+    r: Sequence[int], d: Sequence[int], s: float = 2.0, gamma: float = 1.0
+) -> list[int]:
+    """Viterbi path (0 = base, 1 = burst) of the two-state batched automaton."""
+    n = len(r)
+    if n == 0 or sum(d) == 0 or sum(r) == 0:
+        return [0] * n
+    p0 = sum(r) / sum(d)
+    p = (min(p0, 1 - 1e-9), min(p0 * s, 0.9999))
+    up = gamma * math.log(n)
+    cost = [_fit_cost(r[0], d[0], p[0]), _fit_cost(r[0], d[0], p[1]) + up]
+    back: list[tuple[int, int]] = []
+    for t in range(1, n):
+        stay0, from1 = cost[0], cost[1]  # moving down is free
+        c0 = min(stay0, from1)
+        b0 = 0 if stay0 <= from1 else 1
+        c1 = min(cost[0] + up, cost[1])
+        b1 = 0 if cost[0] + up < cost[1] else 1
+        cost = [c0 + _fit_cost(r[t], d[t], p[0]), c1 + _fit_cost(r[t], d[t], p[1])]
+        back.append((b0, b1))
+    state = 0 if cost[0] <= cost[1] else 1
+    path = [state]
+    for b0, b1 in reversed(back):
+        state = b0 if state == 0 else b1
+        path.append(state)
+    return path[::-1]
+
+
+def burst_weights(
+    r: Sequence[int], d: Sequence[int], s: float = 2.0, gamma: float = 1.0
+) -> list[float]:
+    """Per batch: the cost the burst state saves over the base state where the path is bursty, else 0."""
+    states = kleinberg_states(r, d, s, gamma)
+    if not any(states):
+        return [0.0] * len(r)
+    p0 = sum(r) / sum(d)
+    p1 = min(p0 * s, 0.9999)
+    return [
+        max(0.0, _fit_cost(ri, di, p0) - _fit_cost(ri, di, p1)) if st else 0.0
+        for ri, di, st in zip(r, d, states)
+    ]
+
+
+def _month(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+# -- metrics ------------------------------------------------------------------------------------------
+def is_partial(quarter: str, today: dt.date) -> bool:
+    return quarter_bounds(quarter)[1] >= today
+
+
+def quarter_metrics(
+    mentions: Iterable[Mention],
+    all_dates: Sequence[dt.date],
+    quarters: Sequence[str],
+    *,
+    today: dt.date,
+    rules: TrendRules = TrendRules(),
+) -> list[QuarterMetrics]:
+    """Metrics of one topic for each quarter in `quarters` (oldest first).
+
+    `all_dates` are the publication dates of every analysed article (the denominator of shares and
+    of the burst automaton)."""
+    mentions = list(mentions)
+    totals = {q: 0 for q in quarters}
+    for day in all_dates:
+        q = quarter_of(day)
+        if q in totals:
+            totals[q] += 1
+    # monthly stream for the burst automaton, over the whole window
+    first = _month(quarter_bounds(quarters[0])[0])
+    d = [0] * (3 * len(quarters))
+    r = [0] * len(d)
+    for day in all_dates:
+        if 0 <= _month(day) - first < len(d):
+            d[_month(day) - first] += 1
+    for m in mentions:
+        if 0 <= _month(m.published) - first < len(r):
+            r[_month(m.published) - first] += 1
+    weights = burst_weights(r, d, rules.burst_s, rules.burst_gamma)
+    burst_by_q: dict[str, float] = {}
+    for i, w in enumerate(weights):
+        q = quarters[i // 3]
+        burst_by_q[q] = burst_by_q.get(q, 0.0) + w
+
+    by_q: dict[str, list[Mention]] = {q: [] for q in quarters}
+    for m in mentions:
+        q = quarter_of(m.published)
+        if q in by_q:
+            by_q[q].append(m)
+    share = {q: (len(by_q[q]) / totals[q]) if totals[q] else 0.0 for q in quarters}
+    out = []
+    for q in quarters:
+        ms = by_q[q]
+        prev, year = shift_quarter(q, -1), shift_quarter(q, -4)
+        out.append(
+            QuarterMetrics(
+                quarter=q,
+                count=len(ms),
+                total=totals[q],
+                share=round(share[q], 6),
+                growth_prev=_growth(share[q], share.get(prev)),
+                growth_yoy=_growth(share[q], share.get(year)),
+                burst=round(burst_by_q.get(q, 0.0), 4),
+                sources=len({m.source for m in ms}),
+                independent_sources=len({m.source for m in ms if m.source_type != "vendor"}),
+                source_types=len({m.source_type for m in ms if m.source_type}),
+                municipalities=len({x for m in ms for x in m.municipalities}),
+                regions=len({x for m in ms for x in m.regions}),
+                partial=is_partial(q, today),
+            )
+        )
+    return out
+
+
+def _growth(now: float, before: float | None) -> float | None:
+    if before is None or before == 0:
+        return None
+    return round(now / before - 1, 4)
+
+
+def theil_sen(values: Sequence[float]) -> float:
+    """Median of pairwise slopes: robust to a single outlying quarter."""
+    slopes = sorted(
+        (values[j] - values[i]) / (j - i)
+        for i in range(len(values))
+        for j in range(i + 1, len(values))
+    )
+    if not slopes:
+        return 0.0
+    mid = len(slopes) // 2
+    return slopes[mid] if len(slopes) % 2 else (slopes[mid - 1] + slopes[mid]) / 2
+
+
+def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules()) -> TrendClass:
+    """The trend class for the last complete quarter of `series`, with the rule and numbers."""
+    complete = [m for m in series if not m.partial]
+    if not complete:
+        return TrendClass(
+            "stable",
+            "no complete quarter yet: not classified",
+            series[-1].quarter if series else "",
+        )
+    now = complete[-1]
+    seen = [m.quarter for m in complete if m.count]
+    first = seen[0] if seen else None
+    age = complete.index(next(m for m in complete if m.quarter == first)) if first else None
+    quarters_since_first = len(complete) - 1 - age if age is not None else None
+    shares = [m.share for m in complete]
+    mean = sum(shares) / len(shares) if shares else 0.0
+    slope = theil_sen(shares)
+    rel = slope / mean if mean else 0.0
+    prev = complete[-2] if len(complete) > 1 else None
+    numbers = {
+        "count": now.count,
+        "share": round(now.share, 4),
+        "first_seen": first,
+        "slope_per_quarter": round(rel, 4),
+        "growth_prev": now.growth_prev,
+        "growth_yoy": now.growth_yoy,
+        "independent_sources": now.independent_sources,
+    }
+    q = now.quarter
+    if now.count >= rules.min_articles and quarters_since_first == 0:
+        return TrendClass(
+            "new",
+            f"first articles in {q} ({now.count}); none in the {len(complete) - 1} quarters before",
+            q,
+            numbers,
+        )
+    if (
+        quarters_since_first is not None
+        and quarters_since_first < rules.emerging_quarters
+        and now.count >= rules.min_articles
+        and prev is not None
+        and now.share > prev.share
+    ):
+        return TrendClass(
+            "emerging",
+            f"first seen in {first}, {now.count} articles in {q}, share rising "
+            f"{prev.share:.1%} -> {now.share:.1%}",
+            q,
+            numbers,
+        )
+    if rel >= rules.growth_slope:
+        return TrendClass(
+            "growing",
+            f"share rises {rel:+.0%} of its mean per quarter over {len(complete)} quarters "
+            f"(Theil-Sen; threshold {rules.growth_slope:+.0%})",
+            q,
+            numbers,
+        )
+    if rel <= -rules.growth_slope:
+        return TrendClass(
+            "declining",
+            f"share falls {rel:+.0%} of its mean per quarter over {len(complete)} quarters "
+            f"(Theil-Sen; threshold -{rules.growth_slope:.0%})",
+            q,
+            numbers,
+        )
+    return TrendClass(
+        "stable",
+        f"share changes {rel:+.0%} of its mean per quarter over {len(complete)} quarters "
+        f"(within ±{rules.growth_slope:.0%})",
+        q,
+        numbers,
+    )
