@@ -317,11 +317,54 @@ def demo(out: str) -> None:
 
 def _assignments(ws: Workspace) -> dict[str, tuple[str, float]]:
     """article id -> (topic id, weight) from the latest model, if any (filled in by analyze)."""
-    try:
-        from trends.analyze import latest_assignments
-    except ImportError:
-        return {}
+    from trends.models import latest_assignments
+
     return latest_assignments(ws)
+
+
+def _model_rows(ws: Workspace, reader, quarter: str | None, fmt: str, out_path: str | None) -> None:
+    from trends.export import write_rows
+    from trends.models import AnalysisError
+
+    try:
+        rows = reader(ws, quarter)
+    except AnalysisError as exc:
+        _fail(str(exc))
+    _write(lambda fh: write_rows(rows, fmt, fh), out_path)
+
+
+@export.command("topics")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+@click.option("--quarter", "-q", metavar="YYYYQn", help="Model quarter (default: the latest).")
+@click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+)
+@click.pass_obj
+def export_topics(ws: Workspace, fmt: str, quarter: str | None, out_path: str | None) -> None:
+    """Topics of a model: id, label, keyphrases, size, quarter_counts (+ status, field, trend_class,
+    stage, confidence). Curation renames are applied; hidden topics are left out."""
+    from trends.models import topic_rows
+
+    _model_rows(ws, topic_rows, quarter, fmt, out_path)
+
+
+@export.command("trends")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+@click.option("--quarter", "-q", metavar="YYYYQn", help="Model quarter (default: the latest).")
+@click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+)
+@click.pass_obj
+def export_trends(ws: Workspace, fmt: str, quarter: str | None, out_path: str | None) -> None:
+    """One row per topic and quarter: topic_id, label, quarter, count, share, growth, burst, sources,
+    municipalities, class, stage, confidence, evidence_ids (+ growth_yoy, independent_sources, partial)."""
+    from trends.models import trend_rows
+
+    _model_rows(ws, trend_rows, quarter, fmt, out_path)
 
 
 def _write(writer, out_path: str | None) -> None:

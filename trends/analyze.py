@@ -1,0 +1,384 @@
+"""analyze: corpus -> models/<quarter>/ (topics, trend metrics, maturity with evidence).
+
+Steps, each a function over plain records:
+  1. window      - the quarter to analyse (default: the latest with articles) and the N quarters up
+                   to it (default 8);
+  2. text        - per-article lemma analysis, cached in the corpus (only new articles are processed);
+  3. topics      - TopicModel fit on the window; each article gets a main topic (or "other");
+  4. linking     - topics are matched one-to-one to the previous quarter's model by term-vector
+                   similarity: a matched topic keeps its id and label, others get new ids, unmatched
+                   old topics are kept as dormant;
+  5. entities    - municipalities/districts named in each article (gazetteer);
+  6. trends      - per topic and quarter metrics and the trend class (trends.trend);
+  7. maturity    - per topic and quarter the stage, confidence and evidence (trends.maturity);
+  8. save        - JSON files written deterministically: same corpus + same config = same bytes.
+
+The analyst's curation (renames, merges, hidden topics) is applied when a model is *read*
+(`load_model`), so it survives every re-analysis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from trends import maturity
+from trends.config import Workspace
+from trends.corpus import Corpus
+from trends.models import AnalysisError, model_quarters
+from trends.nlp import entities
+from trends.nlp.lemmatize import analyze_texts
+from trends.nlp.topics import TopicModel, match_topics
+from trends.records import Article, quarter_range, shift_quarter
+from trends.trend import Mention, TrendRules, classify, quarter_metrics
+
+ANALYSIS_VERSION = "lemmas-1"  # bump when analyze_text's output changes: cached analyses are redone
+MATCH_THRESHOLD = 0.3  # cosine similarity of topic term vectors to count as "the same topic"
+MIN_TOPIC_WEIGHT = 0.05  # below this an article's best topic is too weak: it goes to "other"
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    quarter: str | None = None
+    window: int = 8
+    n_topics: int | None = None
+    seed: int = 0
+    today: dt.date | None = None
+
+    def digest(self) -> str:
+        data = {
+            "window": self.window,
+            "n_topics": self.n_topics,
+            "seed": self.seed,
+            "analysis": ANALYSIS_VERSION,
+        }
+        return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    quarter: str
+    folder: Path
+    n_articles: int
+    n_topics: int
+    seconds: dict
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+def _dump(path: Path, data) -> None:
+    path.write_text(
+        json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in ("trends", "scikit-learn", "numpy", "scipy", "simplemma", "spacy"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "?"
+    return out
+
+
+def load_taxonomy(ws: Workspace) -> dict:
+    """The workspace's taxonomy.yaml if present, else the packaged default."""
+    path = (
+        ws.taxonomy_yaml
+        if ws.taxonomy_yaml.exists()
+        else Path(maturity.__file__).with_name("taxonomy.yaml")
+    )
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _previous_model(ws: Workspace, quarter: str) -> dict | None:
+    earlier = [q for q in model_quarters(ws) if q < quarter]
+    if not earlier:
+        return None
+    return json.loads((ws.models_dir / earlier[-1] / "topics.json").read_text(encoding="utf-8"))
+
+
+def _field_of(terms: dict[str, float], fields: dict[str, list[str]]) -> str:
+    """The radar sector whose seed terms carry most of the topic's term weight."""
+    best, best_score = "", 0.0
+    lowered = {t.lower(): w for t, w in terms.items()}
+    for name, seeds in fields.items():
+        score = 0.0
+        for seed in seeds:
+            s = seed.lower()
+            score += sum(w for t, w in lowered.items() if s in t)
+        if score > best_score:
+            best, best_score = name, score
+    return best or next(iter(fields), "")
+
+
+# -- steps ----------------------------------------------------------------------------------------------
+def choose_window(corpus: Corpus, cfg: AnalysisConfig) -> tuple[str, list[str]]:
+    quarters = sorted({a.quarter for a in corpus.articles(dated_only=True)})
+    if not quarters:
+        raise AnalysisError(
+            "the corpus has no dated, relevant articles (run `trends collect` or `trends import` first)"
+        )
+    quarter = cfg.quarter or quarters[-1]
+    if quarter not in quarters:
+        raise AnalysisError(
+            f"no articles in {quarter}; quarters with articles: {quarters[0]} … {quarters[-1]}"
+        )
+    return quarter, quarter_range(shift_quarter(quarter, -(cfg.window - 1)), quarter)
+
+
+def cached_analyses(corpus: Corpus, articles: list[Article]) -> list[str]:
+    cache = corpus.analysis_cache(ANALYSIS_VERSION)
+    todo = [a for a in articles if a.id not in cache]
+    if todo:
+        texts = [f"{a.title}\n\n{a.text}" for a in todo]
+        done = analyze_texts(texts, [a.language or "de" for a in todo])
+        corpus.store_analysis(zip((a.id for a in todo), done), ANALYSIS_VERSION)
+        cache.update(zip((a.id for a in todo), done))
+    return [cache[a.id] for a in articles]
+
+
+@dataclass(frozen=True)
+class Linked:
+    ids: list[str]
+    labels: list[str]
+    dormant: list[dict]  # previous topics no longer found, kept so reports can say so
+    next_id: int
+
+
+def link_topics(terms: list[dict[str, float]], labels: list[str], previous: dict | None) -> Linked:
+    """Give the new topics ids: a topic matched to the previous model keeps its id and label."""
+    prev_topics = {t["id"]: t for t in (previous or {}).get("topics", [])}
+    mapping = (
+        match_topics({tid: t["terms"] for tid, t in prev_topics.items()}, terms, MATCH_THRESHOLD)
+        if prev_topics
+        else {}
+    )
+    next_id = (previous or {}).get("next_id", 1)
+    ids, names = [], []
+    for i, label in enumerate(labels):
+        if i in mapping:
+            ids.append(mapping[i])
+            names.append(prev_topics[mapping[i]]["label"])
+        else:
+            ids.append(f"T{next_id:03d}")
+            next_id += 1
+            names.append(label)
+    matched = set(mapping.values())
+    dormant = [
+        {**t, "status": "dormant"} for tid, t in sorted(prev_topics.items()) if tid not in matched
+    ]
+    dormant += [t for t in (previous or {}).get("dormant", []) if t["id"] not in matched]
+    return Linked(ids, names, sorted(dormant, key=lambda t: t["id"]), next_id)
+
+
+def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
+    """Run the analysis for one quarter and write models/<quarter>/. Returns where it went."""
+    import time
+
+    cfg = cfg or AnalysisConfig()
+    today = cfg.today or dt.date.today()
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    taxonomy = load_taxonomy(ws)
+    rules = TrendRules.from_mapping(taxonomy.get("trend"))
+    with Corpus(ws.corpus_db) as corpus:
+        quarter, quarters = choose_window(corpus, cfg)
+        articles = list(corpus.articles(quarters=quarters, dated_only=True))
+        sources = corpus.sources()
+        seen_in = corpus.seen_in()
+        t = time.perf_counter()
+        docs = cached_analyses(corpus, articles)
+        seconds["text"] = time.perf_counter() - t
+        corpus_hash = hashlib.sha1(
+            "".join(sorted(a.id + (a.quarter or "") for a in articles)).encode()
+        ).hexdigest()[:16]
+
+    t = time.perf_counter()
+    model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(docs)
+    weights = np.asarray(model.doc_topic_)
+    n_topics = weights.shape[1]
+    main = [int(np.argmax(row)) if row.max() >= MIN_TOPIC_WEIGHT else -1 for row in weights]
+    main = [m if m < 0 or m not in model.noise_topics_ else -1 for m in main]
+    terms = model.topic_terms(50)
+    labels = list(model.labels_)
+    keyphrases = [list(k) for k in model.keyphrases_]
+    seconds["topics"] = time.perf_counter() - t
+
+    previous = _previous_model(ws, quarter)
+    linked = link_topics(terms, labels, previous)
+    ids, names = linked.ids, linked.labels
+
+    t = time.perf_counter()
+    article_entities = {a.id: _municipalities(a) for a in articles}
+    seconds["entities"] = time.perf_counter() - t
+
+    fields = (
+        {f["name"]: f.get("seeds", []) for f in taxonomy.get("fields", [])}
+        if isinstance(taxonomy.get("fields"), list)
+        else {
+            k: v.get("seeds", v) if isinstance(v, dict) else v
+            for k, v in (taxonomy.get("fields") or {}).items()
+        }
+    )
+    lexicon = maturity.load_lexicon(ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None)
+    all_dates = [a.published for a in articles]
+    t = time.perf_counter()
+    topics_out, trends_out, evidence_out = [], [], {}
+    members: dict[int, list[Article]] = {}
+    for a, m in zip(articles, main):
+        if m >= 0:
+            members.setdefault(m, []).append(a)
+    for k in range(n_topics):
+        if k in model.noise_topics_:
+            continue
+        arts = members.get(k, [])
+        mentions = [
+            Mention(
+                a.id,
+                a.published,
+                a.source,
+                sources.get(a.source, {}).get("type", ""),
+                tuple(article_entities[a.id][0]),
+                tuple(article_entities[a.id][1]),
+            )
+            for a in arts
+        ]
+        series = quarter_metrics(mentions, all_dates, quarters, today=today, rules=rules)
+        verdict = classify(series, rules)
+        stages = {}
+        for qm in series:
+            in_q = [a for a in arts if a.quarter == qm.quarter]
+            items = [
+                (sig, maturity.ArticleMeta(a.id, a.title, a.url, a.published.isoformat(), a.source))
+                for a in in_q
+                for sig in maturity.article_signals(f"{a.title}. {a.text}", lexicon)
+            ]
+            est = maturity.aggregate(items) if items else None
+            stages[qm.quarter] = est
+            munis = sorted({x for a in in_q for x in article_entities[a.id][0]})
+            trends_out.append(
+                {
+                    "topic_id": ids[k],
+                    "quarter": qm.quarter,
+                    **{kk: v for kk, v in qm.as_dict().items() if kk != "quarter"},
+                    "municipality_names": munis,
+                    "stage": est.stage if est else "none",
+                    "confidence": round(est.confidence, 3) if est else 0.0,
+                    "trl": est.trl if est else None,
+                    "transfer_score": round(est.transfer_score, 3) if est else 0.0,
+                    "evidence_ids": [f"{e.article_id}:{i}" for i, e in enumerate(est.evidence)]
+                    if est
+                    else [],
+                }
+            )
+            if est:
+                for i, e in enumerate(est.evidence + est.transfer_evidence):
+                    evidence_out[f"{ids[k]}|{qm.quarter}|{i}"] = {
+                        **e.__dict__,
+                        "topic_id": ids[k],
+                        "quarter": qm.quarter,
+                        "kind": "stage" if i < len(est.evidence) else "transfer",
+                    }
+        now = stages.get(quarter)
+        topics_out.append(
+            {
+                "id": ids[k],
+                "label": names[k],
+                "model_label": labels[k],
+                "keyphrases": keyphrases[k],
+                "terms": {t_: round(float(w), 5) for t_, w in terms[k].items()},
+                "size": len(arts),
+                "quarter_counts": {qm.quarter: qm.count for qm in series},
+                "status": "active",
+                "field": _field_of(terms[k], fields) if fields else "",
+                "trend_class": verdict.label,
+                "trend_rule": verdict.rule,
+                "trend_numbers": verdict.numbers,
+                "trend_decided_on": verdict.decided_on,
+                "stage": now.stage if now else "none",
+                "confidence": round(now.confidence, 3) if now else 0.0,
+                "trl": now.trl if now else None,
+                "municipalities": sorted({x for a in arts for x in article_entities[a.id][0]}),
+                "sources": sorted({a.source for a in arts}),
+            }
+        )
+    seconds["trends_maturity"] = time.perf_counter() - t
+
+    folder = ws.models_dir / quarter
+    folder.mkdir(parents=True, exist_ok=True)
+    topics_out.sort(key=lambda x: x["id"])
+    _dump(
+        folder / "topics.json",
+        {
+            "quarter": quarter,
+            "quarters": quarters,
+            "topics": topics_out,
+            "dormant": linked.dormant,
+            "next_id": linked.next_id,
+            "other_size": sum(1 for m in main if m < 0),
+        },
+    )
+    _dump(folder / "trends.json", sorted(trends_out, key=lambda r: (r["topic_id"], r["quarter"])))
+    _dump(folder / "evidence.json", evidence_out)
+    with (folder / "assignments.jsonl").open("w", encoding="utf-8") as fh:
+        for a, m, row in sorted(zip(articles, main, weights), key=lambda x: x[0].id):
+            fh.write(
+                json.dumps(
+                    {
+                        "id": a.id,
+                        "topic_id": ids[m] if m >= 0 else "other",
+                        "topic_weight": round(float(row.max()), 4),
+                        "quarter": a.quarter,
+                        "municipalities": article_entities[a.id][0],
+                        "seen_in": sorted(seen_in.get(a.id, {a.source})),
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+    _dump(
+        folder / "manifest.json",
+        {
+            "quarter": quarter,
+            "window": quarters,
+            "config_hash": cfg.digest(),
+            "corpus_hash": corpus_hash,
+            "seed": cfg.seed,
+            "n_topics": len(topics_out),
+            "n_articles": len(articles),
+            "analysis_version": ANALYSIS_VERSION,
+            "versions": _versions(),
+            "model": {
+                "class": "TopicModel",
+                "params": {
+                    k: v
+                    for k, v in model.get_params().items()
+                    if isinstance(v, (int, float, str, type(None)))
+                },
+            },
+            "previous_model": previous["quarter"] if previous else None,
+            "trend_rules": rules.__dict__,
+        },
+    )
+    seconds["total"] = time.perf_counter() - t0
+    return AnalysisResult(quarter, folder, len(articles), len(topics_out), seconds)
+
+
+def _municipalities(article: Article) -> tuple[list[str], list[str]]:
+    """(municipalities and districts named, their regions) for one article, sorted, unique."""
+    names, regions = set(), set()
+    for e in entities.find_entities(f"{article.title}\n{article.text}"):
+        if e.kind in ("municipality", "district"):
+            names.add(e.name)
+            if e.region:
+                regions.add(e.region if e.kind == "municipality" else e.name)
+    return sorted(names), sorted(regions)

@@ -1,0 +1,128 @@
+"""The model store: reading models/<quarter>/ as written by `trends.analyze`.
+
+Everything downstream of analyze (export, report, scan) reads models through these functions, and
+they apply the analyst's curation.yaml (rename, merge, hide, pin a ring, commentary) on the way,
+so curation survives every re-analysis. This module is light: no NLP imports.
+"""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from trends.config import Workspace
+
+
+class AnalysisError(Exception):
+    """Nothing to analyse or read (empty corpus, unknown quarter); str() is the one-line reason."""
+
+
+def model_quarters(ws: Workspace) -> list[str]:
+    if not ws.models_dir.exists():
+        return []
+    return sorted(p.name for p in ws.models_dir.iterdir() if (p / "manifest.json").exists())
+
+
+def latest_quarter(ws: Workspace) -> str | None:
+    quarters = model_quarters(ws)
+    return quarters[-1] if quarters else None
+
+
+def load_curation(ws: Workspace) -> dict:
+    if not ws.curation_yaml.exists():
+        return {}
+    data = yaml.safe_load(ws.curation_yaml.read_text(encoding="utf-8")) or {}
+    return data.get("topics", data) if isinstance(data, dict) else {}
+
+
+def load_model(ws: Workspace, quarter: str | None = None) -> dict:
+    """topics.json of a quarter (default: the latest) with the analyst's curation applied."""
+    quarter = quarter or latest_quarter(ws)
+    if quarter is None:
+        raise AnalysisError("no model yet: run `trends analyze` first")
+    path = ws.models_dir / quarter / "topics.json"
+    if not path.exists():
+        raise AnalysisError(f"no model for {quarter}: run `trends analyze --quarter {quarter}`")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    curation = load_curation(ws)
+    for topic in data["topics"]:
+        edit = curation.get(topic["id"]) or {}
+        if edit.get("label"):
+            topic["label"] = str(edit["label"])
+        topic["hidden"] = bool(edit.get("hide"))
+        topic["merge_into"] = edit.get("merge_into")
+        topic["ring"] = edit.get("ring")
+        topic["commentary"] = str(edit.get("commentary") or "")
+    return data
+
+
+def load_trends(ws: Workspace, quarter: str | None = None) -> list[dict]:
+    quarter = quarter or latest_quarter(ws)
+    path = ws.models_dir / str(quarter) / "trends.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def latest_assignments(ws: Workspace) -> dict[str, tuple[str, float]]:
+    """article id -> (topic id, weight) from the latest model ({} when there is none)."""
+    quarter = latest_quarter(ws)
+    if quarter is None:
+        return {}
+    out = {}
+    with (ws.models_dir / quarter / "assignments.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            out[row["id"]] = (row["topic_id"], row["topic_weight"])
+    return out
+
+
+def topic_rows(ws: Workspace, quarter: str | None = None) -> list[dict]:
+    """Rows for `trends export topics`: id, label, keyphrases, size, quarter counts (+ class, stage)."""
+    data = load_model(ws, quarter)
+    return [
+        {
+            "id": t["id"],
+            "label": t["label"],
+            "keyphrases": t["keyphrases"],
+            "size": t["size"],
+            "quarter_counts": t["quarter_counts"],
+            "status": t["status"],
+            "field": t["field"],
+            "trend_class": t["trend_class"],
+            "stage": t["stage"],
+            "confidence": t["confidence"],
+        }
+        for t in data["topics"] + data.get("dormant", [])
+        if not t.get("hidden")
+    ]
+
+
+def trend_rows(ws: Workspace, quarter: str | None = None) -> list[dict]:
+    """Rows for `trends export trends`: one per topic and quarter."""
+    labels = {t["id"]: t for t in load_model(ws, quarter)["topics"]}
+    rows = []
+    for r in load_trends(ws, quarter):
+        topic = labels.get(r["topic_id"])
+        if topic is None or topic.get("hidden"):
+            continue
+        rows.append(
+            {
+                "topic_id": r["topic_id"],
+                "label": topic["label"],
+                "quarter": r["quarter"],
+                "count": r["count"],
+                "share": r["share"],
+                "growth": r["growth_prev"],
+                "growth_yoy": r["growth_yoy"],
+                "burst": r["burst"],
+                "sources": r["sources"],
+                "independent_sources": r["independent_sources"],
+                "municipalities": r["municipalities"],
+                "class": topic["trend_class"],
+                "stage": r["stage"],
+                "confidence": r["confidence"],
+                "evidence_ids": r["evidence_ids"],
+                "partial": r["partial"],
+            }
+        )
+    return rows
