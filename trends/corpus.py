@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -53,6 +54,24 @@ _MIGRATIONS: list[str] = [
     );
     CREATE INDEX failures_run ON failures(run_id);
     """,
+    # 2: full-text search. Trigram tokens match inside words, so "Parkausweis" finds
+    # "Bewohnerparkausweise" (German compounds and inflections) without a stemmer.
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, content='articles', content_rowid='rowid', tokenize='trigram'
+    );
+    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+        INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+    """,
 ]
 
 
@@ -87,9 +106,8 @@ class Corpus:
         for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for statement in _statements(script):
+                    self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version={number}")
                 self.db.execute("COMMIT")
             except BaseException:
@@ -280,6 +298,33 @@ class Corpus:
             for r in self.db.execute(f"SELECT * FROM failures {where} ORDER BY id", args)
         ]
 
+    def search(
+        self,
+        query: str,
+        *,
+        since: dt.date | None = None,
+        source: str | None = None,
+        limit: int = 20,
+    ) -> list[tuple[Article, float]]:
+        """Ranked full-text search (BM25, title weighted 3x); [] for a query with no usable words."""
+        match = fts_query(query)
+        if match is None:
+            return []
+        sql = (
+            "SELECT a.*, bm25(articles_fts, 3.0, 1.0) AS score FROM articles_fts "
+            "JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?"
+        )
+        args: list = [match]
+        if since:
+            sql += " AND a.published >= ?"
+            args.append(since.isoformat())
+        if source:
+            sql += " AND a.source = ?"
+            args.append(source)
+        sql += " ORDER BY score, a.published DESC LIMIT ?"
+        args.append(limit)
+        return [(_article(r), -float(r["score"])) for r in self.db.execute(sql, args)]
+
     def integrity_ok(self) -> bool:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -297,6 +342,66 @@ class Corpus:
                 "UPDATE articles SET analysis=?, analysis_version=? WHERE id=?",
                 [(value, version, aid) for aid, value in items],
             )
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration into statements (triggers contain ';' inside BEGIN ... END)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer
+            buffer = ""
+    if buffer.strip():
+        yield buffer
+
+
+# Not searched for: FTS operators typed by users, and function words that would make every
+# query require them (all words are required).
+_QUERY_SKIP = frozenset(
+    [
+        "and",
+        "or",
+        "not",
+        "near",
+        "und",
+        "oder",
+        "nicht",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einer",
+        "für",
+        "mit",
+        "von",
+        "vom",
+        "zum",
+        "zur",
+        "bei",
+        "auf",
+        "aus",
+        "the",
+        "for",
+        "with",
+        "from",
+    ]
+)
+
+
+def fts_query(query: str) -> str | None:
+    """User words -> an FTS5 query: each word a quoted phrase (so FTS syntax in the input is inert),
+    all required. Words under 3 characters cannot match trigrams and are dropped; None if none left."""
+    words = [w.strip(".-") for w in re.findall(r"[\w.-]+", query.lower())]
+    words = [w for w in words if len(w) >= 3 and w not in _QUERY_SKIP]
+    if not words:
+        return None
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
 def _article(row: sqlite3.Row) -> Article:
