@@ -237,6 +237,10 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
     for a, m in zip(articles, main):
         if m >= 0:
             members.setdefault(m, []).append(a)
+    article_signals = {
+        a.id: maturity.article_signals(f"{a.title}. {a.text}", lexicon) for a in articles
+    }
+    article_stage = {aid: _article_stage(sigs) for aid, sigs in article_signals.items()}
     for k in range(n_topics):
         if k in model.noise_topics_:
             continue
@@ -260,7 +264,7 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
             items = [
                 (sig, maturity.ArticleMeta(a.id, a.title, a.url, a.published.isoformat(), a.source))
                 for a in in_q
-                for sig in maturity.article_signals(f"{a.title}. {a.text}", lexicon)
+                for sig in article_signals[a.id]
             ]
             est = maturity.aggregate(items) if items else None
             stages[qm.quarter] = est
@@ -338,7 +342,12 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
                         "topic_id": ids[m] if m >= 0 else "other",
                         "topic_weight": round(float(row.max()), 4),
                         "quarter": a.quarter,
+                        "published": a.published.isoformat(),
+                        "title": a.title,
+                        "url": a.url,
+                        "source": a.source,
                         "municipalities": article_entities[a.id][0],
+                        "stage": article_stage[a.id],
                         "seen_in": sorted(seen_in.get(a.id, {a.source})),
                     },
                     ensure_ascii=False,
@@ -371,6 +380,12 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
     )
     seconds["total"] = time.perf_counter() - t0
     return AnalysisResult(quarter, folder, len(articles), len(topics_out), seconds)
+
+
+def _article_stage(signals: list) -> str:
+    """The most advanced stage an article claims without negation (for "who got how far")."""
+    stages = [sig.stage for sig in signals if sig.stage in maturity.STAGES and not sig.negated]
+    return max(stages, key=maturity.STAGES.index) if stages else "none"
 
 
 def _municipalities(article: Article) -> tuple[list[str], list[str]]:

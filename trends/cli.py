@@ -315,6 +315,284 @@ def demo(out: str) -> None:
         con.print(f"[yellow]not yet built, skipped:[/] {', '.join(result.missing)}")
 
 
+@main.command()
+@click.option(
+    "--quarter",
+    "-q",
+    metavar="YYYYQn",
+    help="Quarter to analyse (default: the latest with articles).",
+)
+@click.option(
+    "--window",
+    default=8,
+    show_default=True,
+    type=click.IntRange(2, 40),
+    help="Quarters up to --quarter that the topic model is fitted on.",
+)
+@click.option(
+    "--topics",
+    "n_topics",
+    type=click.IntRange(2, 200),
+    metavar="N",
+    help="Fix the number of topics (default: chosen automatically by stability).",
+)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    help="Random seed; same seed + same corpus = same model.",
+)
+@click.pass_obj
+def analyze(
+    ws: Workspace, quarter: str | None, window: int, n_topics: int | None, seed: int
+) -> None:
+    """Find topics, trends and maturity for a quarter; writes models/<quarter>/.
+
+    Fits the topic model on the last WINDOW quarters, keeps topic ids and labels from the previous
+    quarter's model where the topics match, computes per topic and quarter the trend metrics and
+    class, the maturity stage with evidence sentences, and saves everything with a manifest.
+    Lemmas are cached per article, so a new quarter only processes new articles.
+    """
+    from trends.analyze import AnalysisConfig
+    from trends.analyze import analyze as run_analyze
+    from trends.models import AnalysisError
+    from trends.records import quarter_bounds
+
+    if quarter:
+        try:
+            quarter_bounds(quarter)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--quarter") from None
+    if not ws.corpus_db.exists():
+        _fail(f"no corpus at {ws.corpus_db} (run `trends collect` or `trends import` first)")
+    try:
+        with err.status("analyzing…"):
+            result = run_analyze(
+                ws, AnalysisConfig(quarter=quarter, window=window, n_topics=n_topics, seed=seed)
+            )
+    except AnalysisError as exc:
+        _fail(str(exc))
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
+    con.print(
+        f"{result.quarter}: {result.n_topics} topics from {result.n_articles} articles -> {result.folder}"
+    )
+    con.print(f"[dim]{timing}[/]")
+
+
+@main.command()
+@click.option(
+    "--input",
+    "input_file",
+    type=click.File("r", encoding="utf-8"),
+    default="-",
+    help="File with one sentence per line (default: stdin).",
+)
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.pass_obj
+def signals(ws: Workspace, input_file, fmt: str) -> None:
+    """Classify sentences by maturity stage: one JSON object per input line.
+
+    \b
+    Output fields: text, stage (konzept|pilot|rollout|standard|none), cue, negated, transfer.
+    Uses the workspace's taxonomy.yaml if present, else the packaged one.
+    """
+    import json
+
+    from trends import maturity
+
+    lexicon = maturity.load_lexicon(ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None)
+    for line in input_file:
+        text = line.strip()
+        if not text:
+            continue
+        sig = maturity.classify_sentence(text, lexicon)
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "text": text,
+                    "stage": sig.stage,
+                    "cue": sig.cue,
+                    "negated": sig.negated,
+                    "transfer": sig.transfer,
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
+
+
+def _views_or_fail(fn, *args, **kw):
+    from trends.models import AnalysisError
+
+    try:
+        return fn(*args, **kw)
+    except (AnalysisError, ValueError) as exc:
+        _fail(str(exc))
+
+
+def _since(value: str | None):
+    from trends.scan import parse_since
+
+    try:
+        return parse_since(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+
+
+def _json_out(data) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+@main.command()
+@click.option(
+    "--since",
+    metavar="90d|DATE|YYYYQn",
+    help="Only count articles since then (e.g. 90d, 2026-07-01).",
+)
+@click.option(
+    "--region",
+    metavar="NAME",
+    help="Only articles naming this municipality or district (e.g. 'Kreis Soest').",
+)
+@click.option(
+    "--field", metavar="FIELD", help="Only topics in this field of action (e.g. Mobilität)."
+)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option("--all", "all_classes", is_flag=True, help="Show stable and declining topics too.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_obj
+def scan(ws: Workspace, since, region, field, limit, all_classes, as_json) -> None:
+    """What is emerging? New, emerging and growing topics with class, growth, stage and evidence."""
+    from trends.scan import CLASS_ORDER
+    from trends.scan import scan as run_scan
+
+    classes = CLASS_ORDER if all_classes else ("new", "emerging", "growing")
+    rows = _views_or_fail(
+        run_scan, ws, since=_since(since), region=region, field=field, limit=limit, classes=classes
+    )
+    if as_json:
+        return _json_out(rows)
+    if not rows:
+        con.print("no emerging or growing topics for this selection (try --all or a wider --since)")
+        return
+    table = Table(show_lines=True)
+    for col in ("topic", "class", "growth", "stage", "trajectory", "evidence"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        growth = f"{r['growth']:+.0%}" if r["growth"] is not None else "–"
+        ev = f"„{r['evidence']['text'][:160]}“\n{r['evidence']['url']}" if r["evidence"] else ""
+        table.add_row(
+            f"[bold]{r['label']}[/] ({r['id']}, {r['articles']} art.)",
+            r["class"],
+            growth,
+            f"{r['stage']} ({r['confidence']:.0%})",
+            r["trajectory"],
+            ev,
+        )
+    con.print(table)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--since", metavar="90d|DATE|YYYYQn", help="Only articles published since then.")
+@click.option("--source", metavar="ID", help="Only articles of this source.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_obj
+def search(ws: Workspace, query, since, source, limit, as_json) -> None:
+    """Full-text search over the corpus; finds word parts too ("Parkausweis" finds
+    "Bewohnerparkausweise"). Ranked, with snippets and dates."""
+    from trends.scan import search as run_search
+
+    hits = _views_or_fail(run_search, ws, query, since=_since(since), source=source, limit=limit)
+    if as_json:
+        return _json_out(hits)
+    if not hits:
+        con.print(f"no articles match {query!r}")
+        return
+    for h in hits:
+        topic = f" · {h['topic_label']}" if h["topic_label"] else ""
+        con.print(
+            f"[bold]{h['title']}[/]  [dim]{h['published']} · {h['source']}{topic}[/]",
+            highlight=False,
+        )
+        con.print(f"  {h['snippet']}", highlight=False)
+        con.print(f"  {h['url']}", highlight=False)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option(
+    "--municipality", "-m", metavar="NAME", help="Show what this municipality has done, by topic."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_obj
+def who(ws: Workspace, query, municipality, as_json) -> None:
+    """Who has already done this? Municipalities with stage reached, first and latest mention and
+    evidence links, for a topic (id or name) or any search query."""
+    from trends.scan import who as run_who
+
+    if not query and not municipality:
+        raise click.UsageError("give a TOPIC_OR_QUERY or --municipality NAME")
+    data = _views_or_fail(run_who, ws, query, municipality=municipality)
+    if as_json:
+        return _json_out(data)
+    groups = data["topics"] if municipality else data["municipalities"]
+    if municipality:
+        heading = f"{data['municipality']} ({data['kind']}, {data['region']})"
+    elif data["topic"]:
+        heading = f"{data['topic']['label']} ({data['topic']['id']})"
+    else:
+        heading = f"search: {query}"
+    con.print(f"[bold]{heading}[/]", highlight=False)
+    if not groups:
+        con.print("nothing found")
+        return
+    table = Table()
+    for col in (
+        "topic" if municipality else "municipality",
+        "stage",
+        "first",
+        "latest",
+        "articles",
+        "evidence",
+    ):
+        table.add_column(col, overflow="fold")
+    for g in groups:
+        ev = g["evidence"][0]
+        table.add_row(
+            g.get("label", g["name"]),
+            g["stage"],
+            g["first"],
+            g["latest"],
+            str(g["articles"]),
+            f"{ev['title'][:70]}\n{ev['url']}",
+        )
+    con.print(table)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False), help="Write to FILE (default: stdout)."
+)
+@click.pass_obj
+def brief(ws: Workspace, query, fmt, out_path) -> None:
+    """A one-page workshop brief on a topic (id or name) or query: what it is, trajectory, maturity with
+    evidence, who has done it, contacts named in the sources, transferability, open questions, sources."""
+    from trends.scan import brief as run_brief
+
+    text = _views_or_fail(run_brief, ws, query, fmt)
+    if out_path:
+        Path(out_path).write_text(text, encoding="utf-8")
+        err.print(f"wrote {out_path}")
+    else:
+        sys.stdout.write(text)
+
+
 def _assignments(ws: Workspace) -> dict[str, tuple[str, float]]:
     """article id -> (topic id, weight) from the latest model, if any (filled in by analyze)."""
     from trends.models import latest_assignments

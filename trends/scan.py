@@ -1,0 +1,477 @@
+"""Adviser views over the stored corpus and the latest model; nothing here refits anything.
+
+- `scan`   : emerging and growing topics (optionally since a date, in a region, in a field), each
+             with class, growth, stage and one evidence line;
+- `search` : ranked full-text search with snippets (FTS5 trigram index: compounds match);
+- `who`    : which municipalities have done something on a topic or query, how far they got,
+             first and latest mention, links; or, for one municipality, what it has done by topic;
+- `brief`  : a one-page workshop brief in Markdown or HTML.
+
+All return plain dicts/strings; the CLI renders them. `Views` loads the model files once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from trends.config import Workspace
+from trends.corpus import Corpus
+from trends.models import AnalysisError, latest_quarter, load_model, load_trends
+from trends.records import quarter_bounds
+
+STAGE_ORDER = ("none", "konzept", "pilot", "rollout", "standard")
+CLASS_ORDER = ("new", "emerging", "growing", "stable", "declining")
+_SPARK = "▁▂▃▄▅▆▇█"
+
+
+def parse_since(value: str | None, today: dt.date | None = None) -> dt.date | None:
+    """'90d' -> 90 days ago; '2026-07-01' -> that date; '2026Q3' -> the quarter's first day."""
+    if not value:
+        return None
+    today = today or dt.date.today()
+    value = value.strip()
+    if re.fullmatch(r"\d+d", value):
+        return today - dt.timedelta(days=int(value[:-1]))
+    if re.fullmatch(r"\d{4}[Qq][1-4]", value):
+        return quarter_bounds(value.upper())[0]
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"--since {value!r}: use e.g. 90d, 2026-07-01 or 2026Q3") from None
+
+
+def sparkline(values: list[int]) -> str:
+    top = max(values) if values else 0
+    if not top:
+        return _SPARK[0] * len(values)
+    return "".join(_SPARK[min(len(_SPARK) - 1, round(v / top * (len(_SPARK) - 1)))] for v in values)
+
+
+def snippet(text: str, query: str, width: int = 90) -> str:
+    """The text around the first query word found, with the match in «»."""
+    words = [w for w in re.findall(r"\w+", query.lower()) if len(w) >= 3]
+    lowered = text.lower()
+    hits = [(lowered.find(w), w) for w in words if lowered.find(w) >= 0]
+    if not hits:
+        return " ".join(text[: 2 * width].split()) + ("…" if len(text) > 2 * width else "")
+    pos, word = min(hits)
+    start, end = max(0, pos - width), min(len(text), pos + len(word) + width)
+    piece = text[start:pos] + "«" + text[pos : pos + len(word)] + "»" + text[pos + len(word) : end]
+    return ("…" if start else "") + " ".join(piece.split()) + ("…" if end < len(text) else "")
+
+
+@dataclass
+class Views:
+    """The latest model and corpus, loaded lazily and once per command."""
+
+    ws: Workspace
+    quarter: str | None = None
+
+    @cached_property
+    def model(self) -> dict:
+        return load_model(self.ws, self.quarter)
+
+    @cached_property
+    def topics(self) -> dict[str, dict]:
+        return {t["id"]: t for t in self.model["topics"] if not t.get("hidden")}
+
+    @cached_property
+    def trends(self) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = defaultdict(list)
+        for row in load_trends(self.ws, self.model["quarter"]):
+            out[row["topic_id"]].append(row)
+        return out
+
+    @cached_property
+    def evidence(self) -> dict[str, dict]:
+        path = self.ws.models_dir / self.model["quarter"] / "evidence.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+    @cached_property
+    def assignments(self) -> list[dict]:
+        path = self.ws.models_dir / self.model["quarter"] / "assignments.jsonl"
+        with path.open(encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh]
+        merged = {t["id"]: t["merge_into"] for t in self.model["topics"] if t.get("merge_into")}
+        for row in rows:  # curation merges: articles count under the target topic
+            row["topic_id"] = merged.get(row["topic_id"], row["topic_id"])
+        return rows
+
+    def by_topic(self, topic_id: str) -> list[dict]:
+        return [r for r in self.assignments if r["topic_id"] == topic_id]
+
+    def evidence_for(
+        self, topic_id: str, kind: str = "stage", quarter: str | None = None
+    ) -> list[dict]:
+        quarter = quarter or self.model["quarter"]
+        items = [
+            e
+            for e in self.evidence.values()
+            if e["topic_id"] == topic_id
+            and e.get("kind", "stage") == kind
+            and e["quarter"] == quarter
+        ]
+        if not items:  # fall back to the latest quarter that has evidence
+            items = sorted(
+                (
+                    e
+                    for e in self.evidence.values()
+                    if e["topic_id"] == topic_id and e.get("kind", "stage") == kind
+                ),
+                key=lambda e: e["quarter"],
+                reverse=True,
+            )
+        return items
+
+    def find_topic(self, query: str) -> dict | None:
+        """A topic by id, or the topic whose label/keyphrases best contain the query's words."""
+        q = query.strip().lower()
+        if q.upper() in self.topics:
+            return self.topics[q.upper()]
+        words = [w for w in re.findall(r"\w+", q) if len(w) >= 3]
+        if not words:
+            return None
+        best, best_score = None, 0.0
+        for t in self.topics.values():
+            hay = " ".join([t["label"], *t.get("keyphrases", [])]).lower()
+            score = sum(1.0 for w in words if w in hay) / len(words)
+            score += 0.5 * (q in t["label"].lower())
+            if score > best_score:
+                best, best_score = t, score
+        return best if best_score >= 0.99 else None
+
+
+def _latest_complete(rows: list[dict]) -> dict | None:
+    complete = [r for r in rows if not r.get("partial")]
+    return complete[-1] if complete else (rows[-1] if rows else None)
+
+
+def _region_filter(region: str | None):
+    """A predicate on assignment rows for --region (municipality, district or source region)."""
+    if not region:
+        return lambda row: True
+    from trends.nlp import entities
+
+    entry = entities.lookup(region)
+    wanted = region.strip().lower()
+    if entry is not None:
+        names = {entry.name}
+        if entry.kind == "district":
+            names |= {e.name for e in entities.entries("municipality") if e.region == entry.name}
+        return lambda row: bool(names & set(row.get("municipalities", [])))
+    return lambda row: any(wanted in m.lower() for m in row.get("municipalities", []))
+
+
+# -- views ---------------------------------------------------------------------------------------------
+def scan(
+    ws: Workspace,
+    *,
+    since: dt.date | None = None,
+    region: str | None = None,
+    field: str | None = None,
+    limit: int = 10,
+    classes: tuple[str, ...] = ("new", "emerging", "growing"),
+) -> list[dict]:
+    views = Views(ws)
+    in_region = _region_filter(region)
+    out = []
+    for topic in views.topics.values():
+        if topic["trend_class"] not in classes:
+            continue
+        if field and not topic.get("field", "").lower().startswith(field.lower()):
+            continue
+        rows = [
+            r
+            for r in views.by_topic(topic["id"])
+            if in_region(r) and (since is None or r["published"] >= since.isoformat())
+        ]
+        if not rows:
+            continue
+        latest = _latest_complete(views.trends.get(topic["id"], []))
+        evidence = views.evidence_for(topic["id"])
+        out.append(
+            {
+                "id": topic["id"],
+                "label": topic["label"],
+                "class": topic["trend_class"],
+                "growth": latest["growth_prev"] if latest else None,
+                "articles": len(rows),
+                "stage": topic["stage"],
+                "confidence": topic["confidence"],
+                "field": topic.get("field", ""),
+                "trajectory": sparkline(list(topic["quarter_counts"].values())),
+                "evidence": (
+                    {
+                        "text": evidence[0]["text"],
+                        "url": evidence[0]["url"],
+                        "title": evidence[0]["title"],
+                        "published": evidence[0]["published"],
+                    }
+                    if evidence
+                    else None
+                ),
+            }
+        )
+    out.sort(
+        key=lambda r: (CLASS_ORDER.index(r["class"]), -(r["growth"] or 0), -r["articles"], r["id"])
+    )
+    return out[:limit]
+
+
+def search(
+    ws: Workspace,
+    query: str,
+    *,
+    since: dt.date | None = None,
+    source: str | None = None,
+    limit: int = 20,
+) -> list[dict]:
+    if not ws.corpus_db.exists():
+        return []
+    topics: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    if latest_quarter(ws):
+        views = Views(ws)
+        topics = {r["id"]: r["topic_id"] for r in views.assignments}
+        labels = {t["id"]: t["label"] for t in views.topics.values()}
+    with Corpus(ws.corpus_db) as corpus:
+        hits = corpus.search(query, since=since, source=source, limit=limit)
+    return [
+        {
+            "id": a.id,
+            "title": a.title,
+            "published": a.published.isoformat() if a.published else "",
+            "source": a.source,
+            "url": a.url,
+            "score": round(score, 3),
+            "snippet": snippet(a.text, query),
+            "topic_id": topics.get(a.id, ""),
+            "topic_label": labels.get(topics.get(a.id, ""), ""),
+        }
+        for a, score in hits
+    ]
+
+
+def _articles_for(ws: Workspace, views: Views, query: str) -> tuple[dict | None, list[dict]]:
+    """(topic, assignment rows) for a topic id/label, or search hits when no topic matches."""
+    topic = views.find_topic(query)
+    if topic is not None:
+        return topic, views.by_topic(topic["id"])
+    known = {r["id"]: r for r in views.assignments}
+    hits = search(ws, query, limit=200)
+    return None, [known[h["id"]] for h in hits if h["id"] in known]
+
+
+def _group(rows: list[dict], key) -> list[dict]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        for k in key(row):
+            groups[k].append(row)
+    out = []
+    for name, items in groups.items():
+        items.sort(key=lambda r: r["published"])
+        stage = max((r.get("stage", "none") for r in items), key=STAGE_ORDER.index)
+        out.append(
+            {
+                "name": name,
+                "stage": stage,
+                "first": items[0]["published"],
+                "latest": items[-1]["published"],
+                "articles": len(items),
+                "evidence": [
+                    {
+                        "title": r["title"],
+                        "url": r["url"],
+                        "published": r["published"],
+                        "source": r["source"],
+                    }
+                    for r in items[::-1][:3]
+                ],
+            }
+        )
+    out.sort(key=lambda g: (-STAGE_ORDER.index(g["stage"]), g["latest"]), reverse=False)
+    return out
+
+
+def who(ws: Workspace, query: str | None = None, *, municipality: str | None = None) -> dict:
+    """Municipalities that did something on `query`, or topics one `municipality` worked on."""
+    views = Views(ws)
+    if municipality:
+        from trends.nlp import entities
+
+        entry = entities.lookup(municipality)
+        if entry is None:
+            raise AnalysisError(f"unknown municipality or district: {municipality!r}")
+        rows = [
+            r
+            for r in views.assignments
+            if entry.name in r.get("municipalities", []) and r["topic_id"] in views.topics
+        ]
+        groups = _group(rows, lambda r: [r["topic_id"]])
+        for g in groups:
+            g["topic_id"], g["label"] = g["name"], views.topics[g["name"]]["label"]
+        return {
+            "municipality": entry.name,
+            "kind": entry.kind,
+            "key": entry.key,
+            "region": entry.region,
+            "topics": groups,
+        }
+    topic, rows = _articles_for(ws, views, query or "")
+    groups = _group(rows, lambda r: r.get("municipalities", []))
+    return {
+        "query": query,
+        "topic": {"id": topic["id"], "label": topic["label"]} if topic else None,
+        "municipalities": groups,
+    }
+
+
+def _questions(
+    topic: dict, rows: list[dict], latest: dict | None, lang_de: bool = True
+) -> list[str]:
+    """Open questions for the workshop, derived from what the data does not show yet."""
+    qs = []
+    stage = topic.get("stage", "none")
+    if stage in ("konzept", "pilot"):
+        qs.append(
+            "Welche Ergebnisse liefern die laufenden Piloten, und wann wird über den Regelbetrieb entschieden?"
+        )
+    if latest and latest.get("independent_sources", 0) < 2:
+        qs.append(
+            "Die Berichte stammen überwiegend aus einer Quelle: Gibt es unabhängige Erfahrungsberichte?"
+        )
+    if len({m for r in rows for m in r.get("municipalities", [])}) < 3:
+        qs.append("Bisher sind nur wenige Kommunen genannt: Wer arbeitet noch an dem Thema?")
+    if not any(e for e in rows if e.get("stage") == "standard"):
+        qs.append(
+            "Welche Standards, Schnittstellen (z. B. FIT-Connect, XÖV) und Betriebsmodelle braucht die Übertragung?"
+        )
+    qs.append(
+        "Was kostet Einführung und Betrieb für eine kleine Kommune, und wer kann sie begleiten?"
+    )
+    return qs
+
+
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|(?:Tel\.?|Telefon)\s*:?\s*[\d /()+-]{6,}")
+
+
+def brief(ws: Workspace, query: str, fmt: str = "md") -> str:
+    """A one-page workshop brief on a topic (or, failing that, on the articles matching the query)."""
+    views = Views(ws)
+    topic, rows = _articles_for(ws, views, query)
+    if not rows:
+        raise AnalysisError(
+            f"nothing found for {query!r}: try `trends search {query}` or another topic name"
+        )
+    quarters = views.model["quarters"]
+    counts = [sum(1 for r in rows if r["quarter"] == q) for q in quarters]
+    trend_rows = views.trends.get(topic["id"], []) if topic else []
+    latest = _latest_complete(trend_rows)
+    whos = _group(rows, lambda r: r.get("municipalities", []))
+    stage_ev = views.evidence_for(topic["id"]) if topic else []
+    transfer_ev = views.evidence_for(topic["id"], "transfer") if topic else []
+    contacts = sorted(
+        {
+            m.group(0).strip()
+            for text in _texts(ws, [r["id"] for r in rows[:200]])
+            for m in _CONTACT.finditer(text)
+        }
+    )[:6]
+    title = topic["label"] if topic else f"„{query}“"
+    lines = [f"# Workshop-Brief: {title}", ""]
+    if topic:
+        lines += [
+            f"**Was es ist:** {', '.join(topic.get('keyphrases', [])[:6])} (Handlungsfeld: {topic.get('field') or '–'}).",
+            "",
+        ]
+    lines += [
+        f"**Verlauf** ({quarters[0]}–{quarters[-1]}): `{sparkline(counts)}` "
+        f"{' · '.join(f'{q}: {c}' for q, c in zip(quarters, counts))}",
+        "",
+    ]
+    if topic:
+        lines += [
+            f"**Trend:** {topic['trend_class']} – {topic['trend_rule']}",
+            "",
+            f"**Reifegrad:** {topic['stage']} (Konfidenz {topic['confidence']:.0%}"
+            + (f", TRL {topic['trl']}" if topic.get("trl") else "")
+            + ")",
+            "",
+        ]
+        for e in stage_ev[:3]:
+            lines.append(
+                f"> „{e['text']}“ — [{e['title']}]({_safe_url(e['url'])}), {e['source']}, {e['published']}"
+            )
+        lines.append("")
+    lines += [
+        "## Wer hat es schon gemacht?",
+        "",
+        "| Kommune | Stand | erste Meldung | letzte Meldung | Beleg |",
+        "|---|---|---|---|---|",
+    ]
+    for g in whos[:15]:
+        ev = g["evidence"][0]
+        lines.append(
+            f"| {g['name']} | {g['stage']} | {g['first']} | {g['latest']} | [{_md_cell(ev['title'])}]({_safe_url(ev['url'])}) |"
+        )
+    if not whos:
+        lines.append("| – | | | | |")
+    lines.append("")
+    if contacts:
+        lines += ["**Kontakte aus den Quellen:** " + "; ".join(contacts), ""]
+    lines += ["## Übertragbarkeit", ""]
+    lines += [f"- „{e['text']}“ ([Quelle]({_safe_url(e['url'])}))" for e in transfer_ev[:3]] or [
+        "- Keine Hinweise auf Nachnutzung in den Quellen."
+    ]
+    lines += ["", "## Offene Fragen", ""] + [
+        f"- {q}" for q in _questions(topic or {}, rows, latest)
+    ]
+    lines += ["", "## Quellen", ""]
+    for r in sorted(rows, key=lambda r: r["published"], reverse=True)[:10]:
+        lines.append(
+            f"- {r['published']} · {r['source']} · [{_md_cell(r['title'])}]({_safe_url(r['url'])})"
+        )
+    text = "\n".join(lines) + "\n"
+    if fmt == "html":
+        import markdown
+        import nh3
+
+        body = nh3.clean(
+            markdown.markdown(
+                html.escape(text, quote=False).replace("&gt; ", "> "), extensions=["tables"]
+            ),
+            url_schemes={"http", "https"},
+        )
+        return (
+            "<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><meta name='viewport' "
+            "content='width=device-width,initial-scale=1'><title>Workshop-Brief</title><style>"
+            "body{font:15px/1.5 system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222}"
+            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}"
+            "blockquote{color:#444;border-left:3px solid #8ab;margin:.5em 0;padding-left:.8em}"
+            "@media print{body{margin:0}}</style></head><body>" + body + "</body></html>"
+        )
+    return text
+
+
+def _texts(ws: Workspace, ids: list[str]) -> list[str]:
+    if not ids or not ws.corpus_db.exists():
+        return []
+    with Corpus(ws.corpus_db) as corpus:
+        rows = corpus.db.execute(
+            f"SELECT text FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids
+        )
+        return [r[0] for r in rows]
+
+
+def _safe_url(url: str) -> str:
+    return url if re.match(r"https?://", url or "") else "#"
+
+
+def _md_cell(text: str) -> str:
+    return re.sub(r"[|\[\]\n]", " ", text)[:120]
