@@ -1,0 +1,124 @@
+"""Score a demo workspace against trends/demo/truth.yaml (the acceptance test of the pipeline).
+
+Articles are matched to the demo corpus by URL slug (`/<source>/<slug>.html`; a syndicated copy has
+the same slug under another source). A planted topic is *recovered* when it and a found topic are
+each other's best match by article overlap (F1 of the two article sets) and that F1 is >= 0.5.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import yaml
+
+from trends.config import Workspace
+from trends.corpus import Corpus
+from trends.demo.site import BROKEN_LINKS, DEMO_DIR, load_articles
+from trends.models import load_model
+
+RECOVERY_F1 = 0.5
+
+
+def load_truth() -> dict:
+    return yaml.safe_load((DEMO_DIR / "truth.yaml").read_text(encoding="utf-8"))
+
+
+def _slug(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+
+
+def evaluate(ws: Workspace) -> dict:
+    truth = load_truth()
+    demo = {a.slug: a for a in load_articles()}
+    with Corpus(ws.corpus_db) as corpus:
+        stored = list(corpus.articles(relevant_only=False))
+        by_slug = Counter(_slug(a.url) for a in stored)
+    collected = sum(1 for slug in demo if by_slug.get(slug))
+    duplicates = sum(n - 1 for slug, n in by_slug.items() if slug in demo and n > 1)
+    model = load_model(ws)
+    assignments = (
+        (ws.models_dir / model["quarter"] / "assignments.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+    found_sets: dict[str, set[str]] = {}
+    for line in assignments:
+        row = json.loads(line)
+        slug = _slug(row["url"])
+        if row["topic_id"] != "other" and slug in demo:
+            found_sets.setdefault(row["topic_id"], set()).add(slug)
+    planted_sets = {
+        t["id"]: {s for s, a in demo.items() if a.topics and a.topics[0] == t["id"]}
+        for t in truth["topics"]
+    }
+
+    def f1(a: set, b: set) -> float:
+        return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+    best_found = {
+        p: max(found_sets, key=lambda f: f1(ps, found_sets[f]), default=None)
+        for p, ps in planted_sets.items()
+    }
+    best_planted = {
+        f: max(planted_sets, key=lambda p: f1(planted_sets[p], fs)) for f, fs in found_sets.items()
+    }
+    topics = {t["id"]: t for t in model["topics"]}
+    rows = []
+    for t in truth["topics"]:
+        f = best_found[t["id"]]
+        score = f1(planted_sets[t["id"]], found_sets[f]) if f else 0.0
+        recovered = bool(f) and best_planted.get(f) == t["id"] and score >= RECOVERY_F1
+        found = topics.get(f, {}) if recovered else {}
+        truth_munis = set(t["municipalities"])
+        found_munis = set(found.get("municipalities", []))
+        rows.append(
+            {
+                "planted": t["id"],
+                "found": f if recovered else None,
+                "label": found.get("label", ""),
+                "f1": round(score, 3),
+                "class_truth": t["class"],
+                "class_found": found.get("trend_class"),
+                "stage_truth": t["stages"][-1],
+                "stage_found": found.get("stage"),
+                "muni_tp": len(truth_munis & found_munis),
+                "muni_found": len(found_munis),
+                "muni_truth": len(truth_munis),
+            }
+        )
+    rec = [r for r in rows if r["found"]]
+    tp = sum(r["muni_tp"] for r in rec)
+    return {
+        "articles_published": len(demo),
+        "articles_collected": collected,
+        "planted_broken_links": len(BROKEN_LINKS),
+        "duplicates_stored": duplicates,
+        "topics_planted": len(rows),
+        "topics_recovered": len(rec),
+        "classes_right": sum(r["class_truth"] == r["class_found"] for r in rec),
+        "stages_right": sum(r["stage_truth"] == r["stage_found"] for r in rec),
+        "muni_precision": round(tp / max(1, sum(r["muni_found"] for r in rec)), 3),
+        "muni_recall": round(tp / max(1, sum(r["muni_truth"] for r in rec)), 3),
+        "topics": rows,
+    }
+
+
+def format_report(result: dict) -> str:
+    lines = [
+        f"articles collected / published: {result['articles_collected']} / {result['articles_published']} "
+        f"({result['articles_collected'] / max(1, result['articles_published']):.1%}); planted broken links: {result['planted_broken_links']}",
+        f"duplicates stored: {result['duplicates_stored']}",
+        f"topics recovered: {result['topics_recovered']} / {result['topics_planted']}",
+        f"trend classes right (recovered topics): {result['classes_right']} / {result['topics_recovered']}",
+        f"last-quarter stage right (recovered topics): {result['stages_right']} / {result['topics_recovered']}",
+        f"municipalities per topic: precision {result['muni_precision']:.3f}, recall {result['muni_recall']:.3f}",
+        "",
+        f"{'planted':<24}{'found':<7}{'F1':>6}  {'class truth/found':<22}{'stage truth/found':<22}label",
+    ]
+    for r in result["topics"]:
+        lines.append(
+            f"{r['planted']:<24}{r['found'] or '-':<7}{r['f1']:>6.2f}  "
+            f"{r['class_truth'] + '/' + str(r['class_found']):<22}{r['stage_truth'] + '/' + str(r['stage_found']):<22}{r['label']}"
+        )
+    return "\n".join(lines)
