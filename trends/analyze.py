@@ -42,7 +42,6 @@ from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
 ANALYSIS_VERSION = "lemmas-1"  # bump when analyze_text's output changes: cached analyses are redone
 MATCH_THRESHOLD = 0.3  # cosine similarity of topic term vectors to count as "the same topic"
-MIN_TOPIC_WEIGHT = 0.05  # below this an article's best topic is too weak: it goes to "other"
 
 
 @dataclass(frozen=True)
@@ -203,14 +202,18 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
         ).hexdigest()[:16]
 
     t = time.perf_counter()
-    model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(docs)
+    model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
+        docs, langs=[a.language or "de" for a in articles]
+    )
     weights = np.asarray(model.doc_topic_)
-    n_topics = weights.shape[1]
-    main = [int(np.argmax(row)) if row.max() >= MIN_TOPIC_WEIGHT else -1 for row in weights]
-    main = [m if m < 0 or m not in model.noise_topics_ else -1 for m in main]
-    terms = model.topic_terms(50)
-    labels = list(model.labels_)
-    keyphrases = [list(k) for k in model.keyphrases_]
+    n_topics = int(model.n_topics_)
+    other = {int(k) for k in np.flatnonzero(model.other_topics_)}  # too small: folded into "other"
+    main = [int(label) for label in model.labels_]  # -1 = other
+    terms = model.topic_terms_
+    labels = list(model.topic_labels_)
+    keyphrases = [
+        [kp[0] if isinstance(kp, (list, tuple)) else kp for kp in ks] for ks in model.keyphrases_
+    ]
     seconds["topics"] = time.perf_counter() - t
 
     previous = _previous_model(ws, quarter)
@@ -242,7 +245,7 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
     }
     article_stage = {aid: _article_stage(sigs) for aid, sigs in article_signals.items()}
     for k in range(n_topics):
-        if k in model.noise_topics_:
+        if k in other:
             continue
         arts = members.get(k, [])
         mentions = [

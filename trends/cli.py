@@ -478,8 +478,10 @@ def scan(ws: Workspace, since, region, field, limit, all_classes, as_json) -> No
         con.print("no emerging or growing topics for this selection (try --all or a wider --since)")
         return
     table = Table(show_lines=True)
-    for col in ("topic", "class", "growth", "stage", "trajectory", "evidence"):
-        table.add_column(col, overflow="fold")
+    table.add_column("topic", max_width=30)
+    for col in ("class", "growth", "stage", "trajectory"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("evidence", overflow="fold", min_width=30)
     for r in rows:
         growth = f"{r['growth']:+.0%}" if r["growth"] is not None else "–"
         ev = f"„{r['evidence']['text'][:160]}“\n{r['evidence']['url']}" if r["evidence"] else ""
@@ -551,15 +553,10 @@ def who(ws: Workspace, query, municipality, as_json) -> None:
         con.print("nothing found")
         return
     table = Table()
-    for col in (
-        "topic" if municipality else "municipality",
-        "stage",
-        "first",
-        "latest",
-        "articles",
-        "evidence",
-    ):
-        table.add_column(col, overflow="fold")
+    table.add_column("topic" if municipality else "municipality", max_width=28)
+    for col in ("stage", "first", "latest", "articles"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("evidence", overflow="fold", min_width=30)
     for g in groups:
         ev = g["evidence"][0]
         table.add_row(

@@ -295,7 +295,9 @@ def _group(rows: list[dict], key) -> list[dict]:
                 ],
             }
         )
-    out.sort(key=lambda g: (-STAGE_ORDER.index(g["stage"]), g["latest"]), reverse=False)
+    out.sort(
+        key=lambda g: (-STAGE_ORDER.index(g["stage"]), g["first"], g["name"])
+    )  # furthest, then pioneers
     return out
 
 
