@@ -243,7 +243,12 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
     article_signals = {
         a.id: maturity.article_signals(f"{a.title}. {a.text}", lexicon) for a in articles
     }
-    article_stage = {aid: _article_stage(sigs) for aid, sigs in article_signals.items()}
+    meta = {a.id: maturity.ArticleMeta.from_article(a, article_entities[a.id][0]) for a in articles}
+    # an article's own stage, for "who got how far": the same aggregation as a topic's, on one article
+    article_stage = {
+        aid: maturity.aggregate([(sig, meta[aid]) for sig in sigs], lexicon=lexicon).stage if sigs else "none"
+        for aid, sigs in article_signals.items()
+    }
     for k in range(n_topics):
         if k in other:
             continue
@@ -265,11 +270,9 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
         for qm in series:
             in_q = [a for a in arts if a.quarter == qm.quarter]
             items = [
-                (sig, maturity.ArticleMeta(a.id, a.title, a.url, a.published.isoformat(), a.source))
-                for a in in_q
-                for sig in article_signals[a.id]
+                (sig, meta[a.id]) for a in in_q for sig in article_signals[a.id]
             ]
-            est = maturity.aggregate(items) if items else None
+            est = maturity.aggregate(items, lexicon=lexicon) if items else None
             stages[qm.quarter] = est
             munis = sorted({x for a in in_q for x in article_entities[a.id][0]})
             trends_out.append(
@@ -383,12 +386,6 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
     )
     seconds["total"] = time.perf_counter() - t0
     return AnalysisResult(quarter, folder, len(articles), len(topics_out), seconds)
-
-
-def _article_stage(signals: list) -> str:
-    """The most advanced stage an article claims without negation (for "who got how far")."""
-    stages = [sig.stage for sig in signals if sig.stage in maturity.STAGES and not sig.negated]
-    return max(stages, key=maturity.STAGES.index) if stages else "none"
 
 
 def _municipalities(article: Article) -> tuple[list[str], list[str]]:

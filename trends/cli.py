@@ -405,20 +405,8 @@ def signals(ws: Workspace, input_file, fmt: str) -> None:
         text = line.strip()
         if not text:
             continue
-        sig = maturity.classify_sentence(text, lexicon)
-        sys.stdout.write(
-            json.dumps(
-                {
-                    "text": text,
-                    "stage": sig.stage,
-                    "cue": sig.cue,
-                    "negated": sig.negated,
-                    "transfer": sig.transfer,
-                },
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
+        record = maturity.signal_record(maturity.classify_sentence(text, lexicon))
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def _views_or_fail(fn, *args, **kw):

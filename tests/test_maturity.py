@@ -1,0 +1,436 @@
+"""Maturity and transferability signals: sentence rules, splitting, aggregation, taxonomy, and
+accuracy floors on the labelled set (tests/data/maturity_sentences.tsv, held-out `test` split)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from trends.maturity import (
+    STAGES,
+    ArticleMeta,
+    Signal,
+    StageEstimate,
+    TaxonomyError,
+    aggregate,
+    article_signals,
+    classify_sentence,
+    load_lexicon,
+    ring_for,
+    signal_record,
+    split_sentences,
+    trl_for,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data" / "maturity_sentences.tsv"
+
+
+def _eval_module():
+    spec = importlib.util.spec_from_file_location("eval_maturity", ROOT / "scripts" / "eval_maturity.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- the labelled set and accuracy floors ----------------------------------------------------
+
+
+def test_labelled_set_shape():
+    with open(DATA, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert list(rows[0]) == ["text", "stage", "transfer", "split", "lang"]
+    assert sum(r["lang"] == "de" for r in rows) >= 300
+    assert sum(r["lang"] == "en" for r in rows) >= 40
+    assert {r["stage"] for r in rows} == {*STAGES, "none"}
+    assert {r["transfer"] for r in rows} == {"0", "1"}
+    # every 5th line is held out
+    assert all(r["split"] == ("test" if i % 5 == 4 else "dev") for i, r in enumerate(rows))
+    assert len({r["text"] for r in rows}) == len(rows)
+
+
+@pytest.fixture(scope="module")
+def metrics():
+    module = _eval_module()
+    rows = module.read_rows(DATA)
+    return {split: module.evaluate([r for r in rows if r["split"] == split]) for split in ("dev", "test")}
+
+
+def test_accuracy_floors_on_held_out_test(metrics):
+    # measured: accuracy 0.938, macro-F1 0.939, transfer accuracy 0.951
+    m = metrics["test"]
+    assert m["accuracy"] >= 0.90
+    assert m["macro_f1"] >= 0.90
+    assert m["transfer_accuracy"] >= 0.92
+    for stage in STAGES:
+        assert m["per_stage"][stage]["f1"] >= 0.80, stage
+
+
+def test_accuracy_floors_on_dev(metrics):
+    # measured: accuracy 0.969, transfer accuracy 0.991
+    m = metrics["dev"]
+    assert m["accuracy"] >= 0.94
+    assert m["transfer_accuracy"] >= 0.97
+
+
+# --- sentence rules -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        # stages
+        ("Die Stadt hat eine Machbarkeitsstudie für ein Bürgerportal in Auftrag gegeben.", "konzept"),
+        ("Paderborn ist Pilotkommune für das neue Online-Bauportal.", "pilot"),
+        ("In einem Reallabor erprobt Aachen autonome Kleinbusse.", "pilot"),
+        ("Der Bewohnerparkausweis ist ab sofort für alle Bürgerinnen und Bürger verfügbar.", "rollout"),
+        ("Das LoRaWAN-Netz ist im gesamten Stadtgebiet in Betrieb.", "rollout"),
+        ("Die E-Akte ist seit Jahren im Regelbetrieb.", "standard"),
+        ("Digitale Ratssitzungen sind inzwischen Standard in vielen Kommunen.", "standard"),
+        # tense and plans
+        ("Die App soll 2027 flächendeckend eingeführt werden.", "konzept"),
+        ("Der Kreis plant ein Pilotprojekt zur digitalen Schülerbeförderung.", "konzept"),
+        ("Das Land will die E-Akte bis 2027 in allen Behörden einführen.", "konzept"),
+        ("Nach der Pilotphase soll die Lösung allen Kommunen zur Verfügung stehen.", "pilot"),
+        ("Die Verwaltung testet das System seit Mai und will es 2026 in allen Ämtern einführen.", "pilot"),
+        ("Wann kommt der Regelbetrieb?", "konzept"),
+        # negation
+        ("Die E-Akte ist noch nicht flächendeckend eingeführt.", "pilot"),
+        ("Noch ist die Videosprechstunde kein Standard in den Bürgerbüros.", "rollout"),
+        ("Ein Pilotprojekt ist derzeit nicht geplant.", "none"),
+        ("Die digitale Akte ist nicht mehr nur ein Pilotprojekt, sondern in allen Ämtern eingeführt.", "rollout"),
+        ("Ohne Pilotphase wurde das Programm sofort an allen Schulen eingeführt.", "rollout"),
+        # compounds
+        ("Die Rollout-Phase für die Tablets ist abgeschlossen.", "rollout"),
+        ("Im Pilotbetrieb wurden 1.200 Meldungen bearbeitet.", "pilot"),
+        ("Das Smart-City-Pilotprojekt geht in die zweite Runde.", "pilot"),
+        ("In Gelsenkirchen entsteht ein Digitalisierungskonzept für die Schulen.", "konzept"),
+        # no signal, and false friends
+        ("Der Stadtrat tagt am Donnerstag im großen Sitzungssaal.", "none"),
+        ("Bitte nutzen Sie das Standardformular für Ihren Antrag.", "none"),
+        ("Der Pilot des Rettungshubschraubers landete sicher auf dem Dach der Klinik.", "none"),
+        ("Eine aktuelle Studie zeigt, dass viele Kommunen zu wenig IT-Personal haben.", "none"),
+        ("Die Einführung in das Thema übernahm Professorin Müller.", "none"),
+        ("Das Konzert im Stadtpark fällt aus.", "none"),
+        ("Die Stadt Münster ist Teil der Modellregion Münsterland.", "none"),
+        # English
+        ("The city is piloting sensor-based parking in two neighbourhoods.", "pilot"),
+        ("The e-file has been rolled out across all departments.", "rollout"),
+        ("The app has not yet been rolled out to all districts.", "pilot"),
+        ("The system is expected to go live in 2026.", "konzept"),
+        ("The pilot landed the plane safely despite strong winds.", "none"),
+    ],
+)
+def test_stage_of_sentence(text, stage):
+    assert classify_sentence(text).stage == stage
+
+
+def test_signal_fields():
+    s = classify_sentence("Die E-Akte ist noch nicht flächendeckend eingeführt.")
+    assert (s.stage, s.negated, s.transfer) == ("pilot", True, False)
+    assert s.cue in ("flächendeckend", "eingeführt")
+    assert s.text == "Die E-Akte ist noch nicht flächendeckend eingeführt."
+    assert 0 < s.weight <= 1
+    p = classify_sentence("Paderborn ist Pilotkommune für das neue Online-Bauportal.")
+    assert (p.cue, p.negated) == ("Pilotkommune", False)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.stage = "rollout"
+    empty = classify_sentence("")
+    assert (empty.stage, empty.cue, empty.transfer) == ("none", None, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Software kann von anderen Kommunen nachgenutzt werden.",
+        "Der Online-Dienst wurde nach dem Einer-für-Alle-Prinzip (EfA) entwickelt.",
+        "Die Plattform steht als Open-Source-Software zur Verfügung.",
+        "In interkommunaler Zusammenarbeit betreiben drei Städte ein Rechenzentrum.",
+        "Die Lösung aus Paderborn wird inzwischen von acht weiteren Städten eingesetzt.",
+        "Nach Soest und Lippstadt nutzen nun auch Warstein und Werl die App.",
+        "The software is open source and can be reused by other municipalities.",
+    ],
+)
+def test_transfer_cues(text):
+    s = classify_sentence(text)
+    assert s.transfer and s.transfer_cue
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Sitzung des Rates wird live im Internet übertragen.",
+        "Die Stadt setzt bei der Vergabe auf ein neues Verfahren.",
+        "Herne hat ein kommunales Open-Data-Portal gestartet.",
+    ],
+)
+def test_no_transfer(text):
+    assert not classify_sentence(text).transfer
+
+
+def test_signal_record_for_cli():
+    record = signal_record(classify_sentence("Die E-Akte ist noch nicht flächendeckend eingeführt."))
+    assert list(record) == ["text", "stage", "cue", "negated", "transfer"]
+    assert record["stage"] in (*STAGES, "none") and isinstance(record["transfer"], bool)
+
+
+# --- sentence splitting -------------------------------------------------------------------------
+
+
+def test_split_sentences_german_abbreviations_and_dates():
+    text = ("Die Stadt, z. B. Soest, hat am 1. Januar 2025 Dr. Müller ernannt. Sie kommt ca. 40 Mal "
+            "u. a. nach Lemgo. Es gibt z.B. Aachen bzw. Düren. Zum 3. Mal tagte der Rat! "
+            "Was nun? „Gut.“ Dann ging er. A. Meier lobt das Projekt.")
+    assert split_sentences(text) == [
+        "Die Stadt, z. B. Soest, hat am 1. Januar 2025 Dr. Müller ernannt.",
+        "Sie kommt ca. 40 Mal u. a. nach Lemgo.",
+        "Es gibt z.B. Aachen bzw. Düren.",
+        "Zum 3. Mal tagte der Rat!",
+        "Was nun?",
+        "„Gut.“",
+        "Dann ging er.",
+        "A. Meier lobt das Projekt.",
+    ]
+
+
+def test_split_sentences_lines():
+    text = "Überschrift ohne Punkt\nEin Absatz, der umbrochen\nwurde. Im Jahr 2025. Preis: 1.200 Euro.\n\n"
+    assert split_sentences(text) == [
+        "Überschrift ohne Punkt",
+        "Ein Absatz, der umbrochen\nwurde.",
+        "Im Jahr 2025.",
+        "Preis: 1.200 Euro.",
+    ]
+    assert split_sentences("") == []
+
+
+def test_article_signals_only_sentences_with_cues():
+    text = (
+        "Die Stadt Soest bietet den Bewohnerparkausweis ab sofort online an. Bürgerinnen und Bürger "
+        "beantragen den Ausweis im Serviceportal. Das Pilotprojekt läuft zunächst bis Jahresende. "
+        "Nach Angaben der Stadt dauert ein Antrag fünf Minuten. Weitere Kommunen im Kreis Soest "
+        "haben Interesse angemeldet."
+    )
+    signals = article_signals(text)
+    assert [s.stage for s in signals] == ["rollout", "pilot", "rollout"]
+    assert signals[2].transfer
+    assert all(isinstance(s, Signal) for s in signals)
+    assert article_signals("") == []
+    assert article_signals("Der Stadtrat tagt am Donnerstag. Die Sitzung ist öffentlich.") == []
+    # same answer sentence by sentence
+    assert [classify_sentence(s.text) for s in signals] == signals
+
+
+# --- aggregation --------------------------------------------------------------------------------
+
+
+def _meta(i: int, source: str, date: str = "2026-05-01", municipalities=()) -> ArticleMeta:
+    return ArticleMeta(f"a{i}", f"Titel {i}", f"https://example.org/{i}", date, source,
+                       tuple(municipalities))
+
+
+def _signal(stage: str, text: str | None = None, transfer: bool = False, negated: bool = False,
+            weight: float = 1.0) -> Signal:
+    return Signal(text or f"{stage} {weight}", stage, stage, negated, transfer, "EfA" if transfer else None,
+                  weight)
+
+
+def test_aggregate_winner_confidence_trl_and_evidence():
+    items = [
+        (_signal("pilot", "Soest testet den Parkausweis."), _meta(1, "wa", "2026-04-01")),
+        (_signal("pilot", "Lippstadt ist Pilotkommune."), _meta(2, "nw", "2026-05-01")),
+        (_signal("pilot", "Pilotprojekt in Werl."), _meta(3, "wa", "2026-06-01")),
+        (_signal("pilot", "Noch ein Satz aus Artikel 3."), _meta(3, "wa", "2026-06-01")),
+        (_signal("konzept", "Hamm plant den Parkausweis."), _meta(4, "wn", "2026-06-02")),
+        (_signal("none", "Kein Signal."), _meta(5, "wn")),
+    ]
+    est = aggregate(items)
+    assert isinstance(est, StageEstimate)
+    assert est.stage == "pilot"
+    assert est.scores == {"konzept": 1.0, "pilot": 3.0, "rollout": 0.0, "standard": 0.0}
+    # n = 3 articles, margin = (3 - 1) / 3
+    assert est.confidence == pytest.approx(3 / 5 * (0.5 + 0.5 * 2 / 3), abs=1e-3)
+    assert est.trl == 5  # no rollout support yet: the low end of 5-6
+    assert len(est.evidence) == 3
+    assert len({e.article_id for e in est.evidence}) == 3
+    # different sources first, newest first among equals
+    assert [e.source for e in est.evidence[:2]] == ["wa", "nw"]
+    assert est.evidence[0].published == "2026-06-01"
+    assert est.evidence[0].url == "https://example.org/3" and est.evidence[0].title == "Titel 3"
+    assert all(e.stage == "pilot" for e in est.evidence)
+    assert aggregate(items, max_evidence=1).evidence == est.evidence[:1]
+
+
+def test_aggregate_later_stages_need_corroboration_and_ties_are_conservative():
+    one_rollout = [(_signal("rollout"), _meta(1, "a")), (_signal("pilot"), _meta(2, "b"))]
+    est = aggregate(one_rollout)
+    # a single rollout article counts half (min_articles 2): 0.5 < 1.0
+    assert est.stage == "pilot"
+    assert est.scores["rollout"] == pytest.approx(0.5)
+    tie = [(_signal("rollout"), _meta(1, "a")), (_signal("rollout"), _meta(2, "a")),
+           (_signal("pilot"), _meta(3, "b")), (_signal("pilot"), _meta(4, "c"))]
+    est = aggregate(tie)
+    assert est.scores["rollout"] == est.scores["pilot"] == 2.0
+    assert est.stage == "pilot"  # tie -> the more conservative stage
+    assert est.trl == 6  # rollout support already there: moving up
+    # standard needs two sources
+    one_source = [(_signal("standard"), _meta(i, "same")) for i in range(3)]
+    assert aggregate(one_source).scores["standard"] == pytest.approx(1.5)
+    assert aggregate(one_source).stage == "standard"
+    assert aggregate(one_source).trl == 9
+
+
+def test_aggregate_caps_one_article():
+    many = [(_signal("konzept"), _meta(1, "a"))] * 5
+    other = [(_signal("pilot"), _meta(2, "b")), (_signal("pilot"), _meta(3, "c"))]
+    est = aggregate(many + other)
+    assert est.scores["konzept"] == 1.0
+    assert est.stage == "pilot"
+
+
+def test_aggregate_without_evidence():
+    est = aggregate([(_signal("none"), _meta(1, "a"))])
+    assert (est.stage, est.confidence, est.trl, est.evidence) == ("none", 0.0, 0, ())
+    assert aggregate([]).stage == "none"
+
+
+def test_aggregate_transfer():
+    items = [
+        (_signal("pilot", "A", transfer=True), _meta(1, "a", municipalities=["Soest"])),
+        (_signal("pilot", "B"), _meta(2, "b", municipalities=["Lippstadt", "Soest"])),
+        (_signal("konzept", "C"), _meta(3, "c", municipalities=["Hamm"])),  # a plan does not count
+    ]
+    est = aggregate(items)
+    # one transfer article + (2 municipalities with a pilot-or-later signal - 1)
+    assert est.transfer_score == pytest.approx(1 - 0.6 ** 2, abs=1e-3)
+    assert [e.text for e in est.transfer_evidence] == ["A"]
+    assert aggregate([(_signal("pilot"), _meta(1, "a"))]).transfer_score == 0.0
+
+
+def test_article_meta_from_record():
+    import datetime as dt
+
+    from trends.records import Article
+
+    article = Article("id1", "Titel", "Text", dt.date(2026, 5, 1), "wa", url="https://x.org/1")
+    meta = ArticleMeta.from_article(article, ["Soest"])
+    assert meta == ArticleMeta("id1", "Titel", "https://x.org/1", "2026-05-01", "wa", ("Soest",))
+
+
+def test_end_to_end_on_articles():
+    articles = [
+        ("Soest testet seit März den digitalen Parkausweis. Das Pilotprojekt läuft bis Jahresende.",
+         _meta(1, "wa", "2026-04-02")),
+        ("Paderborn ist Pilotkommune für den digitalen Parkausweis. Er ist noch nicht flächendeckend "
+         "eingeführt. Weitere Kommunen sollen folgen.", _meta(2, "nw", "2026-05-03")),
+    ]
+    items = [(s, m) for text, m in articles for s in article_signals(text)]
+    est = aggregate(items)
+    assert est.stage == "pilot"
+    assert 0 < est.confidence < 1
+    assert est.transfer_score > 0
+    assert {e.article_id for e in est.evidence} == {"a1", "a2"}
+
+
+# --- TRL, rings, taxonomy -----------------------------------------------------------------------
+
+
+def test_trl_and_rings():
+    assert [trl_for(s) for s in STAGES] == [2, 5, 7, 9]
+    assert [trl_for(s, moving_up=True) for s in STAGES] == [3, 6, 8, 9]
+    assert trl_for("none") == 0
+    assert [ring_for(s) for s in STAGES] == ["Beobachten", "Erproben", "Übertragen", "Etabliert"]
+    assert ring_for("none") == "Beobachten"
+
+
+def test_packaged_taxonomy_fields():
+    lex = load_lexicon()
+    names = [f.name for f in lex.fields]
+    assert names == ["Verwaltung & OZG", "Mobilität", "Energie", "Klima & Umwelt", "Gesundheit & Pflege",
+                     "Bildung", "Sicherheit", "Wirtschaft & Handel", "Infrastruktur & Daten", "Beteiligung"]
+    assert all(10 <= len(f.seeds) <= 20 for f in lex.fields)
+    mobility = next(f for f in lex.fields if f.id == "mobilitaet")
+    assert {"Parken", "Parkausweis", "ÖPNV", "Verkehr", "Sharing", "Ladesäule"} <= set(mobility.seeds)
+    assert lex.rings == {"konzept": "Beobachten", "pilot": "Erproben", "rollout": "Übertragen",
+                         "standard": "Etabliert"}
+    assert load_lexicon() is lex  # cached
+
+
+def test_workspace_taxonomy_overrides_sections(tmp_path):
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(
+        "fields:\n  - id: test\n    name: Testfeld\n    seeds: [Alpha, Beta]\n"
+        "transfer:\n  cues: [Blaupause]\n",
+        encoding="utf-8",
+    )
+    lex = load_lexicon(path)
+    assert [f.name for f in lex.fields] == ["Testfeld"]
+    # maturity cues come from the packaged file; transfer cues from the workspace
+    s = classify_sentence("Die Lösung wurde als Blaupause in weiteren Kommunen eingeführt.", lex)
+    assert s.stage == "rollout" and s.transfer_cue == "Blaupause"
+    assert not classify_sentence("Die Software ist Open Source.", lex).transfer
+
+
+def test_custom_cues_and_syntax(tmp_path):
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(
+        """
+maturity:
+  stages:
+    konzept: {trl: [2, 3], cues: ['*plan=', {cue: Idee, weight: 0.5}]}
+    pilot: {trl: [5, 6], cues: [Test*, {cue: Versuch, unless: 'chemie'}]}
+    rollout: {trl: [7, 8], cues: ['steht ... bereit', 'Roll-out*', 'in # Kommunen']}
+    standard: {trl: [9, 9], cues: [{pattern: 'regel(?:betrieb|fall)', label: Regel…}]}
+  plan: [soll=]
+  negation: {before: [nicht=], not_yet: [noch=]}
+""",
+        encoding="utf-8",
+    )
+    lex = load_lexicon(path)
+    # '*plan=': the tail of a compound, nothing after it
+    assert classify_sentence("Ein Mobilitätsplan ist fertig.", lex).cue == "Mobilitätsplan"
+    assert classify_sentence("Der Plan ist fertig.", lex).stage == "none"
+    assert classify_sentence("Die Bebauungsplanung läuft.", lex).stage == "none"
+    assert classify_sentence("Die Testphase läuft.", lex).stage == "pilot"
+    assert classify_sentence("Der Versuch im Chemielabor misslang.", lex).stage == "none"
+    assert classify_sentence("Die App steht ab Montag allen Bürgern bereit.", lex).cue == "steht … bereit"
+    assert classify_sentence("Der Rollout läuft.", lex).stage == "rollout"
+    assert classify_sentence("Der Roll-out läuft.", lex).stage == "rollout"
+    assert classify_sentence("Die App gibt es in 24 Kommunen.", lex).stage == "rollout"
+    assert classify_sentence("Das ist der Regelfall.", lex).cue == "Regelfall"
+    assert classify_sentence("Die Testphase soll im Mai beginnen.", lex).stage == "konzept"
+    assert classify_sentence("Die App ist noch nicht im Test.", lex).stage == "konzept"  # not yet
+    assert classify_sentence("Die App ist nicht im Test.", lex).stage == "none"  # flat denial
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("maturity: [\n", "not valid YAML"),
+        ("foo: 1\n", "unknown section"),
+        ("maturity:\n  stages: {konzept: {trl: [2, 3], cues: []}}\n", "exactly konzept, pilot, rollout, standard"),
+        ("rings: {konzept: A}\n", "rings must map"),
+        ("fields:\n  - {id: x, name: X, seeds: []}\n", "fields[0].seeds"),
+        ("transfer:\n  cues: [{cue: 'Pi*lot'}]\n", "transfer.cues[0]"),
+        ("transfer:\n  cues: [{pattern: '(?:a|b)c'}]\n", "literal"),
+        ("transfer:\n  cues: [{cue: EfA, unless: '(['}]\n", "transfer.cues[0].unless: invalid regular expression"),
+        ("transfer:\n  cues: [{cue: EfA, weight: -1}]\n", "weight"),
+        ("transfer:\n  cues: [{cue: EfA, colour: red}]\n", "unknown key"),
+    ],
+)
+def test_taxonomy_errors_name_the_key(tmp_path, content, message):
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(TaxonomyError) as info:
+        load_lexicon(path)
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_missing_taxonomy_file(tmp_path):
+    with pytest.raises(TaxonomyError, match="not found"):
+        load_lexicon(tmp_path / "nope.yaml")
