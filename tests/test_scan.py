@@ -1,0 +1,134 @@
+"""Adviser views: scan, search, who, brief — on an analysed corpus and at the edges."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+from test_analyze import TODAY, demo_jsonl
+
+from trends.analyze import AnalysisConfig, analyze
+from trends.cli import main
+from trends.config import Workspace
+from trends.scan import brief, parse_since, scan, search, snippet, sparkline, who
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory) -> Workspace:
+    root = tmp_path_factory.mktemp("scan")
+    (root / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
+    CliRunner().invoke(main, ["-w", str(root), "import", str(demo_jsonl(root / "demo.jsonl"))])
+    workspace = Workspace.resolve(root)
+    analyze(workspace, AnalysisConfig(today=TODAY))
+    return workspace
+
+
+def run(ws: Workspace, *args: str):
+    return CliRunner().invoke(main, ["-w", str(ws.root), *args])
+
+
+def test_search_finds_compound_parts_ranked_with_snippets(ws):
+    hits = search(ws, "Parkausweis")
+    assert hits and all("parkausweis" in (h["title"] + h["snippet"]).lower() for h in hits[:5])
+    assert any("bewohner«parkausweis»" in h["snippet"].lower() for h in hits)
+    assert (
+        "«" in hits[0]["snippet"] and hits[0]["published"] and hits[0]["url"].startswith("https://")
+    )
+    since = search(ws, "Parkausweis", since=dt.date(2026, 7, 1))
+    assert since and all(h["published"] >= "2026-07-01" for h in since)
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "Park* OR", "NEAR(a b", "AND", "-", "()", "'; DROP TABLE articles; --", "ä"]
+)
+def test_fts_syntax_in_queries_never_crashes(ws, query):
+    result = run(ws, "search", query)
+    assert result.exit_code == 0, result.output
+    assert run(ws, "who", query).exit_code in (0, 1)
+
+
+def test_query_with_no_hits(ws):
+    assert search(ws, "Quantencomputer Marsmission") == []
+    result = run(ws, "search", "Quantencomputer Marsmission")
+    assert result.exit_code == 0 and "no articles match" in result.output
+    result = run(ws, "brief", "Quantencomputer Marsmission")
+    assert result.exit_code == 1 and "nothing found" in result.output
+
+
+def test_who_for_a_topic_lists_municipalities_with_stage_and_links(ws):
+    data = who(ws, "Bewohnerparkausweis")
+    names = [g["name"] for g in data["municipalities"]]
+    assert data["topic"] and "Soest" in names and "Lippstadt" in names
+    soest = next(g for g in data["municipalities"] if g["name"] == "Soest")
+    assert soest["stage"] in ("pilot", "rollout", "standard") and soest["first"] <= soest["latest"]
+    assert soest["evidence"][0]["url"].startswith("https://")
+    as_json = json.loads(run(ws, "who", "Bewohnerparkausweis", "--json").output)
+    assert as_json["municipalities"][0]["name"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Lippstadt", "lippstadt", "Bad Lippspringe", "Bad-Lippspringe", "Delbrück", "Delbrueck"],
+)
+def test_who_municipality_handles_case_umlauts_and_hyphens(ws, name):
+    data = who(ws, municipality=name)
+    assert data["topics"], name
+    assert all(t["label"] and t["evidence"] for t in data["topics"])
+
+
+def test_who_unknown_municipality_is_a_clear_error(ws):
+    result = run(ws, "who", "--municipality", "Atlantis")
+    assert result.exit_code == 1 and "unknown municipality" in result.output
+
+
+def test_scan_lists_classes_with_evidence_and_json(ws):
+    rows = scan(ws, classes=("new", "emerging", "growing", "stable", "declining"))
+    assert rows and all(r["class"] and r["stage"] and r["trajectory"] for r in rows)
+    assert all(set(r) >= {"id", "label", "class", "growth", "stage", "evidence"} for r in rows)
+    result = run(ws, "scan", "--all", "--json")
+    assert result.exit_code == 0 and json.loads(result.output)
+    assert scan(
+        ws, region="Kreis Soest", classes=("stable", "growing", "new", "emerging", "declining")
+    )
+    assert run(ws, "scan", "--since", "soon").exit_code == 2
+
+
+def test_brief_in_markdown_and_html(ws, tmp_path):
+    text = brief(ws, "Bewohnerparkausweis")
+    for heading in (
+        "# Workshop-Brief",
+        "**Verlauf**",
+        "**Reifegrad:**",
+        "## Wer hat es schon gemacht?",
+        "## Übertragbarkeit",
+        "## Offene Fragen",
+        "## Quellen",
+    ):
+        assert heading in text
+    out = tmp_path / "brief.html"
+    result = run(ws, "brief", "Bewohnerparkausweis", "--format", "html", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert result.exit_code == 0 and html.startswith("<!DOCTYPE html>") and "<table>" in html
+    assert "<script" not in html and "javascript:" not in html
+
+
+def test_views_on_an_empty_workspace(tmp_path):
+    (tmp_path / "sources.yaml").write_text("sources: []\n")
+    ws = Workspace.resolve(tmp_path)
+    assert search(ws, "Parkausweis") == []
+    for args in (["scan"], ["who", "OZG"], ["brief", "OZG"], ["who", "--municipality", "Soest"]):
+        result = run(ws, *args)
+        assert result.exit_code == 1 and "run `trends analyze` first" in result.output, args
+    assert run(ws, "search", "OZG").exit_code == 0
+
+
+def test_helpers():
+    assert parse_since("90d", dt.date(2026, 11, 22)) == dt.date(2026, 8, 24)
+    assert parse_since("2026Q3") == dt.date(2026, 7, 1)
+    assert sparkline([0, 1, 2, 4]) == "▁▃▅█" and sparkline([0, 0]) == "▁▁"
+    assert (
+        snippet("Die Stadt bietet Bewohnerparkausweise an.", "parkausweis")
+        == "Die Stadt bietet Bewohner«parkausweis»e an."
+    )
