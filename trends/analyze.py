@@ -22,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing as mp
 import platform
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -35,12 +36,12 @@ from trends.config import Workspace
 from trends.corpus import Corpus
 from trends.models import AnalysisError, model_quarters
 from trends.nlp import entities
-from trends.nlp.lemmatize import analyze_texts
+from trends.nlp.lemmatize import analyze_text
 from trends.nlp.topics import TopicModel, match_topics
 from trends.records import Article, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
-ANALYSIS_VERSION = "lemmas-1"  # bump when analyze_text's output changes: cached analyses are redone
+ANALYSIS_VERSION = "nlp-2"  # bump when per-article analysis changes: cached results are redone
 MATCH_THRESHOLD = 0.3  # cosine similarity of topic term vectors to count as "the same topic"
 
 
@@ -134,15 +135,91 @@ def choose_window(corpus: Corpus, cfg: AnalysisConfig) -> tuple[str, list[str]]:
     return quarter, quarter_range(shift_quarter(quarter, -(cfg.window - 1)), quarter)
 
 
-def cached_analyses(corpus: Corpus, articles: list[Article]) -> list[str]:
-    cache = corpus.analysis_cache(ANALYSIS_VERSION)
+@dataclass(frozen=True)
+class ArticleNLP:
+    """What analyze needs from one article's text; cached in the corpus as JSON."""
+
+    lemmas: str
+    municipalities: tuple[str, ...]
+    regions: tuple[str, ...]
+    signals: tuple[maturity.Signal, ...]
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {
+                "lemmas": self.lemmas,
+                "municipalities": self.municipalities,
+                "regions": self.regions,
+                "signals": [list(astuple(sig)) for sig in self.signals],
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def loads(cls, text: str) -> ArticleNLP:
+        d = json.loads(text)
+        return cls(
+            d["lemmas"],
+            tuple(d["municipalities"]),
+            tuple(d["regions"]),
+            tuple(maturity.Signal(*sig) for sig in d["signals"]),
+        )
+
+
+_WORKER_LEXICON: maturity.Lexicon | None = None
+
+
+def _init_worker(taxonomy: str | None) -> None:
+    global _WORKER_LEXICON
+    _WORKER_LEXICON = maturity.load_lexicon(taxonomy)
+
+
+def _nlp_one(item: tuple[str, str, str]) -> str:
+    """One article -> ArticleNLP JSON (runs in worker processes)."""
+    title, text, lang = item
+    municipalities, regions = _municipalities(title, text)
+    return ArticleNLP(
+        lemmas=analyze_text(f"{title}\n\n{text}", lang or "de"),
+        municipalities=municipalities,
+        regions=regions,
+        signals=tuple(maturity.article_signals(f"{title}. {text}", _WORKER_LEXICON)),
+    ).dumps()
+
+
+def article_nlp(
+    corpus: Corpus, articles: list[Article], taxonomy: Path | None, n_jobs: int = 2
+) -> dict[str, ArticleNLP]:
+    """Lemmas, places and maturity signals per article, from the corpus cache where possible.
+
+    Only articles without a cached result for this analysis version and taxonomy are processed,
+    in parallel over `n_jobs` processes (so a new quarter costs only its new articles)."""
+    version = f"{ANALYSIS_VERSION}:{_taxonomy_digest(taxonomy)}"
+    cache = corpus.analysis_cache(version)
     todo = [a for a in articles if a.id not in cache]
     if todo:
-        texts = [f"{a.title}\n\n{a.text}" for a in todo]
-        done = analyze_texts(texts, [a.language or "de" for a in todo])
-        corpus.store_analysis(zip((a.id for a in todo), done), ANALYSIS_VERSION)
+        items = [(a.title, a.text, a.language) for a in todo]
+        tax = str(taxonomy) if taxonomy else None
+        if n_jobs > 1 and len(todo) >= 200:
+            ctx = (
+                mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+            )
+            with ctx.Pool(n_jobs, initializer=_init_worker, initargs=(tax,)) as pool:
+                done = pool.map(_nlp_one, items, chunksize=max(1, len(items) // (n_jobs * 8)))
+        else:
+            _init_worker(tax)
+            done = [_nlp_one(item) for item in items]
+        corpus.store_analysis(zip((a.id for a in todo), done), version)
         cache.update(zip((a.id for a in todo), done))
-    return [cache[a.id] for a in articles]
+    return {a.id: ArticleNLP.loads(cache[a.id]) for a in articles}
+
+
+def _taxonomy_digest(taxonomy: Path | None) -> str:
+    data = (
+        taxonomy.read_bytes()
+        if taxonomy
+        else b"packaged:" + Path(maturity.__file__).with_name("taxonomy.yaml").read_bytes()
+    )
+    return hashlib.sha1(data).hexdigest()[:10]
 
 
 @dataclass(frozen=True)
@@ -195,7 +272,9 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
         sources = corpus.sources()
         seen_in = corpus.seen_in()
         t = time.perf_counter()
-        docs = cached_analyses(corpus, articles)
+        taxonomy_file = ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None
+        nlp = article_nlp(corpus, articles, taxonomy_file)
+        docs = [nlp[a.id].lemmas for a in articles]
         seconds["text"] = time.perf_counter() - t
         corpus_hash = hashlib.sha1(
             "".join(sorted(a.id + (a.quarter or "") for a in articles)).encode()
@@ -220,9 +299,9 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
     linked = link_topics(terms, labels, previous)
     ids, names = linked.ids, linked.labels
 
-    t = time.perf_counter()
-    article_entities = {a.id: _municipalities(a) for a in articles}
-    seconds["entities"] = time.perf_counter() - t
+    article_entities = {
+        a.id: (list(nlp[a.id].municipalities), list(nlp[a.id].regions)) for a in articles
+    }
 
     fields = (
         {f["name"]: f.get("seeds", []) for f in taxonomy.get("fields", [])}
@@ -240,13 +319,13 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
     for a, m in zip(articles, main):
         if m >= 0:
             members.setdefault(m, []).append(a)
-    article_signals = {
-        a.id: maturity.article_signals(f"{a.title}. {a.text}", lexicon) for a in articles
-    }
+    article_signals = {a.id: list(nlp[a.id].signals) for a in articles}
     meta = {a.id: maturity.ArticleMeta.from_article(a, article_entities[a.id][0]) for a in articles}
     # an article's own stage, for "who got how far": the same aggregation as a topic's, on one article
     article_stage = {
-        aid: maturity.aggregate([(sig, meta[aid]) for sig in sigs], lexicon=lexicon).stage if sigs else "none"
+        aid: maturity.aggregate([(sig, meta[aid]) for sig in sigs], lexicon=lexicon).stage
+        if sigs
+        else "none"
         for aid, sigs in article_signals.items()
     }
     for k in range(n_topics):
@@ -269,9 +348,7 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
         stages = {}
         for qm in series:
             in_q = [a for a in arts if a.quarter == qm.quarter]
-            items = [
-                (sig, meta[a.id]) for a in in_q for sig in article_signals[a.id]
-            ]
+            items = [(sig, meta[a.id]) for a in in_q for sig in article_signals[a.id]]
             est = maturity.aggregate(items, lexicon=lexicon) if items else None
             stages[qm.quarter] = est
             munis = sorted({x for a in in_q for x in article_entities[a.id][0]})
@@ -388,12 +465,12 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
     return AnalysisResult(quarter, folder, len(articles), len(topics_out), seconds)
 
 
-def _municipalities(article: Article) -> tuple[list[str], list[str]]:
+def _municipalities(title: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(municipalities and districts named, their regions) for one article, sorted, unique."""
     names, regions = set(), set()
-    for e in entities.find_entities(f"{article.title}\n{article.text}"):
+    for e in entities.find_entities(f"{title}\n{text}"):
         if e.kind in ("municipality", "district"):
             names.add(e.name)
             if e.region:
                 regions.add(e.region if e.kind == "municipality" else e.name)
-    return sorted(names), sorted(regions)
+    return tuple(sorted(names)), tuple(sorted(regions))

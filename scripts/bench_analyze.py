@@ -1,0 +1,135 @@
+"""Time the whole `analyze` (text, topics, entities, trends, maturity) on synthetic corpora.
+
+Articles of ~2,500 characters are recombined from the demo corpus's sentences, keeping each
+article's sentences from one planted topic (so there are topics to find), dated over 8 quarters.
+Each size runs in its own process, so the peak RSS printed is that run's alone.
+
+    python scripts/bench_analyze.py                 # 1k and 10k
+    python scripts/bench_analyze.py --sizes 100000  # 100k (builds a ~1 GB corpus first)
+    python scripts/bench_analyze.py --warm          # second analyze: lemmas come from the cache
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def build(root: Path, n: int, seed: int = 0) -> None:
+    from trends.collect.dedup import content_hash
+    from trends.corpus import Corpus
+    from trends.demo.site import load_articles
+    from trends.maturity import split_sentences
+    from trends.records import Article
+
+    rng = random.Random(seed)
+    pools: dict[str, list[str]] = {}
+    for a in load_articles():
+        pools.setdefault(a.topics[0] if a.topics else "other", []).extend(split_sentences(a.text))
+    names = sorted(pools)
+    start = dt.date(2024, 10, 1)
+    (root / "sources.yaml").write_text("sources: []\n")
+    with Corpus(root / "corpus" / "corpus.sqlite") as corpus:
+        corpus.db.execute("BEGIN")
+        for i in range(n):
+            pool = pools[names[i % len(names)]]
+            text, sentences = "", []
+            while len(text) < 2500:
+                sentences.append(rng.choice(pool))
+                text = " ".join(sentences)
+            art = Article(
+                id=f"b{i}",
+                title=sentences[0][:90],
+                text=text,
+                published=start + dt.timedelta(days=rng.randrange(730)),
+                source=f"s{i % 14}",
+                url=f"https://bench.invalid/{i}",
+                language="de",
+            )
+            corpus.db.execute(
+                "INSERT INTO articles(id, url, url_key, title, text, published, quarter, source, language, "
+                "relevant, content_hash, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,1,?,'')",
+                (
+                    art.id,
+                    art.url,
+                    art.url,
+                    art.title,
+                    art.text,
+                    art.published.isoformat(),
+                    art.quarter,
+                    art.source,
+                    art.language,
+                    content_hash(text) + str(i),
+                ),
+            )
+        corpus.db.execute("COMMIT")
+
+
+def run_one(n: int, warm: bool) -> dict:
+    from trends.analyze import AnalysisConfig, analyze
+    from trends.config import Workspace
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        t = time.perf_counter()
+        build(root, n)
+        built = time.perf_counter() - t
+        ws = Workspace.resolve(root)
+        t = time.perf_counter()
+        result = analyze(ws, AnalysisConfig(today=dt.date(2026, 11, 22)))
+        cold = time.perf_counter() - t
+        warm_s = None
+        if warm:
+            t = time.perf_counter()
+            analyze(ws, AnalysisConfig(today=dt.date(2026, 11, 22)))
+            warm_s = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "n": n,
+        "build_s": round(built, 1),
+        "analyze_s": round(cold, 1),
+        "warm_s": warm_s and round(warm_s, 1),
+        "peak_rss_mb": round(peak),
+        "topics": result.n_topics,
+        "stages": {k: round(v, 1) for k, v in result.seconds.items()},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument(
+        "--warm", action="store_true", help="also time a second analyze (cached lemmas)"
+    )
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_one(args.child, args.warm)))
+        return
+    for n in args.sizes:
+        cmd = [sys.executable, __file__, "--child", str(n)] + (["--warm"] if args.warm else [])
+        out = (
+            subprocess.run(cmd, capture_output=True, text=True, check=True)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        r = json.loads(out)
+        warm = f", warm rerun {r['warm_s']} s" if r["warm_s"] is not None else ""
+        print(
+            f"N={r['n']:>6}: analyze {r['analyze_s']} s{warm}, peak RSS {r['peak_rss_mb']} MB, "
+            f"{r['topics']} topics; stages {r['stages']} (corpus built in {r['build_s']} s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
