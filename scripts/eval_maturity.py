@@ -53,7 +53,9 @@ from trends.maturity import (  # noqa: E402
 
 LABELS = (*STAGES, NONE)
 DEFAULT = ROOT / "tests" / "data" / "maturity_sentences.tsv"
-GNAD = ROOT.parent / "shared" / "data" / "10kGNAD" / "dev.csv"  # optional, never copied into the repo
+GNAD = (
+    ROOT.parent / "shared" / "data" / "10kGNAD" / "dev.csv"
+)  # optional, never copied into the repo
 
 
 def read_rows(path: str | Path) -> list[dict]:
@@ -103,20 +105,26 @@ def evaluate(rows: list[dict], lexicon=None) -> dict:
 
 def report(name: str, m: dict) -> None:
     print(f"\n== {name}: {m['n']} sentences ==")
-    print(f"accuracy {m['accuracy']:.3f}   macro-F1 {m['macro_f1']:.3f}   "
-          f"transfer accuracy {m['transfer_accuracy']:.3f} "
-          f"(P {m['transfer_precision']:.3f} R {m['transfer_recall']:.3f})")
+    print(
+        f"accuracy {m['accuracy']:.3f}   macro-F1 {m['macro_f1']:.3f}   "
+        f"transfer accuracy {m['transfer_accuracy']:.3f} "
+        f"(P {m['transfer_precision']:.3f} R {m['transfer_recall']:.3f})"
+    )
     print(f"{'stage':<10}{'P':>7}{'R':>7}{'F1':>7}{'n':>6}")
     for label in LABELS:
         v = m["per_stage"][label]
-        print(f"{label:<10}{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}{v['support']:>6}")
+        print(
+            f"{label:<10}{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}{v['support']:>6}"
+        )
     print("confusion (rows gold, columns predicted):")
     print(" " * 10 + "".join(f"{p[:7]:>9}" for p in LABELS))
     for g in LABELS:
         print(f"{g:<10}" + "".join(f"{m['confusion'][(g, p)]:>9}" for p in LABELS))
 
 
-def bench(rows: list[dict], lexicon, n_articles: int = 10_000, size: int = 2_500, repeat: int = 3) -> None:
+def bench(
+    rows: list[dict], lexicon, n_articles: int = 10_000, size: int = 2_500, repeat: int = 3
+) -> None:
     """article_signals over 10,000 articles of ~2,500 characters: made of the labelled sentences
     (short and cue-dense: a pessimistic case) and, if ../shared/data is there, real German news."""
     rng = random.Random(0)
@@ -130,17 +138,25 @@ def bench(rows: list[dict], lexicon, n_articles: int = 10_000, size: int = 2_500
                 parts.append(s)
                 length += len(s) + 1
             # paragraphs every ~4 sentences, like extracted article text
-            out.append("\n".join(" ".join(parts[i:i + 4]) for i in range(0, len(parts), 4)))
+            out.append("\n".join(" ".join(parts[i : i + 4]) for i in range(0, len(parts), 4)))
         return out
 
-    runs = [("dense: labelled sentences (nearly all carry a cue)", articles([r["text"] for r in rows]))]
+    runs = [
+        ("dense: labelled sentences (nearly all carry a cue)", articles([r["text"] for r in rows]))
+    ]
     if GNAD.exists():  # real German news, cut into chunks of `size` characters
         with open(GNAD, encoding="utf-8") as fh:
-            texts = [row[1] for row in csv.reader(fh, delimiter=";", quotechar="'") if len(row) == 2]
+            texts = [
+                row[1] for row in csv.reader(fh, delimiter=";", quotechar="'") if len(row) == 2
+            ]
         joined = "\n".join(texts)
-        chunks = [joined[i:i + size] for i in range(0, len(joined) - size, size)]
-        runs.append((f"real news: 10kGNAD chunks ({len(chunks)} distinct)",
-                     [chunks[i % len(chunks)] for i in range(n_articles)]))
+        chunks = [joined[i : i + size] for i in range(0, len(joined) - size, size)]
+        runs.append(
+            (
+                f"real news: 10kGNAD chunks ({len(chunks)} distinct)",
+                [chunks[i % len(chunks)] for i in range(n_articles)],
+            )
+        )
         # on-topic news: 40 % of the sentences carry maturity cues (labelled set), the rest real news
         news = [x for t in texts[:200] for x in split_sentences(t) if len(x) > 40]
         labelled = [r["text"] for r in rows if r["stage"] != NONE or r["transfer"] == "1"]
@@ -151,7 +167,7 @@ def bench(rows: list[dict], lexicon, n_articles: int = 10_000, size: int = 2_500
                 x = rng.choice(labelled) if rng.random() < 0.4 else rng.choice(news)
                 parts.append(x)
                 length += len(x) + 1
-            mixed.append("\n".join(" ".join(parts[i:i + 4]) for i in range(0, len(parts), 4)))
+            mixed.append("\n".join(" ".join(parts[i : i + 4]) for i in range(0, len(parts), 4)))
         runs.append(("on-topic mix: 40 % cue sentences, 60 % real news sentences", mixed))
     for name, docs in runs:
         chars = sum(map(len, docs))
@@ -162,9 +178,11 @@ def bench(rows: list[dict], lexicon, n_articles: int = 10_000, size: int = 2_500
             n_signals = sum(len(article_signals(d, lexicon)) for d in docs)
             times.append(time.perf_counter() - t0)
         dt = min(times)
-        print(f"bench {name}: {len(docs)} articles, {chars / 1e6:.1f} M chars, {n_signals} signals "
-              f"({n_signals / len(docs):.1f} per article), best of {repeat}: {dt:.2f} s "
-              f"({chars / dt / 1e6:.1f} M chars/s; runs {', '.join(f'{t:.2f}' for t in times)})")
+        print(
+            f"bench {name}: {len(docs)} articles, {chars / 1e6:.1f} M chars, {n_signals} signals "
+            f"({n_signals / len(docs):.1f} per article), best of {repeat}: {dt:.2f} s "
+            f"({chars / dt / 1e6:.1f} M chars/s; runs {', '.join(f'{t:.2f}' for t in times)})"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,23 +195,29 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     lexicon = load_lexicon(args.taxonomy)
     rows = read_rows(args.path)
-    print(f"{args.path}: {len(rows)} sentences "
-          f"({Counter(r.get('lang', 'de') for r in rows)}), taxonomy {lexicon.path}")
+    print(
+        f"{args.path}: {len(rows)} sentences "
+        f"({Counter(r.get('lang', 'de') for r in rows)}), taxonomy {lexicon.path}"
+    )
     for split in ("dev", "test"):
         part = [r for r in rows if r["split"] == split]
         m = evaluate(part, lexicon)
         report(split, m)
         for lang in sorted({r.get("lang", "de") for r in part}):
             sub = evaluate([r for r in part if r.get("lang", "de") == lang], lexicon)
-            print(f"  {lang}: {sub['n']} sentences, accuracy {sub['accuracy']:.3f}, "
-                  f"transfer accuracy {sub['transfer_accuracy']:.3f}")
+            print(
+                f"  {lang}: {sub['n']} sentences, accuracy {sub['accuracy']:.3f}, "
+                f"transfer accuracy {sub['transfer_accuracy']:.3f}"
+            )
         if args.errors and split == "dev":
             print("\nmisclassified dev sentences (gold -> predicted):")
             for row, stage, transfer in m["predictions"]:
                 s = classify_sentence(row["text"], lexicon)
                 if stage != row["stage"] or transfer != (row["transfer"] == "1"):
-                    print(f"  {row['stage']:>8} -> {stage:<8} T{row['transfer']}->{int(transfer)} "
-                          f"[{s.cue}{' NEG' if s.negated else ''}|{s.transfer_cue}]  {row['text']}")
+                    print(
+                        f"  {row['stage']:>8} -> {stage:<8} T{row['transfer']}->{int(transfer)} "
+                        f"[{s.cue}{' NEG' if s.negated else ''}|{s.transfer_cue}]  {row['text']}"
+                    )
     if args.bench:
         bench(rows, lexicon, repeat=args.repeat)
     return 0

@@ -18,7 +18,11 @@ def names(text: str) -> list[tuple[str, str]]:
 
 
 def places(text: str) -> list[str]:
-    return [e.name for e in find_entities(text) if e.kind in ("municipality", "district", "city", "land", "regbez")]
+    return [
+        e.name
+        for e in find_entities(text)
+        if e.kind in ("municipality", "district", "city", "land", "regbez")
+    ]
 
 
 # --- the data -------------------------------------------------------------------------------------
@@ -33,7 +37,13 @@ def test_nrw_has_396_municipalities_31_districts_5_regierungsbezirke():
     assert len(kreisfrei) == 22
     assert all(e.status == "kreisfreie Stadt" for e in kreisfrei)
     assert sum(e.status == "StädteRegion" for e in entries("district")) == 1
-    assert {e.regbez for e in entries("regbez")} == {"Düsseldorf", "Köln", "Münster", "Detmold", "Arnsberg"}
+    assert {e.regbez for e in entries("regbez")} == {
+        "Düsseldorf",
+        "Köln",
+        "Münster",
+        "Detmold",
+        "Arnsberg",
+    }
 
 
 def test_keys_are_official_shape_unique_and_consistent():
@@ -86,7 +96,17 @@ def test_entries_kind_is_validated_and_cached():
     with pytest.raises(ValueError, match="unknown kind"):
         entries("village")
     assert entries("municipality") == entries("municipality")
-    assert {e.kind for e in entries()} >= {"municipality", "district", "land", "city", "programme", "law", "platform", "standard", "organisation"}
+    assert {e.kind for e in entries()} >= {
+        "municipality",
+        "district",
+        "land",
+        "city",
+        "programme",
+        "law",
+        "platform",
+        "standard",
+        "organisation",
+    }
 
 
 # --- forms and inflections ------------------------------------------------------------------------
@@ -100,7 +120,10 @@ def test_entries_kind_is_validated_and_cached():
         ("Soests Bürgermeister stellte das Projekt vor.", ("Soest", "Soests")),
         ("Nach Angaben des Kreises Soest ist das Portal online.", ("Kreis Soest", "Kreises Soest")),
         ("Im Kreis Lippe startet ein Pilot.", ("Kreis Lippe", "Kreis Lippe")),
-        ("Die StädteRegion Aachen plant eine Datenplattform.", ("StädteRegion Aachen", "StädteRegion Aachen")),
+        (
+            "Die StädteRegion Aachen plant eine Datenplattform.",
+            ("StädteRegion Aachen", "StädteRegion Aachen"),
+        ),
         ("Die Gemeinde Bad Sassendorf ist dabei.", ("Bad Sassendorf", "Gemeinde Bad Sassendorf")),
         ("Auch Wickede (Ruhr) ist dabei.", ("Wickede (Ruhr)", "Wickede (Ruhr)")),
         ("Mülheim an der Ruhr startet.", ("Mülheim an der Ruhr", "Mülheim an der Ruhr")),
@@ -109,12 +132,24 @@ def test_entries_kind_is_validated_and_cached():
         ("Das gilt bei den Bochumern.", ("Bochum", "Bochumern")),
         ("Die Stadt Lage führt das ein.", ("Lage", "Stadt Lage")),
         ("In Lage (Lippe) wurde es eingeführt.", ("Lage", "Lage (Lippe)")),
-        ("Die Rheinisch-Bergischen Kreises Verwaltung.", ("Rheinisch-Bergischer Kreis", "Rheinisch-Bergischen Kreises")),
-        ("Der Märkische Kreis und der Hochsauerlandkreis.", ("Märkischer Kreis", "Märkische Kreis")),
-        ("Die Bezirksregierung Detmold fördert.", ("Regierungsbezirk Detmold", "Bezirksregierung Detmold")),
+        (
+            "Die Rheinisch-Bergischen Kreises Verwaltung.",
+            ("Rheinisch-Bergischer Kreis", "Rheinisch-Bergischen Kreises"),
+        ),
+        (
+            "Der Märkische Kreis und der Hochsauerlandkreis.",
+            ("Märkischer Kreis", "Märkische Kreis"),
+        ),
+        (
+            "Die Bezirksregierung Detmold fördert.",
+            ("Regierungsbezirk Detmold", "Bezirksregierung Detmold"),
+        ),
         ("Muenster und Koeln", ("Münster", "Muenster")),
         ("The city of Cologne uses LoRaWAN.", ("Köln", "Cologne")),
-        ("Projekte in Schloss Holte-Stukenbrock", ("Schloß Holte-Stukenbrock", "Schloss Holte-Stukenbrock")),
+        (
+            "Projekte in Schloss Holte-Stukenbrock",
+            ("Schloß Holte-Stukenbrock", "Schloss Holte-Stukenbrock"),
+        ),
     ],
 )
 def test_forms(text, expected):
@@ -124,7 +159,9 @@ def test_forms(text, expected):
 
 
 def test_kreis_and_city_of_the_same_name():
-    ents = find_entities("Der Kreis Soest und die Stadt Soest kooperieren; die Kreisstadt Soest ist Vorreiter. Soest ist Modellregion.")
+    ents = find_entities(
+        "Der Kreis Soest und die Stadt Soest kooperieren; die Kreisstadt Soest ist Vorreiter. Soest ist Modellregion."
+    )
     assert [(e.name, e.kind, e.key) for e in ents] == [
         ("Kreis Soest", "district", "05974"),
         ("Soest", "municipality", "05974040"),
@@ -196,21 +233,33 @@ def test_ambiguous_names_in_context(text, expected):
 
 
 def test_programmes_and_platforms():
-    assert names("Die Anmeldung erfolgt über das Servicekonto.NRW.") == [("Servicekonto.NRW", "platform")]
+    assert names("Die Anmeldung erfolgt über das Servicekonto.NRW.") == [
+        ("Servicekonto.NRW", "platform")
+    ]
     assert names("Anbindung per FIT-Connect") == [("FIT-Connect", "platform")]
     assert names("Die OZG-Umsetzung läuft.") == [("OZG", "law")]
     assert names("Nach dem Prinzip Einer für Alle entwickelt") == [("EfA", "programme")]
     assert names("als EfA-Leistung") == [("EfA", "programme")]
     assert names("Einer für alle, alle für einen!") == []
-    assert names("Sensoren im lorawan und im LoRaWAN-Netz") == [("LoRaWAN", "standard"), ("LoRaWAN", "standard")]
+    assert names("Sensoren im lorawan und im LoRaWAN-Netz") == [
+        ("LoRaWAN", "standard"),
+        ("LoRaWAN", "standard"),
+    ]
     assert names("Das OZG 2.0 (OZGÄndG) gilt.") == [("OZG 2.0", "law"), ("OZG 2.0", "law")]
     assert names("Die Elster im Garten") == []
     assert names("Steuern über ELSTER") == [("ELSTER", "platform")]
     assert names("d-NRW und IT.NRW, XÖV-Standards wie XZuFi und xdomea") == [
-        ("d-NRW", "organisation"), ("IT.NRW", "organisation"), ("XÖV", "standard"), ("XZuFi", "standard"), ("xdomea", "standard"),
+        ("d-NRW", "organisation"),
+        ("IT.NRW", "organisation"),
+        ("XÖV", "standard"),
+        ("XZuFi", "standard"),
+        ("xdomea", "standard"),
     ]
     assert names("nach DIN SPEC 91357 mit FIWARE; die EUDI-Wallet nach eIDAS 2.0") == [
-        ("DIN SPEC 91357", "standard"), ("FIWARE", "platform"), ("EUDI-Wallet", "platform"), ("eIDAS-Verordnung", "law"),
+        ("DIN SPEC 91357", "standard"),
+        ("FIWARE", "platform"),
+        ("EUDI-Wallet", "platform"),
+        ("eIDAS-Verordnung", "law"),
     ]
 
 
@@ -239,14 +288,37 @@ def test_a_sentence_with_several_entities():
 
 def test_results_are_ordered_non_overlapping_and_longest_match():
     text = " ".join(
-        ["Rhein-Kreis Neuss", "Neuss", "Bedburg-Hau", "Bedburg", "Neunkirchen-Seelscheid", "Neunkirchen",
-         "Sachsen-Anhalt", "Sachsen", "E-Government-Gesetz NRW", "NRW", "BSI-Grundschutz", "BSI"] * 3
+        [
+            "Rhein-Kreis Neuss",
+            "Neuss",
+            "Bedburg-Hau",
+            "Bedburg",
+            "Neunkirchen-Seelscheid",
+            "Neunkirchen",
+            "Sachsen-Anhalt",
+            "Sachsen",
+            "E-Government-Gesetz NRW",
+            "NRW",
+            "BSI-Grundschutz",
+            "BSI",
+        ]
+        * 3
     )
     ents = find_entities(text)
     assert all(a.end <= b.start for a, b in zip(ents, ents[1:]))
     assert [e.name for e in ents[:12]] == [
-        "Rhein-Kreis Neuss", "Neuss", "Bedburg-Hau", "Bedburg", "Neunkirchen-Seelscheid", "Neunkirchen",
-        "Sachsen-Anhalt", "Sachsen", "E-Government-Gesetz NRW", "Nordrhein-Westfalen", "BSI IT-Grundschutz", "BSI",
+        "Rhein-Kreis Neuss",
+        "Neuss",
+        "Bedburg-Hau",
+        "Bedburg",
+        "Neunkirchen-Seelscheid",
+        "Neunkirchen",
+        "Sachsen-Anhalt",
+        "Sachsen",
+        "E-Government-Gesetz NRW",
+        "Nordrhein-Westfalen",
+        "BSI IT-Grundschutz",
+        "BSI",
     ]
     assert all(isinstance(e, Entity) for e in ents)
     assert find_entities("") == []
@@ -313,7 +385,11 @@ def test_demo_articles_municipalities_are_found():
             truth = set(a.get("municipalities") or [])
             if not truth:
                 continue
-            found = {e.name for e in find_entities(a.get("title", "") + "\n" + a.get("text", "")) if e.kind == "municipality"}
+            found = {
+                e.name
+                for e in find_entities(a.get("title", "") + "\n" + a.get("text", ""))
+                if e.kind == "municipality"
+            }
             assert truth <= found, (a.get("slug"), truth - found)
             checked += 1
     assert checked > 0

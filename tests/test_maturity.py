@@ -31,7 +31,9 @@ DATA = ROOT / "tests" / "data" / "maturity_sentences.tsv"
 
 
 def _eval_module():
-    spec = importlib.util.spec_from_file_location("eval_maturity", ROOT / "scripts" / "eval_maturity.py")
+    spec = importlib.util.spec_from_file_location(
+        "eval_maturity", ROOT / "scripts" / "eval_maturity.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -57,7 +59,10 @@ def test_labelled_set_shape():
 def metrics():
     module = _eval_module()
     rows = module.read_rows(DATA)
-    return {split: module.evaluate([r for r in rows if r["split"] == split]) for split in ("dev", "test")}
+    return {
+        split: module.evaluate([r for r in rows if r["split"] == split])
+        for split in ("dev", "test")
+    }
 
 
 def test_accuracy_floors_on_held_out_test(metrics):
@@ -84,10 +89,16 @@ def test_accuracy_floors_on_dev(metrics):
     ("text", "stage"),
     [
         # stages
-        ("Die Stadt hat eine Machbarkeitsstudie für ein Bürgerportal in Auftrag gegeben.", "konzept"),
+        (
+            "Die Stadt hat eine Machbarkeitsstudie für ein Bürgerportal in Auftrag gegeben.",
+            "konzept",
+        ),
         ("Paderborn ist Pilotkommune für das neue Online-Bauportal.", "pilot"),
         ("In einem Reallabor erprobt Aachen autonome Kleinbusse.", "pilot"),
-        ("Der Bewohnerparkausweis ist ab sofort für alle Bürgerinnen und Bürger verfügbar.", "rollout"),
+        (
+            "Der Bewohnerparkausweis ist ab sofort für alle Bürgerinnen und Bürger verfügbar.",
+            "rollout",
+        ),
         ("Das LoRaWAN-Netz ist im gesamten Stadtgebiet in Betrieb.", "rollout"),
         ("Die E-Akte ist seit Jahren im Regelbetrieb.", "standard"),
         ("Digitale Ratssitzungen sind inzwischen Standard in vielen Kommunen.", "standard"),
@@ -96,13 +107,19 @@ def test_accuracy_floors_on_dev(metrics):
         ("Der Kreis plant ein Pilotprojekt zur digitalen Schülerbeförderung.", "konzept"),
         ("Das Land will die E-Akte bis 2027 in allen Behörden einführen.", "konzept"),
         ("Nach der Pilotphase soll die Lösung allen Kommunen zur Verfügung stehen.", "pilot"),
-        ("Die Verwaltung testet das System seit Mai und will es 2026 in allen Ämtern einführen.", "pilot"),
+        (
+            "Die Verwaltung testet das System seit Mai und will es 2026 in allen Ämtern einführen.",
+            "pilot",
+        ),
         ("Wann kommt der Regelbetrieb?", "konzept"),
         # negation
         ("Die E-Akte ist noch nicht flächendeckend eingeführt.", "pilot"),
         ("Noch ist die Videosprechstunde kein Standard in den Bürgerbüros.", "rollout"),
         ("Ein Pilotprojekt ist derzeit nicht geplant.", "none"),
-        ("Die digitale Akte ist nicht mehr nur ein Pilotprojekt, sondern in allen Ämtern eingeführt.", "rollout"),
+        (
+            "Die digitale Akte ist nicht mehr nur ein Pilotprojekt, sondern in allen Ämtern eingeführt.",
+            "rollout",
+        ),
         ("Ohne Pilotphase wurde das Programm sofort an allen Schulen eingeführt.", "rollout"),
         # compounds
         ("Die Rollout-Phase für die Tablets ist abgeschlossen.", "rollout"),
@@ -173,7 +190,9 @@ def test_no_transfer(text):
 
 
 def test_signal_record_for_cli():
-    record = signal_record(classify_sentence("Die E-Akte ist noch nicht flächendeckend eingeführt."))
+    record = signal_record(
+        classify_sentence("Die E-Akte ist noch nicht flächendeckend eingeführt.")
+    )
     assert list(record) == ["text", "stage", "cue", "negated", "transfer"]
     assert record["stage"] in (*STAGES, "none") and isinstance(record["transfer"], bool)
 
@@ -182,9 +201,11 @@ def test_signal_record_for_cli():
 
 
 def test_split_sentences_german_abbreviations_and_dates():
-    text = ("Die Stadt, z. B. Soest, hat am 1. Januar 2025 Dr. Müller ernannt. Sie kommt ca. 40 Mal "
-            "u. a. nach Lemgo. Es gibt z.B. Aachen bzw. Düren. Zum 3. Mal tagte der Rat! "
-            "Was nun? „Gut.“ Dann ging er. A. Meier lobt das Projekt.")
+    text = (
+        "Die Stadt, z. B. Soest, hat am 1. Januar 2025 Dr. Müller ernannt. Sie kommt ca. 40 Mal "
+        "u. a. nach Lemgo. Es gibt z.B. Aachen bzw. Düren. Zum 3. Mal tagte der Rat! "
+        "Was nun? „Gut.“ Dann ging er. A. Meier lobt das Projekt."
+    )
     assert split_sentences(text) == [
         "Die Stadt, z. B. Soest, hat am 1. Januar 2025 Dr. Müller ernannt.",
         "Sie kommt ca. 40 Mal u. a. nach Lemgo.",
@@ -229,14 +250,27 @@ def test_article_signals_only_sentences_with_cues():
 
 
 def _meta(i: int, source: str, date: str = "2026-05-01", municipalities=()) -> ArticleMeta:
-    return ArticleMeta(f"a{i}", f"Titel {i}", f"https://example.org/{i}", date, source,
-                       tuple(municipalities))
+    return ArticleMeta(
+        f"a{i}", f"Titel {i}", f"https://example.org/{i}", date, source, tuple(municipalities)
+    )
 
 
-def _signal(stage: str, text: str | None = None, transfer: bool = False, negated: bool = False,
-            weight: float = 1.0) -> Signal:
-    return Signal(text or f"{stage} {weight}", stage, stage, negated, transfer, "EfA" if transfer else None,
-                  weight)
+def _signal(
+    stage: str,
+    text: str | None = None,
+    transfer: bool = False,
+    negated: bool = False,
+    weight: float = 1.0,
+) -> Signal:
+    return Signal(
+        text or f"{stage} {weight}",
+        stage,
+        stage,
+        negated,
+        transfer,
+        "EfA" if transfer else None,
+        weight,
+    )
 
 
 def test_aggregate_winner_confidence_trl_and_evidence():
@@ -271,8 +305,12 @@ def test_aggregate_later_stages_need_corroboration_and_ties_are_conservative():
     # a single rollout article counts half (min_articles 2): 0.5 < 1.0
     assert est.stage == "pilot"
     assert est.scores["rollout"] == pytest.approx(0.5)
-    tie = [(_signal("rollout"), _meta(1, "a")), (_signal("rollout"), _meta(2, "a")),
-           (_signal("pilot"), _meta(3, "b")), (_signal("pilot"), _meta(4, "c"))]
+    tie = [
+        (_signal("rollout"), _meta(1, "a")),
+        (_signal("rollout"), _meta(2, "a")),
+        (_signal("pilot"), _meta(3, "b")),
+        (_signal("pilot"), _meta(4, "c")),
+    ]
     est = aggregate(tie)
     assert est.scores["rollout"] == est.scores["pilot"] == 2.0
     assert est.stage == "pilot"  # tie -> the more conservative stage
@@ -306,7 +344,7 @@ def test_aggregate_transfer():
     ]
     est = aggregate(items)
     # one transfer article + (2 municipalities with a pilot-or-later signal - 1)
-    assert est.transfer_score == pytest.approx(1 - 0.6 ** 2, abs=1e-3)
+    assert est.transfer_score == pytest.approx(1 - 0.6**2, abs=1e-3)
     assert [e.text for e in est.transfer_evidence] == ["A"]
     assert aggregate([(_signal("pilot"), _meta(1, "a"))]).transfer_score == 0.0
 
@@ -323,10 +361,15 @@ def test_article_meta_from_record():
 
 def test_end_to_end_on_articles():
     articles = [
-        ("Soest testet seit März den digitalen Parkausweis. Das Pilotprojekt läuft bis Jahresende.",
-         _meta(1, "wa", "2026-04-02")),
-        ("Paderborn ist Pilotkommune für den digitalen Parkausweis. Er ist noch nicht flächendeckend "
-         "eingeführt. Weitere Kommunen sollen folgen.", _meta(2, "nw", "2026-05-03")),
+        (
+            "Soest testet seit März den digitalen Parkausweis. Das Pilotprojekt läuft bis Jahresende.",
+            _meta(1, "wa", "2026-04-02"),
+        ),
+        (
+            "Paderborn ist Pilotkommune für den digitalen Parkausweis. Er ist noch nicht flächendeckend "
+            "eingeführt. Weitere Kommunen sollen folgen.",
+            _meta(2, "nw", "2026-05-03"),
+        ),
     ]
     items = [(s, m) for text, m in articles for s in article_signals(text)]
     est = aggregate(items)
@@ -350,13 +393,29 @@ def test_trl_and_rings():
 def test_packaged_taxonomy_fields():
     lex = load_lexicon()
     names = [f.name for f in lex.fields]
-    assert names == ["Verwaltung & OZG", "Mobilität", "Energie", "Klima & Umwelt", "Gesundheit & Pflege",
-                     "Bildung", "Sicherheit", "Wirtschaft & Handel", "Infrastruktur & Daten", "Beteiligung"]
+    assert names == [
+        "Verwaltung & OZG",
+        "Mobilität",
+        "Energie",
+        "Klima & Umwelt",
+        "Gesundheit & Pflege",
+        "Bildung",
+        "Sicherheit",
+        "Wirtschaft & Handel",
+        "Infrastruktur & Daten",
+        "Beteiligung",
+    ]
     assert all(10 <= len(f.seeds) <= 20 for f in lex.fields)
     mobility = next(f for f in lex.fields if f.id == "mobilitaet")
-    assert {"Parken", "Parkausweis", "ÖPNV", "Verkehr", "Sharing", "Ladesäule"} <= set(mobility.seeds)
-    assert lex.rings == {"konzept": "Beobachten", "pilot": "Erproben", "rollout": "Übertragen",
-                         "standard": "Etabliert"}
+    assert {"Parken", "Parkausweis", "ÖPNV", "Verkehr", "Sharing", "Ladesäule"} <= set(
+        mobility.seeds
+    )
+    assert lex.rings == {
+        "konzept": "Beobachten",
+        "pilot": "Erproben",
+        "rollout": "Übertragen",
+        "standard": "Etabliert",
+    }
     assert load_lexicon() is lex  # cached
 
 
@@ -397,7 +456,10 @@ maturity:
     assert classify_sentence("Die Bebauungsplanung läuft.", lex).stage == "none"
     assert classify_sentence("Die Testphase läuft.", lex).stage == "pilot"
     assert classify_sentence("Der Versuch im Chemielabor misslang.", lex).stage == "none"
-    assert classify_sentence("Die App steht ab Montag allen Bürgern bereit.", lex).cue == "steht … bereit"
+    assert (
+        classify_sentence("Die App steht ab Montag allen Bürgern bereit.", lex).cue
+        == "steht … bereit"
+    )
     assert classify_sentence("Der Rollout läuft.", lex).stage == "rollout"
     assert classify_sentence("Der Roll-out läuft.", lex).stage == "rollout"
     assert classify_sentence("Die App gibt es in 24 Kommunen.", lex).stage == "rollout"
@@ -412,12 +474,18 @@ maturity:
     [
         ("maturity: [\n", "not valid YAML"),
         ("foo: 1\n", "unknown section"),
-        ("maturity:\n  stages: {konzept: {trl: [2, 3], cues: []}}\n", "exactly konzept, pilot, rollout, standard"),
+        (
+            "maturity:\n  stages: {konzept: {trl: [2, 3], cues: []}}\n",
+            "exactly konzept, pilot, rollout, standard",
+        ),
         ("rings: {konzept: A}\n", "rings must map"),
         ("fields:\n  - {id: x, name: X, seeds: []}\n", "fields[0].seeds"),
         ("transfer:\n  cues: [{cue: 'Pi*lot'}]\n", "transfer.cues[0]"),
         ("transfer:\n  cues: [{pattern: '(?:a|b)c'}]\n", "literal"),
-        ("transfer:\n  cues: [{cue: EfA, unless: '(['}]\n", "transfer.cues[0].unless: invalid regular expression"),
+        (
+            "transfer:\n  cues: [{cue: EfA, unless: '(['}]\n",
+            "transfer.cues[0].unless: invalid regular expression",
+        ),
         ("transfer:\n  cues: [{cue: EfA, weight: -1}]\n", "weight"),
         ("transfer:\n  cues: [{cue: EfA, colour: red}]\n", "unknown key"),
     ],

@@ -136,7 +136,9 @@ class ArticleMeta:
             article_id=str(getattr(article, "id", "")),
             title=getattr(article, "title", "") or "",
             url=getattr(article, "url", "") or "",
-            published=published.isoformat() if hasattr(published, "isoformat") else str(published or ""),
+            published=published.isoformat()
+            if hasattr(published, "isoformat")
+            else str(published or ""),
             source=getattr(article, "source", "") or "",
             municipalities=tuple(municipalities),
         )
@@ -245,8 +247,11 @@ def _term_heads(words: list[str], where: str, term: str) -> tuple[dict[str, bool
         alts = [a for a in word.split("|") if not (i == 0 and a.startswith("*"))]
         if not alts:
             break
-        exact_alts = [a.rstrip("=") for a in alts
-                      if not a.endswith("*") and (a.endswith("=") or _letters(a) <= 3)]
+        exact_alts = [
+            a.rstrip("=")
+            for a in alts
+            if not a.endswith("*") and (a.endswith("=") or _letters(a) <= 3)
+        ]
         open_alts = [a.rstrip("*=") for a in alts if a.rstrip("=") not in exact_alts]
         joined = [(p + v) for p in prefixes for a in open_alts for v in _variants(a)]
         for h in joined:
@@ -287,7 +292,9 @@ def _compile_term(term: str, where: str) -> tuple[str, dict[str, bool], dict[str
                 infix = alt.startswith("*")
                 if infix:
                     if i != 0:
-                        raise TaxonomyError(f"{where}: {term!r}: a leading '*' is only allowed on the first word")
+                        raise TaxonomyError(
+                            f"{where}: {term!r}: a leading '*' is only allowed on the first word"
+                        )
                     alt = alt[1:]
                 if alt.endswith("*"):
                     stem, suffix = alt[:-1], r"\w*(?:-\w+)*"
@@ -298,7 +305,9 @@ def _compile_term(term: str, where: str) -> tuple[str, dict[str, bool], dict[str
                 else:
                     stem, suffix = alt, _INFLECTION
                 if not stem or "*" in stem or "=" in stem:
-                    raise TaxonomyError(f"{where}: {term!r}: '*' and '=' belong at the ends of a word")
+                    raise TaxonomyError(
+                        f"{where}: {term!r}: '*' and '=' belong at the ends of a word"
+                    )
                 body = _literal(stem) + suffix
                 if infix:
                     body = r"(?<=\w)" + body
@@ -318,7 +327,7 @@ def _compile_term(term: str, where: str) -> tuple[str, dict[str, bool], dict[str
 def _pattern_head(pattern: str, where: str) -> tuple[str, bool]:
     m = re.match(r"[a-zäöüß]+", pattern)
     head = m.group() if m else ""
-    rest = pattern[m.end():] if m else ""
+    rest = pattern[m.end() :] if m else ""
     if rest[:1] in ("?", "*", "{"):
         head = head[:-1]
     if len(head) < 2:
@@ -340,20 +349,33 @@ def _regex(value: Any, where: str, template: str = "{}") -> re.Pattern | None:
         raise TaxonomyError(f"{where}: invalid regular expression {value!r}: {exc}") from None
 
 
-_ENTRY_KEYS = {"cue", "pattern", "label", "weight", "before", "after", "unless_before", "unless_after",
-               "unless", "requires"}
+_ENTRY_KEYS = {
+    "cue",
+    "pattern",
+    "label",
+    "weight",
+    "before",
+    "after",
+    "unless_before",
+    "unless_after",
+    "unless",
+    "requires",
+}
 
 
-def _entry(item: Any, kind: str, stage: str | None,
-           where: str) -> tuple[_Entry, dict[str, bool], dict[str, bool]]:
+def _entry(
+    item: Any, kind: str, stage: str | None, where: str
+) -> tuple[_Entry, dict[str, bool], dict[str, bool]]:
     if isinstance(item, str):
         item = {"cue": item}
     if not isinstance(item, dict):
         raise TaxonomyError(f"{where}: expected a cue (text) or a mapping with 'cue' or 'pattern'")
     unknown = set(item) - _ENTRY_KEYS
     if unknown:
-        raise TaxonomyError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
-                            f"(allowed: {', '.join(sorted(_ENTRY_KEYS))})")
+        raise TaxonomyError(
+            f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
+            f"(allowed: {', '.join(sorted(_ENTRY_KEYS))})"
+        )
     if ("cue" in item) == ("pattern" in item):
         raise TaxonomyError(f"{where}: give exactly one of 'cue' or 'pattern'")
     weight = item.get("weight", 1.0)
@@ -379,9 +401,13 @@ def _entry(item: Any, kind: str, stage: str | None,
     try:
         regex = re.compile(body)
     except re.error as exc:
-        raise TaxonomyError(f"{where}: invalid cue {item.get('cue', item.get('pattern'))!r}: {exc}") from None
-    checks = {key: item.get(key) for key in ("before", "after", "unless_before", "unless_after",
-                                              "unless", "requires")}
+        raise TaxonomyError(
+            f"{where}: invalid cue {item.get('cue', item.get('pattern'))!r}: {exc}"
+        ) from None
+    checks = {
+        key: item.get(key)
+        for key in ("before", "after", "unless_before", "unless_after", "unless", "requires")
+    }
     entry = _Entry(
         checked=any(v is not None for v in checks.values()),
         kind=kind,
@@ -412,8 +438,11 @@ def _trie_regex(words: dict[str, bool]) -> str:
         node[""] = node.get("", True) and exact
 
     def build(node: dict) -> str:
-        alts = [(r"\s+" if ch == " " else re.escape(ch)) + build(child)
-                for ch, child in sorted(node.items()) if ch]
+        alts = [
+            (r"\s+" if ch == " " else re.escape(ch)) + build(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
         if "" in node:
             alts.append(r"(?!\w)" if node[""] else "")
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
@@ -456,7 +485,9 @@ class _TermSet:
                     if entry not in found:
                         found.append(entry)
             candidates[head] = tuple(found)
-        cue_heads = frozenset(h for h, es in candidates.items() if any(e.kind in _CUE_KINDS for e in es))
+        cue_heads = frozenset(
+            h for h, es in candidates.items() if any(e.kind in _CUE_KINDS for e in es)
+        )
         return cls(
             heads=re.compile(r"(?<!\w)(" + _trie_regex(word_heads) + ")"),
             candidates=candidates,
@@ -500,7 +531,9 @@ def _read_yaml(path: Path) -> dict:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        raise TaxonomyError(f"{path}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise TaxonomyError(
+            f"{path}{line}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -526,8 +559,10 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     data = _read_yaml(target)
     unknown = set(data) - set(_SECTIONS) - {"version"}
     if unknown:
-        raise TaxonomyError(f"{target}: unknown section(s) {', '.join(sorted(map(str, unknown)))} "
-                            f"(allowed: {', '.join(_SECTIONS)})")
+        raise TaxonomyError(
+            f"{target}: unknown section(s) {', '.join(sorted(map(str, unknown)))} "
+            f"(allowed: {', '.join(_SECTIONS)})"
+        )
     sources = {name: target for name in _SECTIONS if name in data}
     if len(sources) < len(_SECTIONS):
         base = _read_yaml(packaged) if target != packaged else {}
@@ -560,34 +595,54 @@ def _compile(data: dict, sources: dict[str, Path], path: str) -> Lexicon:
     maturity = _mapping(data["maturity"], f"{mat_src}: maturity")
     stages = _mapping(maturity.get("stages"), f"{mat_src}: maturity.stages")
     if set(stages) != set(STAGES):
-        raise TaxonomyError(f"{mat_src}: maturity.stages must define exactly {', '.join(STAGES)} "
-                            f"(got {', '.join(map(str, stages))})")
+        raise TaxonomyError(
+            f"{mat_src}: maturity.stages must define exactly {', '.join(STAGES)} "
+            f"(got {', '.join(map(str, stages))})"
+        )
     labels, trl = {}, {}
     for stage in STAGES:
         where = f"{mat_src}: maturity.stages.{stage}"
         spec = _mapping(stages[stage], where)
         labels[stage] = str(spec.get("label", stage.capitalize()))
         levels = spec.get("trl")
-        if (not isinstance(levels, list) or len(levels) != 2
-                or not all(isinstance(x, int) and 1 <= x <= 9 for x in levels) or levels[0] > levels[1]):
-            raise TaxonomyError(f"{where}.trl: expected [low, high] with 1 <= low <= high <= 9, got {levels!r}")
+        if (
+            not isinstance(levels, list)
+            or len(levels) != 2
+            or not all(isinstance(x, int) and 1 <= x <= 9 for x in levels)
+            or levels[0] > levels[1]
+        ):
+            raise TaxonomyError(
+                f"{where}.trl: expected [low, high] with 1 <= low <= high <= 9, got {levels!r}"
+            )
         trl[stage] = (levels[0], levels[1])
         for i, item in enumerate(_list(spec.get("cues"), f"{where}.cues")):
             items.append(_entry(item, "stage", stage, f"{where}.cues[{i}]"))
-    for key, kind in (("plan", "plan"), ("past", "past"), ("completed", "completed"),
-                      ("clause_breaks", "clause")):
+    for key, kind in (
+        ("plan", "plan"),
+        ("past", "past"),
+        ("completed", "completed"),
+        ("clause_breaks", "clause"),
+    ):
         for i, item in enumerate(_list(maturity.get(key, []), f"{mat_src}: maturity.{key}")):
             items.append(_entry(item, kind, None, f"{mat_src}: maturity.{key}[{i}]"))
     negation = _mapping(maturity.get("negation", {}), f"{mat_src}: maturity.negation")
-    for key, kind in (("before", "neg_before"), ("after", "neg_after"), ("not_yet", "not_yet"),
-                      ("not_negation", "not_neg")):
-        for i, item in enumerate(_list(negation.get(key, []), f"{mat_src}: maturity.negation.{key}")):
+    for key, kind in (
+        ("before", "neg_before"),
+        ("after", "neg_after"),
+        ("not_yet", "not_yet"),
+        ("not_negation", "not_neg"),
+    ):
+        for i, item in enumerate(
+            _list(negation.get(key, []), f"{mat_src}: maturity.negation.{key}")
+        ):
             items.append(_entry(item, kind, None, f"{mat_src}: maturity.negation.{key}[{i}]"))
     windows = dict(_DEFAULT_WINDOWS)
     for key, value in _mapping(maturity.get("windows", {}), f"{mat_src}: maturity.windows").items():
         if key not in windows or not isinstance(value, int) or value < 0:
-            raise TaxonomyError(f"{mat_src}: maturity.windows.{key}: expected one of "
-                                f"{', '.join(windows)} with a whole number >= 0")
+            raise TaxonomyError(
+                f"{mat_src}: maturity.windows.{key}: expected one of "
+                f"{', '.join(windows)} with a whole number >= 0"
+            )
         windows[key] = value
     agg = _mapping(maturity.get("aggregation", {}), f"{mat_src}: maturity.aggregation")
     mins = {}
@@ -595,8 +650,10 @@ def _compile(data: dict, sources: dict[str, Path], path: str) -> Lexicon:
         spec = _mapping(agg.get(key, {}), f"{mat_src}: maturity.aggregation.{key}")
         for stage, value in spec.items():
             if stage not in STAGES or not isinstance(value, int) or value < 1:
-                raise TaxonomyError(f"{mat_src}: maturity.aggregation.{key}.{stage}: expected a stage "
-                                    "name with a whole number >= 1")
+                raise TaxonomyError(
+                    f"{mat_src}: maturity.aggregation.{key}.{stage}: expected a stage "
+                    "name with a whole number >= 1"
+                )
         mins[key] = {s: int(spec.get(s, 1)) for s in STAGES}
 
     tr_src = sources["transfer"]
@@ -607,7 +664,9 @@ def _compile(data: dict, sources: dict[str, Path], path: str) -> Lexicon:
     ring_src = sources["rings"]
     rings = _mapping(data["rings"], f"{ring_src}: rings")
     if set(rings) != set(STAGES) or not all(isinstance(v, str) and v for v in rings.values()):
-        raise TaxonomyError(f"{ring_src}: rings must map each of {', '.join(STAGES)} to a ring name")
+        raise TaxonomyError(
+            f"{ring_src}: rings must map each of {', '.join(STAGES)} to a ring name"
+        )
 
     f_src = sources["fields"]
     fields_out, seen = [], set()
@@ -619,7 +678,11 @@ def _compile(data: dict, sources: dict[str, Path], path: str) -> Lexicon:
             raise TaxonomyError(f"{where}.id: expected a unique non-empty id, got {fid!r}")
         if not isinstance(name, str) or not name:
             raise TaxonomyError(f"{where}.name: expected the sector's name")
-        if not isinstance(seeds, list) or not seeds or not all(isinstance(s, (str, int)) for s in seeds):
+        if (
+            not isinstance(seeds, list)
+            or not seeds
+            or not all(isinstance(s, (str, int)) for s in seeds)
+        ):
             raise TaxonomyError(f"{where}.seeds: expected a non-empty list of terms")
         seen.add(fid)
         fields_out.append(FieldOfAction(fid, name, tuple(str(s) for s in seeds)))
@@ -644,15 +707,98 @@ def _default(lexicon: Lexicon | None) -> Lexicon:
 # --- sentence splitting -------------------------------------------------------------------------
 
 # Tokens before a period that do not end a sentence (besides single letters and 1-2 digit numbers).
-_ABBREVIATIONS = frozenset({
-    "bzw", "ca", "dr", "prof", "nr", "str", "st", "abs", "art", "gem", "vgl", "sog", "inkl", "ggf",
-    "evtl", "mio", "mrd", "jan", "feb", "mär", "apr", "jun", "jul", "aug", "sep", "sept", "okt",
-    "nov", "dez", "hr", "hrn", "fr", "tel", "std", "min", "kap", "bd", "hrsg", "dipl", "ing", "mr",
-    "mrs", "ms", "vs", "bspw", "insb", "zzgl", "einschl", "max", "tsd", "pkt", "reg", "bez", "kr",
-    "az", "ziff", "lt", "jh", "jhd", "rn", "ref", "ebd", "ff", "gmbh", "co", "kg", "ag", "dt",
-    "engl", "franz", "lat", "orig", "mag", "med", "phil", "rer", "nat", "jur", "techn", "abt",
-    "sen", "jr", "zb", "dh", "ua", "usf", "vorm", "nachm",
-})
+_ABBREVIATIONS = frozenset(
+    {
+        "bzw",
+        "ca",
+        "dr",
+        "prof",
+        "nr",
+        "str",
+        "st",
+        "abs",
+        "art",
+        "gem",
+        "vgl",
+        "sog",
+        "inkl",
+        "ggf",
+        "evtl",
+        "mio",
+        "mrd",
+        "jan",
+        "feb",
+        "mär",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "okt",
+        "nov",
+        "dez",
+        "hr",
+        "hrn",
+        "fr",
+        "tel",
+        "std",
+        "min",
+        "kap",
+        "bd",
+        "hrsg",
+        "dipl",
+        "ing",
+        "mr",
+        "mrs",
+        "ms",
+        "vs",
+        "bspw",
+        "insb",
+        "zzgl",
+        "einschl",
+        "max",
+        "tsd",
+        "pkt",
+        "reg",
+        "bez",
+        "kr",
+        "az",
+        "ziff",
+        "lt",
+        "jh",
+        "jhd",
+        "rn",
+        "ref",
+        "ebd",
+        "ff",
+        "gmbh",
+        "co",
+        "kg",
+        "ag",
+        "dt",
+        "engl",
+        "franz",
+        "lat",
+        "orig",
+        "mag",
+        "med",
+        "phil",
+        "rer",
+        "nat",
+        "jur",
+        "techn",
+        "abt",
+        "sen",
+        "jr",
+        "zb",
+        "dh",
+        "ua",
+        "usf",
+        "vorm",
+        "nachm",
+    }
+)
 # A sentence ends at . ! ? … (plus closing quotes) followed by space and an upper-case letter or
 # digit, unless the period closes an abbreviation ("Dr. Müller", "z. B. Soest", "bzw. Ca"), an
 # initial ("A. Müller") or an ordinal ("am 1. Januar", "zum 12. Mal"); or at a line break (see _cut).
@@ -666,15 +812,24 @@ def _not_abbreviation() -> str:
     by_length: dict[int, set[str]] = {}
     for a in sorted(_ABBREVIATIONS):
         by_length.setdefault(len(a), set()).update({a, a.capitalize()})
-    parts = [r"(?<!\b(?:" + "|".join(sorted(words)) + r")\.)" for _, words in sorted(by_length.items())]
+    parts = [
+        r"(?<!\b(?:" + "|".join(sorted(words)) + r")\.)" for _, words in sorted(by_length.items())
+    ]
     return "".join(parts) + r"(?<!\b\w\.)(?<!\b\d\d\.)(?<!\.\w\.)"
 
 
 # The leading character-class lookahead lets `re` skip fast to candidates (2.5x faster); the
 # lookahead "space + upper case" comes before the lookbehinds, so they run only at real candidates.
 _BOUNDARY_RE = re.compile(
-    r"(?=[.!?…\n])(?:(?P<p>(?:[!?…]|\.{2,}|\.(?=" + _CLOSERS_CLASS + r"*\s+" + _OPENERS_CLASS
-    + r"*[A-ZÄÖÜ0-9])" + _not_abbreviation() + r")[.!?…]*" + _CLOSERS_CLASS + r"*)"
+    r"(?=[.!?…\n])(?:(?P<p>(?:[!?…]|\.{2,}|\.(?="
+    + _CLOSERS_CLASS
+    + r"*\s+"
+    + _OPENERS_CLASS
+    + r"*[A-ZÄÖÜ0-9])"
+    + _not_abbreviation()
+    + r")[.!?…]*"
+    + _CLOSERS_CLASS
+    + r"*)"
     r"\s+(?=" + _OPENERS_CLASS + r"*[A-ZÄÖÜ0-9])|(?P<n>\n))"
 )
 
@@ -811,8 +966,9 @@ def _right_before(marks, breaks, count, start: int, c: int, w: int) -> bool:
     return False
 
 
-def _classify_span(lex: Lexicon, text: str, low: str, s0: int, s1: int,
-                   hits: list[tuple[int, str]]) -> Signal | None:
+def _classify_span(
+    lex: Lexicon, text: str, low: str, s0: int, s1: int, hits: list[tuple[int, str]]
+) -> Signal | None:
     """Classify text[s0:s1] (trimmed) given its head hits; None if no stage or transfer cue fired."""
     candidates = lex.terms.candidates
     stage_hits: list[tuple[int, int, _Entry]] = []
@@ -842,12 +998,23 @@ def _classify_span(lex: Lexicon, text: str, low: str, s0: int, s1: int,
     while j > s0 and text[j] in _CLOSERS:
         j -= 1
     question = text[j] == "?"
-    if (len(stage_hits) == 1 and not transfer_hits and not question
-            and not markers.keys() - {"clause", "past", "not_yet", "not_neg"}):
+    if (
+        len(stage_hits) == 1
+        and not transfer_hits
+        and not question
+        and not markers.keys() - {"clause", "past", "not_yet", "not_neg"}
+    ):
         # fast path (the common case): one stage cue, nothing that could change it
         start, end, e = stage_hits[0]
-        return Signal(text[s0:s1], e.stage, _surface(text, e, start, end, s0), False, False, None,
-                      round(min(1.0, e.weight), 3))
+        return Signal(
+            text[s0:s1],
+            e.stage,
+            _surface(text, e, start, end, s0),
+            False,
+            False,
+            None,
+            round(min(1.0, e.weight), 3),
+        )
     plan_m = markers.get("plan", ())
     nb_m = markers.get("neg_before", ())
     na_m = markers.get("neg_after", ())
@@ -872,15 +1039,21 @@ def _classify_span(lex: Lexicon, text: str, low: str, s0: int, s1: int,
     weights: dict[str, list[float]] = {}
     best: dict[str, tuple[float, int, int, _Entry, bool]] = {}
     first: tuple[int, int, _Entry, bool] | None = None
-    for start, end, e in (_dedupe(stage_hits) if len(stage_hits) > 1 else stage_hits):
+    for start, end, e in _dedupe(stage_hits) if len(stage_hits) > 1 else stage_hits:
         stage, weight, neg = e.stage, e.weight, False
         if contextual:
             c = bisect_right(breaks, start)
-            done = bool(done_m) and _right_before(done_m, breaks, count, start, c, windows["completed"])
+            done = bool(done_m) and _right_before(
+                done_m, breaks, count, start, c, windows["completed"]
+            )
             if done:
                 weight *= 0.5  # "nach dem Ende des Modellprojekts": that stage is over
-            if (stage != "konzept" and (question or c in plan_clauses) and not done
-                    and not _right_before(past_m, breaks, count, start, c, windows["past"])):
+            if (
+                stage != "konzept"
+                and (question or c in plan_clauses)
+                and not done
+                and not _right_before(past_m, breaks, count, start, c, windows["past"])
+            ):
                 stage, weight = "konzept", weight * 0.5  # planned: not there yet, weaker evidence
             if negations and _negated(nb_m, na_m, breaks, count, windows, start, end, c):
                 neg = True
@@ -904,9 +1077,13 @@ def _classify_span(lex: Lexicon, text: str, low: str, s0: int, s1: int,
                 best[stage] = (weight, start, end, e, neg)
 
     transfer_cue = None
-    for start, end, e in (_dedupe(transfer_hits) if len(transfer_hits) > 1 else transfer_hits):
-        if not (negations and _negated(nb_m, na_m, breaks, count, windows, start, end,
-                                       bisect_right(breaks, start))):
+    for start, end, e in _dedupe(transfer_hits) if len(transfer_hits) > 1 else transfer_hits:
+        if not (
+            negations
+            and _negated(
+                nb_m, na_m, breaks, count, windows, start, end, bisect_right(breaks, start)
+            )
+        ):
             transfer_cue = _surface(text, e, start, end, s0)
             break
 
@@ -920,15 +1097,24 @@ def _classify_span(lex: Lexicon, text: str, low: str, s0: int, s1: int,
             # cue priorities: the strongest cue of a stage plus a quarter of the others
             scores = {st: max(ws) + 0.25 * (sum(ws) - max(ws)) for st, ws in weights.items()}
             score = max(scores.values())
-            winner = max((st for st in scores if scores[st] >= score - 1e-9),
-                         key=_STAGE_INDEX.__getitem__)
+            winner = max(
+                (st for st in scores if scores[st] >= score - 1e-9), key=_STAGE_INDEX.__getitem__
+            )
         _, start, end, e, neg = best[winner]
-        return Signal(sentence, winner, _surface(text, e, start, end, s0), neg, transfer,
-                      transfer_cue, round(min(1.0, score), 3))
+        return Signal(
+            sentence,
+            winner,
+            _surface(text, e, start, end, s0),
+            neg,
+            transfer,
+            transfer_cue,
+            round(min(1.0, score), 3),
+        )
     if first is not None:
         start, end, e, neg = first
-        return Signal(sentence, NONE, _surface(text, e, start, end, s0), neg, transfer,
-                      transfer_cue, 0.0)
+        return Signal(
+            sentence, NONE, _surface(text, e, start, end, s0), neg, transfer, transfer_cue, 0.0
+        )
     return Signal(sentence, NONE, None, False, transfer, transfer_cue, 0.0)
 
 
@@ -1010,8 +1196,9 @@ def article_signals(text: str, lexicon: Lexicon | None = None) -> list[Signal]:
         s0, s1 = starts[i], ends[i]
         if text[s0].isspace() or text[s1 - 1].isspace():
             s0, s1 = _trim(text, s0, s1)
-        signal = _classify_span(lex, text, low, s0, s1,
-                                hits[bisect_left(positions, s0):bisect_left(positions, s1)])
+        signal = _classify_span(
+            lex, text, low, s0, s1, hits[bisect_left(positions, s0) : bisect_left(positions, s1)]
+        )
         if signal is not None:
             out.append(signal)
         s1 = ends[i]
@@ -1020,8 +1207,13 @@ def article_signals(text: str, lexicon: Lexicon | None = None) -> list[Signal]:
 
 def signal_record(signal: Signal) -> dict[str, Any]:
     """The JSON object `trends signals` prints per sentence."""
-    return {"text": signal.text, "stage": signal.stage, "cue": signal.cue,
-            "negated": signal.negated, "transfer": signal.transfer}
+    return {
+        "text": signal.text,
+        "stage": signal.stage,
+        "cue": signal.cue,
+        "negated": signal.negated,
+        "transfer": signal.transfer,
+    }
 
 
 # --- aggregation ------------------------------------------------------------------------------
@@ -1043,8 +1235,16 @@ def ring_for(stage: str, lexicon: Lexicon | None = None) -> str:
 
 
 def _evidence(signal: Signal, meta: ArticleMeta) -> Evidence:
-    return Evidence(signal.text, signal.stage, signal.cue, meta.article_id, meta.title, meta.url,
-                    str(meta.published or ""), meta.source)
+    return Evidence(
+        signal.text,
+        signal.stage,
+        signal.cue,
+        meta.article_id,
+        meta.title,
+        meta.url,
+        str(meta.published or ""),
+        meta.source,
+    )
 
 
 def _pick(candidates: list[tuple[Signal, ArticleMeta]], limit: int) -> tuple[Evidence, ...]:
@@ -1063,7 +1263,9 @@ def _pick(candidates: list[tuple[Signal, ArticleMeta]], limit: int) -> tuple[Evi
                 continue
             if level == "source" and any(m.source == meta.source for _, m in chosen):
                 continue
-            if level in ("source", "article") and any(m.article_id == meta.article_id for _, m in chosen):
+            if level in ("source", "article") and any(
+                m.article_id == meta.article_id for _, m in chosen
+            ):
                 continue
             chosen.append((signal, meta))
             texts.add(signal.text)
@@ -1075,8 +1277,11 @@ def _neg_date(published: str) -> tuple:
     return tuple(-ord(ch) for ch in str(published or ""))
 
 
-def aggregate(items: Iterable[tuple[Signal, ArticleMeta]], max_evidence: int = 3,
-              lexicon: Lexicon | None = None) -> StageEstimate:
+def aggregate(
+    items: Iterable[tuple[Signal, ArticleMeta]],
+    max_evidence: int = 3,
+    lexicon: Lexicon | None = None,
+) -> StageEstimate:
     """A topic's stage from its articles' sentence signals (rule in the module docstring)."""
     lex = _default(lexicon)
     per_article: dict[tuple[str, str], float] = {}
@@ -1104,26 +1309,31 @@ def aggregate(items: Iterable[tuple[Signal, ArticleMeta]], max_evidence: int = 3
     scores: dict[str, float] = {}
     for stage in STAGES:
         raw = sum(v for (s, _), v in per_article.items() if s == stage)
-        factor = (min(1.0, len(articles[stage]) / lex.min_articles[stage])
-                  * min(1.0, len(sources[stage]) / lex.min_sources[stage]))
+        factor = min(1.0, len(articles[stage]) / lex.min_articles[stage]) * min(
+            1.0, len(sources[stage]) / lex.min_sources[stage]
+        )
         scores[stage] = round(raw * factor, 6)
 
     units = len(transfer_articles) + max(0, len(municipalities) - 1)
-    transfer_score = round(1 - 0.6 ** units, 3) if units else 0.0
+    transfer_score = round(1 - 0.6**units, 3) if units else 0.0
     transfer_evidence = _pick(transfer_items, max_evidence)
 
     top = max(scores.values())
     if top <= 0:
-        return StageEstimate(NONE, 0.0, 0, {s: 0.0 for s in STAGES}, (), transfer_score,
-                             transfer_evidence)
+        return StageEstimate(
+            NONE, 0.0, 0, {s: 0.0 for s in STAGES}, (), transfer_score, transfer_evidence
+        )
     winner = min((s for s in STAGES if scores[s] >= top - 1e-9), key=_STAGE_INDEX.__getitem__)
     runner_up = max((scores[s] for s in STAGES if s != winner), default=0.0)
     n = len(articles[winner])
     margin = max(0.0, (top - runner_up) / top)
     confidence = round(n / (n + 2) * (0.5 + 0.5 * margin), 3)
     index = _STAGE_INDEX[winner]
-    moving_up = index + 1 < len(STAGES) and scores[STAGES[index + 1]] > 0 and (
-        scores[STAGES[index + 1]] >= top / 3)
+    moving_up = (
+        index + 1 < len(STAGES)
+        and scores[STAGES[index + 1]] > 0
+        and (scores[STAGES[index + 1]] >= top / 3)
+    )
     return StageEstimate(
         stage=winner,
         confidence=confidence,
@@ -1133,4 +1343,3 @@ def aggregate(items: Iterable[tuple[Signal, ArticleMeta]], max_evidence: int = 3
         transfer_score=transfer_score,
         transfer_evidence=transfer_evidence,
     )
-

@@ -83,8 +83,16 @@ __all__ = [
 ]
 
 KINDS = (
-    "municipality", "district", "regbez", "land", "city",
-    "programme", "law", "platform", "standard", "organisation",
+    "municipality",
+    "district",
+    "regbez",
+    "land",
+    "city",
+    "programme",
+    "law",
+    "platform",
+    "standard",
+    "organisation",
 )
 PLACE_KINDS = frozenset({"municipality", "district", "regbez", "land", "city"})
 AMBIGUITY_CLASSES = ("", "noun", "name", "word", "strict")
@@ -96,31 +104,33 @@ _DATA_FILES = ("gazetteer_nrw.tsv", "gazetteer_de.tsv", "gazetteer_terms.tsv")
 class GazetteerEntry:
     """One row of the gazetteer."""
 
-    name: str                 # canonical name ("Münster", "Kreis Soest", "Servicekonto.NRW")
-    kind: str                 # one of KINDS
-    key: str = ""             # AGS (8 digits), Kreisschlüssel (5), Regierungsbezirk (3) for NRW; "" otherwise
-    region: str = ""          # municipality: its district or "kreisfrei"; city: its Land; district: its Regierungsbezirk
-    district_key: str = ""    # municipality in a Kreis: the Kreisschlüssel
-    regbez: str = ""          # NRW entries: Regierungsbezirk (Düsseldorf, Köln, Münster, Detmold, Arnsberg)
-    status: str = ""          # kreisfreie Stadt | Stadt | Gemeinde | Kreis | StädteRegion | Regierungsbezirk
-    official_name: str = ""   # as written by Destatis ("Soest, Stadt")
+    name: str  # canonical name ("Münster", "Kreis Soest", "Servicekonto.NRW")
+    kind: str  # one of KINDS
+    key: str = ""  # AGS (8 digits), Kreisschlüssel (5), Regierungsbezirk (3) for NRW; "" otherwise
+    region: str = ""  # municipality: its district or "kreisfrei"; city: its Land; district: its Regierungsbezirk
+    district_key: str = ""  # municipality in a Kreis: the Kreisschlüssel
+    regbez: str = ""  # NRW entries: Regierungsbezirk (Düsseldorf, Köln, Münster, Detmold, Arnsberg)
+    status: str = (
+        ""  # kreisfreie Stadt | Stadt | Gemeinde | Kreis | StädteRegion | Regierungsbezirk
+    )
+    official_name: str = ""  # as written by Destatis ("Soest, Stadt")
     aliases: tuple[str, ...] = ()
-    ambiguity: str = ""       # see AMBIGUITY_CLASSES and the module docstring
-    code: str = ""            # Länderschlüssel of a Land (informational)
-    note: str = ""            # terms: what it is
+    ambiguity: str = ""  # see AMBIGUITY_CLASSES and the module docstring
+    code: str = ""  # Länderschlüssel of a Land (informational)
+    note: str = ""  # terms: what it is
 
 
 @dataclass(frozen=True)
 class Entity:
     """One mention of a gazetteer entry in a text."""
 
-    name: str        # canonical name, e.g. "Münster", "Kreis Soest", "Servicekonto.NRW"
-    kind: str        # "municipality" | "district" | "regbez" | "land" | "city" | "programme" | "law" | "platform" | "standard" | "organisation"
-    key: str         # AGS / Kreisschlüssel for NRW entries, "" otherwise
-    region: str      # for NRW municipalities: the district (or "kreisfrei"); for cities: their Land
-    start: int       # char offsets of the surface form in the text
+    name: str  # canonical name, e.g. "Münster", "Kreis Soest", "Servicekonto.NRW"
+    kind: str  # "municipality" | "district" | "regbez" | "land" | "city" | "programme" | "law" | "platform" | "standard" | "organisation"
+    key: str  # AGS / Kreisschlüssel for NRW entries, "" otherwise
+    region: str  # for NRW municipalities: the district (or "kreisfrei"); for cities: their Land
+    start: int  # char offsets of the surface form in the text
     end: int
-    surface: str     # the text as it appeared ("Kölner", "Münster", "Kreis Soest", "Stadt Lage")
+    surface: str  # the text as it appeared ("Kölner", "Münster", "Kreis Soest", "Stadt Lage")
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -134,7 +144,9 @@ def _read_tsv(filename: str) -> list[dict[str, str]]:
     for n, line in enumerate(lines[1:], start=2):
         cells = line.split("\t")
         if len(cells) != len(header):
-            raise ValueError(f"{filename}: data line {n} has {len(cells)} columns, expected {len(header)}")
+            raise ValueError(
+                f"{filename}: data line {n} has {len(cells)} columns, expected {len(header)}"
+            )
         rows.append(dict(zip(header, (c.strip() for c in cells))))
     return rows
 
@@ -165,19 +177,36 @@ def _load_rows() -> list[_Row]:
         else:
             region = "Nordrhein-Westfalen"
         e = GazetteerEntry(
-            name=r["name"], kind=kind, key=r["key"], region=region, district_key=r["district_key"],
-            regbez=r["regbez"], status=r["status"], official_name=r["official_name"],
-            aliases=_split(r["aliases"]), ambiguity=r["ambiguity"],
+            name=r["name"],
+            kind=kind,
+            key=r["key"],
+            region=region,
+            district_key=r["district_key"],
+            regbez=r["regbez"],
+            status=r["status"],
+            official_name=r["official_name"],
+            aliases=_split(r["aliases"]),
+            ambiguity=r["ambiguity"],
         )
         rows.append(_Row(e, "cs", r["demonyms"]))
     for r in _read_tsv("gazetteer_de.tsv"):
         e = GazetteerEntry(
-            name=r["name"], kind=r["kind"], region=r["region"], aliases=_split(r["aliases"]),
-            ambiguity=r["ambiguity"], code=r["code"],
+            name=r["name"],
+            kind=r["kind"],
+            region=r["region"],
+            aliases=_split(r["aliases"]),
+            ambiguity=r["ambiguity"],
+            code=r["code"],
         )
         rows.append(_Row(e, "cs", r["demonyms"]))
     for r in _read_tsv("gazetteer_terms.tsv"):
-        e = GazetteerEntry(name=r["name"], kind=r["kind"], region=r["region"], aliases=_split(r["aliases"]), note=r["note"])
+        e = GazetteerEntry(
+            name=r["name"],
+            kind=r["kind"],
+            region=r["region"],
+            aliases=_split(r["aliases"]),
+            note=r["note"],
+        )
         rows.append(_Row(e, r["case"] or "cs", "-"))
     for row in rows:
         e = row.entry
@@ -196,23 +225,61 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 _NEXT_TOKEN = re.compile(r"\s*(\w+|[^\w\s])")
 _CAPITALISED = re.compile(r"[A-ZÄÖÜ0-9]\w*")  # no lookbehind: faster; whole-token check comes later
 _NEXT_COMPOUND = re.compile(r"\s*(\w+(?:-\w+)*)")
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+_UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
 
 # form types, in order of strength
 _STRONG, _NAME, _GENITIVE, _DEMONYM = 0, 1, 2, 3
 
-_MUNI_DESIGNATORS = ("Stadt", "Gemeinde", "Kommune", "Kreisstadt", "Hansestadt", "Stadtverwaltung", "Gemeindeverwaltung")
+_MUNI_DESIGNATORS = (
+    "Stadt",
+    "Gemeinde",
+    "Kommune",
+    "Kreisstadt",
+    "Hansestadt",
+    "Stadtverwaltung",
+    "Gemeindeverwaltung",
+)
 _CITY_DESIGNATORS = ("Stadt", "Landeshauptstadt", "Hansestadt", "Stadtverwaltung")
 _DISTRICT_PREFIXES = ("Kreis", "Kreises", "Landkreis", "Landkreises", "Kreisverwaltung")
 
 # Generated adjective/inhabitant forms that are common words or names (Werner, Lager, Hammer, Kasseler ...).
-_BLOCKED_DEMONYMS = frozenset({
-    "Hammer", "Werner", "Lager", "Recker", "Hiller", "Lotter", "Selmer", "Haller", "Warsteiner", "Kasseler",
-    "Dahlemer", "Engerer", "Kaller", "Wetterer",
-})
-_KIND_PRIORITY = {k: i for i, k in enumerate(
-    ("municipality", "district", "regbez", "city", "land", "programme", "law", "platform", "standard", "organisation")
-)}
+_BLOCKED_DEMONYMS = frozenset(
+    {
+        "Hammer",
+        "Werner",
+        "Lager",
+        "Recker",
+        "Hiller",
+        "Lotter",
+        "Selmer",
+        "Haller",
+        "Warsteiner",
+        "Kasseler",
+        "Dahlemer",
+        "Engerer",
+        "Kaller",
+        "Wetterer",
+    }
+)
+_KIND_PRIORITY = {
+    k: i
+    for i, k in enumerate(
+        (
+            "municipality",
+            "district",
+            "regbez",
+            "city",
+            "land",
+            "programme",
+            "law",
+            "platform",
+            "standard",
+            "organisation",
+        )
+    )
+}
 
 
 def _key(surface: str) -> str:
@@ -302,7 +369,7 @@ def _surfaces(row: _Row) -> list[tuple[str, int, str]]:
         for a in e.aliases:
             out.append((a, _STRONG, ""))
         if e.name.startswith("Kreis "):
-            base = e.name[len("Kreis "):]
+            base = e.name[len("Kreis ") :]
             for p in _DISTRICT_PREFIXES:
                 out.append((f"{p} {base}", _STRONG, ""))
         elif e.name.endswith("kreis") or e.name.endswith("-Kreis"):
@@ -319,7 +386,12 @@ def _surfaces(row: _Row) -> list[tuple[str, int, str]]:
     else:  # programmes, laws, platforms, standards, organisations
         for n in (e.name, *e.aliases):
             out.append((n, _STRONG, ""))
-            if e.kind != "organisation" and re.search(r"[a-zäöü]$", n) and n[-1] not in "sxzß" and " " not in n:
+            if (
+                e.kind != "organisation"
+                and re.search(r"[a-zäöü]$", n)
+                and n[-1] not in "sxzß"
+                and " " not in n
+            ):
                 out.append((n + ("es" if n.endswith(("gesetz", "rat")) else "s"), _STRONG, ""))
 
     # umlaut-free spellings (Muenster, Koeln, Schloss Holte-Stukenbrock) and, for ci rows, the usual casings
@@ -361,7 +433,8 @@ class _Gazetteer:
                 self.prefixes.add(k[: t.end()])
         # tokens that start a place name (for "in Essen und Bochum" continuations)
         self.place_first = {
-            k.split()[0] for k, cands in self.keys.items()
+            k.split()[0]
+            for k, cands in self.keys.items()
             if self.entries[cands[0][0]].kind in PLACE_KINDS
         }
         # Candidate tokens: capitalised words and digits are found with one C-level findall and a set
@@ -376,7 +449,9 @@ class _Gazetteer:
             plain = re.fullmatch(r"[a-zäöüß]+", chunks[0]) is not None
             anchor = " ".join(chunks[:2]) if len(chunks) > 1 and plain else chunks[0]
             if "nrw" in anchor:
-                anchor = "nrw"  # servicekonto.nrw, open.nrw, d-nrw ...: lowercase "nrw" is rare in prose
+                anchor = (
+                    "nrw"  # servicekonto.nrw, open.nrw, d-nrw ...: lowercase "nrw" is rare in prose
+                )
             frags = _CAPITALISED.findall(anchor)
             if frags:  # eIDAS, d-NRW, i-Kfz, urbane Datenplattform: test only if "IDAS", "NRW", "Kfz" ... occur
                 pivots.setdefault(frags[0], set()).add(anchor)
@@ -384,13 +459,17 @@ class _Gazetteer:
                 anchors.add(anchor)
         # substring tests that must run on every text: as few as possible
         self.lower_anchors: tuple[str, ...] = tuple(
-            a for a in sorted(anchors, key=len) if not any(b in a for b in anchors if b != a and len(b) < len(a))
+            a
+            for a in sorted(anchors, key=len)
+            if not any(b in a for b in anchors if b != a and len(b) < len(a))
         )
         self.pivots = {p: tuple(sorted(a)) for p, a in pivots.items()}
         self.pivot_set = frozenset(self.pivots)
         lower_starts = sorted({_TOKEN.match(k).group() for k in lower_keys}, key=len, reverse=True)
         alt = "|".join(re.escape(t) for t in lower_starts)
-        self.candidates = re.compile(rf"(?<!\w)(?:[A-ZÄÖÜ0-9]\w*|(?:{alt})(?!\w))" if alt else r"(?<!\w)[A-ZÄÖÜ0-9]\w*")
+        self.candidates = re.compile(
+            rf"(?<!\w)(?:[A-ZÄÖÜ0-9]\w*|(?:{alt})(?!\w))" if alt else r"(?<!\w)[A-ZÄÖÜ0-9]\w*"
+        )
         self._lookup = self._build_lookup()
 
     def _build_lookup(self) -> tuple[dict[str, int], dict[str, int]]:
@@ -415,7 +494,9 @@ class _Gazetteer:
             for surface, form, _ in _surfaces(row):
                 if form != _DEMONYM:
                     add(surface, i, 2)
-            if e.kind == "district":  # "Lippe", "Rhein-Sieg", "Hochsauerland": below any municipality of that name
+            if (
+                e.kind == "district"
+            ):  # "Lippe", "Rhein-Sieg", "Hochsauerland": below any municipality of that name
                 base = re.sub(r"^(?:Kreis|StädteRegion) |-?[Kk]reis$", "", e.name)
                 add(base, i, 3)
         return {k: v[1] for k, v in exact.items()}, {k: v[1] for k, v in ascii_.items()}
@@ -424,7 +505,10 @@ class _Gazetteer:
         q = name.strip()
         digits = re.sub(r"\s", "", q)
         if digits.isdigit():
-            if len(digits) in (7, 4):  # an AGS or Kreisschlüssel whose leading zero was lost in a spreadsheet
+            if len(digits) in (
+                7,
+                4,
+            ):  # an AGS or Kreisschlüssel whose leading zero was lost in a spreadsheet
                 digits = "0" + digits
             i = self._lookup[0].get(digits)
             return self.entries[i] if i is not None else None
@@ -450,7 +534,11 @@ def _ascii_fold(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _first_names() -> frozenset[str]:
-    raw = resources.files("trends.nlp").joinpath("data", "gazetteer_first_names.txt").read_text("utf-8")
+    raw = (
+        resources.files("trends.nlp")
+        .joinpath("data", "gazetteer_first_names.txt")
+        .read_text("utf-8")
+    )
     return frozenset(ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.startswith("#"))
 
 
@@ -481,53 +569,237 @@ def lookup(name: str) -> GazetteerEntry | None:
 
 # --- matching ---------------------------------------------------------------------------------
 
-_ARTICLES = frozenset({
-    "der", "die", "das", "dem", "den", "des", "ein", "eine", "einem", "einen", "einer", "eines",
-    "kein", "keine", "keinem", "keinen", "keiner", "keines", "zum", "zur", "beim", "vom", "im", "am", "ins",
-    "dieses", "diesem", "jedes", "jedem", "unser", "unserem", "the",
-})
-_DETERMINERS_AFTER = _ARTICLES | frozenset({"seiner", "seines", "ihrer", "ihres", "unserer", "unseres", "von", "vom", "of"})
+_ARTICLES = frozenset(
+    {
+        "der",
+        "die",
+        "das",
+        "dem",
+        "den",
+        "des",
+        "ein",
+        "eine",
+        "einem",
+        "einen",
+        "einer",
+        "eines",
+        "kein",
+        "keine",
+        "keinem",
+        "keinen",
+        "keiner",
+        "keines",
+        "zum",
+        "zur",
+        "beim",
+        "vom",
+        "im",
+        "am",
+        "ins",
+        "dieses",
+        "diesem",
+        "jedes",
+        "jedem",
+        "unser",
+        "unserem",
+        "the",
+    }
+)
+_DETERMINERS_AFTER = _ARTICLES | frozenset(
+    {"seiner", "seines", "ihrer", "ihres", "unserer", "unseres", "von", "vom", "of"}
+)
 _PREPOSITIONS = frozenset({"in", "aus", "nach", "bei"})
-_NAME_PREPOSITIONS = _PREPOSITIONS | frozenset({
-    "von", "für", "über", "gegenüber", "zwischen", "um", "durch", "mit", "an", "auf", "wie", "und", "oder",
-    "sowie", "bis", "ab", "nahe", "nördlich", "südlich", "östlich", "westlich", "of", "from", "at", "to",
-})
+_NAME_PREPOSITIONS = _PREPOSITIONS | frozenset(
+    {
+        "von",
+        "für",
+        "über",
+        "gegenüber",
+        "zwischen",
+        "um",
+        "durch",
+        "mit",
+        "an",
+        "auf",
+        "wie",
+        "und",
+        "oder",
+        "sowie",
+        "bis",
+        "ab",
+        "nahe",
+        "nördlich",
+        "südlich",
+        "östlich",
+        "westlich",
+        "of",
+        "from",
+        "at",
+        "to",
+    }
+)
 # Nouns right before a place name that make it a place: "die Städte Essen und Bochum", "Nachbarstadt Werl".
 # An explicit list, not a suffix rule: Schwalmstadt or Lippstadt before a word are places themselves.
-_PLACE_CUES = frozenset({
-    "stadt", "städte", "städten", "gemeinde", "gemeinden", "kommune", "kommunen", "kreisstadt", "kreisstädte",
-    "hansestadt", "großstadt", "großstädte", "großstädten", "mittelstadt", "kleinstadt", "nachbarstadt",
-    "nachbarstädte", "nachbarkommune", "nachbarkommunen", "nachbargemeinde", "nachbargemeinden", "partnerstadt",
-    "universitätsstadt", "ruhrgebietsstadt", "heimatstadt", "landeshauptstadt", "bundesstadt", "modellkommune",
-    "modellkommunen", "modellstadt", "pilotkommune", "pilotkommunen", "pilotstadt", "mitgliedskommune",
-    "mitgliedskommunen", "stadtgebiet", "gemeindegebiet", "stadtverwaltung", "gemeindeverwaltung", "rathaus",
-    "bürgermeister", "bürgermeisterin", "oberbürgermeister", "oberbürgermeisterin",
-})
+_PLACE_CUES = frozenset(
+    {
+        "stadt",
+        "städte",
+        "städten",
+        "gemeinde",
+        "gemeinden",
+        "kommune",
+        "kommunen",
+        "kreisstadt",
+        "kreisstädte",
+        "hansestadt",
+        "großstadt",
+        "großstädte",
+        "großstädten",
+        "mittelstadt",
+        "kleinstadt",
+        "nachbarstadt",
+        "nachbarstädte",
+        "nachbarkommune",
+        "nachbarkommunen",
+        "nachbargemeinde",
+        "nachbargemeinden",
+        "partnerstadt",
+        "universitätsstadt",
+        "ruhrgebietsstadt",
+        "heimatstadt",
+        "landeshauptstadt",
+        "bundesstadt",
+        "modellkommune",
+        "modellkommunen",
+        "modellstadt",
+        "pilotkommune",
+        "pilotkommunen",
+        "pilotstadt",
+        "mitgliedskommune",
+        "mitgliedskommunen",
+        "stadtgebiet",
+        "gemeindegebiet",
+        "stadtverwaltung",
+        "gemeindeverwaltung",
+        "rathaus",
+        "bürgermeister",
+        "bürgermeisterin",
+        "oberbürgermeister",
+        "oberbürgermeisterin",
+    }
+)
 # Institutions named after their town: "Stadtwerke Hamm", "Sparkasse Soest", "Landgericht Essen".
-_INSTITUTION_CUES = frozenset({
-    "stadtwerke", "sparkasse", "universität", "hochschule", "fachhochschule", "flughafen", "hauptbahnhof",
-    "landgericht", "amtsgericht", "arbeitsgericht", "verwaltungsgericht", "polizei", "kreispolizeibehörde",
-    "polizeipräsidium", "jobcenter", "stadtbibliothek", "volkshochschule", "vhs", "ihk", "hwk", "bistum", "erzbistum",
-    "klinikum", "feuerwehr", "wirtschaftsförderung", "stadtmarketing", "stadtarchiv", "stadtsparkasse",
-})
+_INSTITUTION_CUES = frozenset(
+    {
+        "stadtwerke",
+        "sparkasse",
+        "universität",
+        "hochschule",
+        "fachhochschule",
+        "flughafen",
+        "hauptbahnhof",
+        "landgericht",
+        "amtsgericht",
+        "arbeitsgericht",
+        "verwaltungsgericht",
+        "polizei",
+        "kreispolizeibehörde",
+        "polizeipräsidium",
+        "jobcenter",
+        "stadtbibliothek",
+        "volkshochschule",
+        "vhs",
+        "ihk",
+        "hwk",
+        "bistum",
+        "erzbistum",
+        "klinikum",
+        "feuerwehr",
+        "wirtschaftsförderung",
+        "stadtmarketing",
+        "stadtarchiv",
+        "stadtsparkasse",
+    }
+)
 # ... and, for names that are also surnames or other places (class "name"), looser location nouns
-_NAME_CUES = _PLACE_CUES | _INSTITUTION_CUES | frozenset({"region", "raum", "großraum", "standort", "standorten", "kreis", "umgebung"})
+_NAME_CUES = (
+    _PLACE_CUES
+    | _INSTITUTION_CUES
+    | frozenset({"region", "raum", "großraum", "standort", "standorten", "kreis", "umgebung"})
+)
 _CONJUNCTIONS = frozenset({"und", "oder", "sowie", "&", "and", "or"})
-_AFTER_DEMONYM_BLOCK = frozenset({
-    "Zeitung", "Nachrichten", "Anzeiger", "Stadt-Anzeiger", "Allgemeine", "Allgemeinen", "Rundschau", "Morgenpost",
-    "Abendblatt", "Tageblatt", "Kurier", "Express", "Volksblatt", "Kreisblatt", "Tagblatt", "Stadtanzeiger",
-    "Straße", "Strasse", "Str", "Weg", "Platz", "Allee", "Ring", "Damm", "Chaussee", "Landstraße", "Wall", "Tor",
-    "Würstchen", "Würstel", "Bier", "Pils",
-})
+_AFTER_DEMONYM_BLOCK = frozenset(
+    {
+        "Zeitung",
+        "Nachrichten",
+        "Anzeiger",
+        "Stadt-Anzeiger",
+        "Allgemeine",
+        "Allgemeinen",
+        "Rundschau",
+        "Morgenpost",
+        "Abendblatt",
+        "Tageblatt",
+        "Kurier",
+        "Express",
+        "Volksblatt",
+        "Kreisblatt",
+        "Tagblatt",
+        "Stadtanzeiger",
+        "Straße",
+        "Strasse",
+        "Str",
+        "Weg",
+        "Platz",
+        "Allee",
+        "Ring",
+        "Damm",
+        "Chaussee",
+        "Landstraße",
+        "Wall",
+        "Tor",
+        "Würstchen",
+        "Würstel",
+        "Bier",
+        "Pils",
+    }
+)
 _SENTENCE_END = frozenset(".!?:…")
 _MUSKETEERS = re.compile(r"\s*[,;–-]?\s*[Aa]lle für [Ee]inen")
-_TIME_WORDS = frozenset({
-    "Anfang", "Ende", "Mitte", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag",
-    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November",
-    "Dezember", "Frühjahr", "Sommer", "Herbst", "Winter",
-})
+_TIME_WORDS = frozenset(
+    {
+        "Anfang",
+        "Ende",
+        "Mitte",
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+        "Frühjahr",
+        "Sommer",
+        "Herbst",
+        "Winter",
+    }
+)
 _OPENERS = " \t\u00a0„“\"'‚‘»«([{•*·–—"
-_LIST_GAP = re.compile(r"\s*(?:,\s*(?:und|oder|sowie)?|;|/|&|und|oder|sowie|and|or)\s*", re.IGNORECASE)
+_LIST_GAP = re.compile(
+    r"\s*(?:,\s*(?:und|oder|sowie)?|;|/|&|und|oder|sowie|and|or)\s*", re.IGNORECASE
+)
 
 
 def _prev(text: str, start: int) -> tuple[str | None, bool, int]:
@@ -570,8 +842,6 @@ def _sentence_initial(text: str, start: int) -> bool:
     return text[j] in _SENTENCE_END
 
 
-
-
 def _is_word(tok: str) -> bool:
     return tok[:1].isalpha()
 
@@ -590,7 +860,13 @@ def _continuation_ok(text: str, end: int, g: _Gazetteer) -> bool:
     if t1.lower() in _CONJUNCTIONS:
         # in Essen und Bochum (ok) vs. in Essen und Getränken (no)
         return not (t2 and t2[:1].isupper() and t2 not in g.place_first)
-    if t1[:1].islower() and t2 and t2[:1].isupper() and _is_word(t2) and re.search(r"(?:e|en|er|es|em)$", t1):
+    if (
+        t1[:1].islower()
+        and t2
+        and t2[:1].isupper()
+        and _is_word(t2)
+        and re.search(r"(?:e|en|er|es|em)$", t1)
+    ):
         return False  # in Essen enthaltene Zusatzstoffe
     # in Essen Suchen / aus Wetter Daten: a noun phrase, not a place (but: in Essen Anfang Mai, in Essen und Bochum)
     return not (t1[:1].isupper() and t1 not in _TIME_WORDS and t1 not in g.place_first)
@@ -599,7 +875,9 @@ def _continuation_ok(text: str, end: int, g: _Gazetteer) -> bool:
 _ACCEPT, _REJECT, _PENDING = 0, 1, 2
 
 
-def _judge(text: str, start: int, end: int, entry: GazetteerEntry, form: int, cls: str, g: _Gazetteer) -> int:
+def _judge(
+    text: str, start: int, end: int, entry: GazetteerEntry, form: int, cls: str, g: _Gazetteer
+) -> int:
     if form == _STRONG:
         if entry.name == "EfA" and _MUSKETEERS.match(text, end):
             return _REJECT  # "Einer für alle, alle für einen" is the motto, not the OZG principle
@@ -618,19 +896,32 @@ def _judge(text: str, start: int, end: int, entry: GazetteerEntry, form: int, cl
         nxt_tok = _next_tokens(text, end, 1)
         if nxt_tok and nxt_tok[0][1] and _is_word(nxt_tok[0][0]) and nxt_tok[0][0][:1].isupper():
             return _ACCEPT
-        if prev is not None and (prev.lower() in _ARTICLES or prev.lower() in _NAME_PREPOSITIONS or prev.lower() in _DETERMINERS_AFTER):
+        if prev is not None and (
+            prev.lower() in _ARTICLES
+            or prev.lower() in _NAME_PREPOSITIONS
+            or prev.lower() in _DETERMINERS_AFTER
+        ):
             return _ACCEPT
         return _REJECT
     prev, attached, prev_start = _prev(text, start)
     low_prev = prev.lower() if prev else None
-    if entry.kind in ("municipality", "city") and low_prev in _ARTICLES and cls not in ("word", "strict"):
+    if (
+        entry.kind in ("municipality", "city")
+        and low_prev in _ARTICLES
+        and cls not in ("word", "strict")
+    ):
         return _REJECT  # das Münster, ein Borken
     if prev in _first_names() and not attached:
         return _REJECT  # Carsten Heimbach, Nina Hagen: a surname
     if cls == "":
         return _ACCEPT
     if cls == "noun":
-        if prev and prev[:1].isupper() and prev.endswith("er") and not _sentence_initial(text, start):
+        if (
+            prev
+            and prev[:1].isupper()
+            and prev.endswith("er")
+            and not _sentence_initial(text, start)
+        ):
             return _REJECT  # das Freiburger Münster
         return _ACCEPT
     if cls == "name":
@@ -640,8 +931,14 @@ def _judge(text: str, start: int, end: int, entry: GazetteerEntry, form: int, cl
             return _REJECT
         cue = prev is not None and (low_prev in _NAME_CUES or low_prev in _NAME_PREPOSITIONS)
         if (
-            prev and _is_word(prev) and prev[:1].isupper() and not cue and prev not in g.place_first
-            and not _sentence_initial(text, prev_start)  # "Auch Hagen hat ...": capitalised by position only
+            prev
+            and _is_word(prev)
+            and prev[:1].isupper()
+            and not cue
+            and prev not in g.place_first
+            and not _sentence_initial(
+                text, prev_start
+            )  # "Auch Hagen hat ...": capitalised by position only
         ):
             return _REJECT  # Professor Hagen, Familie Hamm
         nxt = _next_tokens(text, end, 1)
@@ -773,7 +1070,8 @@ def _resolve_enumerations(
                 pending.remove(p)
                 continue
             adjacent = any(
-                (e <= start and _LIST_GAP.fullmatch(text, e, start)) or (end <= s and _LIST_GAP.fullmatch(text, end, s))
+                (e <= start and _LIST_GAP.fullmatch(text, e, start))
+                or (end <= s and _LIST_GAP.fullmatch(text, end, s))
                 for s, e in bounds
             )
             if adjacent and _continuation_ok_in_list(text, end, g):
