@@ -1,0 +1,231 @@
+"""Text mining: normalisation, tokenizers, lemmas, compounds, the analysed string, keyphrases."""
+
+from __future__ import annotations
+
+import pytest
+
+from trends.nlp.keyphrases import (
+    candidate_phrases,
+    display,
+    extract_keyphrases,
+    topic_label,
+)
+from trends.nlp.lemmatize import (
+    ANALYZER_VERSION,
+    PARALLEL_MIN_DOCS,
+    analyze_text,
+    analyze_texts,
+    lemmatize,
+    segments,
+    split_compound,
+)
+from trends.nlp.text import (
+    BOUNDARY,
+    clean_text,
+    domain_stopwords,
+    keep_token,
+    normalize,
+    stopwords,
+    strip_boilerplate,
+    tokenize,
+)
+
+SOEST = (
+    "Die Stadt Soest bietet den Bewohnerparkausweis ab sofort online an. Bürgerinnen und Bürger "
+    "beantragen und bezahlen den Ausweis im Serviceportal, die Parkberechtigung ist digital an das "
+    "Kennzeichen gebunden. Das Pilotprojekt läuft zunächst bis Jahresende."
+)
+
+
+# --- normalisation and tokens ----------------------------------------------------------------
+
+
+def test_normalize_folds_gender_forms_and_odd_characters():
+    assert normalize("Bürger*innen, Bürger:innen, Bürger_innen, BürgerInnen") == (
+        "Bürger, Bürger, Bürger, Bürger"
+    )
+    assert normalize("Lehrer*in") == "Lehrer"
+    assert normalize("Rat\u00adhaus\u00a0heute\u2019s") == "Rathaus heute's"
+    assert normalize("Innenministerium") == "Innenministerium"  # a word, not a gender suffix
+
+
+def test_boilerplate_lines_are_dropped():
+    text = "Foto: Stadt Soest\nDer Rat beschließt das Budget.\nLesen Sie auch: Parken\nTeilen"
+    assert strip_boilerplate(text) == "Der Rat beschließt das Budget."
+    assert clean_text("") == ""
+
+
+@pytest.mark.parametrize("tokenizer", ["regex", "spacy"])
+def test_tokenizers_keep_compounds_and_mark_boundaries(tokenizer):
+    toks = tokenize(
+        "Das Smart-City-Projekt nutzt Servicekonto.NRW, mehr: https://example.org/a?b=1.",
+        "de",
+        tokenizer,
+    )
+    words = [t for t in toks if t != BOUNDARY]
+    assert "Smart-City-Projekt" in words
+    assert not any("example" in w for w in words)  # URL removed
+    assert BOUNDARY in toks
+
+
+def test_regex_and_spacy_tokenizers_agree_on_words():
+    words = {
+        tok: [t for t in tokenize(SOEST, "de", tok) if t != BOUNDARY] for tok in ("regex", "spacy")
+    }
+    assert words["regex"] == words["spacy"]
+
+
+def test_newlines_are_boundaries():
+    assert analyze_text("Neues Portal\n\nDie Stadt startet", "de").count(BOUNDARY) >= 1
+
+
+def test_keep_token_drops_numbers_and_abbreviations():
+    assert not keep_token("2024")
+    assert not keep_token("3.500")
+    assert not keep_token("z.B")
+    assert not keep_token("Bundes-")
+    assert keep_token("5G")
+    assert keep_token("COVID-19")
+    assert keep_token("eAkte")
+
+
+def test_stopword_lists():
+    assert {"und", "der", "the", "sowie"} <= stopwords("de")
+    assert {"stadt", "kommune", "bürger"} <= domain_stopwords()
+    assert "stadt" not in stopwords("de")  # domain words stay in the analysed text
+
+
+# --- lemmas and compounds --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("token", "lemma"),
+    [
+        ("Pilotprojekten", "Pilotprojekt"),
+        ("Bewohnerparkausweise", "Bewohnerparkausweis"),
+        ("Kommunen", "Kommune"),
+        ("Bürgerinnen", "Bürger"),
+        ("Mitarbeiterinnen", "Mitarbeiter"),
+        ("Daten", "Daten"),  # override: not "Datum"
+        ("Smart-City-Projekte", "Smart-City-Projekt"),
+        ("digitalen", "digital"),
+    ],
+)
+def test_german_lemmas(token, lemma):
+    assert lemmatize(token, "de") == lemma
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("Digitalisierungsstrategie", ("Digitalisierung", "Strategie")),
+        ("Bundesregierung", ("Bund", "Regierung")),
+        ("Verwaltungsleistung", ("Verwaltung", "Leistung")),
+        ("Smart-City-Projekt", ("Smart", "City", "Projekt")),
+        ("Ausstellung", ("Ausstellung",)),  # "aus" is a stopword, not a modifier
+        ("Digitalisierung", ("Digitalisierung",)),
+        ("Rathaus", ("Rathaus",)),  # too short to split
+    ],
+)
+def test_split_compound(word, parts):
+    assert split_compound(word) == parts
+
+
+# --- analysed string -------------------------------------------------------------------------
+
+
+def test_analyze_text_format():
+    out = analyze_text(
+        "Die Stadt startet zwei Pilotprojekten für den Online-Bewohnerparkausweis. "
+        "Mehr unter https://www.koeln.de/x?y=1 oder per E-Mail an info@koeln.de, Kosten: 3,5 Mio. Euro.",
+        "de",
+    )
+    toks = out.split(" ")
+    assert "Pilotprojekt" in toks and "Online-Bewohnerparkausweis" in toks
+    assert not out.startswith(BOUNDARY) and not out.endswith(BOUNDARY)
+    assert f"{BOUNDARY} {BOUNDARY}" not in out
+    assert not any(t in toks for t in ("die", "für", "zwei", "3,5", "koeln", "info"))
+    assert "Stadt" in toks  # domain stopwords are removed later, at feature time
+    # a removed stopword leaves a marker, so "starten" and "Pilotprojekt" are never one phrase
+    assert segments(out)[:2] == [["Stadt", "starten"], ["Pilotprojekt"]]
+
+
+def test_analyze_text_edge_cases():
+    assert analyze_text("", "de") == ""
+    assert analyze_text("und oder aber 2024 !!!", "de") == ""
+    assert analyze_text("Digitalisierung", "xx") == "Digitalisierung"  # unknown language: no lemmas
+    assert ANALYZER_VERSION
+
+
+def test_analyze_text_english():
+    out = analyze_text("The city council launched two pilot projects for parking permits.", "en")
+    assert "pilot project" in out and "the" not in out.split()
+
+
+def test_analyze_text_tokenizers_give_same_lemmas():
+    assert analyze_text(SOEST, "de", "regex") == analyze_text(SOEST, "de", "spacy")
+
+
+def test_analyze_texts_parallel_equals_serial():
+    texts = [
+        f"{SOEST} Artikel Nummer {i} über Glasfaser und Schulen."
+        for i in range(PARALLEL_MIN_DOCS + 10)
+    ]
+    langs = ["de"] * len(texts)
+    serial = analyze_texts(texts, langs, n_jobs=1)
+    assert analyze_texts(texts, langs, n_jobs=2) == serial
+    assert serial[0] == analyze_text(texts[0], "de")
+    with pytest.raises(ValueError):
+        analyze_texts(["a", "b"], ["de"])
+
+
+# --- keyphrases ------------------------------------------------------------------------------
+
+
+def test_candidate_phrases_follow_the_noun_pattern():
+    doc = analyze_text(
+        "Künstliche Intelligenz hilft. Den Bewohnerparkausweis online beantragen. "
+        "Die digitale Bauantragsplattform startet.",
+        "de",
+    )
+    phrases = {" ".join(p) for p in candidate_phrases(doc, "de")}
+    assert "künstlich Intelligenz" in phrases
+    assert "Bewohnerparkausweis online" in phrases
+    assert "digital Bauantragsplattform" in phrases
+    assert not any(p.endswith("beantragen") for p in phrases)
+
+
+def test_display_inflects_adjectives():
+    from collections import Counter
+
+    assert display(Counter({("künstlich", "Intelligenz"): 3})) == "künstliche Intelligenz"
+    assert display(Counter({("digital", "Zentrum"): 1})) == "digitales Zentrum"
+    assert display(Counter({("offen", "Daten"): 1})) == "offene Daten"
+    assert display(Counter({("Bewohnerparkausweis", "online"): 1})) == "Bewohnerparkausweis online"
+
+
+def test_extract_keyphrases_names_topics_by_distinctive_phrases():
+    park = analyze_text(
+        "Der Bewohnerparkausweis ist ab sofort online erhältlich. Anwohner beantragen den "
+        "Bewohnerparkausweis online im Serviceportal und zahlen die Gebühr digital.",
+        "de",
+    )
+    school = analyze_text(
+        "Die Grundschule erhält WLAN und Tablets aus dem Digitalpakt. Lehrkräfte lernen den "
+        "Unterricht mit Tablets, die Grundschule bekommt Glasfaser.",
+        "de",
+    )
+    docs = [park, park, park, school, school, school]
+    labels = [0, 0, 0, 1, 1, 1]
+    kps = extract_keyphrases(docs, labels, "de")
+    assert kps[0][0][0] == "Bewohnerparkausweis online"
+    assert "Tablet" in [p for p, _ in kps[1]] or "Grundschule" in [p for p, _ in kps[1]]
+    assert not {p for p, _ in kps[0]} & {p for p, _ in kps[1]}
+    assert topic_label(kps[0]) == "Bewohnerparkausweis online"
+    assert extract_keyphrases([], [], "de") == {}
+
+
+def test_topic_label_joins_single_words():
+    assert topic_label([("Chatbot", 1.0), ("Sprachassistent", 0.5)]) == "Chatbot · Sprachassistent"
+    assert topic_label(["künstliche Intelligenz", "Chatbot"]) == "Künstliche Intelligenz"
+    assert topic_label([]) == ""

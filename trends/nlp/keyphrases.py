@@ -1,0 +1,315 @@
+"""Keyphrases from analysed articles, scored per topic (c-TF-IDF), and topic labels.
+
+Candidates come from the analysed strings of :func:`trends.nlp.lemmatize.analyze_text` (lemmas with
+BOUNDARY markers, so no phrase spans a removed stopword, number or punctuation):
+
+- lemma n-grams (1 to ``max_n`` tokens) inside a segment;
+- German noun phrases by a light pattern on lemma case (German nouns are capitalised, adjectives
+  and verbs are not): ``ADJ* NOUN+`` (*künstlich Intelligenz*, *digital Bauantrag*) and
+  ``NOUN online/digital/mobil`` (*Bewohnerparkausweis online*);
+- compounds are single tokens already (*Online-Bewohnerparkausweis*, *Ratsinformationssystem*).
+
+Scoring is class-based TF-IDF (as in BERTopic): a phrase's frequency in a topic's documents times
+``log(1 + A / f)``, ``A`` the average phrase count per topic and ``f`` the phrase's count over all
+topics, so a phrase frequent in one topic and rare elsewhere wins. Multi-word phrases get a
+bonus, phrases from fewer than ``min_docs`` documents of the topic are ignored, and a phrase is
+dropped when a longer phrase containing it is nearly as frequent (no "Bewohnerparkausweis" next to
+"Bewohnerparkausweis online").
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import product
+from typing import Any
+
+from trends.nlp.text import BOUNDARY, domain_stopwords
+
+# Lowercase words that may follow a noun in a phrase ("Bewohnerparkausweis online").
+POSTPOSITIVE = frozenset({"online", "digital", "mobil", "papierlos", "kontaktlos", "barrierefrei"})
+_VERB_ENDINGS = ("en", "ern", "eln")
+_ADJ_KEEP = frozenset({"offen", "eigen", "golden", "trocken", "verschieden"})
+
+
+def _is_noun(tok: str) -> bool:
+    return not tok.islower()  # Rathaus, eAkte, 5G, KI
+
+
+def _is_adj(tok: str) -> bool:
+    """Lowercase lemma that is not an infinitive (adjective, adverb or participle)."""
+    return tok.islower() and (tok in _ADJ_KEEP or not tok.endswith(_VERB_ENDINGS))
+
+
+# Tags: N noun-like, A adjective-like, P postpositive (online), V verb-like, D domain stopword,
+# S boundary. German phrases: ADJ* NOUN+ and NOUN+ POSTPOSITIVE (P also works as an adjective),
+# single words only if nouns;
+# a domain stopword may stand where an A, N or P stands, except last ("digitaler Bauantrag" yes,
+# "Bauantrag digital" and "digital" alone no).
+_DE_BASE = (
+    "N",
+    "NN",
+    "NNN",
+    "AN",
+    "PN",
+    "ANN",
+    "PNN",
+    "AAN",
+    "APN",
+    "PAN",
+    "PPN",
+    "NP",
+    "NNP",
+)
+
+
+def _with_domain_words(patterns: Iterable[str]) -> frozenset[str]:
+    out = set()
+    for p in patterns:
+        for mask in product((False, True), repeat=len(p) - 1):
+            head = "".join(
+                "D" if m and c in "ANP" else c for c, m in zip(p[:-1], mask, strict=True)
+            )
+            out.add(head + p[-1])
+    return frozenset(out)
+
+
+def _patterns(lang_de: bool, n: int) -> frozenset[str]:
+    if lang_de:
+        return frozenset(p for p in _with_domain_words(_DE_BASE) if len(p) == n)
+    # other languages: no boundary, no verb at either end, not ending in a domain stopword
+    return frozenset(
+        "".join(p) for p in product("NAPVD", repeat=n) if p[0] != "V" and p[-1] not in "VD"
+    )
+
+
+_PATTERNS = {(de, n): _patterns(de, n) for de in (True, False) for n in (1, 2, 3, 4)}
+
+
+def _tagger(stop: frozenset[str]):
+    cache: dict[str, str] = {BOUNDARY: "S", "": "S"}
+
+    def tag(tok: str) -> str:
+        t = cache.get(tok)
+        if t is None:
+            low = tok.lower()
+            if low in stop:
+                t = "D"
+            elif low in POSTPOSITIVE:
+                t = "P"
+            elif _is_noun(tok):
+                t = "N"
+            elif _is_adj(tok):
+                t = "A"
+            else:
+                t = "V"
+            cache[tok] = t
+        return t
+
+    return tag
+
+
+_TAGGERS: dict[frozenset[str], Any] = {}
+
+
+def candidate_phrases(
+    analyzed: str, lang: str = "de", max_n: int = 3, stop: frozenset[str] | None = None
+) -> list[tuple[str, ...]]:
+    """Candidate phrases (tuples of cased lemmas) of one analysed article, with repetitions.
+
+    German: ``ADJ* NOUN+`` and ``NOUN+ online`` by lemma case; other languages: n-grams without
+    verb-like words at the edges. A domain stopword may modify (*digital Bauantrag*) but never
+    ends a phrase or stands alone. Phrases never span a BOUNDARY.
+    """
+    return [tuple(p.split(" ")) for p in _candidates(analyzed, lang, max_n, stop)]
+
+
+def _candidates(analyzed: str, lang: str, max_n: int, stop: frozenset[str] | None) -> list[str]:
+    """Like candidate_phrases, as space-joined strings (faster to count)."""
+    stop = domain_stopwords() if stop is None else stop
+    tag = _TAGGERS.get(stop)
+    if tag is None:
+        tag = _TAGGERS.setdefault(stop, _tagger(stop))
+    if not analyzed:
+        return []
+    toks = analyzed.split(" ")
+    tags = "".join(map(tag, toks))
+    de = lang == "de"
+    out: list[str] = []
+    for n in range(1, min(max_n, 4) + 1):
+        allowed = _PATTERNS[(de, n)]
+        hits = [i for i in range(len(toks) - n + 1) if tags[i : i + n] in allowed]
+        if n == 1:
+            out.extend([toks[i] for i in hits])
+        else:
+            out.extend([" ".join(toks[i : i + n]) for i in hits])
+    return out
+
+
+def phrase_key(gram: tuple[str, ...]) -> str:
+    """Lowercase key under which case variants of a phrase are counted."""
+    return " ".join(gram).lower()
+
+
+def extract_keyphrases(
+    docs: Sequence[str],
+    labels: Sequence[int],
+    langs: Sequence[str] | str = "de",
+    top_n: int = 10,
+    max_n: int = 3,
+    min_docs: int = 2,
+    stop: frozenset[str] | None = None,
+    phrase_bonus: float = 0.75,
+) -> dict[int, list[tuple[str, float]]]:
+    """Top keyphrases per label. Label -1 ("other") counts as a class of its own (so generic
+    phrases score low everywhere) but gets no entry in the result.
+
+    Score of phrase t in class c (class-based TF-IDF on document frequencies):
+    ``p_c * log(p_c / p)``, with ``p_c`` the share of c's documents containing t and ``p`` the
+    share of all documents containing t; times ``1 + phrase_bonus * (words - 1)``. Frequent in the
+    topic *and* rarer elsewhere wins; a word that is everywhere (Mensch, Land) scores about 0.
+
+    Returns ``{label: [(display phrase, score), ...]}``, best first.
+    """
+    if isinstance(langs, str):
+        langs = [langs] * len(docs)
+    df_c: dict[int, Counter] = defaultdict(Counter)  # lowercase key -> documents, per class
+    tf_c: dict[int, Counter] = defaultdict(Counter)  # cased phrase -> occurrences, per class
+    n_c: Counter = Counter()
+    df: Counter = Counter()
+    lang_of: dict[int, Counter] = defaultdict(Counter)
+    lower: dict[str, str] = {}
+    for doc, lab, lang in zip(docs, labels, langs, strict=True):
+        cased = Counter(_candidates(doc, lang, max_n, stop))
+        uniq = set()
+        for p in cased:
+            k = lower.get(p)
+            if k is None:
+                k = lower[p] = p.lower()
+            uniq.add(k)
+        tf_c[lab].update(cased)
+        df_c[lab].update(uniq)
+        df.update(uniq)
+        n_c[lab] += 1
+        lang_of[lab][lang] += 1
+    n_docs = len(docs)
+    out: dict[int, list[tuple[str, float]]] = {}
+    for lab in sorted(df_c):
+        if lab == -1:
+            continue
+        nc = n_c[lab]
+        need = min(min_docs, nc)
+        scored = {}
+        for k, d in df_c[lab].items():
+            if d < need:
+                continue
+            p_c = d / nc
+            p = df[k] / n_docs
+            if p_c <= p:
+                continue
+            n_words = k.count(" ") + 1
+            scored[k] = p_c * math.log(p_c / p) * (1 + phrase_bonus * (n_words - 1))
+        ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
+        counts: Counter = Counter()
+        variants: dict[str, Counter] = defaultdict(Counter)
+        for p, c in tf_c[lab].items():
+            counts[lower[p]] += c
+            variants[lower[p]][tuple(p.split(" "))] += c
+        chosen = _drop_contained(ranked, counts, top_n)
+        lang = lang_of[lab].most_common(1)[0][0]
+        out[lab] = [(display(variants[k], lang), round(s, 6)) for k, s in chosen]
+    return out
+
+
+def _drop_contained(
+    ranked: list[tuple[str, float]], counts: Counter, top_n: int
+) -> list[tuple[str, float]]:
+    """Drop a phrase when a chosen phrase contains it (as words) and is at least half as frequent,
+    or when it is contained in a better one; keeps at most top_n."""
+    chosen: list[tuple[str, float]] = []
+    for k, s in ranked:
+        words = k.split()
+        redundant = False
+        for c, _ in chosen:
+            cw = c.split()
+            if _contains(cw, words) and counts[c] * 2 >= counts[k]:
+                redundant = True
+                break
+            if _contains(words, cw) and counts[k] * 2 < counts[c]:
+                redundant = True
+                break
+        if not redundant and len(words) > 1:
+            # overlapping names ("Präsident Recep Tayyip" / "Recep Tayyip Erdogan"): keep the first
+            grams = set(zip(words, words[1:]))
+            redundant = any(grams & set(zip(c.split(), c.split()[1:])) for c, _ in chosen)
+        if not redundant:
+            # a longer phrase that subsumes already chosen shorter ones replaces them
+            chosen = [
+                (c, cs)
+                for c, cs in chosen
+                if not (_contains(words, c.split()) and counts[k] * 2 >= counts[c])
+            ]
+            chosen.append((k, s))
+        if len(chosen) >= top_n:
+            break
+    return chosen
+
+
+def _contains(big: list[str], small: list[str]) -> bool:
+    if len(small) >= len(big):
+        return False
+    n = len(small)
+    return any(big[i : i + n] == small for i in range(len(big) - n + 1))
+
+
+def display(variants: Counter, lang: str = "de") -> str:
+    """Most frequent cased variant of a phrase (ties: alphabetical), German adjectives inflected
+    for a label (*künstlich Intelligenz* -> *künstliche Intelligenz*)."""
+    gram = min(variants.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    if lang == "de" and len(gram) > 1:
+        words = list(gram)
+        for i, w in enumerate(words[:-1]):
+            if w.islower() and _is_adj(w) and any(not x.islower() for x in words[i + 1 :]):
+                words[i] = _inflect(w, next(x for x in words[i + 1 :] if not x.islower()))
+        return " ".join(words)
+    return " ".join(gram)
+
+
+_FEM = ("ung", "heit", "keit", "schaft", "ion", "tät", "ik", "ur", "enz", "anz", "ie", "e", "in")
+_NEUT = ("um", "ment", "chen", "lein", "tum", "nis", "ment", "o")
+_MASC = ("er", "ling", "ismus", "or", "ist", "ant", "ent", "eur", "ich", "ig")
+_INDECLINABLE = frozenset({"online", "mobil", "live", "open", "smart", "lila", "rosa", "extra"})
+
+
+def _inflect(adj: str, noun: str) -> str:
+    """Strong nominative ending guessed from the noun's suffix (-e / -er / -es)."""
+    if adj in _INDECLINABLE or adj.endswith(("e", "er", "es")) and adj in _ADJ_KEEP:
+        return adj
+    head = noun.rsplit("-", 1)[-1].lower()
+    if adj.endswith("e"):
+        adj = adj[:-1]
+    if head.endswith(_FEM):
+        return adj + "e"
+    if head.endswith(_NEUT):
+        return adj + "es"
+    if head.endswith(_MASC):
+        return adj + "er"
+    return adj + "e"
+
+
+def topic_label(keyphrases: Iterable[tuple[str, float]] | Iterable[str], max_parts: int = 2) -> str:
+    """A short topic name from its best keyphrases: the best phrase, plus the next one when the
+    best is a single word ("Bewohnerparkausweis online", "Chatbot · KI-Assistent")."""
+    phrases = [p if isinstance(p, str) else p[0] for p in keyphrases]
+    if not phrases:
+        return ""
+    phrases = [p[:1].upper() + p[1:] for p in phrases]
+    parts = [phrases[0]]
+    if " " not in phrases[0] and "-" not in phrases[0]:
+        for p in phrases[1:]:
+            if len(parts) >= max_parts:
+                break
+            if p.lower() not in parts[0].lower() and parts[0].lower() not in p.lower():
+                parts.append(p)
+    return " · ".join(parts)

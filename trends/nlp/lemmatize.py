@@ -1,0 +1,323 @@
+"""Lemmas (simplemma, cached per token), German compound splitting, and the per-article cache.
+
+:func:`analyze_text` turns an article into a compact string that the corpus stores next to the
+article (with :data:`ANALYZER_VERSION`), so a new quarter only analyses new articles::
+
+    >>> analyze_text("Die Stadt startet zwei Pilotprojekten für den Online-Bewohnerparkausweis.", "de")
+    'Stadt starten | Pilotprojekt | Online-Bewohnerparkausweis'
+
+Tokens are lemmas separated by single spaces, case kept as the lemmatizer returns it (German nouns
+capitalised, which the keyphrase patterns use); ``|`` (:data:`~trends.nlp.text.BOUNDARY`) marks a
+place where a stopword, number, URL or clause punctuation was removed, so n-grams built later never
+span it. Consecutive markers are collapsed and none leads or trails.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import simplemma
+
+from trends.nlp.text import (
+    BOUNDARY,
+    clean_text,
+    german_stopwords,
+    keep_token,
+    raw_tokens,
+    stopwords,
+    tokenize,
+)
+
+ANALYZER_VERSION = "1"
+"""Bump when :func:`analyze_text` output changes; cached strings of another version are stale."""
+
+# Batches smaller than this are analysed in-process: starting workers costs more than it saves.
+PARALLEL_MIN_DOCS = 400
+
+_GENDER_SUFFIXES = ("er", "or", "ent", "ant", "ist", "and", "eur", "ör", "at", "eut", "ekt")
+
+
+@lru_cache(maxsize=1)
+def _overrides() -> dict[str, str]:
+    """Surface form -> lemma corrections (``data/lemmas_de.tsv``), e.g. Daten -> Daten, not Datum."""
+    from importlib import resources
+
+    try:
+        raw = resources.files("trends.nlp").joinpath("data", "lemmas_de.tsv").read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    out = {}
+    for line in raw.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "\t" in line:
+            form, lemma = line.split("\t", 1)
+            out[form.strip()] = lemma.strip()
+    return out
+
+
+def _fold_feminine(lemma: str) -> str:
+    """Bürgerin -> Bürger, Ministerin -> Minister (only when the base is a known word)."""
+    if len(lemma) > 5 and lemma.endswith("in") and lemma[0].isupper():
+        base = lemma[:-2]
+        if base.endswith(_GENDER_SUFFIXES) and simplemma.is_known(base, "de"):
+            return base
+    return lemma
+
+
+@lru_cache(maxsize=1 << 20)
+def lemmatize(token: str, lang: str = "de") -> str:
+    """Lemma of one token (cached). German: greedy simplemma (Pilotprojekten -> Pilotprojekt,
+    Bewohnerparkausweise -> Bewohnerparkausweis), feminine forms folded into the base noun
+    (Bürgerin -> Bürger), a small override table; hyphenated compounds lemmatise their last part."""
+    over = _overrides().get(token) if lang == "de" else None
+    if over:
+        return over
+    if "-" in token and not token.endswith("-"):
+        head, _, last = token.rpartition("-")
+        return f"{head}-{lemmatize(last, lang)}" if last else token
+    try:
+        lemma = simplemma.lemmatize(token, lang=lang, greedy=(lang == "de"))
+    except (ValueError, KeyError):  # language simplemma does not know
+        return token
+    if lang == "de":
+        lemma = _fold_feminine(lemma)
+    # simplemma lowercases unknown capitalised words at times; keep nouns recognisable
+    if (
+        lemma != token
+        and lang == "de"
+        and token[0].isupper()
+        and lemma[0].islower()
+        and token[1:].islower()
+        and not simplemma.is_known(lemma, "de")
+    ):
+        lemma = token
+    return lemma
+
+
+_BAD_HEADS = frozenset({"Schaft", "Schaften", "Lich", "Ling", "Heit", "Keit", "Ung"})
+_MIN_PART = 3
+
+
+def _dictionary_lookup():
+    """simplemma's plain dictionary lookup (form -> lemma or None); ~10x cheaper than is_known +
+    lemmatize. Falls back to the public API if simplemma's internals change."""
+    try:
+        from simplemma.lemmatizer import _LOOKUP_DEFAULT  # type: ignore[attr-defined]
+
+        get = _LOOKUP_DEFAULT.get_lemma
+        get("Haus", "de")
+        return get
+    except (ImportError, AttributeError, TypeError):  # pragma: no cover - other simplemma
+        return lambda w, lang: simplemma.lemmatize(w, lang) if simplemma.is_known(w, lang) else None
+
+
+_LOOKUP = _dictionary_lookup()
+
+
+@lru_cache(maxsize=1)
+def _base_nouns() -> frozenset[str] | None:
+    """Capitalised German dictionary entries that are their own lemma, as one set (about 270k
+    words, 0.3 s once): membership is then a hash lookup. None if simplemma's storage differs."""
+    try:
+        from simplemma.lemmatizer import _LOOKUP_DEFAULT  # type: ignore[attr-defined]
+
+        raw = _LOOKUP_DEFAULT._dictionary_factory.get_dictionary("de")._dict
+        return frozenset(k.decode("utf-8") for k, v in raw.items() if k == v and k[:1].isupper())
+    except Exception:  # pragma: no cover - other simplemma versions
+        return None
+
+
+@lru_cache(maxsize=1 << 20)
+def _is_base_noun_slow(word: str) -> bool:
+    return _LOOKUP(word, "de") == word
+
+
+def _is_base_noun(word: str) -> bool:
+    """A dictionary word that is its own lemma (Regierung; not Erreich -> erreichen)."""
+    nouns = _base_nouns()
+    return word in nouns if nouns is not None else _is_base_noun_slow(word)
+
+
+_LINKERS = ("es", "en", "s", "n", "e", "")
+
+
+@lru_cache(maxsize=1 << 18)
+def split_compound(lemma: str, lang: str = "de") -> tuple[str, ...]:
+    """German closed compound -> (modifier, head) lemmas when both are known words, else (lemma,).
+
+    ``Digitalisierungsstrategie -> ('Digitalisierung', 'Strategie')``,
+    ``Bewohnerparkausweis -> ('Bewohner', 'Parkausweis')``. Hyphenated compounds split at the
+    hyphens (``Smart-City-Projekt -> ('Smart', 'City', 'Projekt')``). The longest known head wins.
+    """
+    if lang != "de":
+        return (lemma,)
+    if "-" in lemma:
+        parts = tuple(p for p in lemma.split("-") if p)
+        return parts if len(parts) > 1 else (lemma,)
+    n = len(lemma)
+    if n < 8 or not lemma[0].isupper() or not lemma[1:].islower():
+        return (lemma,)
+    low = lemma.lower()
+    nouns = _base_nouns()
+    known = nouns.__contains__ if nouns is not None else _is_base_noun_slow
+    stop = stopwords("de")
+    for i in range(_MIN_PART, n - _MIN_PART + 1):  # longest head first, parts >= 3 letters
+        head = low[i].upper() + low[i + 1 :]
+        if not known(head) or head in _BAD_HEADS:
+            continue
+        mod = lemma[:i]
+        for link in _LINKERS:
+            if link and not mod.endswith(link):
+                continue
+            stem = mod[: len(mod) - len(link)] if link else mod
+            if len(stem) >= _MIN_PART and known(stem) and stem.lower() not in stop:
+                return (stem, _fold_feminine(head))
+    return (lemma,)
+
+
+_DROP = BOUNDARY  # cache value of a token that is removed (stopword, number, punctuation)
+_TOKEN_CACHES: dict[str, dict[str, str]] = {}
+_TOKEN_CACHE_MAX = 2_000_000
+_RUNS = re.compile(r"\|(?: \|)+")
+
+
+def _token_output(tok: str, lang: str) -> str:
+    """What one token becomes in the analysed string: its lemma, or _DROP."""
+    if tok == BOUNDARY or not keep_token(tok):
+        return _DROP
+    if tok.isupper():  # acronyms: IT, US, KI, OZG are not "it", "us"; a headline's DIE is "die"
+        return _DROP if tok.lower() in german_stopwords() else tok
+    stop = stopwords(lang)
+    if tok.lower() in stop:
+        return _DROP
+    lemma = lemmatize(tok, lang) if _lemma_supported(lang) else tok
+    if not lemma or lemma.lower() in stop:
+        return _DROP
+    return lemma.replace(" ", "_").replace(BOUNDARY, "_")
+
+
+def _token_cache(lang: str) -> dict[str, str]:
+    cache = _TOKEN_CACHES.get(lang)
+    if cache is None:
+        cache = _TOKEN_CACHES.setdefault(lang, {})
+    return cache
+
+
+def _lemmas(words: list[str], lang: str, cache: dict[str, str]) -> list[str]:
+    out = list(map(cache.get, words))  # the common case runs in C
+    if None in out:
+        for i, lemma in enumerate(out):
+            if lemma is None:
+                tok = words[i]
+                lemma = out[i] = _token_output(tok, lang)
+                if len(cache) < _TOKEN_CACHE_MAX:
+                    cache[tok] = lemma
+    return out
+
+
+def _finish(parts: list[str]) -> str:
+    """Join clause strings with BOUNDARY, collapse marker runs, strip leading/trailing markers."""
+    text = _RUNS.sub(BOUNDARY, " | ".join(parts))
+    if text.startswith("| "):
+        text = text[2:]
+    if text.endswith(" |"):
+        text = text[:-2]
+    return "" if text == BOUNDARY else text
+
+
+def analyze_tokens(tokens: Iterable[str], lang: str = "de") -> str:
+    """Tokens (words and BOUNDARY markers) -> the analysed string (see module doc)."""
+    tokens = list(tokens)
+    return _finish([" ".join(_lemmas(tokens, lang, _token_cache(lang)))]) if tokens else ""
+
+
+def _analyze_regex(text: str, lang: str) -> str:
+    """Fast path of analyze_text for the regex tokenizer: one findall, one map, one join.
+    Punctuation tokens go through the same cache and come out as BOUNDARY."""
+    tokens = raw_tokens(text)
+    return _finish([" ".join(_lemmas(tokens, lang, _token_cache(lang)))]) if tokens else ""
+
+
+@lru_cache(maxsize=64)
+def _lemma_supported(lang: str) -> bool:
+    try:
+        simplemma.lemmatize("test", lang=lang)
+        return True
+    except (ValueError, KeyError):
+        return False
+
+
+def analyze_text(text: str, lang: str = "de", tokenizer: str = "regex") -> str:
+    """Article text -> compact analysed string (lemmas, BOUNDARY markers), what the corpus caches."""
+    lang = (lang or "de").lower()[:2]
+    if tokenizer == "regex":
+        return _analyze_regex(clean_text(text), lang)
+    return analyze_tokens(tokenize(clean_text(text), lang, tokenizer), lang)
+
+
+def _analyze_chunk(args: tuple[list[str], list[str], str]) -> list[str]:
+    texts, langs, tokenizer = args
+    return [analyze_text(t, lg, tokenizer) for t, lg in zip(texts, langs, strict=True)]
+
+
+def analyze_texts(
+    texts: Sequence[str],
+    langs: Sequence[str] | str = "de",
+    n_jobs: int = 2,
+    tokenizer: str = "regex",
+) -> list[str]:
+    """Analyse many articles, in ``n_jobs`` processes for large batches (order kept).
+
+    ``langs`` is one language for all or one per text. ``n_jobs=-1`` uses every core. Batches
+    under :data:`PARALLEL_MIN_DOCS` run in-process.
+    """
+    texts = list(texts)
+    langs = [langs] * len(texts) if isinstance(langs, str) else list(langs)
+    if len(langs) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(langs)} languages")
+    if n_jobs is None or n_jobs == 0:
+        n_jobs = 1
+    if n_jobs < 0:
+        n_jobs = os.cpu_count() or 1
+    n_jobs = min(n_jobs, max(1, len(texts) // (PARALLEL_MIN_DOCS // 2)))
+    if n_jobs <= 1 or len(texts) < PARALLEL_MIN_DOCS:
+        return _analyze_chunk((texts, langs, tokenizer))
+    # warm the dictionaries once so forked workers inherit them instead of loading them each
+    for lg in set(langs):
+        analyze_text("Haus", lg, tokenizer)
+    # contiguous chunks, several per worker so an unlucky chunk of long texts does not stall one
+    n_chunks = n_jobs * 4
+    size = -(-len(texts) // n_chunks)
+    chunks = [
+        (texts[i : i + size], langs[i : i + size], tokenizer) for i in range(0, len(texts), size)
+    ]
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else None)
+    with ctx.Pool(n_jobs) as pool:
+        parts = pool.map(_analyze_chunk, chunks, chunksize=1)
+    return [s for part in parts for s in part]
+
+
+def segments(analyzed: str) -> list[list[str]]:
+    """Analysed string -> runs of tokens between BOUNDARY markers."""
+    out: list[list[str]] = []
+    for seg in analyzed.split(f" {BOUNDARY} ") if analyzed else ():
+        toks = [t for t in seg.split(" ") if t and t != BOUNDARY]
+        if toks:
+            out.append(toks)
+    return out
+
+
+__all__ = [
+    "ANALYZER_VERSION",
+    "analyze_text",
+    "analyze_texts",
+    "analyze_tokens",
+    "lemmatize",
+    "segments",
+    "split_compound",
+]

@@ -1,0 +1,845 @@
+"""Topics: TF-IDF on lemmas + neighbourhood smoothing + NMF, with automatic k, deterministic.
+
+Input is what the corpus caches per article: the analysed strings of
+:func:`trends.nlp.lemmatize.analyze_text`. Steps of :meth:`TopicModel.fit`:
+
+1. **Features** (:class:`LemmaFeatures`): in German articles the noun-like lemmas (capitalised:
+   *Rathaus*, *eAkte*, *5G*), in other articles all lemmas; lowercased, plus the parts of German
+   compounds (*Digitalisierungsstrategie* -> *digitalisierungsstrategie, digitalisierung,
+   strategie*); domain stopwords removed. Sublinear TF-IDF, rows L2-normalised, sparse float32.
+   From ``streaming_threshold`` documents on, terms are hashed into 2**20 columns (no vocabulary
+   in memory) and names are recovered for the top terms only.
+2. **Neighbourhood smoothing**: each document vector is averaged with its ``n_neighbors`` most
+   similar documents (cosine in a ``svd_dims``-dimensional LSA projection, weighted by similarity;
+   each neighbour contributes its ``anchor_terms`` strongest terms) and pruned back to its
+   ``max_row_terms`` largest entries. Short or atypical articles borrow vocabulary from similar
+   ones, which keeps NMF from spending topics on a handful of near-duplicates (10kGNAD dev, k=9:
+   NMI 0.50 -> 0.56). Neighbours come from at most ``max_anchors`` documents (all below that).
+3. **NMF** with ``nndsvda`` initialisation (deterministic given ``random_state``);
+   :class:`~sklearn.decomposition.MiniBatchNMF` from ``streaming_threshold`` documents on.
+4. **k** (``n_topics=None``): a sample of documents (``k_search_docs``) is split into random
+   halves; for each candidate k, NMF is fitted on each half and the *stability* of k is the mean
+   of (a) the agreement of the two models' top terms (average Jaccard of top-20 term sets after a
+   one-to-one matching of topics, as in Greene et al. 2014) and (b) the adjusted Rand index of the
+   topics the two models give the whole sample. The largest k whose stability is at least
+   ``stability_tolerance`` times the best one is chosen: the most detailed model that is about as
+   reproducible as the most reproducible one. No labels are involved; candidates run in
+   ``n_jobs`` threads (the result does not depend on it).
+5. **Other**: topics with fewer than ``min_topic_size`` documents are folded into "other"
+   (document label -1), as are documents with no topic weight at all.
+6. **Names**: keyphrases per topic (:mod:`trends.nlp.keyphrases`) from each topic's most typical
+   documents; the label is built from the best ones ("Bewohnerparkausweis online").
+
+Quarter to quarter, :func:`match_topics` links a new model's topics to the previous model's by the
+cosine similarity of their term-weight dicts (:attr:`TopicModel.topic_terms_`, JSON-serialisable).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import linear_sum_assignment
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import NMF, MiniBatchNMF, TruncatedSVD
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import adjusted_rand_score
+from sklearn.preprocessing import normalize
+from sklearn.utils import murmurhash3_32
+from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
+
+from trends.nlp.keyphrases import extract_keyphrases, topic_label
+from trends.nlp.lemmatize import split_compound
+from trends.nlp.text import BOUNDARY, domain_stopwords
+
+OTHER = -1
+"""Document label of "other": small topics, empty documents."""
+
+HASH_FEATURES = 2**20
+
+
+# --- features -------------------------------------------------------------------------------
+
+
+class LemmaFeatures:
+    """Analysed string -> feature tokens: lowercase lemmas and, for German compounds, their parts.
+
+    ``nouns=True`` keeps only noun-like lemmas (capitalised, or with an inner capital or digit:
+    *Rathaus*, *eAkte*, *5G*) in documents that look German (at least ``NOUN_SHARE`` of their
+    lemmas noun-like); other documents (English) keep all lemmas. German nouns carry the topic;
+    verbs, adverbs and adjectives mostly add noise (10kGNAD dev, k=9: NMI 0.53 -> 0.56 on average
+    over 30 smoothing settings). Picklable; the per-instance token cache is not pickled.
+    """
+
+    NOUN_SHARE = 0.3
+
+    def __init__(self, compounds: bool = True, stop_words: Iterable[str] = (), nouns: bool = True):
+        self.compounds = compounds
+        self.nouns = nouns
+        self.stop_words = frozenset(w.lower() for w in stop_words)
+        self._cache: dict[str, tuple[str, ...]] = {BOUNDARY: ()}
+
+    def __getstate__(self):
+        return {
+            "compounds": self.compounds,
+            "stop_words": sorted(self.stop_words),
+            "nouns": self.nouns,
+        }
+
+    def __setstate__(self, state):
+        self.__init__(state["compounds"], state["stop_words"], state.get("nouns", True))
+
+    def token_features(self, tok: str) -> tuple[str, ...]:
+        """Features of one lemma (cached): itself lowercased, and its compound parts."""
+        hit = self._cache.get(tok)
+        if hit is not None:
+            return hit
+        stop = self.stop_words
+        low = tok.lower()
+        feats = [] if low in stop else [low]
+        if self.compounds:
+            parts = split_compound(tok)
+            if len(parts) > 1:
+                feats.extend(p.lower() for p in parts if p.lower() not in stop and len(p) > 1)
+        out = tuple(feats)
+        if len(self._cache) < 1_000_000:
+            self._cache[tok] = out
+        return out
+
+    def __call__(self, doc: str) -> list[str]:
+        toks = doc.split()
+        if self.nouns and toks:
+            n_marks = toks.count(BOUNDARY)
+            nounish = [t for t in toks if not t.islower()]  # includes the markers
+            if len(nounish) - n_marks >= self.NOUN_SHARE * (len(toks) - n_marks):
+                toks = nounish
+        mapped = list(map(self._cache.get, toks))
+        if None in mapped:
+            for i, hit in enumerate(mapped):
+                if hit is None:
+                    mapped[i] = self.token_features(toks[i])
+        return list(chain.from_iterable(mapped))
+
+
+@lru_cache(maxsize=1 << 18)
+def _hash_column(term: str) -> int:
+    return abs(murmurhash3_32(term, seed=0)) % HASH_FEATURES
+
+
+def count_matrix(
+    docs: Sequence[str],
+    analyzer: LemmaFeatures,
+    vocabulary: dict[str, int] | None = None,
+    hashing: bool = False,
+) -> tuple[sp.csr_matrix, dict[str, int] | None]:
+    """Feature counts (float32 CSR), the same as counting ``analyzer(doc)`` per document.
+
+    ``vocabulary=None`` and not ``hashing``: builds a vocabulary (sorted, so the column order does
+    not depend on document order); with a vocabulary: unknown features are ignored; ``hashing``:
+    column = ``murmurhash3(feature) % 2**20``, no vocabulary kept.
+
+    Vectorised: lemma tokens get ids with one C-level ``map`` per document, a sparse
+    documents x tokens matrix is built once, and a tokens x features matrix (each distinct token
+    analysed once) turns it into feature counts, so no Python code runs per token occurrence.
+    """
+    tok_id: dict[str, int] = {}
+    ids: list[int] = []
+    lengths: list[int] = []
+    get = tok_id.get
+    for doc in docs:
+        toks = doc.split()
+        row = list(map(get, toks))
+        if None in row:
+            for i, t in enumerate(row):
+                if t is None:
+                    row[i] = tok_id.setdefault(toks[i], len(tok_id))
+        ids.extend(row)
+        lengths.append(len(row))
+    n_docs, n_tok = len(docs), len(tok_id)
+    rows = np.repeat(np.arange(n_docs), lengths)
+    T = sp.csr_matrix(
+        (np.ones(len(ids), dtype=np.float32), (rows, np.asarray(ids, dtype=np.int64))),
+        shape=(n_docs, n_tok),
+    )
+    T.sum_duplicates()
+    tokens = sorted(tok_id, key=tok_id.__getitem__)
+    if analyzer.nouns and n_tok:
+        # German-looking documents keep noun-like tokens only (see LemmaFeatures.__call__)
+        marker = np.fromiter((t == BOUNDARY for t in tokens), dtype=bool, count=n_tok)
+        nounish = np.fromiter((not t.islower() for t in tokens), dtype=bool, count=n_tok) & ~marker
+        total = np.asarray(T @ (~marker).astype(np.float32)).ravel()
+        nouns = np.asarray(T @ nounish.astype(np.float32)).ravel()
+        german = (nouns >= analyzer.NOUN_SHARE * total) & (total > 0)
+        mask = sp.diags(german.astype(np.float32)) @ T @ sp.diags((~nounish).astype(np.float32))
+        T = (T - mask).tocsr()
+        T.eliminate_zeros()
+    building = vocabulary is None and not hashing
+    vocab: dict[str, int] = {} if building else (vocabulary or {})
+    p_rows: list[int] = []
+    p_cols: list[int] = []
+    for i, tok in enumerate(tokens):
+        for f in analyzer.token_features(tok):
+            if building:
+                col = vocab.setdefault(f, len(vocab))
+            elif hashing:
+                col = _hash_column(f)
+            else:
+                col = vocab.get(f, -1)
+                if col < 0:
+                    continue
+            p_rows.append(i)
+            p_cols.append(col)
+    n_cols = HASH_FEATURES if hashing else len(vocab)
+    P = sp.csr_matrix(
+        (np.ones(len(p_rows), dtype=np.float32), (p_rows, p_cols)), shape=(n_tok, n_cols)
+    )
+    M = (T @ P).tocsr()
+    if building:  # sort the vocabulary, permute the columns accordingly
+        terms = sorted(vocab)
+        M = M[:, np.fromiter((vocab[t] for t in terms), dtype=np.int64, count=len(terms))]
+        vocab = {t: i for i, t in enumerate(terms)}
+    M.sum_duplicates()
+    M.sort_indices()
+    return M.astype(np.float32).tocsr(), (vocab if building else vocabulary)
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear TF (1 + log tf) times idf, rows L2-normalised."""
+    X = counts.copy().astype(np.float32)
+    np.log(X.data, out=X.data)
+    X.data += 1.0
+    X = X @ sp.diags(idf.astype(np.float32))
+    return normalize(X).astype(np.float32).tocsr()
+
+
+# --- neighbourhood smoothing ----------------------------------------------------------------
+
+
+def knn_graph(
+    Z: np.ndarray,
+    anchors: np.ndarray,
+    n_neighbors: int,
+    self_index: np.ndarray | None = None,
+    chunk: int = 512,
+) -> sp.csr_matrix:
+    """Row-normalised sparse graph: each row of Z -> its n_neighbors most cosine-similar anchors.
+
+    Z and anchors are dense with L2-normalised rows. ``self_index[i]`` is the anchor index of
+    row i (excluded from its own neighbours) or -1. Chunked: memory is chunk x anchors floats.
+    """
+    n, m = Z.shape[0], anchors.shape[0]
+    nn = min(n_neighbors, m - (1 if self_index is not None else 0))
+    if nn <= 0 or n == 0:
+        return sp.csr_matrix((n, m), dtype=np.float32)
+    rows, cols, vals = [], [], []
+    AT = np.ascontiguousarray(anchors.T)
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        S = Z[start:stop] @ AT
+        if self_index is not None:
+            own = self_index[start:stop]
+            hit = np.nonzero(own >= 0)[0]
+            S[hit, own[hit]] = -np.inf
+        idx = np.argpartition(-S, nn - 1, axis=1)[:, :nn]
+        v = np.clip(np.take_along_axis(S, idx, axis=1), 0.0, None)
+        rows.append(np.repeat(np.arange(start, stop), nn))
+        cols.append(idx.ravel())
+        vals.append(v.ravel())
+    G = sp.csr_matrix(
+        (np.concatenate(vals).astype(np.float32), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(n, m),
+    )
+    G.eliminate_zeros()
+    return normalize(G, norm="l1")
+
+
+def top_per_row(X: sp.csr_matrix, max_terms: int, floor: float = 0.0) -> sp.csr_matrix:
+    """Each row's ``max_terms`` largest entries, values unchanged (vectorised, no row loop).
+    ``floor``: entries below this fraction of their row's largest are dropped first (cheaper)."""
+    X = X.tocsr()
+    X.sum_duplicates()
+    if floor > 0 and X.nnz:
+        row_max = np.asarray(X.max(axis=1).todense()).ravel()
+        lengths = np.diff(X.indptr)
+        keep = X.data >= floor * np.repeat(row_max, lengths)
+        if not keep.all():
+            rows = np.repeat(np.arange(X.shape[0]), lengths)[keep]
+            X = sp.csr_matrix((X.data[keep], (rows, X.indices[keep])), shape=X.shape, dtype=X.dtype)
+    lengths = np.diff(X.indptr)
+    if max_terms <= 0 or lengths.max(initial=0) <= max_terms:
+        return X
+    n, width = X.shape[0], int(lengths.max())
+    row_of = np.repeat(np.arange(n), lengths)
+    pos = np.arange(X.nnz) - X.indptr[row_of]
+    padded = np.full((n, width), -np.inf, dtype=np.float32)
+    padded[row_of, pos] = X.data
+    keep_pos = np.sort(np.argpartition(-padded, max_terms - 1, axis=1)[:, :max_terms], axis=1)
+    valid = keep_pos < lengths[:, None]
+    flat = (X.indptr[:-1, None] + keep_pos)[valid]
+    out_rows = np.repeat(np.arange(n), valid.sum(1))
+    out = sp.csr_matrix((X.data[flat], (out_rows, X.indices[flat])), shape=X.shape, dtype=X.dtype)
+    out.eliminate_zeros()
+    return out
+
+
+def prune_rows(X: sp.csr_matrix, max_terms: int, floor: float = 0.0) -> sp.csr_matrix:
+    """Keep each row's ``max_terms`` largest entries (see top_per_row), then L2-normalise rows."""
+    return normalize(top_per_row(X, max_terms, floor))
+
+
+# --- topic matching across quarters ---------------------------------------------------------
+
+
+def match_topics(
+    prev_terms: Mapping[Any, Mapping[str, float]],
+    new_terms: Sequence[Mapping[str, float]],
+    threshold: float = 0.3,
+) -> dict[int, Any]:
+    """Link new topics to previous ones: ``{new_index: prev_topic_id}``.
+
+    Cosine similarity of the term-weight vectors on the union vocabulary, then a one-to-one
+    assignment maximising total similarity (Hungarian, ``scipy.optimize.linear_sum_assignment``);
+    pairs below ``threshold`` stay unmatched (a new topic). Pure and deterministic.
+    """
+    prev_ids = list(prev_terms)
+    if not prev_ids or not new_terms:
+        return {}
+    vocab = sorted({t for d in prev_terms.values() for t in d} | {t for d in new_terms for t in d})
+    index = {t: i for i, t in enumerate(vocab)}
+
+    def matrix(dicts: Sequence[Mapping[str, float]]) -> np.ndarray:
+        M = np.zeros((len(dicts), len(vocab)))
+        for r, d in enumerate(dicts):
+            for t, w in d.items():
+                M[r, index[t]] = float(w)
+        norms = np.linalg.norm(M, axis=1, keepdims=True)
+        return np.divide(M, norms, out=np.zeros_like(M), where=norms > 0)
+
+    P = matrix([prev_terms[i] for i in prev_ids])
+    N = matrix(list(new_terms))
+    sim = N @ P.T
+    rows, cols = linear_sum_assignment(sim, maximize=True)
+    return {int(r): prev_ids[c] for r, c in zip(rows, cols, strict=True) if sim[r, c] >= threshold}
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One fitted topic. ``index`` is its position in the model; stable IDs across quarters are
+    assigned by the caller with :func:`match_topics`."""
+
+    index: int
+    label: str
+    keyphrases: tuple[str, ...]
+    terms: dict[str, float] = field(compare=False, hash=False)
+    size: int = 0
+    other: bool = False
+
+
+# --- the estimator --------------------------------------------------------------------------
+
+
+class TopicModel(TransformerMixin, BaseEstimator):
+    """TF-IDF + neighbourhood smoothing + NMF over analysed articles (see the module doc).
+
+    Parameters
+    ----------
+    n_topics : int or None
+        Number of topics; None chooses it by stability between ``k_min`` and ``k_max``.
+    k_min, k_max : int or None
+        Range searched when ``n_topics`` is None (None: 5 and min(30, docs / 20)).
+    stability_tolerance : float
+        Auto k is the largest k whose stability >= this fraction of the best stability.
+    min_df, max_df : int or float
+        Document-frequency bounds of features (relaxed automatically for tiny corpora).
+    compounds : bool
+        Add the parts of German compounds as features.
+    nouns : bool
+        Features from noun-like lemmas only, in German documents (see :class:`LemmaFeatures`).
+    stop_words : "domain", None or iterable of str
+        Feature stopwords: the domain list, none, or your own list.
+    n_neighbors : int
+        Neighbours for smoothing (0 disables it).
+    smoothing : float
+        Weight of the neighbours against the document itself.
+    svd_dims : int
+        Dimensions of the LSA projection used to find neighbours.
+    svd_iter : int
+        Power iterations of the randomized SVD.
+    anchor_terms : int
+        Strongest terms a neighbour contributes.
+    max_row_terms : int
+        Entries kept per smoothed document vector.
+    prune_floor : float
+        Smoothed entries below this fraction of their row's largest are dropped before that.
+    max_anchors : int
+        Documents searched for neighbours (a deterministic sample above this).
+    min_topic_size : int or None
+        Topics with fewer documents go to "other"; None: clip(0.5 % of documents, 3, 15).
+    n_terms : int
+        Terms kept per topic in ``topic_terms_``.
+    n_keyphrases : int
+        Keyphrases kept per topic.
+    keyphrase_docs : int
+        Documents read for keyphrases: each topic's most typical ones, up to this many in all.
+    streaming_threshold : int
+        From this many documents: hashed features and MiniBatchNMF.
+    k_search_docs : int
+        Sample size for the search of k.
+    n_splits : int
+        Random split halves per candidate k (more: steadier choice, slower).
+    max_iter : int
+        NMF iterations.
+    n_jobs : int
+        Threads for the search of k and the neighbour search (results do not depend on it).
+    random_state : int
+        Seed for everything random (same input + same params => identical output).
+
+    Fitted attributes
+    -----------------
+    n_topics_, components_ (k x features), doc_topic_ (documents x k, rows sum to 1),
+    labels_ (topic per document, -1 = other), topic_sizes_, other_topics_ (bool per topic),
+    topic_terms_ (list of {term: weight}, top ``n_terms``), keyphrases_ (list of [(phrase,
+    score)]), topic_labels_, k_scores_ ({k: stability} when k was chosen), reconstruction_err_,
+    feature_names_ (None when hashing), vocabulary_, idf_.
+    """
+
+    def __init__(
+        self,
+        n_topics: int | None = None,
+        *,
+        k_min: int | None = None,
+        k_max: int | None = None,
+        stability_tolerance: float = 0.9,
+        min_df: int | float = 2,
+        max_df: float = 0.5,
+        compounds: bool = True,
+        nouns: bool = True,
+        stop_words: str | Iterable[str] | None = "domain",
+        n_neighbors: int = 20,
+        smoothing: float = 1.0,
+        svd_dims: int = 128,
+        svd_iter: int = 2,
+        anchor_terms: int = 100,
+        max_row_terms: int = 400,
+        prune_floor: float = 0.02,
+        max_anchors: int = 10000,
+        min_topic_size: int | None = None,
+        n_terms: int = 50,
+        n_keyphrases: int = 10,
+        keyphrase_docs: int = 1000,
+        streaming_threshold: int = 20000,
+        k_search_docs: int = 1000,
+        n_splits: int = 1,
+        max_iter: int = 400,
+        n_jobs: int = 2,
+        random_state: int = 0,
+    ):
+        self.n_topics = n_topics
+        self.k_min = k_min
+        self.k_max = k_max
+        self.stability_tolerance = stability_tolerance
+        self.min_df = min_df
+        self.max_df = max_df
+        self.compounds = compounds
+        self.nouns = nouns
+        self.stop_words = stop_words
+        self.n_neighbors = n_neighbors
+        self.smoothing = smoothing
+        self.svd_dims = svd_dims
+        self.svd_iter = svd_iter
+        self.anchor_terms = anchor_terms
+        self.max_row_terms = max_row_terms
+        self.prune_floor = prune_floor
+        self.max_anchors = max_anchors
+        self.min_topic_size = min_topic_size
+        self.n_terms = n_terms
+        self.n_keyphrases = n_keyphrases
+        self.keyphrase_docs = keyphrase_docs
+        self.streaming_threshold = streaming_threshold
+        self.k_search_docs = k_search_docs
+        self.n_splits = n_splits
+        self.max_iter = max_iter
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    # -- features --
+
+    def _analyzer(self) -> LemmaFeatures:
+        if isinstance(self.stop_words, str):
+            if self.stop_words != "domain":
+                raise ValueError(
+                    f"stop_words: expected 'domain', None or a list, not {self.stop_words!r}"
+                )
+            stop: Iterable[str] = domain_stopwords()
+        else:
+            stop = self.stop_words or ()
+        return LemmaFeatures(compounds=self.compounds, stop_words=stop, nouns=self.nouns)
+
+    def _df_bounds(self, n: int) -> tuple[int, float]:
+        """(minimum document count, maximum document count) for a feature."""
+        if n < 10:
+            return 1, float(n)
+        lo = self.min_df if isinstance(self.min_df, int) else math.ceil(self.min_df * n)
+        hi = self.max_df * n if isinstance(self.max_df, float) else float(self.max_df)
+        if hi < 2:
+            hi = float(n)
+        return max(1, lo), hi
+
+    def _fit_features(self, docs: list[str]) -> sp.csr_matrix:
+        n = len(docs)
+        self.analyzer_ = self._analyzer()
+        self.hashing_ = n >= self.streaming_threshold
+        counts, vocab = count_matrix(docs, self.analyzer_, hashing=self.hashing_)
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        lo, hi = self._df_bounds(n)
+        cols = np.nonzero((df >= lo) & (df <= hi))[0]
+        if cols.size == 0:
+            raise ValueError(f"no usable terms in {n} documents (all too rare or too common)")
+        counts = counts[:, cols]
+        self.idf_ = (np.log((1.0 + n) / (1.0 + df[cols])) + 1.0).astype(np.float32)
+        if self.hashing_:
+            self.vocabulary_ = None
+            self.hash_columns_ = cols
+            self.feature_names_ = None  # recovered for top terms only, see _hash_names
+        else:
+            names = np.array(sorted(vocab, key=vocab.__getitem__), dtype=object)[cols]
+            self.feature_names_ = names
+            self.vocabulary_ = {str(t): i for i, t in enumerate(names)}
+            self.hash_columns_ = None
+        return tfidf(counts, self.idf_)
+
+    def _features(self, docs: list[str]) -> sp.csr_matrix:
+        if self.hashing_:
+            counts, _ = count_matrix(docs, self.analyzer_, hashing=True)
+            counts = counts[:, self.hash_columns_]
+        else:
+            counts, _ = count_matrix(docs, self.analyzer_, vocabulary=self.vocabulary_)
+        return tfidf(counts, self.idf_)
+
+    def _hash_names(self, docs: list[str], wanted: np.ndarray) -> dict[int, str]:
+        """Most frequent term per wanted column of the hashed feature space."""
+        col_of_hash = {int(h): i for i, h in enumerate(self.hash_columns_)}
+        wanted_set = {int(c) for c in wanted}
+        counts: dict[int, Counter] = {}
+        seen: dict[str, int] = {}
+        step = max(1, len(docs) // 5000)  # top terms are frequent: a spread sample finds them
+        for doc in docs[::step]:
+            for term in self.analyzer_(doc):
+                col = seen.get(term)
+                if col is None:
+                    col = seen[term] = col_of_hash.get(_hash_column(term), -1)
+                if col in wanted_set:
+                    counts.setdefault(col, Counter())[term] += 1
+        return {c: min(cnt.items(), key=lambda kv: (-kv[1], kv[0]))[0] for c, cnt in counts.items()}
+
+    # -- smoothing --
+
+    def _fit_smoothing(self, X: sp.csr_matrix, rng: np.random.RandomState) -> sp.csr_matrix:
+        n = X.shape[0]
+        self.n_neighbors_ = nn = min(self.n_neighbors, max(0, n // 10))
+        self.svd_ = self.anchor_vectors_ = self.anchors_ = None
+        if nn <= 0 or self.smoothing <= 0:
+            return X
+        dims = min(self.svd_dims, X.shape[1] - 1, n - 1)
+        if dims < 2:
+            return X
+        self.svd_ = TruncatedSVD(dims, n_iter=self.svd_iter, random_state=self.random_state)
+        Z = normalize(self.svd_.fit_transform(X)).astype(np.float32)
+        idx = np.arange(n)
+        if n > self.max_anchors:
+            idx = np.sort(rng.choice(n, self.max_anchors, replace=False))
+        own = np.full(n, -1, dtype=np.int64)
+        own[idx] = np.arange(len(idx))
+        self.anchor_vectors_ = Z[idx]
+        self.anchors_ = top_per_row(X[idx], self.anchor_terms)
+        return self._smooth(X, Z, own)
+
+    def _smooth(self, X: sp.csr_matrix, Z: np.ndarray | None = None, own=None) -> sp.csr_matrix:
+        """X + smoothing * (similarity-weighted mean of the neighbours' strongest terms), pruned.
+        Rows are processed in chunks (bounded memory), ``n_jobs`` chunks at a time."""
+        if self.anchors_ is None:
+            return X
+        if Z is None:
+            Z = normalize(self.svd_.transform(X)).astype(np.float32)
+        n, chunk = X.shape[0], 2048
+
+        def work(start: int) -> sp.csr_matrix:
+            stop = min(n, start + chunk)
+            G = knn_graph(
+                Z[start:stop],
+                self.anchor_vectors_,
+                self.n_neighbors_,
+                None if own is None else own[start:stop],
+            )
+            Y = X[start:stop] + self.smoothing * (G @ self.anchors_)
+            return prune_rows(Y.astype(np.float32), self.max_row_terms, self.prune_floor)
+
+        with ThreadPoolExecutor(max(1, self.n_jobs)) as pool:
+            parts = list(pool.map(work, range(0, n, chunk)))
+        return sp.vstack(parts, format="csr").astype(np.float32)
+
+    # -- NMF --
+
+    def _nmf(
+        self,
+        k: int,
+        streaming: bool = False,
+        init: str = "nndsvda",
+        max_iter: int | None = None,
+        tol: float = 1e-4,
+    ):
+        if streaming:
+            return MiniBatchNMF(
+                n_components=k,
+                init=init,
+                batch_size=2048,
+                max_iter=max_iter or 200,
+                random_state=self.random_state,
+            )
+        return NMF(
+            n_components=k,
+            init=init,
+            max_iter=max_iter or self.max_iter,
+            tol=tol,
+            random_state=self.random_state,
+        )
+
+    def _k_range(self, n: int) -> list[int]:
+        k_min = self.k_min if self.k_min is not None else (5 if n >= 100 else 2)
+        k_max = self.k_max if self.k_max is not None else min(30, max(k_min, n // 20))
+        k_max = max(k_min, min(k_max, n // 4))
+        grid = [k for k in (*range(2, 13), 14, 16, 18, 20, 25, 30) if k_min <= k <= k_max]
+        if k_max > 30:
+            grid += list(range(35, k_max + 1, 5))
+        return grid or [k_min]
+
+    def _stability(self, S: sp.csr_matrix, k: int, halves: list) -> float:
+        """Mean over split halves of (top-term agreement + partition ARI) / 2 for k topics."""
+        scores = []
+        for a, b in halves:
+            ma = self._nmf(k, max_iter=200, tol=1e-3).fit(S[a])
+            mb = self._nmf(k, max_iter=200, tol=1e-3).fit(S[b])
+            terms = _term_agreement(_top_sets(ma.components_, 20), _top_sets(mb.components_, 20))
+            part = adjusted_rand_score(ma.transform(S).argmax(1), mb.transform(S).argmax(1))
+            scores.append((terms + part) / 2)
+        return float(np.mean(scores))
+
+    def _select_k(self, Xs: sp.csr_matrix, rng: np.random.RandomState) -> int:
+        """Largest k whose split-half stability is >= stability_tolerance x the best one."""
+        n = Xs.shape[0]
+        grid = self._k_range(n)
+        if len(grid) == 1:
+            return grid[0]
+        m = min(n, self.k_search_docs)
+        sample = np.sort(rng.choice(n, m, replace=False)) if m < n else np.arange(n)
+        S = Xs[sample]
+        # rare terms do not decide k: keep the columns that weigh most in the sample
+        weight = np.asarray(S.sum(0)).ravel()
+        cols = np.sort(np.argsort(-weight, kind="stable")[: min(S.shape[1], 4000)])
+        S = normalize(S[:, cols])
+        halves = []
+        for _ in range(max(1, self.n_splits)):
+            perm = rng.permutation(m)
+            halves.append((np.sort(perm[: m // 2]), np.sort(perm[m // 2 :])))
+        # the search caps NMF iterations on purpose: no ConvergenceWarning for that
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            with ThreadPoolExecutor(max(1, self.n_jobs)) as pool:
+                scores = list(pool.map(lambda k: self._stability(S, k, halves), grid))
+        self.k_scores_ = {k: round(s, 6) for k, s in zip(grid, scores, strict=True)}
+        best = max(scores)
+        return max(k for k, s in self.k_scores_.items() if s >= self.stability_tolerance * best)
+
+    # -- public API --
+
+    def fit(self, X: Iterable[str], y: Any = None, langs: Sequence[str] | str | None = None):
+        """Fit on analysed strings (``analyze_text`` output). ``langs`` (one per document or one
+        for all, default German) selects the keyphrase patterns."""
+        # BLAS threads only slow the small dense products down and fight with the k-search threads
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(X, langs)
+
+    def _fit(self, X: Iterable[str], langs: Sequence[str] | str | None):
+        docs = _as_docs(X)
+        n = len(docs)
+        if n < 2:
+            raise ValueError(f"need at least 2 documents to find topics, got {n}")
+        if langs is None or isinstance(langs, str):
+            lang_list = [langs or "de"] * n
+        else:
+            lang_list = list(langs)
+            if len(lang_list) != n:
+                raise ValueError(f"{n} documents but {len(lang_list)} languages")
+        rng = np.random.RandomState(self.random_state)
+        Xs = self._fit_smoothing(self._fit_features(docs), rng)
+        self.k_scores_ = {}
+        if self.n_topics is None:
+            k = self._select_k(Xs, rng)
+        else:
+            k = int(self.n_topics)
+            if k < 1:
+                raise ValueError(f"n_topics must be >= 1, got {k}")
+        k = max(1, min(k, n, Xs.shape[1]))
+        self.n_topics_ = k
+        self.nmf_ = self._nmf(k, streaming=self.hashing_)
+        W = self.nmf_.fit_transform(Xs)
+        self.components_ = self.nmf_.components_
+        self.reconstruction_err_ = float(self.nmf_.reconstruction_err_)
+        self.doc_topic_ = _row_normalize(W)
+        argmax = W.argmax(1)
+        empty = W.max(1) <= 1e-12
+        sizes = np.bincount(argmax[~empty], minlength=k)
+        min_size = self.min_topic_size
+        if min_size is None:
+            min_size = int(np.clip(round(0.005 * n), 3, 15)) if n >= 50 else 1
+        self.min_topic_size_ = min_size
+        self.topic_sizes_ = sizes
+        self.other_topics_ = sizes < min_size
+        labels = argmax.copy()
+        labels[empty | self.other_topics_[argmax]] = OTHER
+        self.labels_ = labels
+        self.topic_terms_ = self._topic_terms(docs)
+        kp_labels = np.where(empty, OTHER, argmax)
+        pick = _representative_docs(W, kp_labels, self.keyphrase_docs)
+        kps = extract_keyphrases(
+            [docs[i] for i in pick],
+            kp_labels[pick].tolist(),
+            [lang_list[i] for i in pick],
+            top_n=self.n_keyphrases,
+        )
+        self.keyphrases_ = [kps.get(j, []) for j in range(k)]
+        self.topic_labels_ = [
+            topic_label(kp) or ", ".join(list(self.topic_terms_[j])[:3])
+            for j, kp in enumerate(self.keyphrases_)
+        ]
+        return self
+
+    def fit_transform(self, X, y=None, langs=None):
+        """Fit and return the training documents' topic weights (rows sum to 1)."""
+        return self.fit(X, y, langs=langs).doc_topic_
+
+    def transform(self, X: Iterable[str]) -> np.ndarray:
+        """Topic weights of new analysed documents (rows sum to 1; all-zero for empty documents).
+        New documents are smoothed with their neighbours among the training documents."""
+        check_is_fitted(self, "components_")
+        docs = _as_docs(X)
+        if not docs:
+            return np.zeros((0, self.n_topics_))
+        with threadpool_limits(limits=1, user_api="blas"):
+            Xs = self._smooth(self._features(docs))
+            return _row_normalize(self.nmf_.transform(Xs))
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """Topic index per document, -1 for "other" (small topics, no topic weight)."""
+        W = self.transform(X)
+        labels = W.argmax(1)
+        labels[(W.max(1) <= 1e-12) | self.other_topics_[labels]] = OTHER
+        return labels
+
+    def topics(self) -> list[Topic]:
+        """The fitted topics as records (label, keyphrases, top terms, size, other flag)."""
+        check_is_fitted(self, "components_")
+        return [
+            Topic(
+                index=j,
+                label=self.topic_labels_[j],
+                keyphrases=tuple(p for p, _ in self.keyphrases_[j]),
+                terms=dict(self.topic_terms_[j]),
+                size=int(self.topic_sizes_[j]),
+                other=bool(self.other_topics_[j]),
+            )
+            for j in range(self.n_topics_)
+        ]
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        check_is_fitted(self, "components_")
+        return np.array([f"topic{j}" for j in range(self.n_topics_)], dtype=object)
+
+    def _topic_terms(self, docs: list[str]) -> list[dict[str, float]]:
+        H = np.asarray(self.components_, dtype=np.float64)
+        tops = [np.argsort(-h, kind="stable")[: self.n_terms] for h in H]
+        if self.feature_names_ is not None:
+            names = self.feature_names_
+
+            def lookup(c: int) -> str:
+                return str(names[c])
+        else:
+            found = self._hash_names(docs, np.unique(np.concatenate(tops)))
+
+            def lookup(c: int) -> str:
+                return found.get(int(c), f"#{int(c)}")
+
+        out = []
+        for h, top in zip(H, tops, strict=True):
+            total = h.sum() or 1.0
+            out.append({lookup(c): round(float(h[c] / total), 6) for c in top if h[c] > 0})
+        return out
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _as_docs(X: Iterable[str]) -> list[str]:
+    if isinstance(X, str):
+        raise TypeError("expected an iterable of analysed strings, not one string")
+    return [str(d) if d is not None else "" for d in X]
+
+
+def _representative_docs(W: np.ndarray, labels: np.ndarray, budget: int) -> np.ndarray:
+    """Indices of at most ``budget`` documents: per topic, those with the highest weight for it
+    (keyphrases come from the documents that define a topic; sorted, deterministic)."""
+    n = len(labels)
+    if n <= budget:
+        return np.arange(n)
+    groups = [np.nonzero(labels == lab)[0] for lab in np.unique(labels)]
+    per = max(1, budget // max(1, len(groups)))
+    keep = []
+    for idx in groups:
+        lab = labels[idx[0]]
+        weight = W[idx, lab] if lab >= 0 else -W[idx].max(1)
+        keep.append(idx[np.argsort(-weight, kind="stable")[:per]])
+    return np.sort(np.concatenate(keep))
+
+
+def _row_normalize(W: np.ndarray) -> np.ndarray:
+    W = np.asarray(W, dtype=np.float64)
+    s = W.sum(1, keepdims=True)
+    return np.divide(W, s, out=np.zeros_like(W), where=s > 0)
+
+
+def _top_sets(H: np.ndarray, t: int) -> list[set[int]]:
+    return [set(np.argsort(-h, kind="stable")[:t].tolist()) for h in H]
+
+
+def _term_agreement(a: list[set[int]], b: list[set[int]]) -> float:
+    """Mean Jaccard of top-term sets after the best one-to-one matching of topics."""
+    M = np.array([[len(x & y) / max(1, len(x | y)) for y in b] for x in a])
+    r, c = linear_sum_assignment(M, maximize=True)
+    return float(M[r, c].sum() / max(len(a), len(b)))
+
+
+__all__ = [
+    "OTHER",
+    "LemmaFeatures",
+    "Topic",
+    "TopicModel",
+    "count_matrix",
+    "knn_graph",
+    "match_topics",
+    "prune_rows",
+    "tfidf",
+    "top_per_row",
+]
