@@ -578,6 +578,42 @@ def brief(ws: Workspace, query, fmt, out_path) -> None:
         sys.stdout.write(text)
 
 
+@main.command()
+@click.option(
+    "--quarter", "-q", metavar="YYYYQn", help="Quarter to report (default: the latest model)."
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["de", "en"]),
+    default="de",
+    show_default=True,
+    help="Language of the report's fixed texts.",
+)
+@click.pass_obj
+def report(ws: Workspace, quarter: str | None, lang: str) -> None:
+    """Write the quarterly report: reports/<quarter>/report.md, report.html (self-contained),
+    metrics.json, topics.csv and radar.csv.
+
+    Built from models/<quarter>/ (run `trends analyze` first) and curation.yaml. Templates in the
+    workspace's templates/ replace the default ones. A report.md/.html edited by hand since it was
+    generated is kept as report.edited-<time>.md/.html instead of being overwritten."""
+    from trends.models import AnalysisError
+    from trends.report.build import write_report
+
+    try:
+        with err.status("writing report…"):
+            paths = write_report(ws, quarter, lang)
+    except AnalysisError as exc:
+        _fail(str(exc))
+    for name, path in paths.items():
+        if name.startswith("edited_"):
+            err.print(f"[yellow]kept your edited {name[7:]} as[/] {path}", highlight=False)
+    con.print(
+        f"{paths['report.html'].parent}: "
+        + ", ".join(k for k in paths if not k.startswith("edited_"))
+    )
+
+
 def _assignments(ws: Workspace) -> dict[str, tuple[str, float]]:
     """article id -> (topic id, weight) from the latest model, if any (filled in by analyze)."""
     from trends.models import latest_assignments

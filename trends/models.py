@@ -46,8 +46,12 @@ def load_model(ws: Workspace, quarter: str | None = None) -> dict:
         raise AnalysisError(f"no model for {quarter}: run `trends analyze --quarter {quarter}`")
     data = json.loads(path.read_text(encoding="utf-8"))
     curation = load_curation(ws)
+    if not isinstance(curation, dict):  # e.g. `topics:` holding a list: nothing usable
+        curation = {}
     for topic in data["topics"]:
         edit = curation.get(topic["id"]) or {}
+        if not isinstance(edit, dict):  # `T001: hide` instead of `T001: {hide: true}`: ignored
+            edit = {}
         if edit.get("label"):
             topic["label"] = str(edit["label"])
         topic["hidden"] = bool(edit.get("hide"))

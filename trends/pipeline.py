@@ -14,6 +14,7 @@ from trends.collect.run import Progress, RunStats, collect
 from trends.config import Workspace, load_sources
 from trends.corpus import Corpus
 from trends.demo.site import serve, sources_yaml
+from trends.records import shift_quarter
 
 DEMO_PORT_FILE = ".demo-port"
 
@@ -59,10 +60,22 @@ def run_demo(out: str | Path, progress: Progress | None = None) -> DemoResult:
 
 def _analyze_stage():
     try:
-        from trends.analyze import analyze
+        from trends.analyze import AnalysisConfig, analyze
+        from trends.models import model_quarters
     except ImportError:
         return None
-    return lambda ws: {"model": analyze(ws).folder}
+
+    def run(ws: Workspace) -> dict[str, Path]:
+        # analyse the quarter before the latest first (once), so the report can compare quarters
+        # and the demo shows topic ids carried over from one quarter to the next
+        latest = analyze(ws)
+        previous = shift_quarter(latest.quarter, -1)
+        if previous not in model_quarters(ws):
+            analyze(ws, AnalysisConfig(quarter=previous))
+            latest = analyze(ws)
+        return {"model": latest.folder}
+
+    return run
 
 
 def _report_stage():

@@ -1,0 +1,1782 @@
+"""The quarterly report: one context object built from models/<quarter>/, rendered twice.
+
+    build_context(ws, quarter, lang) -> dict          everything the templates show, as plain data
+    write_report(ws, quarter, lang)  -> {name: path}   reports/<quarter>/report.md, report.html,
+                                                       metrics.json, topics.csv, radar.csv (+ SVGs)
+
+Reading: the model of the quarter (topics, trends, evidence, assignments, manifest) through
+`trends.models.load_model`, which applies the analyst's curation.yaml (label, hide, merge_into,
+ring, commentary); the previous quarter's model (the latest models/<q> before this one) for the
+comparison; the corpus for source names, article counts and failures (optional); taxonomy.yaml
+for the radar's sectors (`fields:`) and rings (`rings:`).
+
+Merging (`merge_into: T003`): the merged topic's articles count under the target in every
+quarter; shares and growth are recomputed, sources and municipalities are united, and the trend
+class is decided again by `trends.trend.classify` on the merged series. The maturity stage of a
+merged topic in a quarter is that of the member with the highest confidence. The merged topic
+disappears from every list, also from the previous quarter's (so nothing "moves" or "drops" just
+because of a merge).
+
+Templates: the workspace's templates/ wins over the default ones (repo-root templates/, found
+relative to this file, or a packaged copy under trends/report/templates/ if one is installed).
+Output safety (DESIGN rule 6): HTML is autoescaped and every printed value also has scheme and
+event-handler look-alikes defused; Markdown output escapes every value (no raw HTML from inputs);
+commentary Markdown is rendered with `markdown` and sanitized with nh3; only http(s) links.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import time
+from collections import Counter, defaultdict
+from importlib import resources
+from pathlib import Path
+from urllib.parse import quote
+
+import markdown as markdown_lib
+import nh3
+import yaml
+from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
+from markupsafe import Markup
+
+from trends.config import Workspace
+from trends.models import AnalysisError, load_curation, load_model, load_trends, model_quarters
+from trends.records import quarter_bounds, shift_quarter
+from trends.report import charts, i18n
+from trends.trend import QuarterMetrics, TrendRules, classify
+
+STAGE_ORDER = ("konzept", "pilot", "rollout", "standard")
+RING_ORDER = ("standard", "rollout", "pilot", "konzept")  # radar rings, innermost first
+DEFAULT_RINGS = {
+    "konzept": "Beobachten",
+    "pilot": "Erproben",
+    "rollout": "Übertragen",
+    "standard": "Etabliert",
+}
+DEFAULT_FIELDS = (
+    "Verwaltung & OZG",
+    "Mobilität",
+    "Energie",
+    "Klima & Umwelt",
+    "Gesundheit & Pflege",
+    "Bildung",
+    "Sicherheit",
+    "Wirtschaft & Handel",
+    "Infrastruktur & Daten",
+    "Beteiligung",
+)
+DEFAULT_TRL = {"konzept": (2, 3), "pilot": (5, 6), "rollout": (7, 8), "standard": (9, 9)}
+SUMMARY_TOPICS = 5  # topics in the executive summary (curation.yaml: report.summary_topics)
+MAX_EVIDENCE = 3
+MAX_TRANSFER_EVIDENCE = 2
+MAX_TITLE = 180  # characters of an article title shown (the link carries the rest)
+MAX_QUOTE = 420
+EDITABLE = ("report.md", "report.html")  # kept as a backup when edited by hand since generation
+
+# -- safety helpers ------------------------------------------------------------------------------------
+_URL_START = re.compile(r"^https?://[^\s/?#\\]+", re.IGNORECASE)
+_URL_SCHEME_LOOKALIKE = re.compile(r"(?i)(javascript|vbscript|livescript)(\s*):")
+_URL_HANDLER = re.compile(
+    r"(?i)(?<![a-z])on(error|load|click|dblclick|mouse[a-z]*|focus[a-z]*|blur|key[a-z]+|submit|change|"
+    r"input|begin|end|toggle|animation[a-z]+|transition[a-z]+|pointer[a-z]+|touch[a-z]+|"
+    r"drag[a-z]*|drop|wheel|scroll|resize|unload|beforeunload|message|hashchange|popstate)(\s*)="
+)
+
+
+def safe_url(url: object) -> str:
+    """The URL if it is an absolute http(s) URL, made safe to put in an attribute; else ''."""
+    if not isinstance(url, str):
+        return ""
+    url = url.strip()
+    if not _URL_START.match(url) or any(ord(c) < 32 or c == "\x7f" for c in url):
+        return ""
+    url = quote(url, safe=":/?#[]@!$&'*+,;=%~-._")  # spaces, quotes, brackets, <, > encoded
+    url = _URL_SCHEME_LOOKALIKE.sub(r"\1\2%3A", url)
+    return _URL_HANDLER.sub(r"on\1\2%3D", url)
+
+
+def _md_url(url: str) -> str:
+    return url.replace("(", "%28").replace(")", "%29")
+
+
+def md_escape(value: object) -> str:
+    """Plain text -> Markdown that shows exactly that text: one line, no HTML, no links."""
+    s = " ".join(str(value).split())
+    s = s.replace("\\", "\\\\")
+    s = re.sub(r"([`*_\[\]|])", r"\\\1", s)
+    s = s.replace("\\](", "\\]\\(")  # "[x](y)" in a value must not become a link
+    s = s.replace("<", "&lt;").replace(">", "&gt;")
+    return charts.defuse(s)
+
+
+def html_text(value: object) -> Markup:
+    return Markup(charts.esc(value))
+
+
+_NH3_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "s",
+    "del",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "sup",
+    "sub",
+}
+
+
+def _nh3_attr(tag: str, attr: str, value: str) -> str | None:
+    if tag == "a" and attr == "href":
+        return safe_url(value) or None
+    return value
+
+
+def commentary_html(text: str) -> Markup:
+    """Analyst Markdown -> sanitized HTML (small tag set, http(s) links only, no attributes but href)."""
+    if not text.strip():
+        return Markup("")
+    rendered = markdown_lib.markdown(text, extensions=["tables", "sane_lists"])
+    clean = nh3.clean(
+        rendered,
+        tags=_NH3_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https"},
+        attribute_filter=_nh3_attr,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    return Markup(charts.defuse(clean))
+
+
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"\n]*\")?\s*\)")
+_MD_REFDEF = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*<?(\S*?)>?(?:[ \t]+.*)?$")
+
+
+def commentary_markdown(text: str) -> Markup:
+    """Analyst Markdown -> Markdown without raw HTML, images or non-http(s) links."""
+    if not text.strip():
+        return Markup("")
+    s = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    s = s.replace("<", "&lt;")
+
+    def link(m: re.Match) -> str:
+        url = safe_url(m.group(2))
+        return f"[{m.group(1)}]({_md_url(url)})" if url else m.group(1)
+
+    s = _MD_LINK.sub(link, s)
+    s = _MD_REFDEF.sub(lambda m: m.group(0) if safe_url(m.group(1)) else "", s)
+    return Markup(charts.defuse(s))
+
+
+def _csv_cell(value: object) -> object:
+    """Spreadsheet-safe cell: lists joined, formulas (= + - @ at the start) neutralised."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            value = "'" + value
+    return value
+
+
+def _clip(text: object, limit: int) -> str:
+    s = " ".join(("" if text is None else str(text)).split())
+    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+
+# -- templates -----------------------------------------------------------------------------------------
+def template_dirs(ws: Workspace) -> list[Path]:
+    """Where templates are looked up, first match wins: the workspace, then the defaults."""
+    dirs = [ws.templates_dir, Path(__file__).resolve().parents[2] / "templates"]
+    with contextlib.suppress(ModuleNotFoundError, TypeError):  # exotic loaders: no packaged copy
+        dirs.append(Path(str(resources.files("trends.report") / "templates")))
+    out: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in out:
+            out.append(d.resolve())
+    return out
+
+
+def _formatters(lang: str) -> dict:
+    return {
+        "n": lambda v: i18n.fmt_int(v, lang),
+        "dec": lambda v, digits=2: i18n.fmt_dec(v, lang, digits),
+        "pct": lambda v, digits=1: i18n.fmt_pct(v, lang, digits),
+        "growth": lambda v: i18n.fmt_pct(v, lang, 0, signed=True),
+        "date": lambda v: i18n.fmt_date(v, lang),
+    }
+
+
+def environment(ws: Workspace, lang: str, fmt: str) -> Environment:
+    """The Jinja2 environment for 'html' (autoescaped) or 'md' (every value Markdown-escaped)."""
+    loader = FileSystemLoader([str(d) for d in template_dirs(ws)])
+    if fmt == "html":
+
+        def finalize(value):
+            if value is None:
+                return ""
+            return value if hasattr(value, "__html__") else html_text(value)
+
+        def link(text, url, cls="ext"):
+            href = safe_url(url)
+            if not href:
+                return html_text(text)
+            return Markup(
+                f'<a href="{charts.esc(href)}" class="{charts.esc(cls)}" '
+                f'rel="noopener noreferrer nofollow">{charts.esc(text)}</a>'
+            )
+
+        env = Environment(
+            loader=loader,
+            autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),
+            finalize=finalize,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+    else:
+
+        def finalize(value):
+            if value is None:
+                return ""
+            return value if hasattr(value, "__html__") else md_escape(value)
+
+        def link(text, url, cls="ext"):
+            href = safe_url(url)
+            if not href:
+                return Markup(md_escape(text))
+            return Markup(f"[{md_escape(text)}]({_md_url(href)})")
+
+        env = Environment(
+            loader=loader,
+            autoescape=False,
+            finalize=finalize,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+    env.filters.update(_formatters(lang))
+    env.filters["link"] = link
+    env.filters["url"] = safe_url
+    env.filters["md"] = lambda v: Markup(md_escape(v))
+    env.filters["clip"] = _clip
+    return env
+
+
+def render(ws: Workspace, context: dict, fmt: str) -> str:
+    """Render report.<fmt>.j2 (fmt 'md' or 'html') with the context."""
+    env = environment(ws, context["lang"], fmt)
+    try:
+        template = env.get_template(f"report.{fmt}.j2")
+    except TemplateNotFound:
+        raise AnalysisError(
+            f"template report.{fmt}.j2 not found in {', '.join(map(str, template_dirs(ws))) or 'templates/'}"
+        ) from None
+    return template.render(**context)
+
+
+# -- inputs --------------------------------------------------------------------------------------------
+def _read_json(path: Path, default):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return default
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                try:
+                    rows.append(json.loads(line))
+                except ValueError:
+                    continue
+    return rows
+
+
+def _taxonomy(ws: Workspace) -> dict:
+    """rings (stage -> name), fields [{name, name_en}], trl per stage; defensive defaults."""
+    data: dict = {}
+    for path in (Path(__file__).resolve().parents[1] / "taxonomy.yaml", ws.taxonomy_yaml):
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        except (OSError, yaml.YAMLError):
+            loaded = None
+        if isinstance(loaded, dict):
+            data.update({k: v for k, v in loaded.items() if k in ("rings", "fields", "maturity")})
+    rings = data.get("rings")
+    if not (isinstance(rings, dict) and set(rings) == set(STAGE_ORDER)):
+        rings = DEFAULT_RINGS
+    rings = {k: str(v) for k, v in rings.items()}
+    raw_fields = data.get("fields")
+    fields: list[dict] = []
+    if isinstance(raw_fields, list):
+        for f in raw_fields:
+            if isinstance(f, dict) and f.get("name"):
+                fields.append({"name": str(f["name"]), "name_en": f.get("name_en")})
+            elif isinstance(f, str):
+                fields.append({"name": f, "name_en": None})
+    elif isinstance(raw_fields, dict):
+        fields = [{"name": str(k), "name_en": None} for k in raw_fields]
+    if not fields:
+        fields = [{"name": n, "name_en": None} for n in DEFAULT_FIELDS]
+    trl = dict(DEFAULT_TRL)
+    stages = (
+        (data.get("maturity") or {}).get("stages")
+        if isinstance(data.get("maturity"), dict)
+        else None
+    )
+    if isinstance(stages, dict):
+        for key, spec in stages.items():
+            if (
+                key in trl
+                and isinstance(spec, dict)
+                and isinstance(spec.get("trl"), list)
+                and spec["trl"]
+            ):
+                trl[key] = (int(spec["trl"][0]), int(spec["trl"][-1]))
+    return {"rings": rings, "fields": fields, "trl": trl}
+
+
+def _report_settings(ws: Workspace) -> dict:
+    """The optional `report:` block of curation.yaml (title, subtitle, author, introduction, ...)."""
+    if not ws.curation_yaml.exists():
+        return {}
+    try:
+        data = yaml.safe_load(ws.curation_yaml.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise AnalysisError(
+            f"curation.yaml is not valid YAML: {' '.join(str(exc).split())}"
+        ) from None
+    block = data.get("report") if isinstance(data, dict) else None
+    return block if isinstance(block, dict) else {}
+
+
+def _corpus_info(ws: Workspace) -> dict:
+    """Source metadata, article counts per source and quarter, failures (empty without a corpus)."""
+    info = {
+        "exists": False,
+        "sources": {},
+        "counts": [],
+        "last_run": None,
+        "failures_run": [],
+        "failures_all": [],
+    }
+    if not ws.corpus_db.exists():
+        return info
+    from trends.corpus import Corpus  # the corpus pulls in the collector's dedup helpers
+
+    with Corpus(ws.corpus_db) as corpus:
+        info["exists"] = True
+        info["sources"] = corpus.sources()
+        info["counts"] = [dict(r) for r in corpus.counts_by_source_quarter()]
+        run = corpus.last_run("collect") or corpus.last_run("import")
+        info["last_run"] = dict(run) if run else None
+        if run is not None:
+            info["failures_run"] = [dict(r) for r in corpus.failures_by_reason(run["id"])]
+        info["failures_all"] = [dict(r) for r in corpus.failures_by_reason()]
+    return info
+
+
+# -- curation: rings, merges, hides ------------------------------------------------------------------------
+def _ring_lookup(rings: dict[str, str]) -> dict[str, str]:
+    """Anything an analyst may write for a ring -> stage key."""
+    out = {}
+    for stage in STAGE_ORDER:
+        for name in (
+            stage,
+            rings[stage],
+            i18n.RING_EN.get(rings[stage], rings[stage]),
+            *i18n.STAGES[stage],
+        ):
+            out[str(name).strip().lower()] = stage
+    return out
+
+
+class _Model:
+    """One quarter's model with curation applied: visible topics with merged numbers."""
+
+    def __init__(
+        self, ws: Workspace, quarter: str, tax: dict, source_types: dict[str, str], lang: str
+    ):
+        self.quarter = quarter
+        self.folder = ws.models_dir / quarter
+        self.data = load_model(ws, quarter)
+        self.quarters: list[str] = list(self.data.get("quarters") or [quarter])
+        self.manifest = _read_json(self.folder / "manifest.json", {})
+        self.rows = load_trends(ws, quarter)
+        self.evidence: dict = _read_json(self.folder / "evidence.json", {})
+        self.assignments = _read_jsonl(self.folder / "assignments.jsonl")
+        self.lang = lang
+        self.warnings: list[str] = []
+        self.applied: list[str] = []
+        try:
+            self.rules = TrendRules.from_mapping(self.manifest.get("trend_rules"))
+        except (TypeError, ValueError):
+            self.rules = TrendRules()
+        topics = [t for t in self.data.get("topics", []) if isinstance(t, dict) and t.get("id")]
+        self.by_id = {t["id"]: t for t in topics}
+        lookup = _ring_lookup(tax["rings"])
+        ring_names = ", ".join(tax["rings"][s] for s in RING_ORDER)
+        # merges: resolve chains, ignore unknown targets and cycles
+        target: dict[str, str] = {}
+        for t in topics:
+            m = t.get("merge_into")
+            if m in (None, "", False):
+                continue
+            m = str(m).strip()
+            if m not in self.by_id or m == t["id"]:
+                self.warnings.append(i18n.fmt("warn_unknown_target", lang, id=t["id"], target=m))
+                continue
+            target[t["id"]] = m
+        final: dict[str, str] = {}
+        for tid in target:
+            seen, cur = [tid], target[tid]
+            while cur in target and cur not in seen:
+                seen.append(cur)
+                cur = target[cur]
+            if cur in seen:
+                self.warnings.append(i18n.fmt("warn_merge_cycle", lang, id=tid))
+                continue
+            final[tid] = cur
+        self.merged_into = final
+        self.members: dict[str, list[str]] = {}
+        for t in topics:
+            if t["id"] in final:
+                continue
+            self.members[t["id"]] = [t["id"]] + sorted(k for k, v in final.items() if v == t["id"])
+        self.visible = [tid for tid in self.members if not self.by_id[tid].get("hidden")]
+        self.hidden = [t["id"] for t in topics if t.get("hidden")]
+        self.pins: dict[str, str] = {}
+        for t in topics:
+            ring = t.get("ring")
+            if ring in (None, ""):
+                continue
+            stage = lookup.get(str(ring).strip().lower())
+            if stage is None:
+                self.warnings.append(
+                    i18n.fmt(
+                        "warn_unknown_ring",
+                        lang,
+                        id=t["id"],
+                        ring=_clip(ring, 40),
+                        rings=ring_names,
+                    )
+                )
+            else:
+                self.pins[t["id"]] = stage
+        for t in topics:
+            if t.get("label") != t.get("model_label") and t.get("model_label"):
+                self.applied.append(
+                    i18n.fmt("curation_renamed", lang, id=t["id"], label=_clip(t["label"], 80))
+                )
+            if t["id"] in final:
+                self.applied.append(
+                    i18n.fmt("curation_merged", lang, id=t["id"], target=final[t["id"]])
+                )
+            if t.get("hidden"):
+                self.applied.append(i18n.fmt("curation_hidden", lang, id=t["id"]))
+            if t["id"] in self.pins:
+                ring = i18n.ring_name(tax["rings"][self.pins[t["id"]]], lang)
+                self.applied.append(i18n.fmt("curation_ring", lang, id=t["id"], ring=ring))
+        n_comm = sum(
+            1 for tid in self.visible if str(self.by_id[tid].get("commentary") or "").strip()
+        )
+        if n_comm:
+            self.applied.append(i18n.fmt("curation_commentary", lang, n=n_comm))
+        self.source_types = source_types
+        self._rows_by = {(r["topic_id"], r["quarter"]): r for r in self.rows if isinstance(r, dict)}
+        self._assign_by: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for a in self.assignments:
+            self._assign_by[(a.get("topic_id", "other"), a.get("quarter", ""))].append(a)
+        self.series = {tid: self._series(tid) for tid in self.visible}
+        self.verdict = {tid: self._verdict(tid) for tid in self.visible}
+
+    # numbers of a topic and its merged members, per quarter
+    def _series(self, tid: str) -> list[dict]:
+        ids = self.members[tid]
+        out: list[dict] = []
+        for q in self.quarters:
+            rows = [self._rows_by[(i, q)] for i in ids if (i, q) in self._rows_by]
+            if len(ids) == 1:
+                row = dict(rows[0]) if rows else None
+                if row is None:
+                    count = int(self.by_id[tid].get("quarter_counts", {}).get(q, 0) or 0)
+                    row = {"quarter": q, "count": count, "total": 0, "share": 0.0, "partial": False}
+                out.append(self._normalise(row, q))
+                continue
+            total = max((r.get("total", 0) for r in rows), default=0)
+            count = sum(int(r.get("count", 0)) for r in rows)
+            best = max(
+                rows, key=lambda r: (r.get("confidence", 0.0), r.get("count", 0)), default={}
+            )
+            articles = [a for i in ids for a in self._assign_by.get((i, q), [])]
+            srcs = {a.get("source") for a in articles if a.get("source")}
+            munis = sorted({m for r in rows for m in r.get("municipality_names", [])})
+            row = {
+                "quarter": q,
+                "count": count,
+                "total": total,
+                "share": round(count / total, 6) if total else 0.0,
+                "burst": max((r.get("burst", 0.0) for r in rows), default=0.0),
+                "sources": len(srcs)
+                if articles
+                else max((r.get("sources", 0) for r in rows), default=0),
+                "independent_sources": len(
+                    {s for s in srcs if self.source_types.get(s) != "vendor"}
+                )
+                if articles
+                else max((r.get("independent_sources", 0) for r in rows), default=0),
+                "source_types": len(
+                    {self.source_types.get(s) for s in srcs if self.source_types.get(s)}
+                )
+                if articles
+                else max((r.get("source_types", 0) for r in rows), default=0),
+                "municipalities": len(munis),
+                "municipality_names": munis,
+                "regions": max((r.get("regions", 0) for r in rows), default=0),
+                "partial": any(r.get("partial") for r in rows),
+                "stage": best.get("stage", "none"),
+                "confidence": best.get("confidence", 0.0),
+                "trl": best.get("trl"),
+                "transfer_score": max((r.get("transfer_score", 0.0) for r in rows), default=0.0),
+                "evidence_topic": best.get("topic_id", tid),
+                "merged": True,
+            }
+            out.append(self._normalise(row, q))
+        if len(ids) > 1:  # growth from the merged shares
+            share = {r["quarter"]: r["share"] for r in out}
+            for r in out:
+                for key, back in (("growth_prev", 1), ("growth_yoy", 4)):
+                    before = share.get(shift_quarter(r["quarter"], -back))
+                    r[key] = round(r["share"] / before - 1, 4) if before else None
+        return out
+
+    @staticmethod
+    def _normalise(row: dict, q: str) -> dict:
+        defaults = {
+            "quarter": q,
+            "count": 0,
+            "total": 0,
+            "share": 0.0,
+            "growth_prev": None,
+            "growth_yoy": None,
+            "burst": 0.0,
+            "sources": 0,
+            "independent_sources": 0,
+            "source_types": 0,
+            "municipalities": 0,
+            "regions": 0,
+            "partial": False,
+            "municipality_names": [],
+            "stage": "none",
+            "confidence": 0.0,
+            "trl": None,
+            "transfer_score": 0.0,
+            "evidence_ids": [],
+        }
+        return {
+            **defaults,
+            **{
+                k: v
+                for k, v in row.items()
+                if v is not None or k in ("growth_prev", "growth_yoy", "trl")
+            },
+        }
+
+    def _verdict(self, tid: str) -> dict:
+        t = self.by_id[tid]
+        if len(self.members[tid]) == 1:
+            return {
+                "class": t.get("trend_class", "stable"),
+                "rule": t.get("trend_rule", ""),
+                "numbers": t.get("trend_numbers") or {},
+                "decided_on": t.get("trend_decided_on") or self.quarter,
+            }
+        series = [
+            QuarterMetrics(
+                quarter=r["quarter"],
+                count=r["count"],
+                total=r["total"],
+                share=r["share"],
+                growth_prev=r["growth_prev"],
+                growth_yoy=r["growth_yoy"],
+                burst=r["burst"],
+                sources=r["sources"],
+                independent_sources=r["independent_sources"],
+                source_types=r["source_types"],
+                municipalities=r["municipalities"],
+                regions=r["regions"],
+                partial=bool(r["partial"]),
+            )
+            for r in self.series[tid]
+        ]
+        v = classify(series, self.rules)
+        return {"class": v.label, "rule": v.rule, "numbers": v.numbers, "decided_on": v.decided_on}
+
+    def now(self, tid: str) -> dict:
+        for r in self.series[tid]:
+            if r["quarter"] == self.quarter:
+                return r
+        return self._normalise({}, self.quarter)
+
+    def stage(self, tid: str) -> tuple[str, float, int | None]:
+        row = self.now(tid)
+        if len(self.members[tid]) == 1:
+            t = self.by_id[tid]
+            return (
+                t.get("stage") or row["stage"] or "none",
+                float(t.get("confidence") or 0.0),
+                t.get("trl"),
+            )
+        return row["stage"] or "none", float(row["confidence"] or 0.0), row["trl"]
+
+    def ring(self, tid: str) -> str:
+        """The stage key of the topic's ring (pinned by the analyst, else from the stage)."""
+        stage = self.stage(tid)[0]
+        return self.pins.get(tid) or (stage if stage in STAGE_ORDER else "konzept")
+
+    def evidence_for(self, tid: str, kind: str, limit: int) -> tuple[list[dict], str | None]:
+        """Up to `limit` evidence items of the topic (members included): this quarter's, else the
+        latest quarter that has some. Returns (items, quarter)."""
+        ids = self.members[tid]
+        preferred = self.now(tid).get("evidence_topic", tid)
+        stage = self.stage(tid)[0]
+        by_q: dict[str, list[tuple]] = defaultdict(list)
+        for key, e in self.evidence.items():
+            if not isinstance(e, dict) or e.get("topic_id") not in ids:
+                continue
+            if e.get("kind", "stage") != kind:
+                continue
+            try:
+                index = int(str(key).rsplit("|", 1)[-1])
+            except ValueError:
+                index = 99
+            rank = (
+                e.get("topic_id") != preferred,
+                kind == "stage" and e.get("stage") != stage,
+                index,
+                str(key),
+            )
+            by_q[str(e.get("quarter", ""))].append((rank, e))
+        if not by_q:
+            return [], None
+        earlier = [k for k in by_q if k <= self.quarter]
+        q = self.quarter if self.quarter in by_q else max(earlier or by_q)
+        items = [e for _, e in sorted(by_q[q], key=lambda x: x[0])]
+        seen, out = set(), []
+        for e in items:
+            key = (" ".join(str(e.get("text", "")).split()), e.get("url"))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(e)
+        return out[:limit], q
+
+    def sources_in(self, tid: str, quarter: str) -> Counter:
+        ids = self.members[tid]
+        return Counter(
+            a.get("source")
+            for i in ids
+            for a in self._assign_by.get((i, quarter), [])
+            if a.get("source")
+        )
+
+
+# -- sentences ---------------------------------------------------------------------------------------
+def _trend_explanation(verdict: dict, series: list[dict], rules: TrendRules, lang: str) -> str:
+    """The rule that decided the class, with its numbers, in the report's language."""
+    cls, nums = verdict["class"], verdict.get("numbers") or {}
+    q = verdict.get("decided_on") or ""
+    complete = [r for r in series if not r["partial"]]
+    n_q = len(complete)
+    share = i18n.fmt_pct(nums.get("share"), lang)
+    count = nums.get("count")
+    slope = nums.get("slope_per_quarter")
+    threshold = i18n.fmt_pct(rules.growth_slope, lang, 0)
+    de = lang == "de"
+    if not nums or count is None:
+        return str(verdict.get("rule") or "")
+    if cls == "new":
+        return (
+            f"Erste Artikel in {q} ({count}); in den {max(0, n_q - 1)} Quartalen davor keine."
+            if de
+            else f"First articles in {q} ({count}); none in the {max(0, n_q - 1)} quarters before."
+        )
+    if cls == "emerging":
+        prev = next((r for r in reversed(complete) if r["quarter"] < q), None)
+        prev_share = i18n.fmt_pct(prev["share"] if prev else None, lang)
+        return (
+            f"Erstmals {nums.get('first_seen')} erfasst, {count} Artikel in {q} "
+            f"(mindestens {rules.min_articles} nötig), Anteil steigt von {prev_share} auf {share}."
+            if de
+            else f"First seen in {nums.get('first_seen')}, {count} articles in {q} (at least "
+            f"{rules.min_articles} needed), share rising from {prev_share} to {share}."
+        )
+    slope_text = i18n.fmt_pct(slope, lang, 0, signed=True)
+    if cls in ("growing", "declining"):
+        verb_de = "steigt" if cls == "growing" else "sinkt"
+        verb_en = "rises" if cls == "growing" else "falls"
+        sign = "+" if cls == "growing" else "−"
+        return (
+            f"Der Anteil {verb_de} um {slope_text} seines Mittelwerts pro Quartal über {n_q} "
+            f"Quartale (Theil-Sen-Steigung; Schwelle {sign}{threshold}); zuletzt {count} Artikel, "
+            f"{share} aller Artikel in {q}."
+            if de
+            else f"The share {verb_en} by {slope_text} of its mean per quarter over {n_q} quarters "
+            f"(Theil-Sen slope; threshold {sign}{threshold}); latest {count} articles, {share} of "
+            f"all articles in {q}."
+        )
+    return (
+        f"Der Anteil ändert sich um {slope_text} seines Mittelwerts pro Quartal über {n_q} Quartale "
+        f"(innerhalb ±{threshold}); {count} Artikel, {share} aller Artikel in {q}."
+        if de
+        else f"The share changes by {slope_text} of its mean per quarter over {n_q} quarters "
+        f"(within ±{threshold}); {count} articles, {share} of all articles in {q}."
+    )
+
+
+def _transfer_level(score: float) -> str:
+    if score <= 0:
+        return "none"
+    return (
+        "transfer_low" if score < 0.45 else ("transfer_medium" if score < 0.75 else "transfer_high")
+    )
+
+
+def _summary_sentences(topic: dict, lang: str) -> list[str]:
+    nums, q = topic["trend"]["numbers"], topic["quarter"]
+    now = topic["now"]
+    share = i18n.fmt_pct(now["share"], lang)
+    count = i18n.fmt_int(now["count"], lang)
+    cls = topic["trend"]["class"]
+    if cls == "new":
+        s1 = i18n.fmt("s1_new", lang, quarter=q, count=count, share=share)
+    elif cls == "emerging":
+        prev = topic["previous_quarter_share"]
+        s1 = i18n.fmt(
+            "s1_emerging",
+            lang,
+            first_seen=nums.get("first_seen") or q,
+            quarter=q,
+            count=count,
+            prev_share=i18n.fmt_pct(prev, lang),
+            share=share,
+        )
+    elif cls == "growing":
+        yoy = now.get("growth_yoy")
+        yoy_text = (
+            i18n.fmt("s1_yoy", lang, growth=i18n.fmt_pct(yoy, lang, 0, signed=True))
+            if yoy is not None
+            else ""
+        )
+        s1 = i18n.fmt(
+            "s1_growing",
+            lang,
+            quarter=q,
+            count=count,
+            share=share,
+            n_quarters=topic["complete_quarters"],
+            slope=i18n.fmt_pct(nums.get("slope_per_quarter"), lang, 0, signed=True),
+            yoy=yoy_text,
+        )
+    else:
+        s1 = i18n.fmt(
+            "s1_other",
+            lang,
+            trend_class=i18n.trend_class(cls, lang).capitalize(),
+            quarter=q,
+            count=count,
+            share=share,
+        )
+    names = topic["municipalities"]["quarter"] or topic["municipalities"]["window"]
+    n_names = len(names)
+    if n_names == 0:
+        munis = i18n.fmt("s2_no_munis", lang)
+    elif n_names == 1:
+        munis = i18n.fmt("s2_one_muni", lang, names=names[0])
+    else:
+        munis = i18n.fmt("s2_munis", lang, n=n_names, names=i18n.join_words(names[:3], lang))
+    s2 = i18n.fmt(
+        "s2",
+        lang,
+        sources=now["sources"],
+        independent=now["independent_sources"],
+        municipalities=munis,
+    )
+    m = topic["maturity"]
+    tr = topic["transfer"]
+    transfer = (
+        i18n.fmt(
+            "s3_transfer", lang, level=tr["level_label"], score=i18n.fmt_dec(tr["score"], lang)
+        )
+        if tr["score"] > 0
+        else ""
+    )
+    pinned = i18n.fmt("s3_pinned", lang) if m["ring_pinned"] else ""
+    if m["stage"] in STAGE_ORDER:
+        trl = f", TRL {m['trl']}" if m.get("trl") else ""
+        s3 = i18n.fmt(
+            "s3_stage",
+            lang,
+            stage=m["stage_label"],
+            ring=m["ring_label"] + pinned,
+            confidence=i18n.fmt_dec(m["confidence"], lang),
+            trl=trl,
+            transfer=transfer,
+        )
+    else:
+        s3 = i18n.fmt("s3_none", lang, ring=m["ring_label"] + pinned, transfer=transfer)
+    return [s1, s2, s3]
+
+
+_QUOTES = "\"'„“”‚‘’«»‹›"
+
+
+def _unquote(text: str) -> str:
+    """A sentence that is itself a quotation, without its own quotation marks (we add ours)."""
+    while len(text) > 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        text = text[1:-1].strip()
+    return text
+
+
+def _evidence_view(e: dict, sources: dict, lang: str) -> dict:
+    src = str(e.get("source") or "")
+    return {
+        "text": _unquote(_clip(e.get("text"), MAX_QUOTE)),
+        "title": _clip(e.get("title") or e.get("url") or src, MAX_TITLE),
+        "url": safe_url(e.get("url")),
+        "source": src,
+        "source_name": _clip((sources.get(src) or {}).get("name") or src, 80),
+        "published": str(e.get("published") or "")[:10],
+        "quarter": e.get("quarter"),
+        "stage": e.get("stage"),
+        "stage_label": i18n.stage(str(e.get("stage") or "none"), lang) if e.get("stage") else "",
+        "cue": e.get("cue"),
+        "article_id": e.get("article_id"),
+    }
+
+
+def _names_list(names: list[str], limit: int, lang: str) -> dict:
+    names = [_clip(n, 60) for n in names]
+    more = max(0, len(names) - limit)
+    return {
+        "names": names[:limit],
+        "more": more,
+        "more_text": i18n.fmt("and_more", lang, n=more) if more else "",
+    }
+
+
+# -- context -------------------------------------------------------------------------------------------
+def build_context(
+    ws: Workspace, quarter: str | None = None, lang: str = "de", *, today: dt.date | None = None
+) -> dict:
+    """Everything the report shows, as one dict of plain data (plus pre-rendered SVG/HTML markup
+    under keys ending in `_svg`/`_html`/`_md`). Raises AnalysisError when there is no model."""
+    if lang not in i18n.LANGS:
+        raise AnalysisError(
+            f"unknown report language {lang!r} (use one of: {', '.join(i18n.LANGS)})"
+        )
+    if quarter is not None:
+        try:
+            quarter_bounds(quarter)
+        except ValueError as exc:
+            raise AnalysisError(str(exc)) from None
+        quarter = quarter.upper()
+    available = model_quarters(ws)
+    quarter = quarter or (available[-1] if available else None)
+    if quarter is None:
+        raise AnalysisError("no model yet: run `trends analyze` first")
+    today = today or dt.date.today()
+    t = i18n.texts(lang)
+    tax = _taxonomy(ws)
+    settings = _report_settings(ws)
+    corpus = _corpus_info(ws)
+    source_meta: dict[str, dict] = corpus["sources"]
+    source_types = {sid: str(s.get("type") or "") for sid, s in source_meta.items()}
+    cur = _Model(ws, quarter, tax, source_types, lang)  # raises AnalysisError without a model
+    earlier = [q for q in available if q < quarter]
+    prev = _Model(ws, earlier[-1], tax, source_types, lang) if earlier else None
+
+    # curation entries for unknown topics
+    known = set(cur.by_id) | {
+        d.get("id") for d in cur.data.get("dormant", []) if isinstance(d, dict)
+    }
+    warnings = list(cur.warnings)
+    for key, value in (load_curation(ws) or {}).items():
+        if str(key) == "report" or not isinstance(key, str):
+            continue
+        if not isinstance(value, dict):
+            warnings.append(i18n.fmt("warn_bad_entry", lang, id=_clip(key, 40)))
+        elif key not in known:
+            warnings.append(
+                i18n.fmt("warn_unknown_topic", lang, id=_clip(key, 40), quarter=quarter)
+            )
+
+    # sectors
+    sectors = [
+        {"name": f["name"], "label": i18n.field_name(f["name"], lang, f.get("name_en"))}
+        for f in tax["fields"]
+    ]
+    sector_index = {s["name"]: i for i, s in enumerate(sectors)}
+    if any(cur.by_id[tid].get("field") not in sector_index for tid in cur.visible):
+        sectors.append({"name": "", "label": t["other_field"]})
+    for i, s in enumerate(sectors):
+        s["color"] = (
+            charts.PALETTE[i % (len(charts.PALETTE) - 1)] if s["name"] else charts.OTHER_COLOR
+        )
+        s["index"] = i
+
+    def ring_view(stage_key: str) -> dict:
+        name = tax["rings"][stage_key]
+        return {
+            "key": stage_key,
+            "name": name,
+            "label": i18n.ring_name(name, lang),
+            "index": RING_ORDER.index(stage_key),
+        }
+
+    rings = [ring_view(s) for s in RING_ORDER]
+
+    # previous model: what each topic looked like then
+    prev_view: dict[str, dict] = {}
+    if prev is not None:
+        for tid in prev.visible:
+            pt = prev.by_id[tid]
+            prev_view[tid] = {
+                "label": pt.get("label", tid),
+                "ring": prev.ring(tid),
+                "stage": prev.stage(tid)[0],
+                "class": prev.verdict[tid]["class"],
+                "count": prev.now(tid)["count"],
+            }
+
+    # topics
+    topics: list[dict] = []
+    for tid in cur.visible:
+        tp = cur.by_id[tid]
+        series = cur.series[tid]
+        now = cur.now(tid)
+        verdict = cur.verdict[tid]
+        stage, confidence, trl = cur.stage(tid)
+        ring_key = cur.ring(tid)
+        field = tp.get("field") if tp.get("field") in sector_index else ""
+        sector = sector_index.get(field, len(sectors) - 1)
+        complete = [r for r in series if not r["partial"]]
+        prev_q_row = next((r for r in reversed(series) if r["quarter"] < quarter), None)
+        stage_ev, ev_q = cur.evidence_for(tid, "stage", MAX_EVIDENCE)
+        transfer_ev, _ = cur.evidence_for(tid, "transfer", MAX_TRANSFER_EVIDENCE)
+        transfer_score = float(now.get("transfer_score") or 0.0)
+        level_key = _transfer_level(transfer_score)
+        munis_window = sorted(
+            {m for i in cur.members[tid] for m in (cur.by_id[i].get("municipalities") or [])}
+        )
+        src_counts = cur.sources_in(tid, quarter)
+        src_window = sorted(
+            {s for i in cur.members[tid] for s in (cur.by_id[i].get("sources") or [])}
+        )
+        keyphrases = []
+        for i in cur.members[tid]:
+            for k in cur.by_id[i].get("keyphrases") or []:
+                k = _clip(k, 80)
+                if k and k not in keyphrases:
+                    keyphrases.append(k)
+        commentary = str(tp.get("commentary") or "")
+        # change since the previous quarter
+        p = prev_view.get(tid)
+        moved = None
+        if prev is None:
+            status = "no_previous"
+        elif p is None:
+            status = "new"
+        else:
+            delta = RING_ORDER.index(ring_key) - RING_ORDER.index(p["ring"])
+            moved = "in" if delta < 0 else ("out" if delta > 0 else None)
+            status = "moved" if moved else "unchanged"
+        is_new = status == "new" or (status == "no_previous" and verdict["class"] == "new")
+        change = {
+            "status": status,
+            "moved": moved,
+            "previous_quarter": prev.quarter if prev else None,
+            "text": (
+                i18n.fmt("change_new", lang, quarter=prev.quarter)
+                if status == "new"
+                else i18n.fmt("change_no_previous", lang)
+                if status == "no_previous"
+                else ""
+            ),
+            "rows": [],
+        }
+        if p is not None:
+            change["rows"] = [
+                {
+                    "what": t["articles"],
+                    "before": i18n.fmt_int(prev_q_row["count"] if prev_q_row else p["count"], lang),
+                    "now": i18n.fmt_int(now["count"], lang),
+                },
+                {
+                    "what": t["ring"],
+                    "before": i18n.ring_name(tax["rings"][p["ring"]], lang),
+                    "now": i18n.ring_name(tax["rings"][ring_key], lang),
+                },
+                {
+                    "what": t["maturity"],
+                    "before": i18n.stage(p["stage"], lang),
+                    "now": i18n.stage(stage, lang),
+                },
+                {
+                    "what": t["trend_class"],
+                    "before": i18n.trend_class(p["class"], lang),
+                    "now": i18n.trend_class(verdict["class"], lang),
+                },
+            ]
+            for row in change["rows"]:
+                row["changed"] = row["before"] != row["now"]
+        topic = {
+            "id": tid,
+            "anchor": f"topic-{re.sub(r'[^A-Za-z0-9_-]', '', tid) or 'x'}",
+            "label": _clip(tp.get("label") or tid, 160),
+            "model_label": _clip(tp.get("model_label") or "", 160),
+            "renamed": bool(tp.get("model_label")) and tp.get("label") != tp.get("model_label"),
+            "quarter": quarter,
+            "field": field,
+            "field_label": sectors[sector]["label"],
+            "sector": sector,
+            "color": sectors[sector]["color"],
+            "keyphrases": keyphrases[:10],
+            "size": sum(int(cur.by_id[i].get("size") or 0) for i in cur.members[tid]),
+            "series": [
+                {
+                    "quarter": r["quarter"],
+                    "count": r["count"],
+                    "share": r["share"],
+                    "partial": bool(r["partial"]),
+                }
+                for r in series
+            ],
+            "now": {
+                k: now.get(k)
+                for k in (
+                    "count",
+                    "total",
+                    "share",
+                    "growth_prev",
+                    "growth_yoy",
+                    "burst",
+                    "sources",
+                    "independent_sources",
+                    "source_types",
+                    "municipalities",
+                    "regions",
+                    "partial",
+                )
+            },
+            "complete_quarters": len(complete),
+            "previous_quarter_share": prev_q_row["share"] if prev_q_row else None,
+            "trend": {
+                "class": verdict["class"],
+                "class_label": i18n.trend_class(verdict["class"], lang),
+                "explanation": _trend_explanation(verdict, series, cur.rules, lang),
+                "rule": verdict.get("rule", ""),
+                "numbers": verdict.get("numbers") or {},
+                "decided_on": verdict.get("decided_on"),
+                "decided_on_text": i18n.fmt(
+                    "decided_on", lang, quarter=verdict.get("decided_on") or quarter
+                ),
+            },
+            "maturity": {
+                "stage": stage,
+                "stage_label": i18n.stage(stage, lang),
+                "confidence": round(confidence, 3),
+                "trl": trl,
+                "ring": ring_key,
+                "ring_label": i18n.ring_name(tax["rings"][ring_key], lang),
+                "ring_index": RING_ORDER.index(ring_key),
+                "ring_pinned": tid in cur.pins,
+                "ring_pinned_text": i18n.fmt(
+                    "ring_pinned",
+                    lang,
+                    ring=i18n.ring_name(
+                        tax["rings"][stage if stage in STAGE_ORDER else "konzept"], lang
+                    ),
+                ),
+                "model_ring_label": i18n.ring_name(
+                    tax["rings"][stage if stage in STAGE_ORDER else "konzept"], lang
+                ),
+                "evidence": [_evidence_view(e, source_meta, lang) for e in stage_ev],
+                "evidence_quarter": ev_q,
+                "evidence_from_text": i18n.fmt("evidence_from", lang, quarter=ev_q)
+                if ev_q and ev_q != quarter
+                else "",
+            },
+            "transfer": {
+                "score": round(transfer_score, 3),
+                "level": level_key,
+                "level_label": t.get(level_key, "") if level_key != "none" else "",
+                "evidence": [_evidence_view(e, source_meta, lang) for e in transfer_ev],
+            },
+            "municipalities": {
+                "quarter": [_clip(m, 60) for m in now.get("municipality_names") or []],
+                "window": [_clip(m, 60) for m in munis_window],
+                "quarter_list": _names_list(list(now.get("municipality_names") or []), 20, lang),
+                "window_list": _names_list(munis_window, 30, lang),
+            },
+            "sources": {
+                "quarter": [
+                    {
+                        "id": sid,
+                        "name": _clip((source_meta.get(sid) or {}).get("name") or sid, 80),
+                        "url": safe_url((source_meta.get(sid) or {}).get("url")),
+                        "count": n,
+                    }
+                    for sid, n in sorted(src_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+                ],
+                "quarter_more": max(0, len(src_counts) - 15),
+                "more_text": i18n.fmt("and_more", lang, n=len(src_counts) - 15)
+                if len(src_counts) > 15
+                else "",
+                "n_window": len(src_window),
+            },
+            "change": change,
+            "is_new": is_new,
+            "moved": moved,
+            "merged_from": [
+                {"id": i, "label": _clip(cur.by_id[i].get("label") or i, 160)}
+                for i in cur.members[tid][1:]
+            ],
+            "commentary": commentary,
+            "commentary_html": commentary_html(commentary),
+            "commentary_md": commentary_markdown(commentary),
+            "commentary_hint": i18n.fmt("commentary_hint", lang, id=tid),
+        }
+        topic["trend"]["sparkline_svg"] = Markup(
+            charts.sparkline(
+                [r["count"] for r in series],
+                labels=[r["quarter"] for r in series],
+                partial_last=bool(series and series[-1]["partial"]),
+                color=topic["color"],
+            )
+        )
+        topic["trend"]["sparkline_text"] = charts.sparkline_text([r["count"] for r in series])
+        topics.append(topic)
+
+    # order: by sector, then ring (inner first), then size; numbers follow that order
+    topics.sort(
+        key=lambda x: (
+            x["sector"],
+            x["maturity"]["ring_index"],
+            -x["now"]["count"],
+            -x["size"],
+            x["id"],
+        )
+    )
+    for n, tp in enumerate(topics, 1):
+        tp["number"] = n
+        tp["summary"] = _summary_sentences(tp, lang)
+    by_id = {tp["id"]: tp for tp in topics}
+
+    # executive summary
+    rank = {"new": 0, "emerging": 0, "growing": 1}
+    try:
+        top_n = max(0, int(settings.get("summary_topics", SUMMARY_TOPICS)))
+    except (TypeError, ValueError):
+        top_n = SUMMARY_TOPICS
+    rising = sorted(
+        (tp for tp in topics if tp["trend"]["class"] in rank),
+        key=lambda x: (rank[x["trend"]["class"]], -x["now"]["count"], x["number"]),
+    )[:top_n]
+    fallback = not rising
+    if fallback:
+        rising = sorted(topics, key=lambda x: (-x["now"]["count"], x["number"]))[: min(3, top_n)]
+    class_counts = Counter(tp["trend"]["class"] for tp in topics)
+    classes_text = (
+        i18n.join_words(
+            [
+                f"{class_counts[c]} {i18n.trend_class(c, lang)}"
+                for c in i18n.TREND_CLASSES
+                if class_counts[c]
+            ],
+            lang,
+        )
+        or t["none"]
+    )
+
+    # corpus figures from the analysed articles
+    per_quarter = Counter(a.get("quarter") for a in cur.assignments)
+    if not per_quarter:
+        for r in cur.rows:
+            per_quarter[r.get("quarter")] = max(
+                per_quarter[r.get("quarter")], int(r.get("total") or 0)
+            )
+    window = cur.quarters
+    partial_q = {r["quarter"] for s in cur.series.values() for r in s if r["partial"]}
+    n_quarter = per_quarter.get(quarter, 0)
+    n_window = sum(per_quarter.get(q, 0) for q in window) or int(
+        cur.manifest.get("n_articles") or 0
+    )
+    window_sources = {a.get("source") for a in cur.assignments if a.get("source")}
+    quarter_sources = {
+        a.get("source") for a in cur.assignments if a.get("source") and a.get("quarter") == quarter
+    }
+    type_counts = Counter(source_types.get(s) or "" for s in quarter_sources)
+    start, end = quarter_bounds(quarter)
+    partial = quarter in partial_q
+
+    summary = {
+        "intro": i18n.fmt(
+            "summary_intro",
+            lang,
+            quarter=quarter,
+            articles=i18n.fmt_int(n_quarter, lang),
+            sources=len(quarter_sources),
+            window_articles=i18n.fmt_int(n_window, lang),
+            n_quarters=len(window),
+            first_quarter=window[0] if window else quarter,
+            topics=len(topics),
+            classes=classes_text,
+        ),
+        "lead": t["summary_none"] if fallback else t["summary_top"],
+        "entries": [
+            {
+                "number": tp["number"],
+                "id": tp["id"],
+                "anchor": tp["anchor"],
+                "label": tp["label"],
+                "class": tp["trend"]["class"],
+                "class_label": tp["trend"]["class_label"],
+                "field_label": tp["field_label"],
+                "sentences": tp["summary"],
+            }
+            for tp in rising
+        ],
+        "introduction_html": commentary_html(str(settings.get("introduction") or "")),
+        "introduction_md": commentary_markdown(str(settings.get("introduction") or "")),
+    }
+
+    # radar
+    blips = [
+        {
+            "number": tp["number"],
+            "id": tp["id"],
+            "label": tp["label"],
+            "sector": tp["sector"],
+            "ring": tp["maturity"]["ring_index"],
+            "ring_label": tp["maturity"]["ring_label"],
+            "href": "#" + tp["anchor"],
+            "is_new": tp["is_new"],
+            "moved": tp["moved"],
+            "anchor": tp["anchor"],
+            "class": tp["trend"]["class"],
+            "class_label": tp["trend"]["class_label"],
+            "field_label": tp["field_label"],
+            "color": tp["color"],
+        }
+        for tp in topics
+    ]
+    radar_sectors = []
+    for s in sectors:
+        members = [b for b in blips if b["sector"] == s["index"]]
+        radar_sectors.append({**s, "blips": members})
+    radar = {
+        "rings": rings,
+        "sectors": radar_sectors,
+        "blips": blips,
+        "radar_svg": Markup(
+            charts.radar(
+                [{"name": s["label"], "color": s["color"]} for s in sectors],
+                [r["label"] for r in rings],
+                blips,
+                title=f"{t['radar']} {quarter}",
+                new_label=t["new"],
+                moved_in_label=t["moved_in"],
+                moved_out_label=t["moved_out"],
+            )
+        ),
+        "legend_svg": {k: Markup(charts.legend_icon(k)) for k in ("blip", "new", "in", "out")},
+    }
+
+    # comparison
+    comparison = {
+        "previous_quarter": prev.quarter if prev else None,
+        "new": [],
+        "moved": [],
+        "dropped": [],
+        "unchanged": 0,
+    }
+    if prev is not None:
+        for tp in topics:
+            entry = {
+                "number": tp["number"],
+                "id": tp["id"],
+                "label": tp["label"],
+                "anchor": tp["anchor"],
+                "ring_label": tp["maturity"]["ring_label"],
+                "class_label": tp["trend"]["class_label"],
+                "count": tp["now"]["count"],
+            }
+            if tp["change"]["status"] == "new":
+                comparison["new"].append(entry)
+            elif tp["change"]["status"] == "moved":
+                p = prev_view[tp["id"]]
+                entry["previous_ring_label"] = i18n.ring_name(tax["rings"][p["ring"]], lang)
+                entry["direction"] = tp["moved"]
+                entry["direction_label"] = t["moved_in"] if tp["moved"] == "in" else t["moved_out"]
+                comparison["moved"].append(entry)
+            else:
+                comparison["unchanged"] += 1
+        dormant = {d.get("id") for d in cur.data.get("dormant", []) if isinstance(d, dict)}
+        for tid, p in sorted(prev_view.items()):
+            if tid in by_id:
+                continue
+            if tid in cur.merged_into:
+                target = by_id.get(cur.merged_into[tid])
+                reason = i18n.fmt(
+                    "dropped_merged",
+                    lang,
+                    target=target["label"] if target else cur.merged_into[tid],
+                )
+            elif tid in cur.hidden:
+                reason = t["dropped_hidden"]
+            elif tid in dormant:
+                reason = t["dropped_dormant"]
+            else:
+                reason = t["dropped_gone"]
+            comparison["dropped"].append(
+                {
+                    "id": tid,
+                    "label": _clip(p["label"], 160),
+                    "ring_label": i18n.ring_name(tax["rings"][p["ring"]], lang),
+                    "class_label": i18n.trend_class(p["class"], lang),
+                    "reason": reason,
+                }
+            )
+        comparison["unchanged_text"] = i18n.fmt("unchanged_topics", lang, n=comparison["unchanged"])
+        comparison["compared_with_text"] = i18n.fmt("compared_with", lang, quarter=prev.quarter)
+
+    # appendix: sources, counts, failures, manifest, rules, curation
+    counts_q: Counter = Counter()
+    counts_w: Counter = Counter()
+    counts_all: Counter = Counter()
+    for row in corpus["counts"]:
+        sid = row["source"]
+        counts_all[sid] += int(row["n"] or 0)
+        if row["quarter"] == quarter:
+            counts_q[sid] += int(row["relevant"] or 0)
+        if row["quarter"] in window:
+            counts_w[sid] += int(row["relevant"] or 0)
+    if not corpus["exists"]:
+        for a in cur.assignments:
+            counts_w[a.get("source")] += 1
+            if a.get("quarter") == quarter:
+                counts_q[a.get("source")] += 1
+    source_rows = []
+    for sid in sorted(
+        set(source_meta) | set(counts_all) | set(counts_w),
+        key=lambda s: (-counts_w[s], -counts_all[s], str(s)),
+    ):
+        if sid is None:
+            continue
+        meta = source_meta.get(sid) or {}
+        source_rows.append(
+            {
+                "id": sid,
+                "name": _clip(meta.get("name") or sid, 80),
+                "url": safe_url(meta.get("url")),
+                "type": meta.get("type") or "",
+                "type_label": i18n.source_type(meta.get("type") or "", lang)
+                if meta.get("type")
+                else "",
+                "region": _clip(meta.get("region") or "", 40),
+                "in_quarter": counts_q[sid],
+                "in_window": counts_w[sid],
+                "stored": counts_all[sid],
+            }
+        )
+    totals = {
+        "in_quarter": sum(r["in_quarter"] for r in source_rows),
+        "in_window": sum(r["in_window"] for r in source_rows),
+        "stored": sum(r["stored"] for r in source_rows),
+    }
+    bars = [(q, per_quarter.get(q, 0)) for q in window]
+    articles_svg = Markup(
+        charts.bar_chart(
+            bars,
+            title=t["app_articles_chart"],
+            partial=[q in partial_q for q in window],
+            value_format=lambda v: i18n.fmt_int(v, lang),
+            partial_note=t["partial_star"].lstrip("* "),
+        )
+    )
+    run = corpus["last_run"]
+    failures = {
+        "run": (
+            {
+                "id": run["id"],
+                "command": run["command"],
+                "started": str(run["started"] or "")[:16].replace("T", " "),
+                "n": sum(int(r["n"]) for r in corpus["failures_run"]),
+            }
+            if run
+            else None
+        ),
+        "by_reason": [
+            {"stage": _clip(r["stage"], 40), "kind": _clip(r["kind"], 80), "n": int(r["n"])}
+            for r in corpus["failures_run"]
+        ],
+        "total": sum(int(r["n"]) for r in corpus["failures_all"]),
+    }
+    if run:
+        failures["run_text"] = i18n.fmt(
+            "failures_run",
+            lang,
+            run=run["id"],
+            started=failures["run"]["started"],
+            n=failures["run"]["n"],
+        )
+    failures["total_text"] = i18n.fmt("failures_all", lang, n=failures["total"])
+
+    man = cur.manifest
+    versions = man.get("versions") or {}
+    model = man.get("model") or {}
+    params = model.get("params") or {}
+    rules = cur.rules
+    manifest_rows = [
+        (t["quarter"], man.get("quarter", quarter)),
+        (t["window"], f"{window[0]} – {window[-1]} ({len(window)})" if window else ""),
+        ("n_articles", man.get("n_articles")),
+        ("n_topics", man.get("n_topics")),
+        ("config_hash", man.get("config_hash")),
+        ("corpus_hash", man.get("corpus_hash")),
+        ("seed", man.get("seed")),
+        ("analysis_version", man.get("analysis_version")),
+        ("previous_model", man.get("previous_model") or "–"),
+        (
+            "model",
+            " ".join(
+                [str(model.get("class") or "")] + [f"{k}={v}" for k, v in sorted(params.items())]
+            ).strip(),
+        ),
+        ("versions", ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))),
+        (
+            "trend_rules",
+            ", ".join(
+                f"{k}={v}" for k, v in sorted((man.get("trend_rules") or rules.__dict__).items())
+            ),
+        ),
+    ]
+    manifest_rows = [
+        {"key": k, "value": "" if v is None else _clip(v, 400)} for k, v in manifest_rows
+    ]
+    fmt_rules = {
+        "min_articles": rules.min_articles,
+        "emerging_quarters": rules.emerging_quarters,
+        "growth_slope": i18n.fmt_pct(rules.growth_slope, lang, 0),
+        **{f"r_{k}": i18n.ring_name(v, lang) for k, v in tax["rings"].items()},
+        **{f"trl_{k}": f"{lo}–{hi}" if lo != hi else f"{lo}" for k, (lo, hi) in tax["trl"].items()},
+    }
+    rule_paragraphs = {
+        key: [p.format(**fmt_rules) for p in i18n.pick(pair, lang)]
+        for key, pair in i18n.RULES.items()
+    }
+    rules_view = {
+        key: [
+            {"md": Markup(charts.defuse(p.replace("<", "&lt;"))), "html": commentary_html(p)}
+            for p in paras
+        ]
+        for key, paras in rule_paragraphs.items()
+    }
+    rules_view["trl"] = {s: list(v) for s, v in tax["trl"].items()}
+
+    context = {
+        "lang": lang,
+        "t": t,
+        "title": _clip(settings.get("title") or t["title"], 200),
+        "subtitle": _clip(settings.get("subtitle") or t["subtitle"], 200),
+        "author": _clip(settings.get("author") or "", 200),
+        "quarter": quarter,
+        "period": {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "text": i18n.fmt_period(start, end, lang),
+        },
+        "partial": partial,
+        "partial_text": i18n.fmt(
+            "partial_note", lang, quarter=quarter, date=i18n.fmt_date(today, lang)
+        )
+        if partial
+        else "",
+        "labels": {"in_quarter": i18n.fmt("munis_quarter", lang, quarter=quarter)},
+        "generated": today.isoformat(),
+        "generated_text": i18n.fmt_date(today, lang),
+        "corpus": {
+            "articles_quarter": n_quarter,
+            "articles_window": n_window,
+            "window": window,
+            "sources_quarter": len(quarter_sources),
+            "sources_window": len(window_sources),
+            "source_types": [
+                {"type": k, "label": i18n.source_type(k, lang) if k else t["na"], "n": v}
+                for k, v in sorted(type_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            "topics": len(topics),
+            "hidden": len(cur.hidden),
+            "other_articles": cur.data.get("other_size", 0),
+            "exists": corpus["exists"],
+        },
+        "summary": summary,
+        "radar": radar,
+        "topics": topics,
+        "fields": [
+            {
+                "label": s["label"],
+                "color": s["color"],
+                "anchor": f"field-{s['index'] + 1}",
+                "topics": [tp["number"] for tp in topics if tp["sector"] == s["index"]],
+            }
+            for s in sectors
+        ],
+        "comparison": comparison,
+        "appendix": {
+            "sources": source_rows,
+            "source_totals": totals,
+            "articles_per_quarter": [
+                {"quarter": q, "n": n, "partial": q in partial_q} for q, n in bars
+            ],
+            "articles_svg": articles_svg,
+            "failures": failures,
+            "manifest": manifest_rows,
+            "rules": rules_view,
+            "curation": {"applied": cur.applied, "warnings": warnings},
+        },
+    }
+    return context
+
+
+# -- output files ----------------------------------------------------------------------------------
+def _plain(value):
+    """The context without markup: what metrics.json holds."""
+    if isinstance(value, dict):
+        return {
+            k: _plain(v)
+            for k, v in value.items()
+            if not (k.endswith(("_svg", "_html", "_md")) or k == "t")
+        }
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Markup):
+        return None
+    return value
+
+
+def _csv(rows: list[dict], fields: list[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(f)) for f in fields])
+    return buf.getvalue()
+
+
+TOPIC_FIELDS = [
+    "number",
+    "id",
+    "label",
+    "model_label",
+    "field",
+    "ring",
+    "stage",
+    "confidence",
+    "trl",
+    "transfer_score",
+    "trend_class",
+    "trend_rule",
+    "count",
+    "share",
+    "growth_prev",
+    "growth_yoy",
+    "sources",
+    "independent_sources",
+    "municipalities",
+    "municipality_names",
+    "keyphrases",
+    "quarter_counts",
+    "is_new",
+    "moved",
+    "previous_ring",
+    "merged_from",
+    "ring_pinned",
+]
+RADAR_FIELDS = ["name", "ring", "quadrant", "isNew", "description"]
+
+
+def topic_table(context: dict) -> list[dict]:
+    rows = []
+    for tp in context["topics"]:
+        prev_ring = next(
+            (r["before"] for r in tp["change"]["rows"] if r["what"] == context["t"]["ring"]), ""
+        )
+        rows.append(
+            {
+                "number": tp["number"],
+                "id": tp["id"],
+                "label": tp["label"],
+                "model_label": tp["model_label"],
+                "field": tp["field_label"],
+                "ring": tp["maturity"]["ring_label"],
+                "stage": tp["maturity"]["stage"],
+                "confidence": tp["maturity"]["confidence"],
+                "trl": tp["maturity"]["trl"],
+                "transfer_score": tp["transfer"]["score"],
+                "trend_class": tp["trend"]["class"],
+                "trend_rule": tp["trend"]["rule"],
+                "count": tp["now"]["count"],
+                "share": tp["now"]["share"],
+                "growth_prev": tp["now"]["growth_prev"],
+                "growth_yoy": tp["now"]["growth_yoy"],
+                "sources": tp["now"]["sources"],
+                "independent_sources": tp["now"]["independent_sources"],
+                "municipalities": tp["now"]["municipalities"],
+                "municipality_names": tp["municipalities"]["quarter"],
+                "keyphrases": tp["keyphrases"],
+                "quarter_counts": {r["quarter"]: r["count"] for r in tp["series"]},
+                "is_new": tp["is_new"],
+                "moved": tp["moved"] or "",
+                "previous_ring": prev_ring,
+                "merged_from": [m["id"] for m in tp["merged_from"]],
+                "ring_pinned": tp["maturity"]["ring_pinned"],
+            }
+        )
+    return rows
+
+
+def radar_table(context: dict) -> list[dict]:
+    """Thoughtworks Build-your-own-Radar rows. BYOR takes the ring order from the first appearance,
+    so rows go innermost ring first. The description is HTML-escaped text (BYOR renders it as HTML)."""
+    import html as _html
+
+    lang = context["lang"]
+    rows = []
+    for tp in sorted(context["topics"], key=lambda x: (x["maturity"]["ring_index"], x["number"])):
+        parts = [
+            f"{tp['id']}",
+            tp["trend"]["class_label"],
+            f"{i18n.fmt_int(tp['now']['count'], lang)} {context['t']['articles']} {context['quarter']}",
+            f"{tp['maturity']['stage_label']} ({context['t']['confidence']} {i18n.fmt_dec(tp['maturity']['confidence'], lang)})",
+        ]
+        if tp["keyphrases"]:
+            parts.append(", ".join(tp["keyphrases"][:5]))
+        rows.append(
+            {
+                "name": re.sub(r"[<>]", "", tp["label"]),
+                "ring": tp["maturity"]["ring_label"],
+                "quadrant": tp["field_label"],
+                "isNew": "TRUE" if tp["is_new"] else "FALSE",
+                "description": charts.defuse(_html.escape(" · ".join(parts))),
+            }
+        )
+    return rows
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_files(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
+    """Write atomically; a report.md/.html edited by hand since it was generated is kept as
+    `<name>.edited-<time>` instead of being overwritten."""
+    folder.mkdir(parents=True, exist_ok=True)
+    record_path = folder / ".generated.json"
+    record = _read_json(record_path, {})
+    out: dict[str, Path] = {}
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for name, data in files.items():
+        path = folder / name
+        if name in EDITABLE and path.exists():
+            old = _sha(path.read_bytes())
+            if old != record.get(name) and old != _sha(data):
+                stem, suffix = name.rsplit(".", 1)
+                backup = folder / f"{stem}.edited-{stamp}.{suffix}"
+                os.replace(path, backup)
+                out[f"edited_{name}"] = backup
+        tmp = folder / f".{name}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        record[name] = _sha(data)
+        out[name] = path
+    tmp = folder / ".generated.json.tmp"
+    tmp.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, record_path)
+    return out
+
+
+def write_report(
+    ws: Workspace, quarter: str | None = None, lang: str = "de", *, today: dt.date | None = None
+) -> dict[str, Path]:
+    """Build the context once and write reports/<quarter>/: report.md, report.html, metrics.json,
+    topics.csv, radar.csv, radar.svg and articles.svg (the charts the Markdown links to).
+
+    Returns {file name: path}; a hand-edited report.md/.html that was moved aside appears as
+    `edited_report.md` / `edited_report.html`."""
+    context = build_context(ws, quarter, lang, today=today)
+    md = render(ws, context, "md")
+    page = render(ws, context, "html")
+    metrics = json.dumps(_plain(context), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    files = {
+        "report.md": md.encode("utf-8"),
+        "report.html": page.encode("utf-8"),
+        "metrics.json": metrics.encode("utf-8"),
+        "topics.csv": _csv(topic_table(context), TOPIC_FIELDS).encode("utf-8"),
+        "radar.csv": _csv(radar_table(context), RADAR_FIELDS).encode("utf-8"),
+        "radar.svg": _standalone_svg(context["radar"]["radar_svg"]).encode("utf-8"),
+        "articles.svg": _standalone_svg(context["appendix"]["articles_svg"]).encode("utf-8"),
+    }
+    return _write_files(ws.reports_dir / context["quarter"], files)
+
+
+def _standalone_svg(svg: str) -> str:
+    """An inline chart as a file: XML declaration and a white background for viewers."""
+    svg = str(svg)  # plain text: Markup would escape what is added below
+    if not svg:
+        return '<svg xmlns="http://www.w3.org/2000/svg"/>\n'
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        + svg.replace(">", '><rect width="100%" height="100%" fill="#fff"/>', 1)
+        + "\n"
+    )

@@ -1,0 +1,510 @@
+"""Every fixed text of the report in German (default) and English, and number/date formatting.
+
+``texts(lang)`` gives the table templates see as ``t``; sentences with placeholders are filled in
+``trends.report.build`` with :func:`fmt`. Add a key here in *both* languages (a test checks that).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+LANGS = ("de", "en")
+
+# key: (German, English)
+TEXTS: dict[str, tuple[str, str]] = {
+    # title page
+    "title": (
+        "Trendbericht Verwaltungsdigitalisierung",
+        "Trend report on public-sector digitalization",
+    ),
+    "subtitle": (
+        "Digitale Modellregionen NRW – Quartalsbericht",
+        "Digital Model Regions NRW – quarterly report",
+    ),
+    "quarter": ("Quartal", "Quarter"),
+    "period": ("Zeitraum", "Period"),
+    "window": ("Analysezeitraum", "Analysis window"),
+    "articles_quarter": ("Artikel im Quartal", "Articles in the quarter"),
+    "articles_window": ("Artikel im Analysezeitraum", "Articles in the analysis window"),
+    "sources": ("Quellen", "Sources"),
+    "topics_count": ("Themen", "Topics"),
+    "generated": ("Erstellt am", "Generated on"),
+    "author": ("Verantwortlich", "Responsible"),
+    "model": ("Modell", "Model"),
+    "partial_note": (
+        "Das Quartal {quarter} läuft noch (Stand {date}): seine Zahlen sind vorläufig; Trendklassen "
+        "beruhen auf dem letzten abgeschlossenen Quartal.",
+        "Quarter {quarter} is still running (as of {date}): its figures are provisional; trend "
+        "classes are based on the last complete quarter.",
+    ),
+    "contents": ("Inhalt", "Contents"),
+    # sections
+    "summary": ("Zusammenfassung", "Executive summary"),
+    "radar": ("Trendradar", "Trend radar"),
+    "topics": ("Themen im Einzelnen", "Topics in detail"),
+    "comparison": ("Vergleich mit dem Vorquartal", "Comparison with the previous quarter"),
+    "appendix": ("Methodik und Daten", "Methodology and data"),
+    # summary
+    "summary_intro": (
+        "Für {quarter} wurden {articles} Artikel aus {sources} Quellen ausgewertet "
+        "({window_articles} Artikel in {n_quarters} Quartalen seit {first_quarter}). Das Modell "
+        "unterscheidet {topics} Themen: {classes}.",
+        "For {quarter}, {articles} articles from {sources} sources were analysed ({window_articles} "
+        "articles in {n_quarters} quarters since {first_quarter}). The model distinguishes {topics} "
+        "topics: {classes}.",
+    ),
+    "summary_top": (
+        "Die wichtigsten neuen, aufkommenden und wachsenden Themen:",
+        "The main new, emerging and growing topics:",
+    ),
+    "summary_none": (
+        "In diesem Quartal ist kein Thema als neu, aufkommend oder wachsend eingestuft; die größten "
+        "Themen sind:",
+        "No topic is classified as new, emerging or growing this quarter; the largest topics are:",
+    ),
+    "s1_new": (
+        "Neu in {quarter}: {count} Artikel ({share} aller Artikel des Quartals), in den Quartalen "
+        "davor keine.",
+        "New in {quarter}: {count} articles ({share} of all articles of the quarter), none in the "
+        "quarters before.",
+    ),
+    "s1_emerging": (
+        "Aufkommend: erstmals {first_seen} erfasst, in {quarter} {count} Artikel; der Anteil stieg "
+        "von {prev_share} auf {share}.",
+        "Emerging: first seen in {first_seen}, {count} articles in {quarter}; its share rose from "
+        "{prev_share} to {share}.",
+    ),
+    "s1_growing": (
+        "Wachsend: {count} Artikel in {quarter} ({share} aller Artikel); der Anteil stieg über "
+        "{n_quarters} Quartale um {slope} seines Mittelwerts pro Quartal{yoy}.",
+        "Growing: {count} articles in {quarter} ({share} of all articles); over {n_quarters} "
+        "quarters its share rose by {slope} of its mean per quarter{yoy}.",
+    ),
+    "s1_other": (
+        "{trend_class}: {count} Artikel in {quarter} ({share} aller Artikel).",
+        "{trend_class}: {count} articles in {quarter} ({share} of all articles).",
+    ),
+    "s1_yoy": (
+        ", gegenüber dem Vorjahresquartal {growth}",
+        ", {growth} on the same quarter a year earlier",
+    ),
+    "s2": (
+        "Berichtet haben {sources} Quellen ({independent} unabhängige); {municipalities}.",
+        "{sources} sources reported on it ({independent} independent); {municipalities}.",
+    ),
+    "s2_munis": (
+        "genannt werden {n} Kommunen, darunter {names}",
+        "{n} municipalities are named, among them {names}",
+    ),
+    "s2_one_muni": ("genannt wird {names}", "{names} is named"),
+    "s2_no_munis": ("Kommunen werden nicht namentlich genannt", "no municipality is named"),
+    "s3_stage": (
+        "Reifegrad {stage} (Ring {ring}, Konfidenz {confidence}{trl}){transfer}.",
+        "Maturity {stage} (ring {ring}, confidence {confidence}{trl}){transfer}.",
+    ),
+    "s3_none": (
+        "Für einen Reifegrad gibt es noch keine belastbaren Belege (Ring {ring}){transfer}.",
+        "There is no solid evidence of a maturity stage yet (ring {ring}){transfer}.",
+    ),
+    "s3_transfer": ("; Übertragbarkeit {level} ({score})", "; transferability {level} ({score})"),
+    "s3_pinned": (", Ring vom Analyseteam gesetzt", ", ring set by the analysts"),
+    "introduction": ("Vorbemerkung", "Preface"),
+    # radar
+    "radar_intro": (
+        "Sektoren sind die Handlungsfelder, Ringe der Reifegrad: innen etabliert, außen zu "
+        "beobachten. Jeder Punkt ist ein Thema; die Nummer führt zum Abschnitt.",
+        "Sectors are fields of action, rings are maturity: established at the centre, to observe at "
+        "the edge. Each blip is a topic; its number leads to its section.",
+    ),
+    "legend": ("Legende", "Legend"),
+    "legend_blip": ("Thema (unverändert)", "topic (unchanged)"),
+    "new": ("neu", "new"),
+    "moved_in": ("in reiferen Ring gewechselt", "moved to a more mature ring"),
+    "moved_out": ("in früheren Ring gewechselt", "moved to an earlier ring"),
+    "moved": ("Ring gewechselt", "moved ring"),
+    "radar_empty": ("Keine Themen in diesem Sektor.", "No topics in this sector."),
+    "ring": ("Ring", "Ring"),
+    "field": ("Handlungsfeld", "Field of action"),
+    "other_field": ("Sonstiges", "Other"),
+    # topic sections
+    "keyphrases": ("Schlüsselbegriffe", "Key phrases"),
+    "articles": ("Artikel", "Articles"),
+    "share": ("Anteil", "Share"),
+    "last_quarters": ("Artikel je Quartal", "Articles per quarter"),
+    "trend_class": ("Trendklasse", "Trend class"),
+    "decided_on": ("entschieden auf Basis von {quarter}", "decided on {quarter}"),
+    "maturity": ("Reifegrad", "Maturity"),
+    "confidence": ("Konfidenz", "confidence"),
+    "trl": ("TRL", "TRL"),
+    "ring_pinned": (
+        "Ring vom Analyseteam gesetzt (Modell: {ring})",
+        "ring set by the analysts (model: {ring})",
+    ),
+    "evidence": ("Belege", "Evidence"),
+    "evidence_from": ("Belege aus {quarter}", "evidence from {quarter}"),
+    "no_evidence": (
+        "Keine Belegsätze für einen Reifegrad.",
+        "No evidence sentences for a maturity stage.",
+    ),
+    "transfer": ("Übertragbarkeit", "Transferability"),
+    "transfer_none": (
+        "Keine Hinweise auf Nachnutzung oder Übertragung.",
+        "No signs of reuse or transfer.",
+    ),
+    "transfer_low": ("gering", "low"),
+    "transfer_medium": ("mittel", "medium"),
+    "transfer_high": ("hoch", "high"),
+    "municipalities": ("Kommunen", "Municipalities"),
+    "munis_quarter": ("in {quarter}", "in {quarter}"),
+    "munis_window": ("im Analysezeitraum", "in the analysis window"),
+    "none_named": ("keine genannt", "none named"),
+    "and_more": ("und {n} weitere", "and {n} more"),
+    "sources_involved": ("Quellen", "Sources"),
+    "change": ("Veränderung zum Vorquartal", "Change since the previous quarter"),
+    "change_new": ("Neu seit {quarter}.", "New since {quarter}."),
+    "change_no_previous": (
+        "Kein Modell eines früheren Quartals vorhanden.",
+        "No model of an earlier quarter available.",
+    ),
+    "before": ("vorher", "before"),
+    "now": ("jetzt", "now"),
+    "commentary": ("Einschätzung des Analyseteams", "Analysts' commentary"),
+    "commentary_hint": (
+        "Noch keine Einschätzung: in curation.yaml unter {id} → commentary ergänzen.",
+        "No commentary yet: add it in curation.yaml under {id} → commentary.",
+    ),
+    "merged_from": ("Zusammengeführt aus", "Merged from"),
+    "model_label": ("Modellbezeichnung", "Model label"),
+    "back_to_radar": ("zum Radar", "back to radar"),
+    "topic_id": ("Themen-ID", "Topic id"),
+    # comparison
+    "no_previous": (
+        "Es gibt kein Modell eines früheren Quartals; der Vergleich entfällt.",
+        "There is no model of an earlier quarter; no comparison.",
+    ),
+    "compared_with": (
+        "Verglichen wird mit dem Modell von {quarter}.",
+        "Compared with the model of {quarter}.",
+    ),
+    "new_topics": ("Neue Themen", "New topics"),
+    "moved_topics": ("Themen mit Ringwechsel", "Topics that moved ring"),
+    "dropped_topics": ("Weggefallene Themen", "Dropped topics"),
+    "unchanged_topics": (
+        "{n} Themen unverändert im selben Ring.",
+        "{n} topics unchanged in the same ring.",
+    ),
+    "none": ("keine", "none"),
+    "topic": ("Thema", "Topic"),
+    "previous_ring": ("Ring vorher", "Previous ring"),
+    "last_ring": ("Letzter Ring", "Last ring"),
+    "reason": ("Grund", "Reason"),
+    "dropped_dormant": (
+        "im aktuellen Modell nicht mehr gefunden (ruhend)",
+        "no longer found in the current model (dormant)",
+    ),
+    "dropped_merged": ("zusammengeführt mit {target}", "merged into {target}"),
+    "dropped_hidden": ("vom Analyseteam ausgeblendet", "hidden by the analysts"),
+    "dropped_gone": ("nicht mehr im Modell", "no longer in the model"),
+    # appendix
+    "app_sources": ("Quellen und Artikelzahlen", "Sources and article counts"),
+    "app_articles_chart": ("Ausgewertete Artikel je Quartal", "Analysed articles per quarter"),
+    "partial_star": ("* Quartal läuft noch", "* quarter still running"),
+    "source": ("Quelle", "Source"),
+    "type": ("Typ", "Type"),
+    "region": ("Region", "Region"),
+    "in_quarter": ("im Quartal", "in quarter"),
+    "in_window": ("im Zeitraum", "in window"),
+    "stored": ("gespeichert", "stored"),
+    "total": ("Summe", "Total"),
+    "no_corpus": (
+        "Kein Korpus im Arbeitsbereich gefunden; Quellen werden nur mit ihrer Kennung genannt.",
+        "No corpus found in the workspace; sources are shown by their id only.",
+    ),
+    "app_failures": ("Fehlgeschlagene Abrufe", "Failed fetches"),
+    "failures_run": (
+        "Letzter Sammellauf (Nr. {run}, begonnen {started}): {n} Fehler.",
+        "Last collection run (no. {run}, started {started}): {n} failures.",
+    ),
+    "failures_all": ("Alle erfassten Fehler: {n}.", "All recorded failures: {n}."),
+    "failures_none": ("Keine Fehler erfasst.", "No failures recorded."),
+    "stage": ("Stufe", "Stage"),
+    "kind": ("Art", "Kind"),
+    "count": ("Anzahl", "Count"),
+    "app_manifest": ("Modell-Manifest", "Model manifest"),
+    "key": ("Schlüssel", "Key"),
+    "value": ("Wert", "Value"),
+    "app_rules": (
+        "Wie Trendklassen und Reifegrade entschieden werden",
+        "How trend classes and maturity stages are decided",
+    ),
+    "app_curation": (
+        "Redaktionelle Eingriffe (curation.yaml)",
+        "Editorial changes (curation.yaml)",
+    ),
+    "curation_none": ("Keine.", "None."),
+    "curation_renamed": ("{id} umbenannt in „{label}“", "{id} renamed to “{label}”"),
+    "curation_merged": ("{id} zusammengeführt mit {target}", "{id} merged into {target}"),
+    "curation_hidden": ("{id} ausgeblendet", "{id} hidden"),
+    "curation_ring": ("{id}: Ring auf {ring} gesetzt", "{id}: ring set to {ring}"),
+    "curation_commentary": ("Themen mit Einschätzung: {n}", "Topics with commentary: {n}"),
+    "curation_warnings": ("Hinweise", "Warnings"),
+    "warn_unknown_topic": (
+        "{id}: kein Thema dieses Namens im Modell von {quarter} (ignoriert)",
+        "{id}: no such topic in the model of {quarter} (ignored)",
+    ),
+    "warn_unknown_target": (
+        "{id}: merge_into {target} ist kein aktives Thema (ignoriert)",
+        "{id}: merge_into {target} is not an active topic (ignored)",
+    ),
+    "warn_merge_cycle": (
+        "{id}: Zusammenführung im Kreis (ignoriert)",
+        "{id}: merge cycle (ignored)",
+    ),
+    "warn_unknown_ring": (
+        "{id}: Ring „{ring}“ unbekannt (erlaubt: {rings}; ignoriert)",
+        "{id}: unknown ring “{ring}” (allowed: {rings}; ignored)",
+    ),
+    "warn_bad_entry": (
+        "{id}: Eintrag ist keine Zuordnung (ignoriert)",
+        "{id}: entry is not a mapping (ignored)",
+    ),
+    "files": ("Dateien zu diesem Bericht", "Files of this report"),
+    "files_text": (
+        "Neben diesem Bericht liegen metrics.json (alle Zahlen), topics.csv (Themen) und "
+        "radar.csv (Radar im Format von Thoughtworks' Build-your-own-Radar).",
+        "Next to this report: metrics.json (all figures), topics.csv (topics) and radar.csv (the "
+        "radar in Thoughtworks' Build-your-own-Radar format).",
+    ),
+    "top": ("nach oben", "top"),
+    "quote_open": ("„", "“"),
+    "quote_close": ("“", "”"),
+    "number": ("Nr.", "No."),
+    "marks": ("Veränderung", "Change"),
+    "summary_more": ("Mehr im Abschnitt", "More in section"),
+    "cite_sep": ("—", "—"),
+    "rings_order": ("Ringe von innen nach außen", "rings from the centre outwards"),
+    "na": ("–", "–"),
+}
+
+TREND_CLASSES = {
+    "new": ("neu", "new"),
+    "emerging": ("aufkommend", "emerging"),
+    "growing": ("wachsend", "growing"),
+    "stable": ("stabil", "stable"),
+    "declining": ("rückläufig", "declining"),
+}
+
+STAGES = {
+    "konzept": ("Konzept", "Concept"),
+    "pilot": ("Pilot", "Pilot"),
+    "rollout": ("Rollout", "Rollout"),
+    "standard": ("Standard", "Standard"),
+    "none": ("ohne Belege", "no evidence"),
+}
+
+# English names for the taxonomy's default German ring and field names (custom names stay as written)
+RING_EN = {
+    "Beobachten": "Observe",
+    "Erproben": "Trial",
+    "Übertragen": "Transfer",
+    "Etabliert": "Established",
+}
+FIELD_EN = {
+    "Verwaltung & OZG": "Administration & OZG",
+    "Mobilität": "Mobility",
+    "Energie": "Energy",
+    "Klima & Umwelt": "Climate & Environment",
+    "Energie, Klima & Umwelt": "Energy, Climate & Environment",
+    "Gesundheit & Pflege": "Health & Care",
+    "Bildung": "Education",
+    "Sicherheit": "Safety & Security",
+    "Wirtschaft & Handel": "Economy & Retail",
+    "Infrastruktur & Daten": "Infrastructure & Data",
+    "Beteiligung": "Participation",
+}
+SOURCE_TYPES = {
+    "press": ("Presse", "press"),
+    "ministry": ("Ministerium", "ministry"),
+    "municipality": ("Kommune", "municipality"),
+    "district": ("Kreis", "district"),
+    "it-provider": ("IT-Dienstleister", "IT provider"),
+    "vendor": ("Anbieter", "vendor"),
+    "research": ("Forschung", "research"),
+    "association": ("Verband", "association"),
+    "podcast": ("Podcast", "podcast"),
+}
+MONTHS_DE = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)  # fmt: skip
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+# How classes and stages are decided, for the appendix (the rules of trends/trend.py and
+# trends/maturity.py in plain words; thresholds are filled in from the model manifest).
+RULES: dict[str, tuple[list[str], list[str]]] = {
+    "trend": (
+        [
+            "Gezählt wird je Thema und Quartal die Zahl der Artikel und ihr Anteil an allen "
+            "ausgewerteten Artikeln des Quartals (mehr Quellen täuschen so kein Wachstum vor). "
+            "Ein laufendes Quartal wird gezeigt, aber nie wie ein abgeschlossenes verglichen.",
+            "Die Trendklasse ist die erste zutreffende Regel: **neu** – Artikel nur im "
+            "Entscheidungsquartal, mindestens {min_articles}; **aufkommend** – erstmals vor "
+            "höchstens {emerging_quarters} Quartalen erfasst, mindestens {min_articles} Artikel "
+            "und steigender Anteil; **wachsend** – die robuste Theil-Sen-Steigung des Anteils "
+            "über den Analysezeitraum beträgt mindestens {growth_slope} seines Mittelwerts pro "
+            "Quartal; **rückläufig** – höchstens −{growth_slope}; sonst **stabil**.",
+            "Zusätzlich berechnet werden Wachstum zum Vorquartal und zum Vorjahresquartal, ein "
+            "Burst-Wert (Kleinberg-Automat über Monate), die Zahl der (unabhängigen) Quellen und "
+            "der genannten Kommunen und Regionen (Diffusion).",
+        ],
+        [
+            "Per topic and quarter we count articles and their share of all analysed articles of "
+            "the quarter (so more sources do not fake growth). A running quarter is shown but "
+            "never compared as if complete.",
+            "The trend class is the first rule that matches: **new** – articles only in the "
+            "decision quarter, at least {min_articles}; **emerging** – first seen at most "
+            "{emerging_quarters} quarters ago, at least {min_articles} articles and a rising "
+            "share; **growing** – the robust Theil-Sen slope of the share over the window is at "
+            "least {growth_slope} of its mean per quarter; **declining** – at most "
+            "−{growth_slope}; otherwise **stable**.",
+            "Also computed: growth on the previous quarter and on the same quarter a year "
+            "earlier, a burst score (Kleinberg's automaton over months), the number of "
+            "(independent) sources and of municipalities and regions named (diffusion).",
+        ],
+    ),
+    "maturity": (
+        [
+            "Sätze der Artikel werden nach Signalwörtern aus taxonomy.yaml durchsucht und den "
+            "Stufen **Konzept → Pilot → Rollout → Standard** zugeordnet. Planungen und Zukunft "
+            "(„soll 2027 eingeführt werden“, „plant ein Pilotprojekt“) zählen als Konzept, "
+            "Verneinungen heben ein Signal auf oder setzen es eine Stufe zurück („noch nicht "
+            "flächendeckend“ = Pilot).",
+            "Je Thema und Quartal gewinnt die Stufe mit der meisten Unterstützung über die "
+            "Artikel; Rollout und Standard zählen erst voll, wenn mehrere Artikel (bei Standard "
+            "aus mehreren Quellen) sie stützen. Bei Gleichstand gilt die vorsichtigere Stufe.",
+            "Konfidenz = n/(n+2) · (0,5 + 0,5 · Vorsprung), n = Zahl der stützenden Artikel: ein "
+            "einzelner Artikel erreicht höchstens 0,33. TRL: Konzept {trl_konzept}, Pilot "
+            "{trl_pilot}, Rollout {trl_rollout}, Standard {trl_standard}. Belege sind die stärksten Sätze der gewählten Stufe aus möglichst "
+            "verschiedenen Quellen.",
+            "Übertragbarkeit: Hinweise auf Nachnutzung, Einer-für-Alle (EfA), Open Source, "
+            "interkommunale Zusammenarbeit oder mehrere Kommunen mit derselben Lösung; Wert = "
+            "1 − 0,6^Einheiten (ein Artikel 0,4, zwei 0,64, drei 0,78).",
+            "Ring im Radar: Konzept → {r_konzept}, Pilot → {r_pilot}, Rollout → {r_rollout}, "
+            "Standard → {r_standard}; ohne Belege: {r_konzept}. Das Analyseteam kann den Ring in "
+            "curation.yaml festlegen.",
+        ],
+        [
+            "Article sentences are scanned for cue words from taxonomy.yaml and mapped to the "
+            "stages **Concept → Pilot → Rollout → Standard**. Plans and future tense (“is to be "
+            "introduced in 2027”, “plans a pilot”) count as Concept; negation cancels a cue or "
+            "moves it one stage back (“not yet across the board” = Pilot).",
+            "Per topic and quarter the stage with the most support across articles wins; Rollout "
+            "and Standard only count in full when several articles (for Standard from several "
+            "sources) support them. A tie goes to the more conservative stage.",
+            "Confidence = n/(n+2) · (0.5 + 0.5 · margin), n = supporting articles: one article "
+            "alone never exceeds 0.33. TRL: Concept {trl_konzept}, Pilot {trl_pilot}, Rollout "
+            "{trl_rollout}, Standard {trl_standard}. "
+            "Evidence is the strongest sentences of the chosen stage from as many different "
+            "sources as possible.",
+            "Transferability: signs of reuse, One-for-All (EfA), open source, inter-municipal "
+            "cooperation or several municipalities with the same solution; score = 1 − 0.6^units "
+            "(one article 0.4, two 0.64, three 0.78).",
+            "Radar ring: Concept → {r_konzept}, Pilot → {r_pilot}, Rollout → {r_rollout}, "
+            "Standard → {r_standard}; no evidence: {r_konzept}. The analysts can pin a ring in curation.yaml.",
+        ],
+    ),
+}
+
+
+def texts(lang: str) -> dict[str, str]:
+    i = LANGS.index(lang)
+    return {key: pair[i] for key, pair in TEXTS.items()}
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[LANGS.index(lang)]
+
+
+def trend_class(name: str, lang: str) -> str:
+    return pick(TREND_CLASSES.get(name, (name, name)), lang)
+
+
+def stage(name: str, lang: str) -> str:
+    return pick(STAGES.get(name, (name, name)), lang)
+
+
+def source_type(name: str, lang: str) -> str:
+    return pick(SOURCE_TYPES.get(name, (name, name)), lang)
+
+
+def ring_name(name: str, lang: str) -> str:
+    return RING_EN.get(name, name) if lang == "en" else name
+
+
+def field_name(name: str, lang: str, name_en: str | None = None) -> str:
+    if lang == "en":
+        return name_en or FIELD_EN.get(name, name)
+    return name
+
+
+# -- numbers and dates -------------------------------------------------------------------------------
+def fmt_int(n: int | float | None, lang: str) -> str:
+    if n is None:
+        return "–"
+    s = f"{int(round(n)):,}"
+    return s.replace(",", ".") if lang == "de" else s
+
+
+def fmt_dec(x: float | None, lang: str, digits: int = 2) -> str:
+    if x is None:
+        return "–"
+    s = f"{x:.{digits}f}"
+    return s.replace(".", ",") if lang == "de" else s
+
+
+def fmt_pct(x: float | None, lang: str, digits: int = 1, signed: bool = False) -> str:
+    """0.032 -> '3,2 %' (de) / '3.2%' (en); signed: '+180 %'."""
+    if x is None:
+        return "–"
+    value = x * 100
+    s = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    if digits and s.endswith("." + "0" * digits) and abs(value) >= 10:
+        s = s[: -(digits + 1)]
+    s = s.replace("-", "−")
+    if lang == "de":
+        return s.replace(".", ",") + " %"
+    return s + "%"
+
+
+def fmt_date(day: dt.date | str | None, lang: str) -> str:
+    if not day:
+        return "–"
+    if isinstance(day, str):
+        try:
+            day = dt.date.fromisoformat(day[:10])
+        except ValueError:
+            return day
+    if lang == "de":
+        return f"{day.day}. {MONTHS_DE[day.month - 1]} {day.year}"
+    return f"{MONTHS_EN[day.month - 1]} {day.day}, {day.year}"
+
+
+def fmt_period(start: dt.date, end: dt.date, lang: str) -> str:
+    if lang == "de":
+        return f"{start.day}. {MONTHS_DE[start.month - 1]} – {end.day}. {MONTHS_DE[end.month - 1]} {end.year}"
+    return f"{MONTHS_EN[start.month - 1]} {start.day} – {MONTHS_EN[end.month - 1]} {end.day}, {end.year}"
+
+
+def join_words(items: list[str], lang: str) -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    word = " und " if lang == "de" else " and "
+    return ", ".join(items[:-1]) + word + items[-1]
+
+
+def fmt(key: str, lang: str, **values: object) -> str:
+    return TEXTS[key][LANGS.index(lang)].format(**values)
