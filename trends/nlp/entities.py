@@ -533,6 +533,11 @@ def _ascii_fold(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Common German first names (to tell "Katrin Brüggemann" from a place or a topic)."""
+    return _first_names()
+
+
 def _first_names() -> frozenset[str]:
     raw = (
         resources.files("trends.nlp")
