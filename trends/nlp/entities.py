@@ -930,8 +930,12 @@ def _judge(
             return _REJECT  # das Freiburger Münster
         return _ACCEPT
     if cls == "name":
-        if _sentence_initial(text, start) or (prev is not None and prev.isdigit()):
-            return _REJECT  # "Hagen hat ...", "Dr. Hagen", "13 Siegen"
+        if prev is not None and prev.isdigit():
+            return _REJECT  # "13 Siegen"
+        if _sentence_initial(text, start):
+            # "Hagen hat ..." stays out, but "Delbrück, Paderborn und Soest ..." is a list of places:
+            # pending entries are accepted only next to an accepted place in an enumeration
+            return _PENDING
         if prev == "-" and attached:
             return _REJECT
         cue = prev is not None and (low_prev in _NAME_CUES or low_prev in _NAME_PREPOSITIONS)
