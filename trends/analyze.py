@@ -10,7 +10,8 @@ Steps, each a function over plain records:
                    old topics are kept as dormant;
   5. entities    - municipalities/districts named in each article (gazetteer);
   6. trends      - per topic and quarter metrics and the trend class (trends.trend);
-  7. maturity    - per topic and quarter the stage, confidence and evidence (trends.maturity);
+  7. maturity    - per topic and quarter the stage, confidence and evidence (trends.maturity),
+                   judged on at least 3 articles (a thin quarter borrows up to two earlier quarters);
   8. save        - JSON files written deterministically: same corpus + same config = same bytes.
 
 The analyst's curation (renames, merges, hidden topics) is applied when a model is *read*
@@ -45,6 +46,7 @@ from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
 ANALYSIS_VERSION = "nlp-2"  # bump when per-article analysis changes: cached results are redone
 MIN_PLACED_WEIGHT = 0.4  # an article placed by transform() needs this share in its best topic
+MIN_STAGE_ARTICLES = 3  # a thin quarter's stage also looks at up to two previous quarters
 MATCH_THRESHOLD = 0.3  # cosine similarity of topic term vectors to count as "the same topic"
 
 
@@ -370,7 +372,8 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
         stages = {}
         for qm in series:
             in_q = [a for a in arts if a.quarter == qm.quarter]
-            items = [(sig, meta[a.id]) for a in in_q for sig in article_signals[a.id]]
+            basis, stage_quarters = stage_basis(arts, qm.quarter)
+            items = [(sig, meta[a.id]) for a in basis for sig in article_signals[a.id]]
             est = maturity.aggregate(items, lexicon=lexicon) if items else None
             stages[qm.quarter] = est
             munis = sorted({x for a in in_q for x in article_entities[a.id][0]})
@@ -384,6 +387,7 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
                     "confidence": round(est.confidence, 3) if est else 0.0,
                     "trl": est.trl if est else None,
                     "transfer_score": round(est.transfer_score, 3) if est else 0.0,
+                    "stage_quarters": stage_quarters,
                     "evidence_ids": [f"{e.article_id}:{i}" for i, e in enumerate(est.evidence)]
                     if est
                     else [],
@@ -510,6 +514,21 @@ _GENERIC = {
     "mitarbeiter",
     "mitarbeiterin",
 }
+
+
+def stage_basis(arts: list[Article], quarter: str) -> tuple[list[Article], list[str]]:
+    """The articles a quarter's stage is judged on: the quarter's own, and when it has fewer than
+    MIN_STAGE_ARTICLES, also those of up to two previous quarters (one stray "soll ... geplant"
+    in a thin quarter must not turn an established topic back into a concept)."""
+    basis = [a for a in arts if a.quarter == quarter]
+    used = [quarter]
+    for back in (1, 2):
+        if len(basis) >= MIN_STAGE_ARTICLES:
+            break
+        earlier = shift_quarter(quarter, -back)
+        basis += [a for a in arts if a.quarter == earlier]
+        used.append(earlier)
+    return basis, used
 
 
 def topic_municipalities(arts: list[Article], article_entities: dict) -> list[str]:
