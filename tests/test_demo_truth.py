@@ -1,0 +1,57 @@
+"""`trends demo` end to end, scored against trends/demo/truth.yaml: floors so regressions fail CI.
+
+The figures themselves are printed by scripts/eval_demo.py; the floors sit a little below them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from trends.cli import main
+from trends.config import Workspace
+from trends.demo.evaluate import evaluate, load_truth
+from trends.demo.site import load_articles
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(main, ["demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output, evaluate(Workspace.resolve(out))
+
+
+@pytest.mark.slow
+def test_demo_writes_the_report_and_says_where(demo):
+    out, output, _ = demo
+    assert "report.html" in output and "report.md" in output
+    assert (out / "reports" / "2026Q3" / "report.html").stat().st_size > 10_000
+    assert "not yet built" not in output
+
+
+@pytest.mark.slow
+def test_every_reachable_article_is_collected_once(demo):
+    _, _, result = demo
+    assert result["articles_collected"] == result["articles_published"] == len(load_articles())
+    assert result["duplicates_stored"] == 0
+
+
+@pytest.mark.slow
+def test_planted_topics_trends_stages_and_municipalities(demo):
+    _, _, result = demo
+    present = {a.topics[0] for a in load_articles() if a.topics}
+    planted = [t for t in load_truth()["topics"] if t["id"] in present]
+    recovered = result["topics_recovered"]
+    assert recovered >= len(planted) - 3, result["topics"]
+    assert result["classes_right"] >= recovered - 1
+    assert result["stages_right"] >= recovered - 2
+    assert result["muni_precision"] >= 0.85 and result["muni_recall"] >= 0.9
+
+
+@pytest.mark.slow
+def test_rerunning_the_demo_reuses_the_corpus(demo):
+    out, _, _ = demo
+    again = CliRunner().invoke(main, ["demo", "--out", str(out)])
+    assert again.exit_code == 0
+    assert "unchanged since the last run" in again.output
