@@ -39,7 +39,7 @@ from trends.corpus import Corpus
 from trends.models import AnalysisError, model_quarters
 from trends.nlp import entities
 from trends.nlp.keyphrases import topic_label
-from trends.nlp.lemmatize import analyze_text
+from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text
 from trends.nlp.topics import TopicModel, match_topics
 from trends.records import Article, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
@@ -198,7 +198,7 @@ def article_nlp(
 
     Only articles without a cached result for this analysis version and taxonomy are processed,
     in parallel over `n_jobs` processes (so a new quarter costs only its new articles)."""
-    version = f"{ANALYSIS_VERSION}:{_taxonomy_digest(taxonomy)}"
+    version = f"{ANALYSIS_VERSION}:{ANALYZER_VERSION}:{_taxonomy_digest(taxonomy)}"
     cache = corpus.analysis_cache(version)
     todo = [a for a in articles if a.id not in cache]
     if todo:

@@ -1,20 +1,23 @@
-"""Keyphrases from analysed articles, scored per topic (c-TF-IDF), and topic labels.
+"""Keyphrases from analysed articles, scored per topic (c-TF-IDF style), and topic labels.
 
 Candidates come from the analysed strings of :func:`trends.nlp.lemmatize.analyze_text` (lemmas with
 BOUNDARY markers, so no phrase spans a removed stopword, number or punctuation):
 
-- lemma n-grams (1 to ``max_n`` tokens) inside a segment;
 - German noun phrases by a light pattern on lemma case (German nouns are capitalised, adjectives
-  and verbs are not): ``ADJ* NOUN+`` (*künstlich Intelligenz*, *digital Bauantrag*) and
-  ``NOUN online/digital/mobil`` (*Bewohnerparkausweis online*);
-- compounds are single tokens already (*Online-Bewohnerparkausweis*, *Ratsinformationssystem*).
+  and verbs are not): ``ADJ* NOUN+`` (*künstliche Intelligenz*, *digitaler Bauantrag*) and
+  ``NOUN+ online/digital/mobil`` (*Bewohnerparkausweis online*), up to ``max_n`` words; single
+  words only if nouns. Other languages: n-grams without a verb-like word at either end;
+- compounds are single tokens already (*Online-Bewohnerparkausweis*, *Ratsinformationssystem*);
+- a domain stopword (Stadt, digital, Projekt, …) may modify but never ends a phrase.
 
-Scoring is class-based TF-IDF (as in BERTopic): a phrase's frequency in a topic's documents times
-``log(1 + A / f)``, ``A`` the average phrase count per topic and ``f`` the phrase's count over all
-topics, so a phrase frequent in one topic and rare elsewhere wins. Multi-word phrases get a
-bonus, phrases from fewer than ``min_docs`` documents of the topic are ignored, and a phrase is
-dropped when a longer phrase containing it is nearly as frequent (no "Bewohnerparkausweis" next to
-"Bewohnerparkausweis online").
+Scoring is class-based TF-IDF on document frequencies: ``p_c * log(p_c / p)`` with ``p_c`` the
+share of the topic's documents containing the phrase and ``p`` the share of all documents, so a
+phrase common in one topic and rarer elsewhere wins and words found everywhere score about 0.
+Multi-word phrases get a bonus, phrases from fewer than ``min_docs`` documents of the topic are
+ignored, and a phrase is dropped when a longer one containing it is at least half as frequent
+(no "Bewohnerparkausweis" next to an equally common "Bewohnerparkausweis online"). Adjectives are
+inflected for display (*künstlich Intelligenz* -> *künstliche Intelligenz*, ending guessed from
+the noun's suffix).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ Input is what the corpus caches per article: the analysed strings of
    each neighbour contributes its ``anchor_terms`` strongest terms) and pruned back to its
    ``max_row_terms`` largest entries. Short or atypical articles borrow vocabulary from similar
    ones, which keeps NMF from spending topics on a handful of near-duplicates (10kGNAD dev, k=9:
-   NMI 0.50 -> 0.56). Neighbours come from at most ``max_anchors`` documents (all below that).
+   NMI 0.48 -> 0.55; compound parts: 0.48 -> 0.55; nouns only: 0.53 -> 0.55). Neighbours come from at most ``max_anchors`` documents (all below that).
 3. **NMF** with ``nndsvda`` initialisation (deterministic given ``random_state``);
    :class:`~sklearn.decomposition.MiniBatchNMF` from ``streaming_threshold`` documents on.
 4. **k** (``n_topics=None``): a sample of documents (``k_search_docs``) is split into random
@@ -77,8 +77,8 @@ class LemmaFeatures:
     ``nouns=True`` keeps only noun-like lemmas (capitalised, or with an inner capital or digit:
     *Rathaus*, *eAkte*, *5G*) in documents that look German (at least ``NOUN_SHARE`` of their
     lemmas noun-like); other documents (English) keep all lemmas. German nouns carry the topic;
-    verbs, adverbs and adjectives mostly add noise (10kGNAD dev, k=9: NMI 0.53 -> 0.56 on average
-    over 30 smoothing settings). Picklable; the per-instance token cache is not pickled.
+    verbs, adverbs and adjectives mostly add noise (10kGNAD dev, k=9: NMI 0.53 -> 0.55; 0.53 ->
+    0.56 on average over 30 smoothing settings). Picklable; the per-instance token cache is not pickled.
     """
 
     NOUN_SHARE = 0.3
@@ -141,12 +141,15 @@ def count_matrix(
     analyzer: LemmaFeatures,
     vocabulary: dict[str, int] | None = None,
     hashing: bool = False,
+    bridge: bool = True,
 ) -> tuple[sp.csr_matrix, dict[str, int] | None]:
     """Feature counts (float32 CSR), the same as counting ``analyzer(doc)`` per document.
 
     ``vocabulary=None`` and not ``hashing``: builds a vocabulary (sorted, so the column order does
     not depend on document order); with a vocabulary: unknown features are ignored; ``hashing``:
-    column = ``murmurhash3(feature) % 2**20``, no vocabulary kept.
+    column = ``murmurhash3(feature) % 2**20``, no vocabulary kept. ``bridge`` (when building a
+    vocabulary for a mostly German corpus): other-language documents keep only features that
+    German documents use too.
 
     Vectorised: lemma tokens get ids with one C-level ``map`` per document, a sparse
     documents x tokens matrix is built once, and a tokens x features matrix (each distinct token
@@ -154,6 +157,7 @@ def count_matrix(
     """
     tok_id: dict[str, int] = {}
     ids: list[int] = []
+    id_blocks: list[np.ndarray] = []  # flushed every ~1M ids: Python int lists are big
     lengths: list[int] = []
     get = tok_id.get
     for doc in docs:
@@ -165,24 +169,32 @@ def count_matrix(
                     row[i] = tok_id.setdefault(toks[i], len(tok_id))
         ids.extend(row)
         lengths.append(len(row))
+        if len(ids) > 1_000_000:
+            id_blocks.append(np.asarray(ids, dtype=np.int32))
+            ids = []
+    id_blocks.append(np.asarray(ids, dtype=np.int32))
+    all_ids = np.concatenate(id_blocks)
     n_docs, n_tok = len(docs), len(tok_id)
-    rows = np.repeat(np.arange(n_docs), lengths)
+    rows = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
     T = sp.csr_matrix(
-        (np.ones(len(ids), dtype=np.float32), (rows, np.asarray(ids, dtype=np.int64))),
+        (np.ones(len(all_ids), dtype=np.float32), (rows, all_ids)),
         shape=(n_docs, n_tok),
     )
+    del rows, all_ids, id_blocks
     T.sum_duplicates()
     tokens = sorted(tok_id, key=tok_id.__getitem__)
-    if analyzer.nouns and n_tok:
-        # German-looking documents keep noun-like tokens only (see LemmaFeatures.__call__)
+    # German-looking documents: at least NOUN_SHARE of their lemmas noun-like (see LemmaFeatures)
+    german = np.zeros(n_docs, dtype=bool)
+    if n_tok:
         marker = np.fromiter((t == BOUNDARY for t in tokens), dtype=bool, count=n_tok)
         nounish = np.fromiter((not t.islower() for t in tokens), dtype=bool, count=n_tok) & ~marker
         total = np.asarray(T @ (~marker).astype(np.float32)).ravel()
         nouns = np.asarray(T @ nounish.astype(np.float32)).ravel()
         german = (nouns >= analyzer.NOUN_SHARE * total) & (total > 0)
-        mask = sp.diags(german.astype(np.float32)) @ T @ sp.diags((~nounish).astype(np.float32))
-        T = (T - mask).tocsr()
-        T.eliminate_zeros()
+        if analyzer.nouns:  # German documents keep their noun-like tokens only
+            mask = sp.diags(german.astype(np.float32)) @ T @ sp.diags((~nounish).astype(np.float32))
+            T = (T - mask).tocsr()
+            T.eliminate_zeros()
     building = vocabulary is None and not hashing
     vocab: dict[str, int] = {} if building else (vocabulary or {})
     p_rows: list[int] = []
@@ -204,6 +216,14 @@ def count_matrix(
         (np.ones(len(p_rows), dtype=np.float32), (p_rows, p_cols)), shape=(n_tok, n_cols)
     )
     M = (T @ P).tocsr()
+    if building and bridge and german.mean() >= 0.5 and not german.all():
+        # Mostly German corpus with some English articles: an English article keeps only the
+        # features German articles use too (names, acronyms, shared words: LoRaWAN, Soest, app),
+        # so it joins its topic instead of forming a topic of its own by language.
+        shared = np.asarray(M[german].getnnz(axis=0) >= 2)
+        drop = sp.diags((~german).astype(np.float32)) @ M @ sp.diags((~shared).astype(np.float32))
+        M = (M - drop).tocsr()
+        M.eliminate_zeros()
     if building:  # sort the vocabulary, permute the columns accordingly
         terms = sorted(vocab)
         M = M[:, np.fromiter((vocab[t] for t in terms), dtype=np.int64, count=len(terms))]
@@ -230,7 +250,7 @@ def knn_graph(
     anchors: np.ndarray,
     n_neighbors: int,
     self_index: np.ndarray | None = None,
-    chunk: int = 512,
+    chunk: int = 256,
 ) -> sp.csr_matrix:
     """Row-normalised sparse graph: each row of Z -> its n_neighbors most cosine-similar anchors.
 
@@ -250,7 +270,7 @@ def knn_graph(
             own = self_index[start:stop]
             hit = np.nonzero(own >= 0)[0]
             S[hit, own[hit]] = -np.inf
-        idx = np.argpartition(-S, nn - 1, axis=1)[:, :nn]
+        idx = np.argpartition(S, -nn, axis=1)[:, -nn:]  # no negated copy of S
         v = np.clip(np.take_along_axis(S, idx, axis=1), 0.0, None)
         rows.append(np.repeat(np.arange(start, stop), nn))
         cols.append(idx.ravel())
@@ -398,8 +418,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
         From this many documents: hashed features and MiniBatchNMF.
     k_search_docs : int
         Sample size for the search of k.
-    n_splits : int
-        Random split halves per candidate k (more: steadier choice, slower).
+    n_splits : int or None
+        Random split halves per candidate k (more: steadier choice, slower). None: 3 below 500
+        sampled documents, 2 below 1000, else 1 (small halves are noisy).
     max_iter : int
         NMF iterations.
     n_jobs : int
@@ -442,7 +463,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         keyphrase_docs: int = 1000,
         streaming_threshold: int = 20000,
         k_search_docs: int = 1000,
-        n_splits: int = 1,
+        n_splits: int | None = None,
         max_iter: int = 400,
         n_jobs: int = 2,
         random_state: int = 0,
@@ -574,7 +595,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             return X
         if Z is None:
             Z = normalize(self.svd_.transform(X)).astype(np.float32)
-        n, chunk = X.shape[0], 2048
+        n, chunk = X.shape[0], 1024
 
         def work(start: int) -> sp.csr_matrix:
             stop = min(n, start + chunk)
@@ -650,18 +671,31 @@ class TopicModel(TransformerMixin, BaseEstimator):
         weight = np.asarray(S.sum(0)).ravel()
         cols = np.sort(np.argsort(-weight, kind="stable")[: min(S.shape[1], 4000)])
         S = normalize(S[:, cols])
+        n_splits = self.n_splits or max(1, min(3, round(1000 / m)))
         halves = []
-        for _ in range(max(1, self.n_splits)):
+        for _ in range(max(1, n_splits)):
             perm = rng.permutation(m)
             halves.append((np.sort(perm[: m // 2]), np.sort(perm[m // 2 :])))
-        # the search caps NMF iterations on purpose: no ConvergenceWarning for that
-        with warnings.catch_warnings():
+        # Ascending k in batches of 2 (fixed, so the result does not depend on n_jobs); stop once
+        # the last 3 candidates are all below the tolerance line: stability falls with k.
+        tol = self.stability_tolerance
+        scores: dict[int, float] = {}
+        with warnings.catch_warnings():  # the search caps NMF iterations on purpose
             warnings.simplefilter("ignore", ConvergenceWarning)
             with ThreadPoolExecutor(max(1, self.n_jobs)) as pool:
-                scores = list(pool.map(lambda k: self._stability(S, k, halves), grid))
-        self.k_scores_ = {k: round(s, 6) for k, s in zip(grid, scores, strict=True)}
-        best = max(scores)
-        return max(k for k, s in self.k_scores_.items() if s >= self.stability_tolerance * best)
+                for start in range(0, len(grid), 2):
+                    batch = grid[start : start + 2]
+                    for k, sc in zip(
+                        batch, pool.map(lambda k: self._stability(S, k, halves), batch), strict=True
+                    ):
+                        scores[k] = round(sc, 6)
+                    best = max(scores.values())
+                    tail = list(scores.values())[-3:]
+                    if len(scores) >= 5 and all(v < tol * best for v in tail):
+                        break
+        self.k_scores_ = scores
+        best = max(scores.values())
+        return max(k for k, v in scores.items() if v >= tol * best)
 
     # -- public API --
 
