@@ -45,6 +45,7 @@ TOTAL = [42, 44, 42, 44, 51, 43, 51, 66]
     ("counts", "expected"),
     [
         ([0, 0, 0, 0, 0, 0, 0, 7], "new"),
+        ([1, 2, 2, 1, 0, 1, 0, 7], "new"),  # stray articles pulled in by the model do not count
         ([0, 0, 0, 0, 0, 0, 6, 12], "emerging"),
         ([2, 3, 4, 5, 6, 7, 8, 9], "growing"),
         ([1, 2, 2, 3, 4, 5, 6, 7], "growing"),

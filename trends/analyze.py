@@ -552,9 +552,14 @@ def readable_label(keyphrases: list[str]) -> str:
         named = sum(
             e.end - e.start for e in entities.find_entities(phrase) if e.kind in _NAME_KINDS
         )
-        person = phrase.split()[0] in entities.first_names() if " " in phrase else False
+        words = phrase.split()
+        # "Petra Offermann", "Dezernentin Petra Offermann": a first name followed by a word
+        person = any(w in entities.first_names() for w in words[:-1])
+        # a bare place name the in-text matcher rejects out of context ("Delbrück" is a surname too)
+        place = (entry := entities.lookup(phrase)) is not None and entry.kind in _NAME_KINDS
         if (
             named >= 0.5 * len(phrase)
+            or place
             or _NOT_A_NAME.search(phrase)
             or phrase.lower() in _GENERIC
             or person

@@ -16,9 +16,11 @@ Metrics (per topic and quarter):
 
 Trend class, first rule that matches (thresholds in `TrendRules`, overridable in taxonomy.yaml
 under `trend:`):
-1. new       - articles only in the decision quarter, at least `min_articles` of them;
+1. new       - first seen in the decision quarter;
 2. emerging  - first seen at most `emerging_quarters` quarters ago, at least `min_articles` in the
                decision quarter and its share rising;
+   "seen" in a quarter means at least `min_articles` articles there: a topic model always pulls a
+   stray article or two into a topic from its neighbours, and those must not make a new topic old;
 3. growing   - the Theil-Sen slope of the share over the window is >= `growth_slope` of the mean
                share per quarter (a robust slope: one burst quarter does not make a trend);
 4. declining - that slope <= -`growth_slope`;
@@ -249,7 +251,7 @@ def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules())
             series[-1].quarter if series else "",
         )
     now = complete[-1]
-    seen = [m.quarter for m in complete if m.count]
+    seen = [m.quarter for m in complete if m.count >= rules.min_articles]
     first = seen[0] if seen else None
     age = complete.index(next(m for m in complete if m.quarter == first)) if first else None
     quarters_since_first = len(complete) - 1 - age if age is not None else None
@@ -268,10 +270,11 @@ def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules())
         "independent_sources": now.independent_sources,
     }
     q = now.quarter
-    if now.count >= rules.min_articles and quarters_since_first == 0:
+    if quarters_since_first == 0:
         return TrendClass(
             "new",
-            f"first articles in {q} ({now.count}); none in the {len(complete) - 1} quarters before",
+            f"first seen in {q} ({now.count} articles); fewer than {rules.min_articles} in each of "
+            f"the {len(complete) - 1} quarters before",
             q,
             numbers,
         )

@@ -16,6 +16,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import html
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -56,8 +57,12 @@ class DemoArticle:
 
 
 @lru_cache(maxsize=1)
+def _sources_file() -> dict:
+    return yaml.safe_load((DEMO_DIR / "sources.yaml").read_text(encoding="utf-8"))
+
+
 def load_sources() -> tuple[dict, ...]:
-    return tuple(yaml.safe_load((DEMO_DIR / "sources.yaml").read_text(encoding="utf-8"))["sources"])
+    return tuple(_sources_file()["sources"])
 
 
 @lru_cache(maxsize=1)
@@ -403,6 +408,7 @@ def serve(port: int = 0, articles: tuple[DemoArticle, ...] | None = None) -> Ite
 
 def sources_yaml(base_url: str) -> str:
     """A workspace sources.yaml that collects every demo source from a running demo site."""
+    municipal_filter = _sources_file()["municipal_filter"]
     lines = [
         "# Written by `trends demo`: the sources of the local demo website.",
         "defaults:",
@@ -430,4 +436,6 @@ def sources_yaml(base_url: str) -> str:
             f'    region: "{s["region"]}"',
             f"    language: {s['language']}",
         ]
+        if s["type"] in ("municipality", "district"):
+            lines.append(f"    filter: {json.dumps(municipal_filter, ensure_ascii=False)}")
     return "\n".join(lines) + "\n"

@@ -350,8 +350,9 @@ RULES: dict[str, tuple[list[str], list[str]]] = {
             "Gezählt wird je Thema und Quartal die Zahl der Artikel und ihr Anteil an allen "
             "ausgewerteten Artikeln des Quartals (mehr Quellen täuschen so kein Wachstum vor). "
             "Ein laufendes Quartal wird gezeigt, aber nie wie ein abgeschlossenes verglichen.",
-            "Die Trendklasse ist die erste zutreffende Regel: **neu** – Artikel nur im "
-            "Entscheidungsquartal, mindestens {min_articles}; **aufkommend** – erstmals vor "
+            "Die Trendklasse ist die erste zutreffende Regel: **neu** – erstmals im "
+            "Entscheidungsquartal erfasst (erfasst heißt: mindestens {min_articles} Artikel im "
+            "Quartal; einzelne Streuartikel zählen nicht); **aufkommend** – erstmals vor "
             "höchstens {emerging_quarters} Quartalen erfasst, mindestens {min_articles} Artikel "
             "und steigender Anteil; **wachsend** – die robuste Theil-Sen-Steigung des Anteils "
             "über den Analysezeitraum beträgt mindestens {growth_slope} seines Mittelwerts pro "
@@ -364,8 +365,9 @@ RULES: dict[str, tuple[list[str], list[str]]] = {
             "Per topic and quarter we count articles and their share of all analysed articles of "
             "the quarter (so more sources do not fake growth). A running quarter is shown but "
             "never compared as if complete.",
-            "The trend class is the first rule that matches: **new** – articles only in the "
-            "decision quarter, at least {min_articles}; **emerging** – first seen at most "
+            "The trend class is the first rule that matches: **new** – first seen in the "
+            "decision quarter (seen means at least {min_articles} articles in a quarter; single "
+            "stray articles do not count); **emerging** – first seen at most "
             "{emerging_quarters} quarters ago, at least {min_articles} articles and a rising "
             "share; **growing** – the robust Theil-Sen slope of the share over the window is at "
             "least {growth_slope} of its mean per quarter; **declining** – at most "
