@@ -92,12 +92,15 @@ def run_one(n: int, warm: bool) -> dict:
             analyze(ws, AnalysisConfig(today=dt.date(2026, 11, 22)))
             warm_s = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the largest lemmatizing worker process (each holds its own dictionaries and a batch)
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
         "n": n,
         "build_s": round(built, 1),
         "analyze_s": round(cold, 1),
         "warm_s": warm_s and round(warm_s, 1),
         "peak_rss_mb": round(peak),
+        "worker_rss_mb": round(worker),
         "topics": result.n_topics,
         "stages": {k: round(v, 1) for k, v in result.seconds.items()},
     }
@@ -126,7 +129,8 @@ def main() -> None:
         r = json.loads(out)
         warm = f", warm rerun {r['warm_s']} s" if r["warm_s"] is not None else ""
         print(
-            f"N={r['n']:>6}: analyze {r['analyze_s']} s{warm}, peak RSS {r['peak_rss_mb']} MB, "
+            f"N={r['n']:>6}: analyze {r['analyze_s']} s{warm}, peak RSS {r['peak_rss_mb']} MB "
+            f"(largest worker {r['worker_rss_mb']} MB), "
             f"{r['topics']} topics; stages {r['stages']} (corpus built in {r['build_s']} s)"
         )
 

@@ -143,3 +143,39 @@ def test_analyze_without_articles_says_why(tmp_path):
         load_model(ws)
     result = CliRunner().invoke(main, ["-w", str(tmp_path), "analyze", "--quarter", "2026Q5"])
     assert result.exit_code == 2 and "not a quarter" in result.output
+
+
+def test_text_analysis_is_saved_batch_by_batch_so_an_interrupted_run_keeps_its_work(
+    imported, tmp_path, monkeypatch
+):
+    import trends.analyze as A
+    from trends.corpus import Corpus
+
+    ws = fresh_copy(imported, tmp_path)
+    with Corpus(ws.corpus_db) as corpus:
+        with corpus.db:
+            corpus.db.execute("UPDATE articles SET analysis=NULL, analysis_version=NULL")
+        articles = list(corpus.articles(dated_only=True, with_text=False))[:50]
+        assert all(a.text == "" for a in articles)  # the window is loaded without texts
+        done = []
+        real = A._nlp_one
+
+        def crash_on_the_third_batch(item):
+            if len(done) == 20:
+                raise KeyboardInterrupt
+            done.append(item)
+            return real(item)
+
+        monkeypatch.setattr(A, "NLP_BATCH", 10)
+        monkeypatch.setattr(A, "_nlp_one", crash_on_the_third_batch)
+        with pytest.raises(KeyboardInterrupt):
+            A.article_nlp(corpus, articles, None, n_jobs=1)
+        monkeypatch.setattr(A, "_nlp_one", real)
+        version_rows = corpus.db.execute(
+            "SELECT COUNT(*) FROM articles WHERE analysis_version IS NOT NULL"
+        ).fetchone()[0]
+        assert version_rows == 20  # two finished batches kept
+        result = A.article_nlp(corpus, articles, None, n_jobs=1)
+        assert set(result) == {a.id for a in articles}
+        # the texts were read from the corpus although the articles came without them
+        assert all(result[a.id].lemmas for a in articles)

@@ -41,7 +41,7 @@ from trends.nlp import entities
 from trends.nlp.keyphrases import topic_label
 from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text
 from trends.nlp.topics import TopicModel, match_topics
-from trends.records import Article, quarter_range, shift_quarter
+from trends.records import Article, Progress, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
 ANALYSIS_VERSION = "nlp-2"  # bump when per-article analysis changes: cached results are redone
@@ -127,7 +127,7 @@ def _field_of(terms: dict[str, float], fields: dict[str, list[str]]) -> str:
 
 # -- steps ----------------------------------------------------------------------------------------------
 def choose_window(corpus: Corpus, cfg: AnalysisConfig) -> tuple[str, list[str]]:
-    quarters = sorted({a.quarter for a in corpus.articles(dated_only=True)})
+    quarters = corpus.quarters()
     if not quarters:
         raise AnalysisError(
             "the corpus has no dated, relevant articles (run `trends collect` or `trends import` first)"
@@ -191,31 +191,56 @@ def _nlp_one(item: tuple[str, str, str]) -> str:
     ).dumps()
 
 
+NLP_BATCH = 4000  # articles per batch: bounds the texts held in memory, and each batch is saved
+
+
 def article_nlp(
-    corpus: Corpus, articles: list[Article], taxonomy: Path | None, n_jobs: int = 2
+    corpus: Corpus,
+    articles: list[Article],
+    taxonomy: Path | None,
+    n_jobs: int = 2,
+    progress: Progress | None = None,
 ) -> dict[str, ArticleNLP]:
     """Lemmas, places and maturity signals per article, from the corpus cache where possible.
 
     Only articles without a cached result for this analysis version and taxonomy are processed,
-    in parallel over `n_jobs` processes (so a new quarter costs only its new articles)."""
+    in parallel over `n_jobs` processes (so a new quarter costs only its new articles). Texts are
+    read from the corpus in batches and each batch is stored when done: `articles` may come
+    without text, memory stays bounded, and an interrupted run keeps what it finished."""
     version = f"{ANALYSIS_VERSION}:{ANALYZER_VERSION}:{_taxonomy_digest(taxonomy)}"
-    cache = corpus.analysis_cache(version)
-    todo = [a for a in articles if a.id not in cache]
-    if todo:
-        items = [(a.title, a.text, a.language) for a in todo]
-        tax = str(taxonomy) if taxonomy else None
-        if n_jobs > 1 and len(todo) >= 200:
-            ctx = (
-                mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    wanted = {a.id for a in articles}
+    out = {aid: ArticleNLP.loads(js) for aid, js in corpus.analysis_cache(version) if aid in wanted}
+    todo = [a.id for a in articles if a.id not in out]
+    progress = progress or Progress()
+    progress.source_started("text analysis", len(articles))
+    progress.advance("text analysis", len(out))
+    if not todo:
+        return out
+    tax = str(taxonomy) if taxonomy else None
+    pool = None
+    if n_jobs > 1 and len(todo) >= 200:
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        pool = ctx.Pool(n_jobs, initializer=_init_worker, initargs=(tax,))
+    else:
+        _init_worker(tax)
+    try:
+        for start in range(0, len(todo), NLP_BATCH):
+            ids = todo[start : start + NLP_BATCH]
+            texts = corpus.texts(ids)
+            items = [texts[aid] for aid in ids]
+            done = (
+                pool.map(_nlp_one, items, chunksize=max(1, len(items) // (n_jobs * 8)))
+                if pool
+                else [_nlp_one(item) for item in items]
             )
-            with ctx.Pool(n_jobs, initializer=_init_worker, initargs=(tax,)) as pool:
-                done = pool.map(_nlp_one, items, chunksize=max(1, len(items) // (n_jobs * 8)))
-        else:
-            _init_worker(tax)
-            done = [_nlp_one(item) for item in items]
-        corpus.store_analysis(zip((a.id for a in todo), done), version)
-        cache.update(zip((a.id for a in todo), done))
-    return {a.id: ArticleNLP.loads(cache[a.id]) for a in articles}
+            corpus.store_analysis(zip(ids, done), version)
+            out.update((aid, ArticleNLP.loads(js)) for aid, js in zip(ids, done))
+            progress.advance("text analysis", len(ids))
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+    return out
 
 
 def _taxonomy_digest(taxonomy: Path | None) -> str:
@@ -261,7 +286,9 @@ def link_topics(terms: list[dict[str, float]], labels: list[str], previous: dict
     return Linked(ids, names, sorted(dormant, key=lambda t: t["id"]), next_id)
 
 
-def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
+def analyze(
+    ws: Workspace, cfg: AnalysisConfig | None = None, progress: Progress | None = None
+) -> AnalysisResult:
     """Run the analysis for one quarter and write models/<quarter>/. Returns where it went."""
     import time
 
@@ -273,12 +300,12 @@ def analyze(ws: Workspace, cfg: AnalysisConfig | None = None) -> AnalysisResult:
     rules = TrendRules.from_mapping(taxonomy.get("trend"))
     with Corpus(ws.corpus_db) as corpus:
         quarter, quarters = choose_window(corpus, cfg)
-        articles = list(corpus.articles(quarters=quarters, dated_only=True))
+        articles = list(corpus.articles(quarters=quarters, dated_only=True, with_text=False))
         sources = corpus.sources()
         seen_in = corpus.seen_in()
         t = time.perf_counter()
         taxonomy_file = ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None
-        nlp = article_nlp(corpus, articles, taxonomy_file)
+        nlp = article_nlp(corpus, articles, taxonomy_file, progress=progress)
         docs = [nlp[a.id].lemmas for a in articles]
         seconds["text"] = time.perf_counter() - t
         corpus_hash = hashlib.sha1(

@@ -36,7 +36,7 @@ def _date(value: str | None) -> dt.date | None:
 
 
 class RichProgress:
-    """A progress bar per source, on stderr, for collect/import."""
+    """A progress bar per source (collect, import) or stage (analyze), on stderr."""
 
     def __init__(self) -> None:
         self.bar = Progress(
@@ -60,8 +60,8 @@ class RichProgress:
     def source_started(self, source: str, total: int) -> None:
         self.tasks[source] = self.bar.add_task(source[-24:], total=total)
 
-    def advance(self, source: str) -> None:
-        self.bar.advance(self.tasks[source])
+    def advance(self, source: str, n: int = 1) -> None:
+        self.bar.advance(self.tasks[source], n)
 
     def message(self, text: str) -> None:
         err.print(text)
@@ -366,9 +366,11 @@ def analyze(
     if not ws.corpus_db.exists():
         _fail(f"no corpus at {ws.corpus_db} (run `trends collect` or `trends import` first)")
     try:
-        with err.status("analyzing…"):
+        with RichProgress() as progress:
             result = run_analyze(
-                ws, AnalysisConfig(quarter=quarter, window=window, n_topics=n_topics, seed=seed)
+                ws,
+                AnalysisConfig(quarter=quarter, window=window, n_topics=n_topics, seed=seed),
+                progress=progress,
             )
     except AnalysisError as exc:
         _fail(str(exc))

@@ -241,9 +241,16 @@ class Corpus:
         quarters: Iterable[str] | None = None,
         relevant_only: bool = True,
         dated_only: bool = False,
+        with_text: bool = True,
     ) -> Iterator[Article]:
-        """Stored articles in a stable order (published, id)."""
-        sql, args = "SELECT * FROM articles WHERE 1=1", []
+        """Stored articles in a stable order (published, id). `with_text=False` leaves `text`
+        empty, so a large window fits in memory (fetch texts in batches with `texts()`)."""
+        columns = (
+            "*"
+            if with_text
+            else "id, title, '' AS text, published, source, url, language, relevant"
+        )
+        sql, args = f"SELECT {columns} FROM articles WHERE 1=1", []
         if relevant_only:
             sql += " AND relevant=1"
         if dated_only:
@@ -255,6 +262,14 @@ class Corpus:
         sql += " ORDER BY published, id"
         for row in self.db.execute(sql, args):
             yield _article(row)
+
+    def quarters(self) -> list[str]:
+        """The quarters that have dated, relevant articles, oldest first."""
+        rows = self.db.execute(
+            "SELECT DISTINCT quarter FROM articles WHERE relevant=1 AND published IS NOT NULL "
+            "ORDER BY quarter"
+        )
+        return [r[0] for r in rows]
 
     def seen_in(self) -> dict[str, set[str]]:
         """article id -> every source that published it (own source plus syndicating ones)."""
@@ -329,11 +344,23 @@ class Corpus:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
     # -- per-article analysis cache ---------------------------------------------------------------
-    def analysis_cache(self, version: str) -> dict[str, str]:
-        rows = self.db.execute(
+    def texts(self, ids: list[str]) -> dict[str, tuple[str, str, str]]:
+        """id -> (title, text, language) for the given ids."""
+        out: dict[str, tuple[str, str, str]] = {}
+        for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+            chunk = ids[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT id, title, text, language FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update((r[0], (r[1], r[2], r[3] or "")) for r in rows)
+        return out
+
+    def analysis_cache(self, version: str) -> Iterator[tuple[str, str]]:
+        """(id, cached analysis JSON) of every article analysed with `version`."""
+        yield from self.db.execute(
             "SELECT id, analysis FROM articles WHERE analysis_version=?", (version,)
         )
-        return {r[0]: r[1] for r in rows}
 
     def store_analysis(self, items: Iterable[tuple[str, str]], version: str) -> None:
         with self.db:

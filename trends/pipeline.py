@@ -60,7 +60,8 @@ def run_demo(out: str | Path, progress: Progress | None = None) -> DemoResult:
 
 def _analyze_stage():
     try:
-        from trends.analyze import AnalysisConfig, analyze
+        from trends.analyze import AnalysisConfig, analyze, choose_window
+        from trends.corpus import Corpus
         from trends.models import model_quarters
     except ImportError:
         return None
@@ -68,12 +69,12 @@ def _analyze_stage():
     def run(ws: Workspace) -> dict[str, Path]:
         # analyse the quarter before the latest first (once), so the report can compare quarters
         # and the demo shows topic ids carried over from one quarter to the next
-        latest = analyze(ws)
-        previous = shift_quarter(latest.quarter, -1)
+        with Corpus(ws.corpus_db) as corpus:
+            latest_quarter, _ = choose_window(corpus, AnalysisConfig())
+        previous = shift_quarter(latest_quarter, -1)
         if previous not in model_quarters(ws):
             analyze(ws, AnalysisConfig(quarter=previous))
-            latest = analyze(ws)
-        return {"model": latest.folder}
+        return {"model": analyze(ws).folder}
 
     return run
 

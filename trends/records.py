@@ -105,3 +105,12 @@ def quarter_range(first: str, last: str) -> list[str]:
     while out[-1] < last:
         out.append(shift_quarter(out[-1], 1))
     return out
+
+
+class Progress:
+    """What the CLI shows of long work (a bar per source or stage); the library calls these hooks
+    and stays silent by default."""
+
+    def source_started(self, source: str, total: int) -> None: ...
+    def advance(self, source: str, n: int = 1) -> None: ...
+    def message(self, text: str) -> None: ...

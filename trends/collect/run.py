@@ -27,7 +27,7 @@ from trends.collect.fetch import Fetcher
 from trends.collect.sitemaps import parse_sitemap
 from trends.config import Source, SourcesConfig
 from trends.corpus import Corpus
-from trends.records import Article, Failure, Link
+from trends.records import Article, Failure, Link, Progress
 
 
 @dataclass
@@ -70,14 +70,6 @@ class Candidate:
     language: str
     source: str
     id: str | None = None  # given by an import file; else derived from the URL key
-
-
-class Progress:
-    """What the CLI shows; the library calls these hooks and stays silent by default."""
-
-    def source_started(self, source: str, total: int) -> None: ...
-    def advance(self, source: str) -> None: ...
-    def message(self, text: str) -> None: ...
 
 
 # -- storing (shared by collect and import) -------------------------------------------------------
