@@ -179,3 +179,19 @@ def test_text_analysis_is_saved_batch_by_batch_so_an_interrupted_run_keeps_its_w
         assert set(result) == {a.id for a in articles}
         # the texts were read from the corpus although the articles came without them
         assert all(result[a.id].lemmas for a in articles)
+
+
+@pytest.mark.slow
+def test_workspace_taxonomy_sets_trend_thresholds_and_a_broken_one_is_named(imported, tmp_path):
+    ws = fresh_copy(imported, tmp_path)
+    ws.taxonomy_yaml.write_text("trend:\n  growth_slope: [0.1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["-w", str(ws.root), "analyze"])
+    assert result.exit_code == 1
+    assert "taxonomy:" in result.output and "taxonomy.yaml:3: not valid YAML" in result.output
+    assert "Traceback" not in result.output
+
+    # no slope is steep enough: nothing grows or declines, everything else is untouched
+    ws.taxonomy_yaml.write_text("trend:\n  growth_slope: 50.0\n", encoding="utf-8")
+    out = analyze(ws, AnalysisConfig(today=TODAY)).folder
+    classes = {t["trend_class"] for t in json.loads((out / "topics.json").read_text())["topics"]}
+    assert classes and not classes & {"growing", "declining"}

@@ -202,6 +202,11 @@ def test_display_inflects_adjectives():
     assert display(Counter({("digital", "Zentrum"): 1})) == "digitales Zentrum"
     assert display(Counter({("offen", "Daten"): 1})) == "offene Daten"
     assert display(Counter({("Bewohnerparkausweis", "online"): 1})) == "Bewohnerparkausweis online"
+    # heads whose gender the suffix does not tell
+    assert (
+        display(Counter({("digital", "Bewohnerparkausweis"): 1})) == "digitaler Bewohnerparkausweis"
+    )
+    assert display(Counter({("zentral", "Bürgerportal"): 1})) == "zentrales Bürgerportal"
 
 
 def test_extract_keyphrases_names_topics_by_distinctive_phrases():

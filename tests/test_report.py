@@ -23,6 +23,7 @@ import yaml
 
 from trends.config import Workspace
 from trends.corpus import Corpus
+from trends.maturity import load_lexicon
 from trends.models import AnalysisError
 from trends.records import Article, Failure, quarter_bounds, quarter_range
 from trends.report import build, i18n
@@ -114,7 +115,7 @@ def make_workspace(
         else None
     )
     topics = [dict(t) for t in TOPICS]
-    fields = [f for f in build.DEFAULT_FIELDS]
+    fields = [f.name for f in load_lexicon().fields]
     for k in range(extra_topics):
         counts = [
             (k * 7 + j * (k % 5)) % 9 + (j if k % 3 == 0 else 0) for j in range(len(ALL_QUARTERS))

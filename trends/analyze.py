@@ -31,7 +31,6 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from trends import maturity
 from trends.config import Workspace
@@ -94,14 +93,14 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def load_taxonomy(ws: Workspace) -> dict:
-    """The workspace's taxonomy.yaml if present, else the packaged default."""
-    path = (
-        ws.taxonomy_yaml
-        if ws.taxonomy_yaml.exists()
-        else Path(maturity.__file__).with_name("taxonomy.yaml")
-    )
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def trend_rules(ws: Workspace) -> TrendRules:
+    """Trend-class thresholds: the `trend:` section of the workspace's taxonomy.yaml, if any."""
+    if not ws.taxonomy_yaml.exists():
+        return TrendRules()
+    try:
+        return TrendRules.from_mapping(maturity.read_taxonomy(ws.taxonomy_yaml).get("trend"))
+    except (TypeError, ValueError) as exc:
+        raise maturity.TaxonomyError(f"{ws.taxonomy_yaml}: {exc}") from None
 
 
 def _previous_model(ws: Workspace, quarter: str) -> dict | None:
@@ -296,15 +295,15 @@ def analyze(
     today = cfg.today or dt.date.today()
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    taxonomy = load_taxonomy(ws)
-    rules = TrendRules.from_mapping(taxonomy.get("trend"))
+    taxonomy_file = ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None
+    lexicon = maturity.load_lexicon(taxonomy_file)  # a broken file stops here, naming the line
+    rules = trend_rules(ws)
     with Corpus(ws.corpus_db) as corpus:
         quarter, quarters = choose_window(corpus, cfg)
         articles = list(corpus.articles(quarters=quarters, dated_only=True, with_text=False))
         sources = corpus.sources()
         seen_in = corpus.seen_in()
         t = time.perf_counter()
-        taxonomy_file = ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None
         nlp = article_nlp(corpus, articles, taxonomy_file, progress=progress)
         docs = [nlp[a.id].lemmas for a in articles]
         seconds["text"] = time.perf_counter() - t
@@ -338,8 +337,10 @@ def analyze(
             k = int(row.argmax())
             main[i] = k if row.max() >= MIN_PLACED_WEIGHT and k not in other else -1
     terms = model.topic_terms_
+    # people quoted in press releases are not what a topic is about
     keyphrases = [
-        [kp[0] if isinstance(kp, (list, tuple)) else kp for kp in ks] for ks in model.keyphrases_
+        [p for kp in ks if not is_person(p := kp[0] if isinstance(kp, (list, tuple)) else kp)]
+        for ks in model.keyphrases_
     ]
     labels = [
         readable_label(ks) or fallback for ks, fallback in zip(keyphrases, model.topic_labels_)
@@ -354,15 +355,7 @@ def analyze(
         a.id: (list(nlp[a.id].municipalities), list(nlp[a.id].regions)) for a in articles
     }
 
-    fields = (
-        {f["name"]: f.get("seeds", []) for f in taxonomy.get("fields", [])}
-        if isinstance(taxonomy.get("fields"), list)
-        else {
-            k: v.get("seeds", v) if isinstance(v, dict) else v
-            for k, v in (taxonomy.get("fields") or {}).items()
-        }
-    )
-    lexicon = maturity.load_lexicon(ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None)
+    fields = {f.name: list(f.seeds) for f in lexicon.fields}
     all_dates = [a.published for a in articles]
     t = time.perf_counter()
     topics_out, trends_out, evidence_out = [], [], {}
@@ -571,6 +564,12 @@ def topic_municipalities(arts: list[Article], article_entities: dict) -> list[st
     return sorted((n for n, c in counts.items() if c >= need), key=lambda n: (-counts[n], n))
 
 
+def is_person(phrase: str) -> bool:
+    """ "Petra Offermann", "Dezernentin Petra Offermann": a first name followed by a word."""
+    words = phrase.split()
+    return any(w in entities.first_names() for w in words[:-1])
+
+
 def readable_label(keyphrases: list[str]) -> str:
     """A topic name a reader recognises: the best keyphrases that are not places, organisations
     or amounts ("Bewohnerparkausweis · Serviceportal", not "Soest · Kreis" or "Million Euro")."""
@@ -579,9 +578,6 @@ def readable_label(keyphrases: list[str]) -> str:
         named = sum(
             e.end - e.start for e in entities.find_entities(phrase) if e.kind in _NAME_KINDS
         )
-        words = phrase.split()
-        # "Petra Offermann", "Dezernentin Petra Offermann": a first name followed by a word
-        person = any(w in entities.first_names() for w in words[:-1])
         # a bare place name the in-text matcher rejects out of context ("Delbrück" is a surname too)
         place = (entry := entities.lookup(phrase)) is not None and entry.kind in _NAME_KINDS
         if (
@@ -589,7 +585,7 @@ def readable_label(keyphrases: list[str]) -> str:
             or place
             or _NOT_A_NAME.search(phrase)
             or phrase.lower() in _GENERIC
-            or person
+            or is_person(phrase)
         ):
             continue
         kept.append(phrase)

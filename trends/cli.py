@@ -22,7 +22,7 @@ con = Console()
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     sys.exit(code)
 
 
@@ -67,7 +67,24 @@ class RichProgress:
         err.print(text)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Main(click.Group):
+    """The command group; a broken taxonomy.yaml ends any command with its one-line reason."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ValueError as exc:
+            from trends.maturity import TaxonomyError
+
+            if isinstance(exc, TaxonomyError):
+                _fail(f"taxonomy: {exc}")
+            raise
+
+
+@click.group(
+    cls=_Main,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--workspace",
     "-w",
@@ -634,15 +651,22 @@ def _model_rows(ws: Workspace, reader, quarter: str | None, fmt: str, out_path: 
     _write(lambda fh: write_rows(rows, fmt, fh), out_path)
 
 
+def _model_export_options(f):
+    """--format, --quarter, --out and the workspace, shared by the model exports."""
+    f = click.pass_obj(f)
+    f = click.option(
+        "--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+    )(f)
+    f = click.option(
+        "--quarter", "-q", metavar="YYYYQn", help="Model quarter (default: the latest)."
+    )(f)
+    return click.option(
+        "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+    )(f)
+
+
 @export.command("topics")
-@click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
-)
-@click.option("--quarter", "-q", metavar="YYYYQn", help="Model quarter (default: the latest).")
-@click.option(
-    "--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of stdout."
-)
-@click.pass_obj
+@_model_export_options
 def export_topics(ws: Workspace, fmt: str, quarter: str | None, out_path: str | None) -> None:
     """Topics of a model: id, label, keyphrases, size, quarter_counts (+ status, field, trend_class,
     stage, confidence). Curation renames are applied; hidden topics are left out."""
@@ -652,14 +676,7 @@ def export_topics(ws: Workspace, fmt: str, quarter: str | None, out_path: str | 
 
 
 @export.command("trends")
-@click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
-)
-@click.option("--quarter", "-q", metavar="YYYYQn", help="Model quarter (default: the latest).")
-@click.option(
-    "--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of stdout."
-)
-@click.pass_obj
+@_model_export_options
 def export_trends(ws: Workspace, fmt: str, quarter: str | None, out_path: str | None) -> None:
     """One row per topic and quarter: topic_id, label, quarter, count, share, growth, burst, sources,
     municipalities, class, stage, confidence, evidence_ids (+ growth_yoy, independent_sources, partial)."""

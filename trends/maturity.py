@@ -98,7 +98,7 @@ _STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
 # --- records --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signal:
     """What one sentence says about maturity and transferability.
 
@@ -522,7 +522,7 @@ def _packaged_path() -> Path:
     return Path(str(resources.files("trends") / "taxonomy.yaml"))
 
 
-def _read_yaml(path: Path) -> dict:
+def read_taxonomy(path: Path) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
             data = yaml.safe_load(fh)
@@ -556,16 +556,17 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         raise TaxonomyError(f"{target}: file not found") from None
     if key in _cache:
         return _cache[key]
-    data = _read_yaml(target)
-    unknown = set(data) - set(_SECTIONS) - {"version"}
+    data = read_taxonomy(target)
+    # `trend:` holds the trend-class thresholds, read by trends.analyze.trend_rules
+    unknown = set(data) - set(_SECTIONS) - {"version", "trend"}
     if unknown:
         raise TaxonomyError(
             f"{target}: unknown section(s) {', '.join(sorted(map(str, unknown)))} "
-            f"(allowed: {', '.join(_SECTIONS)})"
+            f"(allowed: {', '.join(_SECTIONS)}, trend)"
         )
     sources = {name: target for name in _SECTIONS if name in data}
     if len(sources) < len(_SECTIONS):
-        base = _read_yaml(packaged) if target != packaged else {}
+        base = read_taxonomy(packaged) if target != packaged else {}
         for name in _SECTIONS:
             if name not in data:
                 if name not in base:

@@ -283,6 +283,15 @@ _FEM = ("ung", "heit", "keit", "schaft", "ion", "tät", "ik", "ur", "enz", "anz"
 _NEUT = ("um", "ment", "chen", "lein", "tum", "nis", "ment", "o")
 _MASC = ("er", "ling", "ismus", "or", "ist", "ant", "ent", "eur", "ich", "ig")
 _INDECLINABLE = frozenset({"online", "mobil", "live", "open", "smart", "lila", "rosa", "extra"})
+# Heads of the field whose gender the suffix rules get wrong ("digitaler Bewohnerparkausweis",
+# "digitales Bürgerportal"); checked first, as the end of the noun.
+_MASC_HEADS = ("ausweis", "dienst", "antrag", "zugang", "bescheid", "schein", "plan", "platz",
+               "raum", "betrieb", "bot", "prozess", "markt", "bericht", "vertrag", "standard",
+               "haushalt", "beitrag", "termin", "wandel")  # fmt: skip
+_NEUT_HEADS = ("portal", "konto", "netz", "netzwerk", "system", "verfahren", "modell", "projekt",
+               "angebot", "büro", "werkzeug", "monitoring", "tool", "register", "gesetz",
+               "programm", "amt", "ticket", "formular", "zentrum", "labor", "parken", "lernen",
+               "management", "postfach", "gateway")  # fmt: skip
 
 
 def _inflect(adj: str, noun: str) -> str:
@@ -292,6 +301,10 @@ def _inflect(adj: str, noun: str) -> str:
     head = noun.rsplit("-", 1)[-1].lower()
     if adj.endswith("e"):
         adj = adj[:-1]
+    if head.endswith(_MASC_HEADS):
+        return adj + "er"
+    if head.endswith(_NEUT_HEADS):
+        return adj + "es"
     if head.endswith(_FEM):
         return adj + "e"
     if head.endswith(_NEUT):

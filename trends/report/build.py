@@ -46,33 +46,15 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 from markupsafe import Markup
 
+from trends import maturity
 from trends.config import Workspace
 from trends.models import AnalysisError, load_curation, load_model, load_trends, model_quarters
 from trends.records import quarter_bounds, shift_quarter
 from trends.report import charts, i18n
 from trends.trend import QuarterMetrics, TrendRules, classify
 
-STAGE_ORDER = ("konzept", "pilot", "rollout", "standard")
+STAGE_ORDER = maturity.STAGES
 RING_ORDER = ("standard", "rollout", "pilot", "konzept")  # radar rings, innermost first
-DEFAULT_RINGS = {
-    "konzept": "Beobachten",
-    "pilot": "Erproben",
-    "rollout": "Übertragen",
-    "standard": "Etabliert",
-}
-DEFAULT_FIELDS = (
-    "Verwaltung & OZG",
-    "Mobilität",
-    "Energie",
-    "Klima & Umwelt",
-    "Gesundheit & Pflege",
-    "Bildung",
-    "Sicherheit",
-    "Wirtschaft & Handel",
-    "Infrastruktur & Daten",
-    "Beteiligung",
-)
-DEFAULT_TRL = {"konzept": (2, 3), "pilot": (5, 6), "rollout": (7, 8), "standard": (9, 9)}
 SUMMARY_TOPICS = 5  # topics in the executive summary (curation.yaml: report.summary_topics)
 MAX_EVIDENCE = 3
 MAX_TRANSFER_EVIDENCE = 2
@@ -332,47 +314,14 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 def _taxonomy(ws: Workspace) -> dict:
-    """rings (stage -> name), fields [{name, name_en}], trl per stage; defensive defaults."""
-    data: dict = {}
-    for path in (Path(__file__).resolve().parents[1] / "taxonomy.yaml", ws.taxonomy_yaml):
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-        except (OSError, yaml.YAMLError):
-            loaded = None
-        if isinstance(loaded, dict):
-            data.update({k: v for k, v in loaded.items() if k in ("rings", "fields", "maturity")})
-    rings = data.get("rings")
-    if not (isinstance(rings, dict) and set(rings) == set(STAGE_ORDER)):
-        rings = DEFAULT_RINGS
-    rings = {k: str(v) for k, v in rings.items()}
-    raw_fields = data.get("fields")
-    fields: list[dict] = []
-    if isinstance(raw_fields, list):
-        for f in raw_fields:
-            if isinstance(f, dict) and f.get("name"):
-                fields.append({"name": str(f["name"]), "name_en": f.get("name_en")})
-            elif isinstance(f, str):
-                fields.append({"name": f, "name_en": None})
-    elif isinstance(raw_fields, dict):
-        fields = [{"name": str(k), "name_en": None} for k in raw_fields]
-    if not fields:
-        fields = [{"name": n, "name_en": None} for n in DEFAULT_FIELDS]
-    trl = dict(DEFAULT_TRL)
-    stages = (
-        (data.get("maturity") or {}).get("stages")
-        if isinstance(data.get("maturity"), dict)
-        else None
-    )
-    if isinstance(stages, dict):
-        for key, spec in stages.items():
-            if (
-                key in trl
-                and isinstance(spec, dict)
-                and isinstance(spec.get("trl"), list)
-                and spec["trl"]
-            ):
-                trl[key] = (int(spec["trl"][0]), int(spec["trl"][-1]))
-    return {"rings": rings, "fields": fields, "trl": trl}
+    """rings (stage -> name), fields [{name, name_en}], trl per stage, from the same taxonomy the
+    analysis used (the workspace's taxonomy.yaml over the packaged one)."""
+    lex = maturity.load_lexicon(ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None)
+    return {
+        "rings": dict(lex.rings),
+        "fields": [{"name": f.name, "name_en": None} for f in lex.fields],
+        "trl": dict(lex.trl),
+    }
 
 
 def _report_settings(ws: Workspace) -> dict:
@@ -736,9 +685,11 @@ def _trend_explanation(verdict: dict, series: list[dict], rules: TrendRules, lan
         return str(verdict.get("rule") or "")
     if cls == "new":
         return (
-            f"Erste Artikel in {q} ({count}); in den {max(0, n_q - 1)} Quartalen davor keine."
+            f"Erstmals erfasst in {q} ({count} Artikel); in den {max(0, n_q - 1)} Quartalen "
+            f"davor jeweils weniger als {rules.min_articles}."
             if de
-            else f"First articles in {q} ({count}); none in the {max(0, n_q - 1)} quarters before."
+            else f"First seen in {q} ({count} articles); fewer than {rules.min_articles} in each "
+            f"of the {max(0, n_q - 1)} quarters before."
         )
     if cls == "emerging":
         prev = next((r for r in reversed(complete) if r["quarter"] < q), None)
@@ -781,14 +732,16 @@ def _transfer_level(score: float) -> str:
     )
 
 
-def _summary_sentences(topic: dict, lang: str) -> list[str]:
+def _summary_sentences(topic: dict, lang: str, rules: TrendRules) -> list[str]:
     nums, q = topic["trend"]["numbers"], topic["quarter"]
     now = topic["now"]
     share = i18n.fmt_pct(now["share"], lang)
     count = i18n.fmt_int(now["count"], lang)
     cls = topic["trend"]["class"]
     if cls == "new":
-        s1 = i18n.fmt("s1_new", lang, quarter=q, count=count, share=share)
+        s1 = i18n.fmt(
+            "s1_new", lang, quarter=q, count=count, share=share, min_articles=rules.min_articles
+        )
     elif cls == "emerging":
         prev = topic["previous_quarter_share"]
         s1 = i18n.fmt(
@@ -1209,7 +1162,7 @@ def build_context(
     )
     for n, tp in enumerate(topics, 1):
         tp["number"] = n
-        tp["summary"] = _summary_sentences(tp, lang)
+        tp["summary"] = _summary_sentences(tp, lang, cur.rules)
     by_id = {tp["id"]: tp for tp in topics}
 
     # executive summary

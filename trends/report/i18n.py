@@ -63,10 +63,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No topic is classified as new, emerging or growing this quarter; the largest topics are:",
     ),
     "s1_new": (
-        "Neu in {quarter}: {count} Artikel ({share} aller Artikel des Quartals), in den Quartalen "
-        "davor keine.",
-        "New in {quarter}: {count} articles ({share} of all articles of the quarter), none in the "
-        "quarters before.",
+        "Neu in {quarter}: {count} Artikel ({share} aller Artikel des Quartals), in keinem "
+        "Quartal davor mindestens {min_articles}.",
+        "New in {quarter}: {count} articles ({share} of all articles of the quarter), fewer than "
+        "{min_articles} in every quarter before.",
     ),
     "s1_emerging": (
         "Aufkommend: erstmals {first_seen} erfasst, in {quarter} {count} Artikel; der Anteil stieg "
