@@ -195,3 +195,15 @@ def test_workspace_taxonomy_sets_trend_thresholds_and_a_broken_one_is_named(impo
     out = analyze(ws, AnalysisConfig(today=TODAY)).folder
     classes = {t["trend_class"] for t in json.loads((out / "topics.json").read_text())["topics"]}
     assert classes and not classes & {"growing", "declining"}
+
+
+def test_topic_labels_name_the_subject_not_places_people_or_publishers():
+    from trends.analyze import readable_label
+
+    publishers = ["Kommunale IT Westfalen (Demo)", "FormWerk GmbH (Demo)"]
+    assert readable_label(["Kommunale IT", "EUDI-Wallet"], publishers) == "EUDI-Wallet"
+    assert readable_label(["Delbrück", "Sensor", "Gateway"]) == "Sensor · Gateway"
+    assert readable_label(["Dezernentin Petra Offermann", "KI-Assistent"]) == "KI-Assistent"
+    assert readable_label(["Soest", "Million Euro", "Bewohnerparkausweis"]) == "Bewohnerparkausweis"
+    # a product of a vendor is a subject; only the publisher's own name is left out
+    assert readable_label(["FormWerk Studio"], publishers) == "FormWerk Studio"

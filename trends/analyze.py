@@ -26,6 +26,7 @@ import json
 import multiprocessing as mp
 import platform
 import re
+from collections.abc import Iterable
 from dataclasses import astuple, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -342,8 +343,10 @@ def analyze(
         [p for kp in ks if not is_person(p := kp[0] if isinstance(kp, (list, tuple)) else kp)]
         for ks in model.keyphrases_
     ]
+    publishers = [str(src.get("name") or "") for src in sources.values()]
     labels = [
-        readable_label(ks) or fallback for ks, fallback in zip(keyphrases, model.topic_labels_)
+        readable_label(ks, publishers) or fallback
+        for ks, fallback in zip(keyphrases, model.topic_labels_)
     ]
     seconds["topics"] = time.perf_counter() - t
 
@@ -570,11 +573,15 @@ def is_person(phrase: str) -> bool:
     return any(w in entities.first_names() for w in words[:-1])
 
 
-def readable_label(keyphrases: list[str]) -> str:
-    """A topic name a reader recognises: the best keyphrases that are not places, organisations
-    or amounts ("Bewohnerparkausweis · Serviceportal", not "Soest · Kreis" or "Million Euro")."""
+def readable_label(keyphrases: list[str], publishers: Iterable[str] = ()) -> str:
+    """A topic name a reader recognises: the best keyphrases that are not places, organisations,
+    people, amounts or part of a publisher's name ("Bewohnerparkausweis · Serviceportal", not
+    "Soest · Kreis", "Million Euro" or "Kommunale IT" from "Kommunale IT Westfalen")."""
+    names = [p.lower() for p in publishers if p]
     kept = []
     for phrase in keyphrases:
+        if any(phrase.lower() in name for name in names):
+            continue
         named = sum(
             e.end - e.start for e in entities.find_entities(phrase) if e.kind in _NAME_KINDS
         )
