@@ -207,3 +207,14 @@ def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     assert readable_label(["Soest", "Million Euro", "Bewohnerparkausweis"]) == "Bewohnerparkausweis"
     # a product of a vendor is a subject; only the publisher's own name is left out
     assert readable_label(["FormWerk Studio"], publishers) == "FormWerk Studio"
+
+
+def test_radar_sector_short_seeds_match_whole_terms_only():
+    from trends.analyze import _field_of
+
+    fields = {"Infrastruktur & Daten": ["KI", "Rechenzentrum"], "Bildung": ["Kita", "Schule"]}
+    # "ki" must not score inside "kita" or "kinder"
+    assert _field_of({"kita": 0.5, "kinder": 0.3, "ki-assistent": 0.1}, fields) == "Bildung"
+    assert _field_of({"ki": 0.4, "ki-assistent": 0.4, "schule": 0.1}, fields) == (
+        "Infrastruktur & Daten"
+    )

@@ -42,13 +42,15 @@ def test_planted_topics_trends_stages_and_municipalities(demo):
     _, _, result = demo
     planted = load_truth()["topics"]
     assert {a.topics[0] for a in load_articles() if a.topics} == {t["id"] for t in planted}
-    # Measured (scripts/eval_demo.py, 3 runs): 14/14 recovered, 14/14 classes, 14/14 stages,
-    # municipalities P 0.98 R 0.98. The demo site's port changes article ids and so the order the
-    # model sees, hence a little slack; the issue's own target is 11 of 12 topics.
+    # Measured (scripts/eval_demo.py, several runs): 14/14 recovered, 14/14 classes, 14/14 stages,
+    # 14/14 radar sectors, municipalities P 0.94-0.98 R 0.98-1.0. The demo site's port changes
+    # article ids and so the order the model sees, hence a little slack; the issue's own target is
+    # 11 of 12 topics.
     recovered = result["topics_recovered"]
     assert recovered >= len(planted) - 1, result["topics"]
     assert result["classes_right"] >= recovered - 1, result["topics"]
     assert result["stages_right"] >= recovered - 1, result["topics"]
+    assert result["fields_right"] >= recovered - 2, result["topics"]
     assert result["muni_precision"] >= 0.9 and result["muni_recall"] >= 0.9
 
 

@@ -119,7 +119,10 @@ def _field_of(terms: dict[str, float], fields: dict[str, list[str]]) -> str:
         score = 0.0
         for seed in seeds:
             s = seed.lower()
-            score += sum(w for t, w in lowered.items() if s in t)
+            if len(s) <= 3:  # "KI", "5G", "OZG": a whole term or compound part, not "Kita"
+                score += sum(w for t, w in lowered.items() if s == t or s in t.split("-"))
+            else:
+                score += sum(w for t, w in lowered.items() if s in t)
         if score > best_score:
             best, best_score = name, score
     return best or next(iter(fields), "")

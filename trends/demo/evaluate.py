@@ -82,6 +82,8 @@ def evaluate(ws: Workspace) -> dict:
                 "class_found": found.get("trend_class"),
                 "stage_truth": t["stages"][-1],
                 "stage_found": found.get("stage"),
+                # a topic between two fields may sit in either ("Energie, Klima & Umwelt")
+                "field_right": found.get("field") in _fields(t.get("field", "")),
                 "muni_tp": len(truth_munis & found_munis),
                 "muni_found": len(found_munis),
                 "muni_truth": len(truth_munis),
@@ -98,10 +100,16 @@ def evaluate(ws: Workspace) -> dict:
         "topics_recovered": len(rec),
         "classes_right": sum(r["class_truth"] == r["class_found"] for r in rec),
         "stages_right": sum(r["stage_truth"] == r["stage_found"] for r in rec),
+        "fields_right": sum(r["field_right"] for r in rec),
         "muni_precision": round(tp / max(1, sum(r["muni_found"] for r in rec)), 3),
         "muni_recall": round(tp / max(1, sum(r["muni_truth"] for r in rec)), 3),
         "topics": rows,
     }
+
+
+def _fields(cell: str) -> set[str]:
+    """'Energie, Klima & Umwelt' -> {'Energie', 'Klima & Umwelt'} (field names contain '&', not ',')."""
+    return {f.strip() for f in cell.split(",") if f.strip()}
 
 
 def format_report(result: dict) -> str:
@@ -112,6 +120,7 @@ def format_report(result: dict) -> str:
         f"topics recovered: {result['topics_recovered']} / {result['topics_planted']}",
         f"trend classes right (recovered topics): {result['classes_right']} / {result['topics_recovered']}",
         f"last-quarter stage right (recovered topics): {result['stages_right']} / {result['topics_recovered']}",
+        f"radar sector (field) right (recovered topics): {result['fields_right']} / {result['topics_recovered']}",
         f"municipalities per topic: precision {result['muni_precision']:.3f}, recall {result['muni_recall']:.3f}",
         "",
         f"{'planted':<24}{'found':<7}{'F1':>6}  {'class truth/found':<22}{'stage truth/found':<22}label",
