@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import courlan
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:  # datasketch pulls in scipy (1 s): imported where a signature is made
+    from datasketch import MinHash
 
 NUM_PERM = 64
 SCHEME = "affine32"  # datasketch >= 2 wants the hashing scheme named when signatures are stored
@@ -51,6 +54,8 @@ def content_hash(text: str) -> str:
 def minhash(text: str) -> MinHash:
     words = _words(text)
     shingles = {" ".join(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     m.update_batch([s.encode("utf-8") for s in shingles])
     return m
@@ -61,6 +66,8 @@ def signature_bytes(m: MinHash) -> bytes:
 
 
 def from_signature(blob: bytes) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(
         num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(blob, dtype=np.uint64)
     )
@@ -72,6 +79,8 @@ class NearDuplicateIndex:
     def __init__(self) -> None:
         # Banding tuned to the 0.8 threshold itself missed a syndicated copy at J=0.91 on the demo:
         # candidates come from a looser band setting, and find() checks the real 0.8 threshold.
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=NUM_PERM)
         self._sigs: dict[str, MinHash] = {}
 

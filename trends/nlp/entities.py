@@ -535,10 +535,6 @@ def _ascii_fold(name: str) -> str:
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
     """Common German first names (to tell "Katrin Brüggemann" from a place or a topic)."""
-    return _first_names()
-
-
-def _first_names() -> frozenset[str]:
     raw = (
         resources.files("trends.nlp")
         .joinpath("data", "gazetteer_first_names.txt")
@@ -892,7 +888,7 @@ def _judge(
         if nxt and nxt.group(1) in _AFTER_DEMONYM_BLOCK:
             return _REJECT  # Kölner Stadt-Anzeiger, Soester Straße
         prev, attached, _ = _prev(text, start)
-        if (prev == "-" and attached) or prev in _first_names():
+        if (prev == "-" and attached) or prev in first_names():
             return _REJECT  # compounds are street or firm names; "Daniel Offenbacher" is a person
         if text.endswith(("in", "innen", "ern"), start, end):
             return _ACCEPT  # Kölnerin, Kölnerinnen, den Bochumern: nouns, never surnames
@@ -916,7 +912,7 @@ def _judge(
         and cls not in ("word", "strict")
     ):
         return _REJECT  # das Münster, ein Borken
-    if prev in _first_names() and not attached:
+    if prev in first_names() and not attached:
         return _REJECT  # Carsten Heimbach, Nina Hagen: a surname
     if cls == "":
         return _ACCEPT

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 
 BOUNDARY = "|"
 """Marker for a position where something was removed; n-grams never span it."""
@@ -185,30 +186,47 @@ def _read_list(name: str) -> frozenset[str]:
 
 
 @cache
+def spacy_stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stopword list for a language (empty if spaCy has none).
+
+    The list is a plain module, spacy/lang/<lang>/stop_words.py; it is executed on its own, because
+    importing it the usual way first imports all of spaCy (2 s, in every worker process)."""
+    import importlib
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("spacy")
+        path = Path(spec.submodule_search_locations[0]) / "lang" / lang / "stop_words.py"
+        module_spec = importlib.util.spec_from_file_location(f"_trends_stop_{lang}", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+        return frozenset(module.STOP_WORDS)
+    except Exception:  # another layout of the file: the usual (slow) import
+        try:
+            return frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+        except (ImportError, AttributeError):
+            return frozenset()
+
+
+@cache
 def stopwords(lang: str = "de") -> frozenset[str]:
     """General stopwords (lowercase) for a language: spaCy's list plus ours. Both DE and EN lists
     are always included, because German articles quote English and vice versa."""
-    from spacy.lang.de.stop_words import STOP_WORDS as DE
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-
-    words = set(DE) | set(EN) | _read_list("stopwords_de.txt") | _read_list("stopwords_en.txt")
+    words = (
+        spacy_stop_words("de")
+        | spacy_stop_words("en")
+        | _read_list("stopwords_de.txt")
+        | _read_list("stopwords_en.txt")
+    )
     if lang not in SUPPORTED_LANGS:
-        try:
-            import importlib
-
-            mod = importlib.import_module(f"spacy.lang.{lang}.stop_words")
-            words |= set(mod.STOP_WORDS)
-        except (ImportError, AttributeError):
-            pass
+        words |= spacy_stop_words(lang)
     return frozenset(w.lower() for w in words)
 
 
 @cache
 def german_stopwords() -> frozenset[str]:
     """German stopwords only (spaCy's and ours), lowercase."""
-    from spacy.lang.de.stop_words import STOP_WORDS as DE
-
-    return frozenset(w.lower() for w in set(DE) | _read_list("stopwords_de.txt"))
+    return frozenset(w.lower() for w in spacy_stop_words("de") | _read_list("stopwords_de.txt"))
 
 
 @cache
