@@ -228,6 +228,10 @@ def article_nlp(
     pool = None
     if n_jobs > 1 and len(todo) >= 200:
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        if ctx.get_start_method() == "fork":
+            # load dictionaries, gazetteer and lexicon once here (~2 s); forked workers share them
+            _init_worker(tax)
+            _nlp_one(("Haus", "Stadt Soest", "de"))
         pool = ctx.Pool(n_jobs, initializer=_init_worker, initargs=(tax,))
     else:
         _init_worker(tax)
