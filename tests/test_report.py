@@ -933,3 +933,22 @@ def test_report_on_analyzed_demo_corpus(tmp_path):
     ctx = build_context(ws, today=TODAY)
     assert ctx["topics"] and ctx["comparison"]["previous_quarter"] == "2026Q2"
     assert any(t["maturity"]["evidence"] for t in ctx["topics"])
+
+
+@pytest.mark.slow
+def test_a_wheel_carries_the_default_templates(tmp_path):
+    """A non-editable install must still find report.*.j2 (trends/report/templates links to them)."""
+    import subprocess
+    import sys
+    import zipfile
+
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(root), "-w", str(tmp_path), "--no-deps", "-q"],
+        check=True,
+        cwd=tmp_path,
+    )
+    shutil.rmtree(root / "build", ignore_errors=True)  # setuptools' in-tree leftovers
+    names = zipfile.ZipFile(next(tmp_path.glob("*.whl"))).namelist()
+    assert "trends/report/templates/report.html.j2" in names
+    assert "trends/report/templates/report.md.j2" in names

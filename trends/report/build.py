@@ -17,8 +17,8 @@ merged topic in a quarter is that of the member with the highest confidence. The
 disappears from every list, also from the previous quarter's (so nothing "moves" or "drops" just
 because of a merge).
 
-Templates: the workspace's templates/ wins over the default ones (repo-root templates/, found
-relative to this file, or a packaged copy under trends/report/templates/ if one is installed).
+Templates: the workspace's templates/ wins over the default ones (repo-root templates/; the
+package reaches them through the link trends/report/templates, which a wheel turns into a copy).
 Output safety (DESIGN rule 6): HTML is autoescaped and every printed value also has scheme and
 event-handler look-alikes defused; Markdown output escapes every value (no raw HTML from inputs);
 commentary Markdown is rendered with `markdown` and sanitized with nh3; only http(s) links.
