@@ -218,3 +218,35 @@ def test_radar_sector_short_seeds_match_whole_terms_only():
     assert _field_of({"ki": 0.4, "ki-assistent": 0.4, "schule": 0.1}, fields) == (
         "Infrastruktur & Daten"
     )
+
+
+@pytest.mark.slow
+def test_a_large_window_is_fitted_on_a_sample_and_the_rest_placed(imported, tmp_path, monkeypatch):
+    import trends.analyze as A
+
+    full = analyze(fresh_copy(imported, tmp_path / "full"), AnalysisConfig(today=TODAY)).folder
+    monkeypatch.setattr(A, "FIT_MAX", 250)  # of 359 German articles
+    monkeypatch.setattr(A, "PLACE_CHUNK", 40)  # several chunks
+    runs = [
+        analyze(fresh_copy(imported, tmp_path / n), AnalysisConfig(today=TODAY)).folder
+        for n in ("a", "b")
+    ]
+    rows = [json.loads(x) for x in (runs[0] / "assignments.jsonl").read_text().splitlines()]
+    full_rows = (full / "assignments.jsonl").read_text().splitlines()
+    assert len(rows) == len(full_rows)  # every article placed, fitted or not
+    placed = sum(r["topic_id"] != "other" for r in rows)
+    assert placed >= 0.85 * len(rows)
+    # the sample is seeded: the same input gives the same model
+    assert (runs[0] / "assignments.jsonl").read_bytes() == (
+        runs[1] / "assignments.jsonl"
+    ).read_bytes()
+    # and the topics found on the sample are the full model's topics
+    from trends.nlp.topics import match_topics
+
+    def terms(folder):
+        return {
+            t["id"]: t["terms"] for t in json.loads((folder / "topics.json").read_text())["topics"]
+        }
+
+    base, sampled = terms(full), terms(runs[0])
+    assert len(match_topics(base, list(sampled.values()), 0.5)) >= 0.7 * len(base)

@@ -47,6 +47,8 @@ from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
 ANALYSIS_VERSION = "nlp-2"  # bump when per-article analysis changes: cached results are redone
 MIN_PLACED_WEIGHT = 0.4  # an article placed by transform() needs this share in its best topic
+FIT_MAX = 12_000  # the topic model is fitted on at most this many articles (a seeded sample)
+PLACE_CHUNK = 5_000  # articles placed by transform() at a time
 MIN_STAGE_ARTICLES = 3  # a thin quarter's stage also looks at up to two previous quarters
 MATCH_THRESHOLD = 0.3  # cosine similarity of topic term vectors to count as "the same topic"
 
@@ -169,13 +171,15 @@ class ArticleNLP:
         )
 
     @classmethod
-    def loads(cls, text: str) -> ArticleNLP:
+    def loads(cls, text: str, full: bool = True) -> ArticleNLP:
+        """From the cached JSON. `full=False` keeps only the places: lemmas and signals are the
+        bulk of it (read them when needed with `lemma_docs` and `cached_signals`)."""
         d = json.loads(text)
         return cls(
-            d["lemmas"],
+            d["lemmas"] if full else "",
             tuple(d["municipalities"]),
             tuple(d["regions"]),
-            tuple(maturity.Signal(*sig) for sig in d["signals"]),
+            tuple(maturity.Signal(*sig) for sig in d["signals"]) if full else (),
         )
 
 
@@ -208,16 +212,22 @@ def article_nlp(
     taxonomy: Path | None,
     n_jobs: int = 2,
     progress: Progress | None = None,
+    full: bool = True,
 ) -> dict[str, ArticleNLP]:
     """Lemmas, places and maturity signals per article, from the corpus cache where possible.
 
     Only articles without a cached result for this analysis version and taxonomy are processed,
     in parallel over `n_jobs` processes (so a new quarter costs only its new articles). Texts are
     read from the corpus in batches and each batch is stored when done: `articles` may come
-    without text, memory stays bounded, and an interrupted run keeps what it finished."""
-    version = f"{ANALYSIS_VERSION}:{ANALYZER_VERSION}:{_taxonomy_digest(taxonomy)}"
+    without text, memory stays bounded, and an interrupted run keeps what it finished.
+    `full=False` keeps only the places in the result (see `ArticleNLP.loads`)."""
+    version = _nlp_version(taxonomy)
     wanted = {a.id for a in articles}
-    out = {aid: ArticleNLP.loads(js) for aid, js in corpus.analysis_cache(version) if aid in wanted}
+    out = {
+        aid: ArticleNLP.loads(js, full)
+        for aid, js in corpus.analysis_cache(version)
+        if aid in wanted
+    }
     todo = [a.id for a in articles if a.id not in out]
     progress = progress or Progress()
     progress.source_started("text analysis", len(articles))
@@ -246,13 +256,32 @@ def article_nlp(
                 else [_nlp_one(item) for item in items]
             )
             corpus.store_analysis(zip(ids, done), version)
-            out.update((aid, ArticleNLP.loads(js)) for aid, js in zip(ids, done))
+            out.update((aid, ArticleNLP.loads(js, full)) for aid, js in zip(ids, done))
             progress.advance("text analysis", len(ids))
     finally:
         if pool:
             pool.close()
             pool.join()
     return out
+
+
+def lemma_docs(corpus: Corpus, ids: list[str], taxonomy: Path | None) -> list[str]:
+    """The cached lemma strings of these articles, in this order (run `article_nlp` first)."""
+    cached = corpus.analysis_of(ids, _nlp_version(taxonomy))
+    return [json.loads(cached[aid])["lemmas"] for aid in ids]
+
+
+def cached_signals(
+    corpus_db: Path, ids: list[str], taxonomy: Path | None
+) -> dict[str, tuple[maturity.Signal, ...]]:
+    """The cached maturity signals of these articles (run `article_nlp` first)."""
+    with Corpus(corpus_db) as corpus:
+        cached = corpus.analysis_of(ids, _nlp_version(taxonomy))
+    return {aid: ArticleNLP.loads(js).signals for aid, js in cached.items()}
+
+
+def _nlp_version(taxonomy: Path | None) -> str:
+    return f"{ANALYSIS_VERSION}:{ANALYZER_VERSION}:{_taxonomy_digest(taxonomy)}"
 
 
 def _taxonomy_digest(taxonomy: Path | None) -> str:
@@ -317,8 +346,8 @@ def analyze(
         sources = corpus.sources()
         seen_in = corpus.seen_in()
         t = time.perf_counter()
-        nlp = article_nlp(corpus, articles, taxonomy_file, progress=progress)
-        docs = [nlp[a.id].lemmas for a in articles]
+        # places only: lemmas and signals are read back per batch and per topic (bounded memory)
+        nlp = article_nlp(corpus, articles, taxonomy_file, progress=progress, full=False)
         seconds["text"] = time.perf_counter() - t
         corpus_hash = hashlib.sha1(
             "".join(sorted(a.id + (a.quarter or "") for a in articles)).encode()
@@ -328,27 +357,39 @@ def analyze(
     # Lemma features do not cross languages: fitted on all articles, the English ones formed a
     # topic of their own ("North Rhine-Westphalia"). So the model is fitted on the corpus's main
     # language and the rest are placed with transform() (on the demo: 16 of 16 English articles
-    # landed in their true topic, through shared names and terms).
+    # landed in their true topic, through shared names and terms). Above FIT_MAX articles the
+    # model is fitted on a seeded sample of them and the others are placed the same way, in
+    # chunks: time and memory of the topic stage stay those of FIT_MAX articles.
     langs = [(a.language or "de")[:2] for a in articles]
     main_lang = max(sorted(set(langs)), key=langs.count)
     fit_idx = [i for i, lang in enumerate(langs) if lang == main_lang]
-    rest_idx = [i for i, lang in enumerate(langs) if lang != main_lang]
-    model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
-        [docs[i] for i in fit_idx], langs=main_lang
-    )
-    n_topics = int(model.n_topics_)
-    other = {int(k) for k in np.flatnonzero(model.other_topics_)}  # too small: folded into "other"
-    weights = np.zeros((len(docs), n_topics))
-    main = [-1] * len(docs)  # -1 = other
-    weights[fit_idx] = model.doc_topic_
-    for i, label in zip(fit_idx, model.labels_):
-        main[i] = int(label)
-    if rest_idx:
-        placed = model.transform([docs[i] for i in rest_idx])
-        weights[rest_idx] = placed
-        for i, row in zip(rest_idx, placed):
-            k = int(row.argmax())
-            main[i] = k if row.max() >= MIN_PLACED_WEIGHT and k not in other else -1
+    if len(fit_idx) > FIT_MAX:
+        rng = np.random.RandomState(cfg.seed)
+        fit_idx = sorted(int(i) for i in rng.choice(fit_idx, FIT_MAX, replace=False))
+    fitted = set(fit_idx)
+    rest_idx = [i for i in range(len(articles)) if i not in fitted]
+    with Corpus(ws.corpus_db) as corpus:
+
+        def docs(idx: list[int]) -> list[str]:
+            return lemma_docs(corpus, [articles[i].id for i in idx], taxonomy_file)
+
+        model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
+            docs(fit_idx), langs=main_lang
+        )
+        n_topics = int(model.n_topics_)
+        other = {int(k) for k in np.flatnonzero(model.other_topics_)}  # too small: "other"
+        weights = np.zeros((len(articles), n_topics))
+        main = [-1] * len(articles)  # -1 = other
+        weights[fit_idx] = model.doc_topic_
+        for i, label in zip(fit_idx, model.labels_):
+            main[i] = int(label)
+        for start in range(0, len(rest_idx), PLACE_CHUNK):
+            chunk = rest_idx[start : start + PLACE_CHUNK]
+            placed = model.transform(docs(chunk))
+            weights[chunk] = placed
+            for i, row in zip(chunk, placed):
+                k = int(row.argmax())
+                main[i] = k if row.max() >= MIN_PLACED_WEIGHT and k not in other else -1
     terms = model.topic_terms_
     # people quoted in press releases are not what a topic is about
     keyphrases = [
@@ -378,19 +419,26 @@ def analyze(
     for a, m in zip(articles, main):
         if m >= 0:
             members.setdefault(m, []).append(a)
-    article_signals = {a.id: list(nlp[a.id].signals) for a in articles}
     meta = {a.id: maturity.ArticleMeta.from_article(a, article_entities[a.id][0]) for a in articles}
-    # an article's own stage, for "who got how far": the same aggregation as a topic's, on one article
-    article_stage = {
-        aid: maturity.aggregate([(sig, meta[aid]) for sig in sigs], lexicon=lexicon).stage
-        if sigs
-        else "none"
-        for aid, sigs in article_signals.items()
-    }
+    article_stage: dict[str, str] = {}
+
+    def signals(ids: list[str]) -> dict[str, tuple[maturity.Signal, ...]]:
+        """Signals of these articles, read from the cache; records each one's own stage (for
+        "who got how far": the same aggregation as a topic's, on one article) on the way."""
+        sigs = cached_signals(ws.corpus_db, ids, taxonomy_file)
+        for aid, ss in sigs.items():
+            article_stage[aid] = (
+                maturity.aggregate([(sig, meta[aid]) for sig in ss], lexicon=lexicon).stage
+                if ss
+                else "none"
+            )
+        return sigs
+
     for k in range(n_topics):
         if k in other:
             continue
         arts = members.get(k, [])
+        article_signals = signals([a.id for a in arts])
         mentions = [
             Mention(
                 a.id,
@@ -459,6 +507,9 @@ def analyze(
                 "sources": sorted({a.source for a in arts}),
             }
         )
+    unstaged = [a.id for a in articles if a.id not in article_stage]  # "other" and tiny topics
+    for start in range(0, len(unstaged), PLACE_CHUNK):
+        signals(unstaged[start : start + PLACE_CHUNK])
     seconds["trends_maturity"] = time.perf_counter() - t
 
     folder = ws.models_dir / quarter

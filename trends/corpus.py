@@ -344,17 +344,25 @@ class Corpus:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
     # -- per-article analysis cache ---------------------------------------------------------------
-    def texts(self, ids: list[str]) -> dict[str, tuple[str, str, str]]:
-        """id -> (title, text, language) for the given ids."""
-        out: dict[str, tuple[str, str, str]] = {}
+    def _by_ids(self, sql: str, ids: list[str], *args: object) -> Iterator[sqlite3.Row]:
+        """Rows of `sql` (which ends in "id IN ({})") for many ids, in chunks SQLite accepts."""
         for start in range(0, len(ids), 500):  # SQLite's bound-parameter limit
             chunk = ids[start : start + 500]
-            rows = self.db.execute(
-                f"SELECT id, title, text, language FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            out.update((r[0], (r[1], r[2], r[3] or "")) for r in rows)
-        return out
+            yield from self.db.execute(sql.format(",".join("?" * len(chunk))), [*args, *chunk])
+
+    def texts(self, ids: list[str]) -> dict[str, tuple[str, str, str]]:
+        """id -> (title, text, language) for the given ids."""
+        rows = self._by_ids("SELECT id, title, text, language FROM articles WHERE id IN ({})", ids)
+        return {r[0]: (r[1], r[2], r[3] or "") for r in rows}
+
+    def analysis_of(self, ids: list[str], version: str) -> dict[str, str]:
+        """id -> cached analysis JSON (`version` only) for the given ids."""
+        rows = self._by_ids(
+            "SELECT id, analysis FROM articles WHERE analysis_version=? AND id IN ({})",
+            ids,
+            version,
+        )
+        return {r[0]: r[1] for r in rows}
 
     def analysis_cache(self, version: str) -> Iterator[tuple[str, str]]:
         """(id, cached analysis JSON) of every article analysed with `version`."""
