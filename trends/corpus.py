@@ -13,9 +13,12 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from trends.collect.dedup import NearDuplicateIndex, from_signature
 from trends.records import Article, Failure, quarter_of
+
+if TYPE_CHECKING:
+    from trends.collect.dedup import NearDuplicateIndex
 
 _MIGRATIONS: list[str] = [
     # 1: initial schema
@@ -184,6 +187,9 @@ class Corpus:
         return row[0] if row else None
 
     def near_duplicate_index(self) -> NearDuplicateIndex:
+        # imported here: the views open the corpus too, and courlan/numpy/datasketch cost 0.4 s
+        from trends.collect.dedup import NearDuplicateIndex, from_signature
+
         index = NearDuplicateIndex()
         for row in self.db.execute("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL"):
             index.add(row["id"], from_signature(row["minhash"]))

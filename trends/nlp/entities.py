@@ -470,9 +470,14 @@ class _Gazetteer:
         self.candidates = re.compile(
             rf"(?<!\w)(?:[A-ZÄÖÜ0-9]\w*|(?:{alt})(?!\w))" if alt else r"(?<!\w)[A-ZÄÖÜ0-9]\w*"
         )
-        self._lookup = self._build_lookup()
+        self._names: tuple[dict[str, int], dict[str, int]] | None = None
+        self._forms: tuple[dict[str, int], dict[str, int]] | None = None
 
-    def _build_lookup(self) -> tuple[dict[str, int], dict[str, int]]:
+    def _build_lookup(self, forms: bool) -> tuple[dict[str, int], dict[str, int]]:
+        """(exact, ascii-folded) name -> entry index. `forms=False`: names, keys, official names
+        and aliases (levels 0-1, a few thousand, instant); `forms=True`: inflected surfaces and
+        bare district names (levels 2-3, ~0.5 s to build). A level 0-1 hit always beats a level
+        2-3 one, so the second table is built only when the first has no answer."""
         exact: dict[str, tuple[tuple[int, int], int]] = {}
         ascii_: dict[str, tuple[tuple[int, int], int]] = {}
 
@@ -484,13 +489,15 @@ class _Gazetteer:
 
         for i, row in enumerate(self.rows):
             e = row.entry
-            add(e.name, i, 0)
-            if e.key:
-                add(e.key, i, 0)
-            if e.official_name:
-                add(e.official_name, i, 1)
-            for a in e.aliases:
-                add(a, i, 1)
+            if not forms:
+                add(e.name, i, 0)
+                if e.key:
+                    add(e.key, i, 0)
+                if e.official_name:
+                    add(e.official_name, i, 1)
+                for a in e.aliases:
+                    add(a, i, 1)
+                continue
             for surface, form, _ in _surfaces(row):
                 if form != _DEMONYM:
                     add(surface, i, 2)
@@ -502,6 +509,8 @@ class _Gazetteer:
         return {k: v[1] for k, v in exact.items()}, {k: v[1] for k, v in ascii_.items()}
 
     def lookup(self, name: str) -> GazetteerEntry | None:
+        if self._names is None:
+            self._names = self._build_lookup(forms=False)
         q = name.strip()
         digits = re.sub(r"\s", "", q)
         if digits.isdigit():
@@ -510,12 +519,19 @@ class _Gazetteer:
                 4,
             ):  # an AGS or Kreisschlüssel whose leading zero was lost in a spreadsheet
                 digits = "0" + digits
-            i = self._lookup[0].get(digits)
+            i = self._names[0].get(digits)
             return self.entries[i] if i is not None else None
-        exact, ascii_ = self._lookup
-        i = exact.get(normalize_name(q))
+        exact, fold = normalize_name(q), _ascii_fold(q)
+        i = self._names[0].get(exact)
         if i is None:
-            i = ascii_.get(_ascii_fold(q))
+            if self._forms is None:
+                self._forms = self._build_lookup(forms=True)
+            # the original order: exact over all levels, then ascii-folded over all levels
+            i = self._forms[0].get(exact)
+            if i is None:
+                i = self._names[1].get(fold)
+            if i is None:
+                i = self._forms[1].get(fold)
         return self.entries[i] if i is not None else None
 
 
