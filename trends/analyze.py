@@ -343,6 +343,9 @@ def analyze(
     with Corpus(ws.corpus_db) as corpus:
         quarter, quarters = choose_window(corpus, cfg)
         articles = list(corpus.articles(quarters=quarters, dated_only=True, with_text=False))
+        # The model samples by position, so the order must not depend on ids (hashes of URLs,
+        # which change with the host): by date and title, ids only break ties.
+        articles.sort(key=lambda a: (a.published, a.title, a.id))
         sources = corpus.sources()
         seen_in = corpus.seen_in()
         t = time.perf_counter()
