@@ -280,18 +280,19 @@ def display(variants: Counter, lang: str = "de") -> str:
 
 
 _FEM = ("ung", "heit", "keit", "schaft", "ion", "tät", "ik", "ur", "enz", "anz", "ie", "e", "in")
-_NEUT = ("um", "ment", "chen", "lein", "tum", "nis", "ment", "o")
+_NEUT = ("um", "ment", "chen", "lein", "tum", "nis", "o")
 _MASC = ("er", "ling", "ismus", "or", "ist", "ant", "ent", "eur", "ich", "ig")
 _INDECLINABLE = frozenset({"online", "mobil", "live", "open", "smart", "lila", "rosa", "extra"})
 # Heads of the field whose gender the suffix rules get wrong ("digitaler Bewohnerparkausweis",
-# "digitales Bürgerportal"); checked first, as the end of the noun.
+# "digitales Bürgerportal"); checked first, as the end of the noun. Heads the suffix rules get
+# right (-zentrum, -management) are not repeated here.
 _MASC_HEADS = ("ausweis", "dienst", "antrag", "zugang", "bescheid", "schein", "plan", "platz",
                "raum", "betrieb", "bot", "prozess", "markt", "bericht", "vertrag", "standard",
                "haushalt", "beitrag", "termin", "wandel")  # fmt: skip
 _NEUT_HEADS = ("portal", "konto", "netz", "netzwerk", "system", "verfahren", "modell", "projekt",
                "angebot", "büro", "werkzeug", "monitoring", "tool", "register", "gesetz",
-               "programm", "amt", "ticket", "formular", "zentrum", "labor", "parken", "lernen",
-               "management", "postfach", "gateway")  # fmt: skip
+               "programm", "amt", "ticket", "formular", "labor", "parken", "lernen", "postfach",
+               "gateway")  # fmt: skip
 
 
 def _inflect(adj: str, noun: str) -> str:
