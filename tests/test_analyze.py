@@ -226,7 +226,7 @@ def test_a_large_window_is_fitted_on_a_sample_and_the_rest_placed(imported, tmp_
 
     full = analyze(fresh_copy(imported, tmp_path / "full"), AnalysisConfig(today=TODAY)).folder
     monkeypatch.setattr(A, "FIT_MAX", 250)  # of 359 German articles
-    monkeypatch.setattr(A, "PLACE_CHUNK", 40)  # several chunks
+    monkeypatch.setattr(A, "CACHE_CHUNK", 40)  # several chunks
     runs = [
         analyze(fresh_copy(imported, tmp_path / n), AnalysisConfig(today=TODAY)).folder
         for n in ("a", "b")

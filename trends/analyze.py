@@ -48,7 +48,7 @@ from trends.trend import Mention, TrendRules, classify, quarter_metrics
 ANALYSIS_VERSION = "nlp-2"  # bump when per-article analysis changes: cached results are redone
 MIN_PLACED_WEIGHT = 0.4  # an article placed by transform() needs this share in its best topic
 FIT_MAX = 12_000  # the topic model is fitted on at most this many articles (a seeded sample)
-PLACE_CHUNK = 5_000  # articles placed by transform() at a time
+CACHE_CHUNK = 5_000  # articles read back from the cache at a time (placing, per-article stages)
 MIN_STAGE_ARTICLES = 3  # a thin quarter's stage also looks at up to two previous quarters
 MATCH_THRESHOLD = 0.3  # cosine similarity of topic term vectors to count as "the same topic"
 
@@ -272,11 +272,10 @@ def lemma_docs(corpus: Corpus, ids: list[str], taxonomy: Path | None) -> list[st
 
 
 def cached_signals(
-    corpus_db: Path, ids: list[str], taxonomy: Path | None
+    corpus: Corpus, ids: list[str], taxonomy: Path | None
 ) -> dict[str, tuple[maturity.Signal, ...]]:
     """The cached maturity signals of these articles (run `article_nlp` first)."""
-    with Corpus(corpus_db) as corpus:
-        cached = corpus.analysis_of(ids, _nlp_version(taxonomy))
+    cached = corpus.analysis_of(ids, _nlp_version(taxonomy))
     return {aid: ArticleNLP.loads(js).signals for aid, js in cached.items()}
 
 
@@ -356,22 +355,21 @@ def analyze(
             "".join(sorted(a.id + (a.quarter or "") for a in articles)).encode()
         ).hexdigest()[:16]
 
-    t = time.perf_counter()
-    # Lemma features do not cross languages: fitted on all articles, the English ones formed a
-    # topic of their own ("North Rhine-Westphalia"). So the model is fitted on the corpus's main
-    # language and the rest are placed with transform() (on the demo: 16 of 16 English articles
-    # landed in their true topic, through shared names and terms). Above FIT_MAX articles the
-    # model is fitted on a seeded sample of them and the others are placed the same way, in
-    # chunks: time and memory of the topic stage stay those of FIT_MAX articles.
-    langs = [(a.language or "de")[:2] for a in articles]
-    main_lang = max(sorted(set(langs)), key=langs.count)
-    fit_idx = [i for i, lang in enumerate(langs) if lang == main_lang]
-    if len(fit_idx) > FIT_MAX:
-        rng = np.random.RandomState(cfg.seed)
-        fit_idx = sorted(int(i) for i in rng.choice(fit_idx, FIT_MAX, replace=False))
-    fitted = set(fit_idx)
-    rest_idx = [i for i in range(len(articles)) if i not in fitted]
-    with Corpus(ws.corpus_db) as corpus:
+        t = time.perf_counter()
+        # Lemma features do not cross languages: fitted on all articles, the English ones formed a
+        # topic of their own ("North Rhine-Westphalia"). So the model is fitted on the corpus's main
+        # language and the rest are placed with transform() (on the demo: 16 of 16 English articles
+        # landed in their true topic, through shared names and terms). Above FIT_MAX articles the
+        # model is fitted on a seeded sample of them and the others are placed the same way, in
+        # chunks: time and memory of the topic stage stay those of FIT_MAX articles.
+        langs = [(a.language or "de")[:2] for a in articles]
+        main_lang = max(sorted(set(langs)), key=langs.count)
+        fit_idx = [i for i, lang in enumerate(langs) if lang == main_lang]
+        if len(fit_idx) > FIT_MAX:
+            rng = np.random.RandomState(cfg.seed)
+            fit_idx = sorted(int(i) for i in rng.choice(fit_idx, FIT_MAX, replace=False))
+        fitted = set(fit_idx)
+        rest_idx = [i for i in range(len(articles)) if i not in fitted]
 
         def docs(idx: list[int]) -> list[str]:
             return lemma_docs(corpus, [articles[i].id for i in idx], taxonomy_file)
@@ -386,133 +384,135 @@ def analyze(
         weights[fit_idx] = model.doc_topic_
         for i, label in zip(fit_idx, model.labels_):
             main[i] = int(label)
-        for start in range(0, len(rest_idx), PLACE_CHUNK):
-            chunk = rest_idx[start : start + PLACE_CHUNK]
+        for start in range(0, len(rest_idx), CACHE_CHUNK):
+            chunk = rest_idx[start : start + CACHE_CHUNK]
             placed = model.transform(docs(chunk))
             weights[chunk] = placed
             for i, row in zip(chunk, placed):
                 k = int(row.argmax())
                 main[i] = k if row.max() >= MIN_PLACED_WEIGHT and k not in other else -1
-    terms = model.topic_terms_
-    # people quoted in press releases are not what a topic is about
-    keyphrases = [
-        [p for kp in ks if not is_person(p := kp[0] if isinstance(kp, (list, tuple)) else kp)]
-        for ks in model.keyphrases_
-    ]
-    publishers = [str(src.get("name") or "") for src in sources.values()]
-    labels = [
-        readable_label(ks, publishers) or fallback
-        for ks, fallback in zip(keyphrases, model.topic_labels_)
-    ]
-    seconds["topics"] = time.perf_counter() - t
-
-    previous = _previous_model(ws, quarter)
-    linked = link_topics(terms, labels, previous)
-    ids, names = linked.ids, linked.labels
-
-    article_entities = {
-        a.id: (list(nlp[a.id].municipalities), list(nlp[a.id].regions)) for a in articles
-    }
-
-    fields = {f.name: list(f.seeds) for f in lexicon.fields}
-    all_dates = [a.published for a in articles]
-    t = time.perf_counter()
-    topics_out, trends_out, evidence_out = [], [], {}
-    members: dict[int, list[Article]] = {}
-    for a, m in zip(articles, main):
-        if m >= 0:
-            members.setdefault(m, []).append(a)
-    meta = {a.id: maturity.ArticleMeta.from_article(a, article_entities[a.id][0]) for a in articles}
-    article_stage: dict[str, str] = {}
-
-    def signals(ids: list[str]) -> dict[str, tuple[maturity.Signal, ...]]:
-        """Signals of these articles, read from the cache; records each one's own stage (for
-        "who got how far": the same aggregation as a topic's, on one article) on the way."""
-        sigs = cached_signals(ws.corpus_db, ids, taxonomy_file)
-        for aid, ss in sigs.items():
-            article_stage[aid] = (
-                maturity.aggregate([(sig, meta[aid]) for sig in ss], lexicon=lexicon).stage
-                if ss
-                else "none"
-            )
-        return sigs
-
-    for k in range(n_topics):
-        if k in other:
-            continue
-        arts = members.get(k, [])
-        article_signals = signals([a.id for a in arts])
-        mentions = [
-            Mention(
-                a.id,
-                a.published,
-                a.source,
-                sources.get(a.source, {}).get("type", ""),
-                tuple(article_entities[a.id][0]),
-                tuple(article_entities[a.id][1]),
-            )
-            for a in arts
+        terms = model.topic_terms_
+        # people quoted in press releases are not what a topic is about
+        keyphrases = [
+            [p for kp in ks if not is_person(p := kp[0] if isinstance(kp, (list, tuple)) else kp)]
+            for ks in model.keyphrases_
         ]
-        series = quarter_metrics(mentions, all_dates, quarters, today=today, rules=rules)
-        verdict = classify(series, rules)
-        stages = {}
-        for qm in series:
-            in_q = [a for a in arts if a.quarter == qm.quarter]
-            basis, stage_quarters = stage_basis(arts, qm.quarter)
-            items = [(sig, meta[a.id]) for a in basis for sig in article_signals[a.id]]
-            est = maturity.aggregate(items, lexicon=lexicon) if items else None
-            stages[qm.quarter] = est
-            munis = sorted({x for a in in_q for x in article_entities[a.id][0]})
-            trends_out.append(
-                {
-                    "topic_id": ids[k],
-                    "quarter": qm.quarter,
-                    **{kk: v for kk, v in qm.as_dict().items() if kk != "quarter"},
-                    "municipality_names": munis,
-                    "stage": est.stage if est else "none",
-                    "confidence": round(est.confidence, 3) if est else 0.0,
-                    "trl": est.trl if est else None,
-                    "transfer_score": round(est.transfer_score, 3) if est else 0.0,
-                    "stage_quarters": stage_quarters,
-                    "evidence_ids": [f"{e.article_id}:{i}" for i, e in enumerate(est.evidence)]
-                    if est
-                    else [],
-                }
-            )
-            if est:
-                for i, e in enumerate(est.evidence + est.transfer_evidence):
-                    evidence_out[f"{ids[k]}|{qm.quarter}|{i}"] = {
-                        **e.__dict__,
+        publishers = [str(src.get("name") or "") for src in sources.values()]
+        labels = [
+            readable_label(ks, publishers) or fallback
+            for ks, fallback in zip(keyphrases, model.topic_labels_)
+        ]
+        seconds["topics"] = time.perf_counter() - t
+
+        previous = _previous_model(ws, quarter)
+        linked = link_topics(terms, labels, previous)
+        ids, names = linked.ids, linked.labels
+
+        article_entities = {
+            a.id: (list(nlp[a.id].municipalities), list(nlp[a.id].regions)) for a in articles
+        }
+
+        fields = {f.name: list(f.seeds) for f in lexicon.fields}
+        all_dates = [a.published for a in articles]
+        t = time.perf_counter()
+        topics_out, trends_out, evidence_out = [], [], {}
+        members: dict[int, list[Article]] = {}
+        for a, m in zip(articles, main):
+            if m >= 0:
+                members.setdefault(m, []).append(a)
+        meta = {
+            a.id: maturity.ArticleMeta.from_article(a, article_entities[a.id][0]) for a in articles
+        }
+        article_stage: dict[str, str] = {}
+
+        def signals(ids: list[str]) -> dict[str, tuple[maturity.Signal, ...]]:
+            """Signals of these articles, read from the cache; records each one's own stage (for
+            "who got how far": the same aggregation as a topic's, on one article) on the way."""
+            sigs = cached_signals(corpus, ids, taxonomy_file)
+            for aid, ss in sigs.items():
+                article_stage[aid] = (
+                    maturity.aggregate([(sig, meta[aid]) for sig in ss], lexicon=lexicon).stage
+                    if ss
+                    else "none"
+                )
+            return sigs
+
+        for k in range(n_topics):
+            if k in other:
+                continue
+            arts = members.get(k, [])
+            article_signals = signals([a.id for a in arts])
+            mentions = [
+                Mention(
+                    a.id,
+                    a.published,
+                    a.source,
+                    sources.get(a.source, {}).get("type", ""),
+                    tuple(article_entities[a.id][0]),
+                    tuple(article_entities[a.id][1]),
+                )
+                for a in arts
+            ]
+            series = quarter_metrics(mentions, all_dates, quarters, today=today, rules=rules)
+            verdict = classify(series, rules)
+            stages = {}
+            for qm in series:
+                in_q = [a for a in arts if a.quarter == qm.quarter]
+                basis, stage_quarters = stage_basis(arts, qm.quarter)
+                items = [(sig, meta[a.id]) for a in basis for sig in article_signals[a.id]]
+                est = maturity.aggregate(items, lexicon=lexicon) if items else None
+                stages[qm.quarter] = est
+                munis = sorted({x for a in in_q for x in article_entities[a.id][0]})
+                trends_out.append(
+                    {
                         "topic_id": ids[k],
                         "quarter": qm.quarter,
-                        "kind": "stage" if i < len(est.evidence) else "transfer",
+                        **{kk: v for kk, v in qm.as_dict().items() if kk != "quarter"},
+                        "municipality_names": munis,
+                        "stage": est.stage if est else "none",
+                        "confidence": round(est.confidence, 3) if est else 0.0,
+                        "trl": est.trl if est else None,
+                        "transfer_score": round(est.transfer_score, 3) if est else 0.0,
+                        "stage_quarters": stage_quarters,
+                        "evidence_ids": [f"{e.article_id}:{i}" for i, e in enumerate(est.evidence)]
+                        if est
+                        else [],
                     }
-        now = stages.get(quarter)
-        topics_out.append(
-            {
-                "id": ids[k],
-                "label": names[k],
-                "model_label": labels[k],
-                "keyphrases": keyphrases[k],
-                "terms": {t_: round(float(w), 5) for t_, w in terms[k].items()},
-                "size": len(arts),
-                "quarter_counts": {qm.quarter: qm.count for qm in series},
-                "status": "active",
-                "field": _field_of(terms[k], fields) if fields else "",
-                "trend_class": verdict.label,
-                "trend_rule": verdict.rule,
-                "trend_numbers": verdict.numbers,
-                "trend_decided_on": verdict.decided_on,
-                "stage": now.stage if now else "none",
-                "confidence": round(now.confidence, 3) if now else 0.0,
-                "trl": now.trl if now else None,
-                "municipalities": topic_municipalities(arts, article_entities),
-                "sources": sorted({a.source for a in arts}),
-            }
-        )
-    unstaged = [a.id for a in articles if a.id not in article_stage]  # "other" and tiny topics
-    for start in range(0, len(unstaged), PLACE_CHUNK):
-        signals(unstaged[start : start + PLACE_CHUNK])
+                )
+                if est:
+                    for i, e in enumerate(est.evidence + est.transfer_evidence):
+                        evidence_out[f"{ids[k]}|{qm.quarter}|{i}"] = {
+                            **e.__dict__,
+                            "topic_id": ids[k],
+                            "quarter": qm.quarter,
+                            "kind": "stage" if i < len(est.evidence) else "transfer",
+                        }
+            now = stages.get(quarter)
+            topics_out.append(
+                {
+                    "id": ids[k],
+                    "label": names[k],
+                    "model_label": labels[k],
+                    "keyphrases": keyphrases[k],
+                    "terms": {t_: round(float(w), 5) for t_, w in terms[k].items()},
+                    "size": len(arts),
+                    "quarter_counts": {qm.quarter: qm.count for qm in series},
+                    "status": "active",
+                    "field": _field_of(terms[k], fields) if fields else "",
+                    "trend_class": verdict.label,
+                    "trend_rule": verdict.rule,
+                    "trend_numbers": verdict.numbers,
+                    "trend_decided_on": verdict.decided_on,
+                    "stage": now.stage if now else "none",
+                    "confidence": round(now.confidence, 3) if now else 0.0,
+                    "trl": now.trl if now else None,
+                    "municipalities": topic_municipalities(arts, article_entities),
+                    "sources": sorted({a.source for a in arts}),
+                }
+            )
+        unstaged = [a.id for a in articles if a.id not in article_stage]  # "other" and tiny topics
+        for start in range(0, len(unstaged), CACHE_CHUNK):
+            signals(unstaged[start : start + CACHE_CHUNK])
     seconds["trends_maturity"] = time.perf_counter() - t
 
     folder = ws.models_dir / quarter
