@@ -18,6 +18,7 @@ from trends.maturity import (
     TaxonomyError,
     aggregate,
     article_signals,
+    article_stage,
     classify_sentence,
     load_lexicon,
     ring_for,
@@ -328,6 +329,17 @@ def test_aggregate_caps_one_article():
     est = aggregate(many + other)
     assert est.scores["konzept"] == 1.0
     assert est.stage == "pilot"
+
+
+def test_article_stage_is_the_topic_rule_on_one_article():
+    text = (
+        "Die Stadt Soest testet den digitalen Parkausweis in einem Pilotprojekt. "
+        "Seit März ist das Serviceportal in allen Ortsteilen im Regelbetrieb."
+    )
+    signals = article_signals(text)
+    meta = ArticleMeta("a1", "t", "u", "2026-05-01", "src", ("Soest",))
+    assert article_stage(signals) == aggregate([(s, meta) for s in signals]).stage != "none"
+    assert article_stage([]) == "none"
 
 
 def test_aggregate_without_evidence():

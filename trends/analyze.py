@@ -26,6 +26,7 @@ import json
 import multiprocessing as mp
 import platform
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
@@ -45,7 +46,7 @@ from trends.nlp.topics import TopicModel, match_topics
 from trends.records import Article, Progress, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
-ANALYSIS_VERSION = "nlp-2"  # bump when per-article analysis changes: cached results are redone
+ANALYSIS_VERSION = "nlp-3"  # bump when per-article analysis changes: cached results are redone
 MIN_PLACED_WEIGHT = 0.4  # an article placed by transform() needs this share in its best topic
 FIT_MAX = 12_000  # the topic model is fitted on at most this many articles (a seeded sample)
 CACHE_CHUNK = 5_000  # articles read back from the cache at a time (placing, per-article stages)
@@ -157,6 +158,7 @@ class ArticleNLP:
     municipalities: tuple[str, ...]
     regions: tuple[str, ...]
     signals: tuple[maturity.Signal, ...]
+    stage: str  # the article's own stage (maturity.article_stage of its signals)
 
     def dumps(self) -> str:
         return json.dumps(
@@ -166,20 +168,22 @@ class ArticleNLP:
                 "regions": self.regions,
                 # shallow, in field order (dataclasses.astuple deep-copies: a third of the time)
                 "signals": [[getattr(sig, f) for f in _SIGNAL_FIELDS] for sig in self.signals],
+                "stage": self.stage,
             },
             ensure_ascii=False,
         )
 
     @classmethod
     def loads(cls, text: str, full: bool = True) -> ArticleNLP:
-        """From the cached JSON. `full=False` keeps only the places: lemmas and signals are the
-        bulk of it (read them when needed with `lemma_docs` and `cached_signals`)."""
+        """From the cached JSON. `full=False` keeps only places and stage: lemmas and signals are
+        the bulk of it (read them when needed with `lemma_docs` and `cached_signals`)."""
         d = json.loads(text)
         return cls(
             d["lemmas"] if full else "",
             tuple(d["municipalities"]),
             tuple(d["regions"]),
             tuple(maturity.Signal(*sig) for sig in d["signals"]) if full else (),
+            d["stage"],
         )
 
 
@@ -195,11 +199,13 @@ def _nlp_one(item: tuple[str, str, str]) -> str:
     """One article -> ArticleNLP JSON (runs in worker processes)."""
     title, text, lang = item
     municipalities, regions = _municipalities(title, text)
+    signals = tuple(maturity.article_signals(f"{title}. {text}", _WORKER_LEXICON))
     return ArticleNLP(
         lemmas=analyze_text(f"{title}\n\n{text}", lang or "de"),
         municipalities=municipalities,
         regions=regions,
-        signals=tuple(maturity.article_signals(f"{title}. {text}", _WORKER_LEXICON)),
+        signals=signals,
+        stage=maturity.article_stage(signals, _WORKER_LEXICON),
     ).dumps()
 
 
@@ -423,25 +429,11 @@ def analyze(
         meta = {
             a.id: maturity.ArticleMeta.from_article(a, article_entities[a.id][0]) for a in articles
         }
-        article_stage: dict[str, str] = {}
-
-        def signals(ids: list[str]) -> dict[str, tuple[maturity.Signal, ...]]:
-            """Signals of these articles, read from the cache; records each one's own stage (for
-            "who got how far": the same aggregation as a topic's, on one article) on the way."""
-            sigs = cached_signals(corpus, ids, taxonomy_file)
-            for aid, ss in sigs.items():
-                article_stage[aid] = (
-                    maturity.aggregate([(sig, meta[aid]) for sig in ss], lexicon=lexicon).stage
-                    if ss
-                    else "none"
-                )
-            return sigs
-
         for k in range(n_topics):
             if k in other:
                 continue
             arts = members.get(k, [])
-            article_signals = signals([a.id for a in arts])
+            article_signals = cached_signals(corpus, [a.id for a in arts], taxonomy_file)
             mentions = [
                 Mention(
                     a.id,
@@ -510,9 +502,6 @@ def analyze(
                     "sources": sorted({a.source for a in arts}),
                 }
             )
-        unstaged = [a.id for a in articles if a.id not in article_stage]  # "other" and tiny topics
-        for start in range(0, len(unstaged), CACHE_CHUNK):
-            signals(unstaged[start : start + CACHE_CHUNK])
     seconds["trends_maturity"] = time.perf_counter() - t
 
     folder = ws.models_dir / quarter
@@ -545,7 +534,7 @@ def analyze(
                         "url": a.url,
                         "source": a.source,
                         "municipalities": article_entities[a.id][0],
-                        "stage": article_stage[a.id],
+                        "stage": nlp[a.id].stage,
                         "seen_in": sorted(seen_in.get(a.id, {a.source})),
                     },
                     ensure_ascii=False,
@@ -623,14 +612,16 @@ def stage_basis(arts: list[Article], quarter: str) -> tuple[list[Article], list[
 def topic_municipalities(arts: list[Article], article_entities: dict) -> list[str]:
     """Municipalities (not districts) acting in a topic: named in at least two of its articles
     (one for small topics), most often named first. A single passing mention is not involvement."""
-    counts: dict[str, int] = {}
-    for a in arts:
-        for name in article_entities[a.id][0]:
-            entry = entities.lookup(name)
-            if entry is not None and entry.kind == "municipality":
-                counts[name] = counts.get(name, 0) + 1
+    counts = Counter(name for a in arts for name in article_entities[a.id][0])
     need = 2 if len(arts) >= 10 else 1
-    return sorted((n for n, c in counts.items() if c >= need), key=lambda n: (-counts[n], n))
+    return sorted(
+        (
+            n
+            for n, c in counts.items()
+            if c >= need and (e := entities.lookup(n)) is not None and e.kind == "municipality"
+        ),
+        key=lambda n: (-counts[n], n),
+    )
 
 
 def is_person(phrase: str) -> bool:

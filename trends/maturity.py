@@ -1220,6 +1220,13 @@ def signal_record(signal: Signal) -> dict[str, Any]:
 # --- aggregation ------------------------------------------------------------------------------
 
 
+def article_stage(signals: Iterable[Signal], lexicon: Lexicon | None = None) -> str:
+    """One article's own stage: the topic rule applied to this article alone (for "who got how
+    far"). Places and dates do not enter the stage, so no article metadata is needed."""
+    meta = ArticleMeta("", "", "", "", "")
+    return aggregate([(sig, meta) for sig in signals], max_evidence=0, lexicon=lexicon).stage
+
+
 def trl_for(stage: str, lexicon: Lexicon | None = None, moving_up: bool = False) -> int:
     """TRL-style level of a stage: the low end of its range, the high end when ``moving_up``;
     0 for ``"none"`` (no evidence)."""
@@ -1250,6 +1257,8 @@ def _evidence(signal: Signal, meta: ArticleMeta) -> Evidence:
 
 def _pick(candidates: list[tuple[Signal, ArticleMeta]], limit: int) -> tuple[Evidence, ...]:
     """Best first, spread over sources, then articles; no sentence twice."""
+    if limit <= 0:
+        return ()
     ranked = sorted(
         candidates,
         key=lambda sm: (sm[0].negated, -sm[0].weight, _neg_date(sm[1].published), sm[1].article_id),
