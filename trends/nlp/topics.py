@@ -66,6 +66,10 @@ OTHER = -1
 """Document label of "other": small topics, empty documents."""
 
 HASH_FEATURES = 2**20
+# NMF tolerance in the k search: stability compares rough models, and stopping at 1 % of the
+# initial gradient instead of 0.1 % halves the search (10kGNAD dev, 5 seeds: same k choices within
+# one, NMI 0.539 -> 0.548; the 10k benchmark keeps k=18, search 4.1 -> 2.2 s)
+SEARCH_TOL = 1e-2
 
 
 # --- features -------------------------------------------------------------------------------
@@ -657,8 +661,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         """Mean over split halves of (top-term agreement + partition ARI) / 2 for k topics."""
         scores = []
         for a, b in halves:
-            ma = self._nmf(k, max_iter=200, tol=1e-3).fit(S[a])
-            mb = self._nmf(k, max_iter=200, tol=1e-3).fit(S[b])
+            ma = self._nmf(k, max_iter=200, tol=SEARCH_TOL).fit(S[a])
+            mb = self._nmf(k, max_iter=200, tol=SEARCH_TOL).fit(S[b])
             terms = _term_agreement(_top_sets(ma.components_, 20), _top_sets(mb.components_, 20))
             part = adjusted_rand_score(ma.transform(S).argmax(1), mb.transform(S).argmax(1))
             scores.append((terms + part) / 2)
