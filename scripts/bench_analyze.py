@@ -2,7 +2,9 @@
 
 Articles of ~2,500 characters are recombined from the demo corpus's sentences, keeping each
 article's sentences from one planted topic (so there are topics to find), dated over 8 quarters.
-Each size runs in its own process, so the peak RSS printed is that run's alone.
+Each size runs in its own process, so the peak RSS printed is that run's alone. The NMI printed
+compares the topics found with the planted ones (each article's sentences come from one demo
+topic): a check that speed is not bought with quality at sizes no labelled corpus reaches.
 
     python scripts/bench_analyze.py                 # 1k and 10k
     python scripts/bench_analyze.py --sizes 100000  # 100k (builds a ~1 GB corpus first)
@@ -23,6 +25,12 @@ import time
 from pathlib import Path
 
 
+def _planted() -> list[str]:
+    from trends.demo.site import load_articles
+
+    return sorted({a.topics[0] if a.topics else "other" for a in load_articles()})
+
+
 def build(root: Path, n: int, seed: int = 0) -> None:
     from trends.collect.dedup import content_hash
     from trends.corpus import Corpus
@@ -35,6 +43,7 @@ def build(root: Path, n: int, seed: int = 0) -> None:
     for a in load_articles():
         pools.setdefault(a.topics[0] if a.topics else "other", []).extend(split_sentences(a.text))
     names = sorted(pools)
+    assert names == _planted()
     start = dt.date(2024, 10, 1)
     (root / "sources.yaml").write_text("sources: []\n")
     with Corpus(root / "corpus" / "corpus.sqlite") as corpus:
@@ -91,6 +100,7 @@ def run_one(n: int, warm: bool) -> dict:
             t = time.perf_counter()
             analyze(ws, AnalysisConfig(today=dt.date(2026, 11, 22)))
             warm_s = time.perf_counter() - t
+        nmi = _nmi(result.folder / "assignments.jsonl")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # the largest lemmatizing worker process (each holds its own dictionaries and a batch)
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -102,8 +112,19 @@ def run_one(n: int, warm: bool) -> dict:
         "peak_rss_mb": round(peak),
         "worker_rss_mb": round(worker),
         "topics": result.n_topics,
+        "nmi": round(nmi, 3),
         "stages": {k: round(v, 1) for k, v in result.seconds.items()},
     }
+
+
+def _nmi(assignments: Path) -> float:
+    """NMI of the topics found against the planted topic of each article ("other" is a label)."""
+    from sklearn.metrics import normalized_mutual_info_score
+
+    names = _planted()
+    rows = [json.loads(line) for line in assignments.read_text(encoding="utf-8").splitlines()]
+    truth = [names[int(r["id"][1:]) % len(names)] for r in rows]
+    return float(normalized_mutual_info_score(truth, [r["topic_id"] for r in rows]))
 
 
 def main() -> None:
@@ -131,7 +152,7 @@ def main() -> None:
         print(
             f"N={r['n']:>6}: analyze {r['analyze_s']} s{warm}, peak RSS {r['peak_rss_mb']} MB "
             f"(largest worker {r['worker_rss_mb']} MB), "
-            f"{r['topics']} topics; stages {r['stages']} (corpus built in {r['build_s']} s)"
+            f"{r['topics']} topics, NMI {r['nmi']} vs planted; stages {r['stages']} (corpus built in {r['build_s']} s)"
         )
 
 

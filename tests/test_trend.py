@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 
@@ -80,6 +81,9 @@ def test_partial_quarter_is_flagged_and_not_used_for_the_class():
     metrics = quarter_metrics(mentions, all_dates, quarters, today=dt.date(2026, 11, 22))
     assert metrics[-1].partial and not metrics[-2].partial
     assert classify(metrics).decided_on == "2026Q3"
+    # analyze passes the window's dates counted once for all topics: same figures
+    counted = quarter_metrics(mentions, Counter(all_dates), quarters, today=dt.date(2026, 11, 22))
+    assert counted == metrics and [m.total for m in counted] == [5, 5, 5, 5, 1]
 
 
 def test_independent_sources_leave_out_vendors():

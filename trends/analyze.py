@@ -26,9 +26,10 @@ import json
 import multiprocessing as mp
 import platform
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from importlib import metadata
 from pathlib import Path
@@ -336,10 +337,7 @@ def analyze(
     ws: Workspace, cfg: AnalysisConfig | None = None, progress: Progress | None = None
 ) -> AnalysisResult:
     """Run the analysis for one quarter and write models/<quarter>/. Returns where it went."""
-    import time
-
     cfg = cfg or AnalysisConfig()
-    today = cfg.today or dt.date.today()
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     taxonomy_file = ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None
@@ -352,204 +350,51 @@ def analyze(
         # which change with the host): by date and title, ids only break ties.
         articles.sort(key=lambda a: (a.published, a.title, a.id))
         sources = corpus.sources()
-        seen_in = corpus.seen_in()
         t = time.perf_counter()
-        # places only: lemmas and signals are read back per batch and per topic (bounded memory)
+        # places and stages only: lemmas and signals are read back when needed (bounded memory)
         nlp = article_nlp(corpus, articles, taxonomy_file, progress=progress, full=False)
         seconds["text"] = time.perf_counter() - t
-        corpus_hash = hashlib.sha1(
-            "".join(sorted(a.id + (a.quarter or "") for a in articles)).encode()
-        ).hexdigest()[:16]
 
         t = time.perf_counter()
-        # Lemma features do not cross languages: fitted on all articles, the English ones formed a
-        # topic of their own ("North Rhine-Westphalia"). So the model is fitted on the corpus's main
-        # language and the rest are placed with transform() (on the demo: 16 of 16 English articles
-        # landed in their true topic, through shared names and terms). Above FIT_MAX articles the
-        # model is fitted on a seeded sample of them and the others are placed the same way, in
-        # chunks: time and memory of the topic stage stay those of FIT_MAX articles.
-        langs = [(a.language or "de")[:2] for a in articles]
-        main_lang = max(sorted(set(langs)), key=langs.count)
-        fit_idx = [i for i, lang in enumerate(langs) if lang == main_lang]
-        if len(fit_idx) > FIT_MAX:
-            rng = np.random.RandomState(cfg.seed)
-            fit_idx = sorted(int(i) for i in rng.choice(fit_idx, FIT_MAX, replace=False))
-        fitted = set(fit_idx)
-        rest_idx = [i for i in range(len(articles)) if i not in fitted]
-
-        def docs(idx: list[int]) -> list[str]:
-            return lemma_docs(corpus, [articles[i].id for i in idx], taxonomy_file)
-
-        model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
-            docs(fit_idx), langs=main_lang
-        )
-        n_topics = int(model.n_topics_)
-        other = {int(k) for k in np.flatnonzero(model.other_topics_)}  # too small: "other"
-        weights = np.zeros((len(articles), n_topics))
-        main = [-1] * len(articles)  # -1 = other
-        weights[fit_idx] = model.doc_topic_
-        for i, label in zip(fit_idx, model.labels_):
-            main[i] = int(label)
-        for start in range(0, len(rest_idx), CACHE_CHUNK):
-            chunk = rest_idx[start : start + CACHE_CHUNK]
-            placed = model.transform(docs(chunk))
-            weights[chunk] = placed
-            for i, row in zip(chunk, placed):
-                k = int(row.argmax())
-                main[i] = k if row.max() >= MIN_PLACED_WEIGHT and k not in other else -1
-        terms = model.topic_terms_
-        # people quoted in press releases are not what a topic is about
-        keyphrases = [
-            [p for kp in ks if not is_person(p := kp[0] if isinstance(kp, (list, tuple)) else kp)]
-            for ks in model.keyphrases_
-        ]
         publishers = [str(src.get("name") or "") for src in sources.values()]
-        labels = [
-            readable_label(ks, publishers) or fallback
-            for ks, fallback in zip(keyphrases, model.topic_labels_)
-        ]
+        fit = fit_topics(corpus, articles, taxonomy_file, publishers, cfg)
         seconds["topics"] = time.perf_counter() - t
 
         previous = _previous_model(ws, quarter)
-        linked = link_topics(terms, labels, previous)
-        ids, names = linked.ids, linked.labels
+        linked = link_topics(fit.terms, fit.labels, previous)
 
-        article_entities = {
-            a.id: (list(nlp[a.id].municipalities), list(nlp[a.id].regions)) for a in articles
-        }
-
-        fields = {f.name: list(f.seeds) for f in lexicon.fields}
-        all_dates = [a.published for a in articles]
         t = time.perf_counter()
-        topics_out, trends_out, evidence_out = [], [], {}
-        members: dict[int, list[Article]] = {}
-        for a, m in zip(articles, main):
-            if m >= 0:
-                members.setdefault(m, []).append(a)
-        meta = {
-            a.id: maturity.ArticleMeta.from_article(a, article_entities[a.id][0]) for a in articles
-        }
-        for k in range(n_topics):
-            if k in other:
-                continue
-            arts = members.get(k, [])
-            article_signals = cached_signals(corpus, [a.id for a in arts], taxonomy_file)
-            mentions = [
-                Mention(
-                    a.id,
-                    a.published,
-                    a.source,
-                    sources.get(a.source, {}).get("type", ""),
-                    tuple(article_entities[a.id][0]),
-                    tuple(article_entities[a.id][1]),
-                )
-                for a in arts
-            ]
-            series = quarter_metrics(mentions, all_dates, quarters, today=today, rules=rules)
-            verdict = classify(series, rules)
-            stages = {}
-            for qm in series:
-                in_q = [a for a in arts if a.quarter == qm.quarter]
-                basis, stage_quarters = stage_basis(arts, qm.quarter)
-                items = [(sig, meta[a.id]) for a in basis for sig in article_signals[a.id]]
-                est = maturity.aggregate(items, lexicon=lexicon) if items else None
-                stages[qm.quarter] = est
-                munis = sorted({x for a in in_q for x in article_entities[a.id][0]})
-                trends_out.append(
-                    {
-                        "topic_id": ids[k],
-                        "quarter": qm.quarter,
-                        **{kk: v for kk, v in qm.as_dict().items() if kk != "quarter"},
-                        "municipality_names": munis,
-                        "stage": est.stage if est else "none",
-                        "confidence": round(est.confidence, 3) if est else 0.0,
-                        "trl": est.trl if est else None,
-                        "transfer_score": round(est.transfer_score, 3) if est else 0.0,
-                        "stage_quarters": stage_quarters,
-                        "evidence_ids": [f"{e.article_id}:{i}" for i, e in enumerate(est.evidence)]
-                        if est
-                        else [],
-                    }
-                )
-                if est:
-                    for i, e in enumerate(est.evidence + est.transfer_evidence):
-                        evidence_out[f"{ids[k]}|{qm.quarter}|{i}"] = {
-                            **e.__dict__,
-                            "topic_id": ids[k],
-                            "quarter": qm.quarter,
-                            "kind": "stage" if i < len(est.evidence) else "transfer",
-                        }
-            now = stages.get(quarter)
-            topics_out.append(
-                {
-                    "id": ids[k],
-                    "label": names[k],
-                    "model_label": labels[k],
-                    "keyphrases": keyphrases[k],
-                    "terms": {t_: round(float(w), 5) for t_, w in terms[k].items()},
-                    "size": len(arts),
-                    "quarter_counts": {qm.quarter: qm.count for qm in series},
-                    "status": "active",
-                    "field": _field_of(terms[k], fields) if fields else "",
-                    "trend_class": verdict.label,
-                    "trend_rule": verdict.rule,
-                    "trend_numbers": verdict.numbers,
-                    "trend_decided_on": verdict.decided_on,
-                    "stage": now.stage if now else "none",
-                    "confidence": round(now.confidence, 3) if now else 0.0,
-                    "trl": now.trl if now else None,
-                    "municipalities": topic_municipalities(arts, article_entities),
-                    "sources": sorted({a.source for a in arts}),
-                }
-            )
-    seconds["trends_maturity"] = time.perf_counter() - t
+        window = _Window(
+            quarter,
+            quarters,
+            cfg.today or dt.date.today(),
+            rules,
+            lexicon,
+            sources,
+            nlp,
+            Counter(a.published for a in articles),
+        )
+        out = _TopicOutputs()
+        for k, arts in sorted(fit.members(articles).items()):
+            signals = cached_signals(corpus, [a.id for a in arts], taxonomy_file)
+            _describe_topic(window, k, arts, signals, fit, linked, out)
+        seconds["trends_maturity"] = time.perf_counter() - t
+        seen_in = corpus.seen_in()
 
     folder = ws.models_dir / quarter
     folder.mkdir(parents=True, exist_ok=True)
-    topics_out.sort(key=lambda x: x["id"])
-    _dump(
-        folder / "topics.json",
-        {
-            "quarter": quarter,
-            "quarters": quarters,
-            "topics": topics_out,
-            "dormant": linked.dormant,
-            "next_id": linked.next_id,
-            "other_size": sum(1 for m in main if m < 0),
-        },
-    )
-    _dump(folder / "trends.json", sorted(trends_out, key=lambda r: (r["topic_id"], r["quarter"])))
-    _dump(folder / "evidence.json", evidence_out)
-    with (folder / "assignments.jsonl").open("w", encoding="utf-8") as fh:
-        for a, m, row in sorted(zip(articles, main, weights), key=lambda x: x[0].id):
-            fh.write(
-                json.dumps(
-                    {
-                        "id": a.id,
-                        "topic_id": ids[m] if m >= 0 else "other",
-                        "topic_weight": round(float(row.max()), 4),
-                        "quarter": a.quarter,
-                        "published": a.published.isoformat(),
-                        "title": a.title,
-                        "url": a.url,
-                        "source": a.source,
-                        "municipalities": article_entities[a.id][0],
-                        "stage": nlp[a.id].stage,
-                        "seen_in": sorted(seen_in.get(a.id, {a.source})),
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
+    _write_model(folder, window, articles, fit, linked, out, seen_in)
     _dump(
         folder / "manifest.json",
         {
             "quarter": quarter,
             "window": quarters,
             "config_hash": cfg.digest(),
-            "corpus_hash": corpus_hash,
+            "corpus_hash": hashlib.sha1(
+                "".join(sorted(a.id + (a.quarter or "") for a in articles)).encode()
+            ).hexdigest()[:16],
             "seed": cfg.seed,
-            "n_topics": len(topics_out),
+            "n_topics": len(out.topics),
             "n_articles": len(articles),
             "analysis_version": ANALYSIS_VERSION,
             "versions": _versions(),
@@ -557,7 +402,7 @@ def analyze(
                 "class": "TopicModel",
                 "params": {
                     k: v
-                    for k, v in model.get_params().items()
+                    for k, v in fit.model.get_params().items()
                     if isinstance(v, (int, float, str, type(None)))
                 },
             },
@@ -566,7 +411,243 @@ def analyze(
         },
     )
     seconds["total"] = time.perf_counter() - t0
-    return AnalysisResult(quarter, folder, len(articles), len(topics_out), seconds)
+    return AnalysisResult(quarter, folder, len(articles), len(out.topics), seconds)
+
+
+@dataclass(frozen=True)
+class TopicFit:
+    """The topic stage's result: the fitted model and where each article of the window went."""
+
+    model: TopicModel
+    main: list[int]  # per article (window order): its topic index, -1 = "other"
+    weight: list[float]  # per article: its weight in its best topic
+    labels: list[str]  # per topic: a readable label
+    keyphrases: list[list[str]]  # per topic, people removed
+    other: frozenset[int]  # topics too small to stand alone: their articles are "other"
+
+    @property
+    def terms(self) -> list[dict[str, float]]:
+        return self.model.topic_terms_
+
+    def members(self, articles: list[Article]) -> dict[int, list[Article]]:
+        """Topic index -> its articles (window order); "other" left out."""
+        out: dict[int, list[Article]] = {}
+        for a, m in zip(articles, self.main, strict=True):
+            if m >= 0:
+                out.setdefault(m, []).append(a)
+        return out
+
+
+def fit_topics(
+    corpus: Corpus,
+    articles: list[Article],
+    taxonomy: Path | None,
+    publishers: list[str],
+    cfg: AnalysisConfig,
+) -> TopicFit:
+    """Fit the topic model on the window and give every article its main topic.
+
+    Lemma features do not cross languages: fitted on all articles, the English ones formed a topic
+    of their own ("North Rhine-Westphalia"). So the model is fitted on the corpus's main language
+    and the rest are placed with transform() (on the demo: 16 of 16 English articles landed in
+    their true topic, through shared names and terms). Above FIT_MAX articles the model is fitted
+    on a seeded sample of them and the others are placed the same way, in chunks: time and memory
+    of this stage stay those of FIT_MAX articles. Run `article_nlp` first (lemmas come from the
+    cache)."""
+    langs = [(a.language or "de")[:2] for a in articles]
+    main_lang = max(sorted(set(langs)), key=langs.count)
+    fit_idx = [i for i, lang in enumerate(langs) if lang == main_lang]
+    if len(fit_idx) > FIT_MAX:
+        rng = np.random.RandomState(cfg.seed)
+        fit_idx = sorted(int(i) for i in rng.choice(fit_idx, FIT_MAX, replace=False))
+    fitted = set(fit_idx)
+    rest_idx = [i for i in range(len(articles)) if i not in fitted]
+
+    def docs(idx: list[int]) -> list[str]:
+        return lemma_docs(corpus, [articles[i].id for i in idx], taxonomy)
+
+    model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
+        docs(fit_idx), langs=main_lang
+    )
+    other = frozenset(int(k) for k in np.flatnonzero(model.other_topics_))
+    main = [-1] * len(articles)
+    weight = [0.0] * len(articles)
+    for i, label, row in zip(fit_idx, model.labels_, model.doc_topic_, strict=True):
+        main[i], weight[i] = int(label), float(row.max())
+    for start in range(0, len(rest_idx), CACHE_CHUNK):
+        chunk = rest_idx[start : start + CACHE_CHUNK]
+        for i, row in zip(chunk, model.transform(docs(chunk)), strict=True):
+            k, best = int(row.argmax()), float(row.max())
+            main[i] = k if best >= MIN_PLACED_WEIGHT and k not in other else -1
+            weight[i] = best
+    # people quoted in press releases are not what a topic is about
+    keyphrases = [
+        [p for kp in ks if not is_person(p := kp[0] if isinstance(kp, (list, tuple)) else kp)]
+        for ks in model.keyphrases_
+    ]
+    labels = [
+        readable_label(ks, publishers) or fallback
+        for ks, fallback in zip(keyphrases, model.topic_labels_, strict=True)
+    ]
+    return TopicFit(model, main, weight, labels, keyphrases, other)
+
+
+@dataclass(frozen=True)
+class _Window:
+    """What every topic's description shares: the window and the per-article facts."""
+
+    quarter: str
+    quarters: list[str]
+    today: dt.date
+    rules: TrendRules
+    lexicon: maturity.Lexicon
+    sources: dict[str, dict]
+    nlp: dict[str, ArticleNLP]  # places and own stage per article
+    dates: Counter  # publication date -> articles of the window (shares, bursts)
+
+
+@dataclass
+class _TopicOutputs:
+    topics: list[dict] = field(default_factory=list)
+    trends: list[dict] = field(default_factory=list)
+    evidence: dict[str, dict] = field(default_factory=dict)
+
+
+def _describe_topic(
+    w: _Window,
+    k: int,
+    arts: list[Article],
+    signals: dict[str, tuple[maturity.Signal, ...]],
+    fit: TopicFit,
+    linked: Linked,
+    out: _TopicOutputs,
+) -> None:
+    """One topic's record, its trend rows per quarter and the evidence behind its stages."""
+    tid = linked.ids[k]
+    places = {a.id: w.nlp[a.id] for a in arts}
+    meta = {a.id: maturity.ArticleMeta.from_article(a, places[a.id].municipalities) for a in arts}
+    mentions = [
+        Mention(
+            a.id,
+            a.published,
+            a.source,
+            w.sources.get(a.source, {}).get("type", ""),
+            places[a.id].municipalities,
+            places[a.id].regions,
+        )
+        for a in arts
+    ]
+    series = quarter_metrics(mentions, w.dates, w.quarters, today=w.today, rules=w.rules)
+    verdict = classify(series, w.rules)
+    by_quarter: dict[str, list[Article]] = {}
+    for a in arts:
+        by_quarter.setdefault(a.quarter, []).append(a)
+    stages: dict[str, maturity.StageEstimate | None] = {}
+    for qm in series:
+        basis, stage_quarters = stage_basis(by_quarter, qm.quarter)
+        items = [(sig, meta[a.id]) for a in basis for sig in signals[a.id]]
+        est = maturity.aggregate(items, lexicon=w.lexicon) if items else None
+        stages[qm.quarter] = est
+        munis = sorted(
+            {x for a in by_quarter.get(qm.quarter, []) for x in places[a.id].municipalities}
+        )
+        out.trends.append(
+            {
+                "topic_id": tid,
+                "quarter": qm.quarter,
+                **{kk: v for kk, v in qm.as_dict().items() if kk != "quarter"},
+                "municipality_names": munis,
+                "stage": est.stage if est else "none",
+                "confidence": round(est.confidence, 3) if est else 0.0,
+                "trl": est.trl if est else None,
+                "transfer_score": round(est.transfer_score, 3) if est else 0.0,
+                "stage_quarters": stage_quarters,
+                "evidence_ids": [f"{e.article_id}:{i}" for i, e in enumerate(est.evidence)]
+                if est
+                else [],
+            }
+        )
+        if est:
+            for i, e in enumerate(est.evidence + est.transfer_evidence):
+                out.evidence[f"{tid}|{qm.quarter}|{i}"] = {
+                    **e.__dict__,
+                    "topic_id": tid,
+                    "quarter": qm.quarter,
+                    "kind": "stage" if i < len(est.evidence) else "transfer",
+                }
+    now = stages.get(w.quarter)
+    terms = fit.terms[k]
+    fields = {f.name: list(f.seeds) for f in w.lexicon.fields}
+    out.topics.append(
+        {
+            "id": tid,
+            "label": linked.labels[k],
+            "model_label": fit.labels[k],
+            "keyphrases": fit.keyphrases[k],
+            "terms": {t_: round(float(v), 5) for t_, v in terms.items()},
+            "size": len(arts),
+            "quarter_counts": {qm.quarter: qm.count for qm in series},
+            "status": "active",
+            "field": _field_of(terms, fields) if fields else "",
+            "trend_class": verdict.label,
+            "trend_rule": verdict.rule,
+            "trend_numbers": verdict.numbers,
+            "trend_decided_on": verdict.decided_on,
+            "stage": now.stage if now else "none",
+            "confidence": round(now.confidence, 3) if now else 0.0,
+            "trl": now.trl if now else None,
+            "municipalities": topic_municipalities([places[a.id].municipalities for a in arts]),
+            "sources": sorted({a.source for a in arts}),
+        }
+    )
+
+
+def _write_model(
+    folder: Path,
+    w: _Window,
+    articles: list[Article],
+    fit: TopicFit,
+    linked: Linked,
+    out: _TopicOutputs,
+    seen_in: dict[str, set[str]],
+) -> None:
+    """topics.json, trends.json, evidence.json and assignments.jsonl, sorted: same input, same
+    bytes."""
+    _dump(
+        folder / "topics.json",
+        {
+            "quarter": w.quarter,
+            "quarters": w.quarters,
+            "topics": sorted(out.topics, key=lambda x: x["id"]),
+            "dormant": linked.dormant,
+            "next_id": linked.next_id,
+            "other_size": sum(1 for m in fit.main if m < 0),
+        },
+    )
+    _dump(folder / "trends.json", sorted(out.trends, key=lambda r: (r["topic_id"], r["quarter"])))
+    _dump(folder / "evidence.json", out.evidence)
+    rows = sorted(zip(articles, fit.main, fit.weight, strict=True), key=lambda x: x[0].id)
+    with (folder / "assignments.jsonl").open("w", encoding="utf-8") as fh:
+        for a, m, weight in rows:
+            fh.write(
+                json.dumps(
+                    {
+                        "id": a.id,
+                        "topic_id": linked.ids[m] if m >= 0 else "other",
+                        "topic_weight": round(weight, 4),
+                        "quarter": a.quarter,
+                        "published": a.published.isoformat(),
+                        "title": a.title,
+                        "url": a.url,
+                        "source": a.source,
+                        "municipalities": list(w.nlp[a.id].municipalities),
+                        "stage": w.nlp[a.id].stage,
+                        "seen_in": sorted(seen_in.get(a.id, {a.source})),
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
 
 
 _NOT_A_NAME = re.compile(
@@ -594,26 +675,30 @@ _GENERIC = {
 }
 
 
-def stage_basis(arts: list[Article], quarter: str) -> tuple[list[Article], list[str]]:
-    """The articles a quarter's stage is judged on: the quarter's own, and when it has fewer than
-    MIN_STAGE_ARTICLES, also those of up to two previous quarters (one stray "soll ... geplant"
-    in a thin quarter must not turn an established topic back into a concept)."""
-    basis = [a for a in arts if a.quarter == quarter]
+def stage_basis(
+    by_quarter: dict[str, list[Article]], quarter: str
+) -> tuple[list[Article], list[str]]:
+    """The articles a quarter's stage is judged on (from a topic's articles by quarter): the
+    quarter's own, and when it has fewer than MIN_STAGE_ARTICLES, also those of up to two previous
+    quarters (one stray "soll ... geplant" in a thin quarter must not turn an established topic
+    back into a concept)."""
+    basis = list(by_quarter.get(quarter, ()))
     used = [quarter]
     for back in (1, 2):
         if len(basis) >= MIN_STAGE_ARTICLES:
             break
         earlier = shift_quarter(quarter, -back)
-        basis += [a for a in arts if a.quarter == earlier]
+        basis += by_quarter.get(earlier, ())
         used.append(earlier)
     return basis, used
 
 
-def topic_municipalities(arts: list[Article], article_entities: dict) -> list[str]:
-    """Municipalities (not districts) acting in a topic: named in at least two of its articles
-    (one for small topics), most often named first. A single passing mention is not involvement."""
-    counts = Counter(name for a in arts for name in article_entities[a.id][0])
-    need = 2 if len(arts) >= 10 else 1
+def topic_municipalities(places: list[tuple[str, ...]]) -> list[str]:
+    """Municipalities (not districts) acting in a topic, from the places of each of its articles:
+    named in at least two articles (one for small topics), most often named first. A single
+    passing mention is not involvement."""
+    counts = Counter(name for names in places for name in names)
+    need = 2 if len(places) >= 10 else 1
     return sorted(
         (
             n

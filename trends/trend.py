@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 
 from trends.records import quarter_bounds, quarter_of, shift_quarter
@@ -160,7 +161,7 @@ def is_partial(quarter: str, today: dt.date) -> bool:
 
 def quarter_metrics(
     mentions: Iterable[Mention],
-    all_dates: Sequence[dt.date],
+    all_dates: Iterable[dt.date] | Mapping[dt.date, int],
     quarters: Sequence[str],
     *,
     today: dt.date,
@@ -169,20 +170,21 @@ def quarter_metrics(
     """Metrics of one topic for each quarter in `quarters` (oldest first).
 
     `all_dates` are the publication dates of every analysed article (the denominator of shares and
-    of the burst automaton)."""
+    of the burst automaton), or how many articles each date has (a Counter of them: cheaper when
+    many topics share one window)."""
     mentions = list(mentions)
+    day_counts = all_dates if isinstance(all_dates, Mapping) else Counter(all_dates)
     totals = {q: 0 for q in quarters}
-    for day in all_dates:
-        q = quarter_of(day)
-        if q in totals:
-            totals[q] += 1
     # monthly stream for the burst automaton, over the whole window
     first = _month(quarter_bounds(quarters[0])[0])
     d = [0] * (3 * len(quarters))
     r = [0] * len(d)
-    for day in all_dates:
+    for day, n in day_counts.items():
+        q = quarter_of(day)
+        if q in totals:
+            totals[q] += n
         if 0 <= _month(day) - first < len(d):
-            d[_month(day) - first] += 1
+            d[_month(day) - first] += n
     for m in mentions:
         if 0 <= _month(m.published) - first < len(r):
             r[_month(m.published) - first] += 1
