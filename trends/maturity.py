@@ -65,6 +65,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -1282,6 +1283,7 @@ def _pick(candidates: list[tuple[Signal, ArticleMeta]], limit: int) -> tuple[Evi
     return tuple(_evidence(s, m) for s, m in chosen)
 
 
+@lru_cache(maxsize=4096)  # a topic's evidence candidates share a few hundred dates
 def _neg_date(published: str) -> tuple:
     # newer first: sort on the negated code points of the ISO date string
     return tuple(-ord(ch) for ch in str(published or ""))
@@ -1316,9 +1318,12 @@ def aggregate(
         if signal.stage != "konzept":
             municipalities.update(meta.municipalities)
 
+    raw_of = dict.fromkeys(STAGES, 0.0)
+    for (stage, _), v in per_article.items():
+        raw_of[stage] += v
     scores: dict[str, float] = {}
     for stage in STAGES:
-        raw = sum(v for (s, _), v in per_article.items() if s == stage)
+        raw = raw_of[stage]
         factor = min(1.0, len(articles[stage]) / lex.min_articles[stage]) * min(
             1.0, len(sources[stage]) / lex.min_sources[stage]
         )
