@@ -27,11 +27,12 @@ import multiprocessing as mp
 import platform
 import re
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from importlib import metadata
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 import numpy as np
@@ -153,7 +154,8 @@ _SIGNAL_FIELDS = tuple(f.name for f in dataclass_fields(maturity.Signal))
 
 @dataclass(frozen=True)
 class ArticleNLP:
-    """What analyze needs from one article's text; cached in the corpus as JSON."""
+    """What analyze needs from one article's text; cached in the corpus in three parts (places,
+    lemmas, signals) so each can be read without the others."""
 
     lemmas: str
     municipalities: tuple[str, ...]
@@ -161,31 +163,27 @@ class ArticleNLP:
     signals: tuple[maturity.Signal, ...]
     stage: str  # the article's own stage (maturity.article_stage of its signals)
 
-    def dumps(self) -> str:
-        return json.dumps(
-            {
-                "lemmas": self.lemmas,
-                "municipalities": self.municipalities,
-                "regions": self.regions,
-                # shallow, in field order (dataclasses.astuple deep-copies: a third of the time)
-                "signals": [[getattr(sig, f) for f in _SIGNAL_FIELDS] for sig in self.signals],
-                "stage": self.stage,
-            },
-            ensure_ascii=False,
+    def dumps(self) -> tuple[str, str, str]:
+        """-> the (places, lemmas, signals) parts `Corpus.store_analysis` takes."""
+        places = {
+            "municipalities": self.municipalities,
+            "regions": self.regions,
+            "stage": self.stage,
+        }
+        # shallow, in field order (dataclasses.astuple deep-copies: a third of the time)
+        signals = [[getattr(sig, f) for f in _SIGNAL_FIELDS] for sig in self.signals]
+        return (
+            json.dumps(places, ensure_ascii=False),
+            self.lemmas,
+            json.dumps(signals, ensure_ascii=False),
         )
 
     @classmethod
-    def loads(cls, text: str, full: bool = True) -> ArticleNLP:
-        """From the cached JSON. `full=False` keeps only places and stage: lemmas and signals are
-        the bulk of it (read them when needed with `lemma_docs` and `cached_signals`)."""
-        d = json.loads(text)
-        return cls(
-            d["lemmas"] if full else "",
-            tuple(d["municipalities"]),
-            tuple(d["regions"]),
-            tuple(maturity.Signal(*sig) for sig in d["signals"]) if full else (),
-            d["stage"],
-        )
+    def loads(cls, places: str) -> ArticleNLP:
+        """Places and stage from the cached "places" part. Lemmas and signals are the bulk and
+        stay in the corpus until needed (`lemma_docs`, `cached_signals`)."""
+        d = json.loads(places)
+        return cls("", tuple(d["municipalities"]), tuple(d["regions"]), (), d["stage"])
 
 
 _WORKER_LEXICON: maturity.Lexicon | None = None
@@ -196,8 +194,8 @@ def _init_worker(taxonomy: str | None) -> None:
     _WORKER_LEXICON = maturity.load_lexicon(taxonomy)
 
 
-def _nlp_one(item: tuple[str, str, str]) -> str:
-    """One article -> ArticleNLP JSON (runs in worker processes)."""
+def _nlp_one(item: tuple[str, str, str]) -> tuple[str, str, str]:
+    """One article -> its cached parts (runs in worker processes)."""
     title, text, lang = item
     municipalities, regions = _municipalities(title, text)
     signals = tuple(maturity.article_signals(f"{title}. {text}", _WORKER_LEXICON))
@@ -219,21 +217,18 @@ def article_nlp(
     taxonomy: Path | None,
     n_jobs: int = 2,
     progress: Progress | None = None,
-    full: bool = True,
 ) -> dict[str, ArticleNLP]:
-    """Lemmas, places and maturity signals per article, from the corpus cache where possible.
+    """Lemmas, places and maturity signals per article, cached in the corpus; returns the places
+    and stage of each (lemmas and signals are read back when needed: bounded memory).
 
     Only articles without a cached result for this analysis version and taxonomy are processed,
     in parallel over `n_jobs` processes (so a new quarter costs only its new articles). Texts are
     read from the corpus in batches and each batch is stored when done: `articles` may come
-    without text, memory stays bounded, and an interrupted run keeps what it finished.
-    `full=False` keeps only the places in the result (see `ArticleNLP.loads`)."""
+    without text, memory stays bounded, and an interrupted run keeps what it finished."""
     version = _nlp_version(taxonomy)
     wanted = {a.id for a in articles}
     out = {
-        aid: ArticleNLP.loads(js, full)
-        for aid, js in corpus.analysis_cache(version)
-        if aid in wanted
+        aid: ArticleNLP.loads(js) for aid, js in corpus.analysis_places(version) if aid in wanted
     }
     todo = [a.id for a in articles if a.id not in out]
     progress = progress or Progress()
@@ -242,48 +237,64 @@ def article_nlp(
     if not todo:
         return out
     tax = str(taxonomy) if taxonomy else None
-    pool = None
-    if n_jobs > 1 and len(todo) >= 200:
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        if ctx.get_start_method() == "fork":
-            # load dictionaries, gazetteer and lexicon once here (~2 s); forked workers share them
-            _init_worker(tax)
-            _nlp_one(("Haus", "Stadt Soest", "de"))
-        pool = ctx.Pool(n_jobs, initializer=_init_worker, initargs=(tax,))
-    else:
+    batches = [todo[i : i + NLP_BATCH] for i in range(0, len(todo), NLP_BATCH)]
+
+    def items(ids: list[str]) -> list[tuple[str, str, str]]:
+        texts = corpus.texts(ids)
+        return [texts[aid] for aid in ids]
+
+    def finish(ids: list[str], done: list[tuple[str, str, str]]) -> None:
+        corpus.store_analysis(zip(ids, done), version)
+        out.update((aid, ArticleNLP.loads(parts[0])) for aid, parts in zip(ids, done))
+        progress.advance("text analysis", len(ids))
+
+    if n_jobs <= 1 or len(todo) < 200:
         _init_worker(tax)
+        for ids in batches:
+            finish(ids, [_nlp_one(item) for item in items(ids)])
+        return out
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    if ctx.get_start_method() == "fork":
+        # load dictionaries, gazetteer and lexicon once here (~2 s); forked workers share them
+        _init_worker(tax)
+        _nlp_one(("Haus", "Stadt Soest", "de"))
+    chunksize = max(1, min(NLP_BATCH, len(todo)) // (n_jobs * 8))
+    pool = ctx.Pool(n_jobs, initializer=_init_worker, initargs=(tax,))
     try:
-        for start in range(0, len(todo), NLP_BATCH):
-            ids = todo[start : start + NLP_BATCH]
-            texts = corpus.texts(ids)
-            items = [texts[aid] for aid in ids]
-            done = (
-                pool.map(_nlp_one, items, chunksize=max(1, len(items) // (n_jobs * 8)))
-                if pool
-                else [_nlp_one(item) for item in items]
-            )
-            corpus.store_analysis(zip(ids, done), version)
-            out.update((aid, ArticleNLP.loads(js, full)) for aid, js in zip(ids, done))
-            progress.advance("text analysis", len(ids))
+        # Two batches in flight: the workers start on the next batch while this process stores
+        # the last one (with one batch at a time they waited for every store and text read).
+        in_flight: deque[tuple[list[str], AsyncResult]] = deque()
+        for ids in batches:
+            in_flight.append((ids, pool.map_async(_nlp_one, items(ids), chunksize)))
+            if len(in_flight) > 1:
+                ids0, result = in_flight.popleft()
+                finish(ids0, result.get())
+        while in_flight:
+            ids0, result = in_flight.popleft()
+            finish(ids0, result.get())
+    except BaseException:  # Ctrl-C or a failing article: stop the workers, keep what is stored
+        pool.terminate()
+        raise
     finally:
-        if pool:
-            pool.close()
-            pool.join()
+        pool.close()
+        pool.join()
     return out
 
 
 def lemma_docs(corpus: Corpus, ids: list[str], taxonomy: Path | None) -> list[str]:
     """The cached lemma strings of these articles, in this order (run `article_nlp` first)."""
-    cached = corpus.analysis_of(ids, _nlp_version(taxonomy))
-    return [json.loads(cached[aid])["lemmas"] for aid in ids]
+    cached = corpus.analysis_of(ids, _nlp_version(taxonomy), "lemmas")
+    return [cached[aid] for aid in ids]
 
 
 def cached_signals(
     corpus: Corpus, ids: list[str], taxonomy: Path | None
 ) -> dict[str, tuple[maturity.Signal, ...]]:
     """The cached maturity signals of these articles (run `article_nlp` first)."""
-    cached = corpus.analysis_of(ids, _nlp_version(taxonomy))
-    return {aid: ArticleNLP.loads(js).signals for aid, js in cached.items()}
+    cached = corpus.analysis_of(ids, _nlp_version(taxonomy), "signals")
+    return {
+        aid: tuple(maturity.Signal(*sig) for sig in json.loads(js)) for aid, js in cached.items()
+    }
 
 
 def _nlp_version(taxonomy: Path | None) -> str:
@@ -351,8 +362,7 @@ def analyze(
         articles.sort(key=lambda a: (a.published, a.title, a.id))
         sources = corpus.sources()
         t = time.perf_counter()
-        # places and stages only: lemmas and signals are read back when needed (bounded memory)
-        nlp = article_nlp(corpus, articles, taxonomy_file, progress=progress, full=False)
+        nlp = article_nlp(corpus, articles, taxonomy_file, progress=progress)
         seconds["text"] = time.perf_counter() - t
 
         t = time.perf_counter()

@@ -75,7 +75,20 @@ _MIGRATIONS: list[str] = [
     END;
     INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
     """,
+    # 3: the per-article analysis cache in a table of its own, one column per part: reading the
+    # places of 100k articles no longer scans their texts, and the topic fit reads lemmas without
+    # parsing signals. The old one-JSON cache is dropped (analysis reruns it once).
+    """
+    CREATE TABLE analysis (
+        id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        version TEXT NOT NULL,
+        places TEXT NOT NULL, lemmas TEXT NOT NULL, signals TEXT NOT NULL
+    );
+    ALTER TABLE articles DROP COLUMN analysis;
+    ALTER TABLE articles DROP COLUMN analysis_version;
+    """,
 ]
+ANALYSIS_PARTS = ("places", "lemmas", "signals")
 
 
 def _now() -> str:
@@ -361,27 +374,30 @@ class Corpus:
         rows = self._by_ids("SELECT id, title, text, language FROM articles WHERE id IN ({})", ids)
         return {r[0]: (r[1], r[2], r[3] or "") for r in rows}
 
-    def analysis_of(self, ids: list[str], version: str) -> dict[str, str]:
-        """id -> cached analysis JSON (`version` only) for the given ids."""
+    def analysis_of(self, ids: list[str], version: str, part: str) -> dict[str, str]:
+        """id -> one cached part ("places", "lemmas" or "signals") of these articles' analysis
+        (`version` only)."""
+        if part not in ANALYSIS_PARTS:
+            raise ValueError(f"unknown analysis part {part!r}")
         rows = self._by_ids(
-            "SELECT id, analysis FROM articles WHERE analysis_version=? AND id IN ({})",
-            ids,
-            version,
+            f"SELECT id, {part} FROM analysis WHERE version=? AND id IN ({{}})", ids, version
         )
         return {r[0]: r[1] for r in rows}
 
-    def analysis_cache(self, version: str) -> Iterator[tuple[str, str]]:
-        """(id, cached analysis JSON) of every article analysed with `version`."""
-        yield from self.db.execute(
-            "SELECT id, analysis FROM articles WHERE analysis_version=?", (version,)
-        )
+    def analysis_places(self, version: str) -> Iterator[tuple[str, str]]:
+        """(id, cached "places" part) of every article analysed with `version`."""
+        yield from self.db.execute("SELECT id, places FROM analysis WHERE version=?", (version,))
 
-    def store_analysis(self, items: Iterable[tuple[str, str]], version: str) -> None:
+    def store_analysis(
+        self, items: Iterable[tuple[str, tuple[str, str, str]]], version: str
+    ) -> None:
+        """Store (id, (places, lemmas, signals)) per article, replacing older versions."""
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
-                "UPDATE articles SET analysis=?, analysis_version=? WHERE id=?",
-                [(value, version, aid) for aid, value in items],
+                "INSERT OR REPLACE INTO analysis(id, version, places, lemmas, signals) "
+                "VALUES (?,?,?,?,?)",
+                [(aid, version, *parts) for aid, parts in items],
             )
 
 
