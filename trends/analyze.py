@@ -30,7 +30,6 @@ import time
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
 from importlib import metadata
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -149,9 +148,6 @@ def choose_window(corpus: Corpus, cfg: AnalysisConfig) -> tuple[str, list[str]]:
     return quarter, quarter_range(shift_quarter(quarter, -(cfg.window - 1)), quarter)
 
 
-_SIGNAL_FIELDS = tuple(f.name for f in dataclass_fields(maturity.Signal))
-
-
 @dataclass(frozen=True)
 class ArticleNLP:
     """What analyze needs from one article's text; cached in the corpus in three parts (places,
@@ -170,12 +166,10 @@ class ArticleNLP:
             "regions": self.regions,
             "stage": self.stage,
         }
-        # shallow, in field order (dataclasses.astuple deep-copies: a third of the time)
-        signals = [[getattr(sig, f) for f in _SIGNAL_FIELDS] for sig in self.signals]
         return (
             json.dumps(places, ensure_ascii=False),
             self.lemmas,
-            json.dumps(signals, ensure_ascii=False),
+            json.dumps(self.signals, ensure_ascii=False),  # named tuples: lists in field order
         )
 
     @classmethod
@@ -292,9 +286,7 @@ def cached_signals(
 ) -> dict[str, tuple[maturity.Signal, ...]]:
     """The cached maturity signals of these articles (run `article_nlp` first)."""
     cached = corpus.analysis_of(ids, _nlp_version(taxonomy), "signals")
-    return {
-        aid: tuple(maturity.Signal(*sig) for sig in json.loads(js)) for aid, js in cached.items()
-    }
+    return {aid: tuple(map(maturity.Signal._make, json.loads(js))) for aid, js in cached.items()}
 
 
 def _nlp_version(taxonomy: Path | None) -> str:

@@ -284,9 +284,12 @@ class Corpus:
 
     def quarters(self) -> list[str]:
         """The quarters that have dated, relevant articles, oldest first."""
+        # distinct quarters from the index, then one matching row each: filtering every row
+        # read past each article's text (5 s on 100k articles)
         rows = self.db.execute(
-            "SELECT DISTINCT quarter FROM articles WHERE relevant=1 AND published IS NOT NULL "
-            "ORDER BY quarter"
+            "SELECT q.quarter FROM (SELECT DISTINCT quarter FROM articles) q WHERE EXISTS "
+            "(SELECT 1 FROM articles a WHERE a.quarter = q.quarter AND a.relevant = 1 "
+            "AND a.published IS NOT NULL) ORDER BY q.quarter"
         )
         return [r[0] for r in rows]
 

