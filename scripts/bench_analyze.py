@@ -9,6 +9,8 @@ topic): a check that speed is not bought with quality at sizes no labelled corpu
     python scripts/bench_analyze.py                 # 1k and 10k
     python scripts/bench_analyze.py --sizes 100000  # 100k (builds a ~1 GB corpus first)
     python scripts/bench_analyze.py --warm          # second analyze: lemmas come from the cache
+    python scripts/bench_analyze.py --quarterly     # the quarterly run: the previous quarter was
+                                                    # analysed, only the new quarter's texts are new
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def build(root: Path, n: int, seed: int = 0) -> None:
         corpus.db.execute("COMMIT")
 
 
-def run_one(n: int, warm: bool) -> dict:
+def run_one(n: int, warm: bool, quarterly: bool) -> dict:
     from trends.analyze import AnalysisConfig, analyze
     from trends.config import Workspace
 
@@ -92,6 +94,8 @@ def run_one(n: int, warm: bool) -> dict:
         build(root, n)
         built = time.perf_counter() - t
         ws = Workspace.resolve(root)
+        if quarterly:  # last quarter's run (untimed) cached 7 of the window's 8 quarters
+            analyze(ws, AnalysisConfig(quarter="2026Q2", today=dt.date(2026, 11, 22)))
         t = time.perf_counter()
         result = analyze(ws, AnalysisConfig(today=dt.date(2026, 11, 22)))
         cold = time.perf_counter() - t
@@ -135,13 +139,19 @@ def main() -> None:
     parser.add_argument(
         "--warm", action="store_true", help="also time a second analyze (cached lemmas)"
     )
+    parser.add_argument(
+        "--quarterly",
+        action="store_true",
+        help="analyse the previous quarter first (untimed): time the quarterly run",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.child, args.warm)))
+        print(json.dumps(run_one(args.child, args.warm, args.quarterly)))
         return
     for n in args.sizes:
-        cmd = [sys.executable, __file__, "--child", str(n)] + (["--warm"] if args.warm else [])
+        cmd = [sys.executable, __file__, "--child", str(n)]
+        cmd += ["--warm"] * args.warm + ["--quarterly"] * args.quarterly
         out = (
             subprocess.run(cmd, capture_output=True, text=True, check=True)
             .stdout.strip()
@@ -149,8 +159,9 @@ def main() -> None:
         )
         r = json.loads(out)
         warm = f", warm rerun {r['warm_s']} s" if r["warm_s"] is not None else ""
+        kind = "quarterly run" if args.quarterly else "analyze"
         print(
-            f"N={r['n']:>6}: analyze {r['analyze_s']} s{warm}, peak RSS {r['peak_rss_mb']} MB "
+            f"N={r['n']:>6}: {kind} {r['analyze_s']} s{warm}, peak RSS {r['peak_rss_mb']} MB "
             f"(largest worker {r['worker_rss_mb']} MB), "
             f"{r['topics']} topics, NMI {r['nmi']} vs planted; stages {r['stages']} (corpus built in {r['build_s']} s)"
         )
