@@ -1,19 +1,24 @@
 """analyze: corpus -> models/<quarter>/ (topics, trend metrics, maturity with evidence).
 
-Steps, each a function over plain records:
-  1. window      - the quarter to analyse (default: the latest with articles) and the N quarters up
-                   to it (default 8);
-  2. text        - per-article lemma analysis, cached in the corpus (only new articles are processed);
-  3. topics      - TopicModel fit on the window; each article gets a main topic (or "other");
-  4. linking     - topics are matched one-to-one to the previous quarter's model by term-vector
-                   similarity: a matched topic keeps its id and label, others get new ids, unmatched
-                   old topics are kept as dormant;
-  5. entities    - municipalities/districts named in each article (gazetteer);
-  6. trends      - per topic and quarter metrics and the trend class (trends.trend);
-  7. maturity    - per topic and quarter the stage, confidence and evidence (trends.maturity),
-                   judged on at least 3 articles (a thin quarter borrows up to two earlier quarters);
-  8. save        - JSON files written deterministically: same corpus + same config = same bytes.
+`analyze` runs these steps, each a function over plain records:
+  1. window   - `choose_window`: the quarter to analyse (default: the latest with articles) and
+                the N quarters up to it (default 8);
+  2. text     - `article_nlp`: per article lemmas, places (gazetteer), maturity signals and its own
+                stage, in worker processes, cached in the corpus (only new articles are processed;
+                each batch is saved, so an interrupted run keeps its work);
+  3. topics   - `fit_topics`: TopicModel fit on the window (a sample above FIT_MAX articles);
+                every article gets a main topic or "other";
+  4. linking  - `link_topics`: topics matched one-to-one to the previous quarter's model by
+                term-vector similarity keep its id and label; others get new ids; unmatched old
+                topics are kept as dormant;
+  5. per topic - `_describe_topic`: quarter metrics and trend class (trends.trend), and per quarter
+                the stage, confidence and evidence (trends.maturity), judged on at least 3
+                articles (a thin quarter borrows up to two earlier quarters);
+  6. save     - `_write_model`: JSON files written deterministically (same corpus + same config =
+                same bytes), and manifest.json.
 
+Memory stays bounded as the corpus grows: only places and stages of the window's articles are
+held; lemmas are read back from the cache for the fit and for placing, signals topic by topic.
 The analyst's curation (renames, merges, hidden topics) is applied when a model is *read*
 (`load_model`), so it survives every re-analysis.
 """
