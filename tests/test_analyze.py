@@ -248,3 +248,26 @@ def test_a_large_window_is_fitted_on_a_sample_and_the_rest_placed(imported, tmp_
 
     base, sampled = terms(full), terms(runs[0])
     assert len(match_topics(base, list(sampled.values()), 0.5)) >= 0.7 * len(base)
+
+
+@pytest.mark.slow
+def test_every_stage_of_analyze_reports_its_progress(imported, tmp_path):
+    from trends.records import Progress
+
+    class Recorder(Progress):
+        def __init__(self) -> None:
+            self.totals: dict[str, int] = {}
+            self.done: dict[str, int] = {}
+
+        def source_started(self, source: str, total: int) -> None:
+            self.totals[source], self.done[source] = total, 0
+
+        def advance(self, source: str, n: int = 1) -> None:
+            self.done[source] += n
+
+    progress = Recorder()
+    result = analyze(fresh_copy(imported, tmp_path), AnalysisConfig(today=TODAY), progress)
+    assert list(progress.totals) == ["text analysis", "topic model", "trends and maturity"]
+    assert progress.done == progress.totals  # each bar ends full
+    assert progress.totals["topic model"] == result.n_articles
+    assert progress.totals["trends and maturity"] == result.n_topics

@@ -346,6 +346,7 @@ def analyze(
 ) -> AnalysisResult:
     """Run the analysis for one quarter and write models/<quarter>/. Returns where it went."""
     cfg = cfg or AnalysisConfig()
+    progress = progress or Progress()
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     taxonomy_file = ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None
@@ -364,7 +365,7 @@ def analyze(
 
         t = time.perf_counter()
         publishers = [str(src.get("name") or "") for src in sources.values()]
-        fit = fit_topics(corpus, articles, taxonomy_file, publishers, cfg)
+        fit = fit_topics(corpus, articles, taxonomy_file, publishers, cfg, progress)
         seconds["topics"] = time.perf_counter() - t
 
         previous = _previous_model(ws, quarter)
@@ -382,9 +383,12 @@ def analyze(
             Counter(a.published for a in articles),
         )
         out = _TopicOutputs()
-        for k, arts in sorted(fit.members(articles).items()):
+        members = fit.members(articles)
+        progress.source_started("trends and maturity", len(members))
+        for k, arts in sorted(members.items()):
             signals = cached_signals(corpus, [a.id for a in arts], taxonomy_file)
             _describe_topic(window, k, arts, signals, fit, linked, out)
+            progress.advance("trends and maturity")
         seconds["trends_maturity"] = time.perf_counter() - t
         seen_in = corpus.seen_in()
 
@@ -451,6 +455,7 @@ def fit_topics(
     taxonomy: Path | None,
     publishers: list[str],
     cfg: AnalysisConfig,
+    progress: Progress | None = None,
 ) -> TopicFit:
     """Fit the topic model on the window and give every article its main topic.
 
@@ -473,9 +478,12 @@ def fit_topics(
     def docs(idx: list[int]) -> list[str]:
         return lemma_docs(corpus, [articles[i].id for i in idx], taxonomy)
 
+    progress = progress or Progress()
+    progress.source_started("topic model", len(articles))
     model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
         docs(fit_idx), langs=main_lang
     )
+    progress.advance("topic model", len(fit_idx))
     other = frozenset(int(k) for k in np.flatnonzero(model.other_topics_))
     main = [-1] * len(articles)
     weight = [0.0] * len(articles)
@@ -487,6 +495,7 @@ def fit_topics(
             k, best = int(row.argmax()), float(row.max())
             main[i] = k if best >= MIN_PLACED_WEIGHT and k not in other else -1
             weight[i] = best
+        progress.advance("topic model", len(chunk))
     # people quoted in press releases are not what a topic is about
     keyphrases = [
         [p for kp in ks if not is_person(p := kp[0] if isinstance(kp, (list, tuple)) else kp)]
