@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from trends.cli import main
 from trends.config import Workspace
 from trends.corpus import Corpus
 from trends.maturity import load_lexicon
@@ -581,6 +583,20 @@ def test_english_report(tmp_path):
     assert "Mobility" in {r["quadrant"] for r in rows}
 
 
+def test_english_version_next_to_the_german_one_with_out(tmp_path):
+    ws = make_workspace(tmp_path / "ws", "basic")
+    runner = CliRunner()
+    base = ["-w", str(ws.root), "report", "-q", "2026Q3"]
+    assert runner.invoke(main, base).exit_code == 0
+    german = ws.reports_dir / "2026Q3" / "report.html"
+    before = german.read_bytes()
+    result = runner.invoke(main, [*base, "--lang", "en", "--out", str(tmp_path / "en")])
+    assert result.exit_code == 0, result.output
+    assert german.read_bytes() == before and '<html lang="de">' in german.read_text()
+    english = (tmp_path / "en" / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and (tmp_path / "en" / "radar.csv").exists()
+
+
 def test_number_formats():
     assert i18n.fmt_pct(0.032, "de") == "3,2 %" and i18n.fmt_pct(0.032, "en") == "3.2%"
     assert i18n.fmt_pct(1.8, "de", 0, signed=True) == "+180 %"
@@ -910,11 +926,9 @@ _PROBE = """<script>
 # -- the real analyze ----------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_report_on_analyzed_demo_corpus(tmp_path):
-    from click.testing import CliRunner
     from test_analyze import demo_jsonl
 
     from trends.analyze import AnalysisConfig, analyze
-    from trends.cli import main
 
     root = tmp_path / "demo"
     root.mkdir()

@@ -608,20 +608,27 @@ def brief(ws: Workspace, query, fmt, out_path) -> None:
     show_default=True,
     help="Language of the report's fixed texts.",
 )
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write to (default: reports/<quarter>/), e.g. to keep an English version "
+    "next to the German one.",
+)
 @click.pass_obj
-def report(ws: Workspace, quarter: str | None, lang: str) -> None:
+def report(ws: Workspace, quarter: str | None, lang: str, out: Path | None) -> None:
     """Write the quarterly report: reports/<quarter>/report.md, report.html (self-contained),
     metrics.json, topics.csv and radar.csv.
 
     Built from models/<quarter>/ (run `trends analyze` first) and curation.yaml. Templates in the
     workspace's templates/ replace the default ones. A report.md/.html edited by hand since it was
-    generated is kept as report.edited-<time>.md/.html instead of being overwritten."""
+    generated is kept as report.edited-<time>.md/.html instead of being overwritten. The files of
+    one quarter have the same names in every language: use --out to keep both."""
     from trends.models import AnalysisError
     from trends.report.build import write_report
 
     try:
         with err.status("writing report…"):
-            paths = write_report(ws, quarter, lang)
+            paths = write_report(ws, quarter, lang, out=out)
     except AnalysisError as exc:
         _fail(str(exc))
     for name, path in paths.items():

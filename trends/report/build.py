@@ -1700,10 +1700,16 @@ def _write_files(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
 
 
 def write_report(
-    ws: Workspace, quarter: str | None = None, lang: str = "de", *, today: dt.date | None = None
+    ws: Workspace,
+    quarter: str | None = None,
+    lang: str = "de",
+    *,
+    today: dt.date | None = None,
+    out: Path | None = None,
 ) -> dict[str, Path]:
-    """Build the context once and write reports/<quarter>/: report.md, report.html, metrics.json,
-    topics.csv, radar.csv, radar.svg and articles.svg (the charts the Markdown links to).
+    """Build the context once and write reports/<quarter>/ (or `out`): report.md, report.html,
+    metrics.json, topics.csv, radar.csv, radar.svg and articles.svg (the charts the Markdown
+    links to).
 
     Returns {file name: path}; a hand-edited report.md/.html that was moved aside appears as
     `edited_report.md` / `edited_report.html`."""
@@ -1720,7 +1726,7 @@ def write_report(
         "radar.svg": _standalone_svg(context["radar"]["radar_svg"]).encode("utf-8"),
         "articles.svg": _standalone_svg(context["appendix"]["articles_svg"]).encode("utf-8"),
     }
-    return _write_files(ws.reports_dir / context["quarter"], files)
+    return _write_files(out or ws.reports_dir / context["quarter"], files)
 
 
 def _standalone_svg(svg: str) -> str:
