@@ -155,34 +155,24 @@ def choose_window(corpus: Corpus, cfg: AnalysisConfig) -> tuple[str, list[str]]:
 
 @dataclass(frozen=True)
 class ArticleNLP:
-    """What analyze needs from one article's text; cached in the corpus in three parts (places,
-    lemmas, signals) so each can be read without the others."""
+    """What analyze holds in memory per article: the places it names and its own stage. Its
+    lemmas and maturity signals, the bulk, are cached beside this in the corpus and read when
+    needed (`lemma_docs`, `cached_signals`)."""
 
-    lemmas: str
     municipalities: tuple[str, ...]
     regions: tuple[str, ...]
-    signals: tuple[maturity.Signal, ...]
-    stage: str  # the article's own stage (maturity.article_stage of its signals)
+    stage: str  # maturity.article_stage of the article's signals ("who got how far")
 
-    def dumps(self) -> tuple[str, str, str]:
-        """-> the (places, lemmas, signals) parts `Corpus.store_analysis` takes."""
-        places = {
-            "municipalities": self.municipalities,
-            "regions": self.regions,
-            "stage": self.stage,
-        }
-        return (
-            json.dumps(places, ensure_ascii=False),
-            self.lemmas,
-            json.dumps(self.signals, ensure_ascii=False),  # named tuples: lists in field order
+    def dumps(self) -> str:
+        return json.dumps(
+            {"municipalities": self.municipalities, "regions": self.regions, "stage": self.stage},
+            ensure_ascii=False,
         )
 
     @classmethod
-    def loads(cls, places: str) -> ArticleNLP:
-        """Places and stage from the cached "places" part. Lemmas and signals are the bulk and
-        stay in the corpus until needed (`lemma_docs`, `cached_signals`)."""
-        d = json.loads(places)
-        return cls("", tuple(d["municipalities"]), tuple(d["regions"]), (), d["stage"])
+    def loads(cls, text: str) -> ArticleNLP:
+        d = json.loads(text)
+        return cls(tuple(d["municipalities"]), tuple(d["regions"]), d["stage"])
 
 
 _WORKER_LEXICON: maturity.Lexicon | None = None
@@ -194,17 +184,17 @@ def _init_worker(taxonomy: str | None) -> None:
 
 
 def _nlp_one(item: tuple[str, str, str]) -> tuple[str, str, str]:
-    """One article -> its cached parts (runs in worker processes)."""
+    """One article -> its cached parts: places (ArticleNLP), lemmas, signals (runs in worker
+    processes)."""
     title, text, lang = item
     municipalities, regions = _municipalities(title, text)
-    signals = tuple(maturity.article_signals(f"{title}. {text}", _WORKER_LEXICON))
-    return ArticleNLP(
-        lemmas=analyze_text(f"{title}\n\n{text}", lang or "de"),
-        municipalities=municipalities,
-        regions=regions,
-        signals=signals,
-        stage=maturity.article_stage(signals, _WORKER_LEXICON),
-    ).dumps()
+    signals = maturity.article_signals(f"{title}. {text}", _WORKER_LEXICON)
+    places = ArticleNLP(municipalities, regions, maturity.article_stage(signals, _WORKER_LEXICON))
+    return (
+        places.dumps(),
+        analyze_text(f"{title}\n\n{text}", lang or "de"),
+        json.dumps(signals, ensure_ascii=False),  # named tuples: lists in field order
+    )
 
 
 NLP_BATCH = 4000  # articles per batch: bounds the texts held in memory, and each batch is saved
@@ -218,7 +208,7 @@ def article_nlp(
     progress: Progress | None = None,
 ) -> dict[str, ArticleNLP]:
     """Lemmas, places and maturity signals per article, cached in the corpus; returns the places
-    and stage of each (lemmas and signals are read back when needed: bounded memory).
+    and stage of each (`ArticleNLP`; lemmas and signals are read back when needed).
 
     Only articles without a cached result for this analysis version and taxonomy are processed,
     in parallel over `n_jobs` processes (so a new quarter costs only its new articles). Texts are
