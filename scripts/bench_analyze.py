@@ -11,6 +11,8 @@ topic): a check that speed is not bought with quality at sizes no labelled corpu
     python scripts/bench_analyze.py --warm          # second analyze: lemmas come from the cache
     python scripts/bench_analyze.py --quarterly     # the quarterly run: the previous quarter was
                                                     # analysed, only the new quarter's texts are new
+    python scripts/bench_analyze.py --baseline      # what the machine does with plain lemmatize +
+                                                    # TF-IDF + NMF (the issue's reference) instead
 """
 
 from __future__ import annotations
@@ -84,6 +86,35 @@ def build(root: Path, n: int, seed: int = 0) -> None:
         corpus.db.execute("COMMIT")
 
 
+def baseline(root: Path, n: int) -> None:
+    """Plain regex tokens + simplemma + TfidfVectorizer + NMF(20) in one process, no caching: the
+    kind of pipeline the issue's reference figures (12.6 s at 10k, 91 s / 1.44 GB at 100k) time,
+    so figures from different days or machines can be compared."""
+    import re
+
+    import simplemma
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from trends.corpus import Corpus
+
+    with Corpus(root / "corpus" / "corpus.sqlite") as corpus:
+        texts = [r[0] for r in corpus.db.execute("SELECT text FROM articles")]
+    t = time.perf_counter()
+    words, cache = re.compile(r"\w+"), {}
+
+    def lemma(w: str) -> str:
+        if w not in cache:
+            cache[w] = simplemma.lemmatize(w, lang="de")
+        return cache[w]
+
+    docs = [" ".join(lemma(w) for w in words.findall(x)) for x in texts]
+    X = TfidfVectorizer(min_df=2, max_df=0.5, sublinear_tf=True).fit_transform(docs)
+    NMF(20, init="nndsvda", random_state=0).fit_transform(X)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"N={n:>6}: baseline {time.perf_counter() - t:.1f} s, peak RSS {peak:.0f} MB")
+
+
 def run_one(n: int, warm: bool, quarterly: bool) -> dict:
     from trends.analyze import AnalysisConfig, analyze
     from trends.config import Workspace
@@ -144,8 +175,21 @@ def main() -> None:
         action="store_true",
         help="analyse the previous quarter first (untimed): time the quarterly run",
     )
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="time plain lemmatize + TF-IDF + NMF instead of analyze (the reference)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.baseline:
+        for n in args.sizes:
+            with tempfile.TemporaryDirectory() as tmp:
+                build(Path(tmp), n)
+                # its own process: a clean peak RSS
+                code = f"import bench_analyze as b, pathlib; b.baseline(pathlib.Path({tmp!r}), {n})"
+                subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent)
+        return
     if args.child:
         print(json.dumps(run_one(args.child, args.warm, args.quarterly)))
         return
