@@ -53,7 +53,7 @@ def run_demo(out: str | Path, progress: Progress | None = None) -> DemoResult:
             result.missing.append(stage)
             continue
         t = time.perf_counter()
-        result.outputs.update(runner(ws))
+        result.outputs.update(runner(ws, progress))
         seconds[stage] = time.perf_counter() - t
     return result
 
@@ -66,7 +66,7 @@ def _analyze_stage():
     except ImportError:
         return None
 
-    def run(ws: Workspace) -> dict[str, Path]:
+    def run(ws: Workspace, progress: Progress | None) -> dict[str, Path]:
         # analyse the quarter before the latest first (once), so the report can compare quarters
         # and the demo shows topic ids carried over from one quarter to the next
         with Corpus(ws.corpus_db) as corpus:
@@ -74,7 +74,7 @@ def _analyze_stage():
         previous = shift_quarter(latest_quarter, -1)
         if previous not in model_quarters(ws):
             analyze(ws, AnalysisConfig(quarter=previous))
-        return {"model": analyze(ws).folder}
+        return {"model": analyze(ws, progress=progress).folder}
 
     return run
 
@@ -84,7 +84,7 @@ def _report_stage():
         from trends.report.build import write_report
     except ImportError:
         return None
-    return lambda ws: write_report(ws)
+    return lambda ws, progress: write_report(ws)
 
 
 _STAGES = {"analyze": _analyze_stage, "report": _report_stage}
