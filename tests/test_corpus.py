@@ -61,3 +61,11 @@ def test_quarters_are_those_of_relevant_dated_articles(tmp_path):
         _add(corpus, "d", None)
         _add(corpus, "e", dt.date(2026, 2, 9), relevant=False)
         assert corpus.quarters() == ["2025Q4", "2026Q1"]
+        # the window that analyze loads is read from an index, not from rows that hold texts
+        statements: list[str] = []
+        corpus.db.set_trace_callback(statements.append)
+        window = list(corpus.articles(quarters=["2026Q1"], dated_only=True, with_text=False))
+        corpus.db.set_trace_callback(None)
+        assert [a.id for a in window] == ["a"]
+        plan = corpus.db.execute(f"EXPLAIN QUERY PLAN {statements[-1]}").fetchall()
+        assert any("COVERING INDEX articles_meta" in row[3] for row in plan), plan
