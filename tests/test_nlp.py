@@ -25,6 +25,7 @@ from trends.nlp.text import (
     domain_stopwords,
     keep_token,
     normalize,
+    spacy_stop_words,
     stopwords,
     strip_boilerplate,
     tokenize,
@@ -89,10 +90,15 @@ def test_keep_token_drops_numbers_and_abbreviations():
     assert keep_token("eAkte")
 
 
-def test_stopword_lists():
+def test_stopword_lists(tmp_path):
     assert {"und", "der", "the", "sowie"} <= stopwords("de")
     assert {"stadt", "kommune", "bürger"} <= domain_stopwords()
     assert "stadt" not in stopwords("de")  # domain words stay in the analysed text
+    assert {"les", "et"} <= spacy_stop_words("fr")  # another language's list, read from spaCy
+    # an imported article's language field is data: it never names a file to run
+    (tmp_path / "stop_words.py").write_text("STOP_WORDS = {'planted'}\n", encoding="utf-8")
+    assert spacy_stop_words(str(tmp_path)) == spacy_stop_words("..") == frozenset()
+    assert stopwords("/x") == stopwords("de")
 
 
 # --- lemmas and compounds --------------------------------------------------------------------

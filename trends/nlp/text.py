@@ -194,6 +194,8 @@ def spacy_stop_words(lang: str) -> frozenset[str]:
     import importlib
     import importlib.util
 
+    if not (lang.isascii() and lang.isalpha()):  # a language code, never a path ("/x", "..")
+        return frozenset()
     try:
         spec = importlib.util.find_spec("spacy")
         path = Path(spec.submodule_search_locations[0]) / "lang" / lang / "stop_words.py"
