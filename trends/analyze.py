@@ -55,7 +55,7 @@ from trends.trend import Mention, TrendRules, classify, quarter_metrics
 ANALYSIS_VERSION = "nlp-3"  # bump when per-article analysis changes: cached results are redone
 MIN_PLACED_WEIGHT = 0.4  # an article placed by transform() needs this share in its best topic
 FIT_MAX = 12_000  # the topic model is fitted on at most this many articles (a seeded sample)
-CACHE_CHUNK = 5_000  # articles read back from the cache at a time (placing, per-article stages)
+CACHE_CHUNK = 5_000  # articles whose lemmas are read back and placed at a time
 MIN_STAGE_ARTICLES = 3  # a thin quarter's stage also looks at up to two previous quarters
 MATCH_THRESHOLD = 0.3  # cosine similarity of topic term vectors to count as "the same topic"
 
@@ -424,7 +424,6 @@ class TopicFit:
     weight: list[float]  # per article: its weight in its best topic
     labels: list[str]  # per topic: a readable label
     keyphrases: list[list[str]]  # per topic, people removed
-    other: frozenset[int]  # topics too small to stand alone: their articles are "other"
 
     @property
     def terms(self) -> list[dict[str, float]]:
@@ -495,7 +494,7 @@ def fit_topics(
         readable_label(ks, publishers) or fallback
         for ks, fallback in zip(keyphrases, model.topic_labels_, strict=True)
     ]
-    return TopicFit(model, main, weight, labels, keyphrases, other)
+    return TopicFit(model, main, weight, labels, keyphrases)
 
 
 @dataclass(frozen=True)
@@ -530,16 +529,15 @@ def _describe_topic(
 ) -> None:
     """One topic's record, its trend rows per quarter and the evidence behind its stages."""
     tid = linked.ids[k]
-    places = {a.id: w.nlp[a.id] for a in arts}
-    meta = {a.id: maturity.ArticleMeta.from_article(a, places[a.id].municipalities) for a in arts}
+    meta = {a.id: maturity.ArticleMeta.from_article(a, w.nlp[a.id].municipalities) for a in arts}
     mentions = [
         Mention(
             a.id,
             a.published,
             a.source,
             w.sources.get(a.source, {}).get("type", ""),
-            places[a.id].municipalities,
-            places[a.id].regions,
+            w.nlp[a.id].municipalities,
+            w.nlp[a.id].regions,
         )
         for a in arts
     ]
@@ -555,7 +553,7 @@ def _describe_topic(
         est = maturity.aggregate(items, lexicon=w.lexicon) if items else None
         stages[qm.quarter] = est
         munis = sorted(
-            {x for a in by_quarter.get(qm.quarter, []) for x in places[a.id].municipalities}
+            {x for a in by_quarter.get(qm.quarter, []) for x in w.nlp[a.id].municipalities}
         )
         out.trends.append(
             {
@@ -602,7 +600,7 @@ def _describe_topic(
             "stage": now.stage if now else "none",
             "confidence": round(now.confidence, 3) if now else 0.0,
             "trl": now.trl if now else None,
-            "municipalities": topic_municipalities([places[a.id].municipalities for a in arts]),
+            "municipalities": topic_municipalities([w.nlp[a.id].municipalities for a in arts]),
             "sources": sorted({a.source for a in arts}),
         }
     )
