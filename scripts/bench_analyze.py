@@ -2,7 +2,10 @@
 
 Articles of ~2,500 characters are recombined from the demo corpus's sentences, keeping each
 article's sentences from one planted topic (so there are topics to find), dated over 8 quarters.
-Each size runs in its own process, so the peak RSS printed is that run's alone. The NMI printed
+Each size runs in its own process, so the peak RSS printed is that run's alone. Worker processes
+are forked and share the main process's pages, so their RSS counts those pages again: the
+"all processes" figure is the peak of the summed PSS (shared pages split between the processes
+that map them), sampled 5 times a second on Linux: the memory the run takes. The NMI printed
 compares the topics found with the planted ones (each article's sentences come from one demo
 topic): a check that speed is not bought with quality at sizes no labelled corpus reaches.
 
@@ -162,6 +165,50 @@ def _nmi(assignments: Path) -> float:
     return float(normalized_mutual_info_score(truth, [r["topic_id"] for r in rows]))
 
 
+def _tree(pid: int) -> list[int]:
+    """pid and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, ()))
+    return out
+
+
+def _pss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def _run_sampled(cmd: list[str]) -> tuple[str, float | None]:
+    """Run cmd; its stdout and the peak summed PSS of its process tree (None off Linux)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    peak = None
+    if Path("/proc/self/smaps_rollup").exists():
+        peak = 0.0
+        while proc.poll() is None:
+            peak = max(peak, _pss_mb(_tree(proc.pid)))
+            time.sleep(0.2)
+    out = proc.communicate()[0]
+    if proc.returncode:
+        raise SystemExit(f"benchmark child failed: {' '.join(cmd)}")
+    return out, peak
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -196,17 +243,14 @@ def main() -> None:
     for n in args.sizes:
         cmd = [sys.executable, __file__, "--child", str(n)]
         cmd += ["--warm"] * args.warm + ["--quarterly"] * args.quarterly
-        out = (
-            subprocess.run(cmd, capture_output=True, text=True, check=True)
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        r = json.loads(out)
+        out, pss = _run_sampled(cmd)
+        r = json.loads(out.strip().splitlines()[-1])
         warm = f", warm rerun {r['warm_s']} s" if r["warm_s"] is not None else ""
         kind = "quarterly run" if args.quarterly else "analyze"
         print(
             f"N={r['n']:>6}: {kind} {r['analyze_s']} s{warm}, peak RSS {r['peak_rss_mb']} MB "
-            f"(largest worker {r['worker_rss_mb']} MB), "
+            f"(largest worker {r['worker_rss_mb']} MB; all processes "
+            f"{'n/a' if pss is None else f'{pss:.0f} MB'} PSS), "
             f"{r['topics']} topics, NMI {r['nmi']} vs planted; stages {r['stages']} (corpus built in {r['build_s']} s)"
         )
 

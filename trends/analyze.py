@@ -26,6 +26,7 @@ The analyst's curation (renames, merges, hidden topics) is applied when a model 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import multiprocessing as mp
@@ -33,7 +34,8 @@ import platform
 import re
 import time
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from multiprocessing.pool import AsyncResult
@@ -58,6 +60,7 @@ FIT_MAX = 12_000  # the topic model is fitted on at most this many articles (a s
 CACHE_CHUNK = 5_000  # articles whose lemmas are read back and placed at a time
 MIN_STAGE_ARTICLES = 3  # a thin quarter's stage also looks at up to two previous quarters
 MATCH_THRESHOLD = 0.3  # cosine similarity of topic term vectors to count as "the same topic"
+N_JOBS = 2  # text-stage worker processes (sized for 2 cores)
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,18 @@ def _dump(path: Path, data) -> None:
     path.write_text(
         json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
+
+
+@contextmanager
+def _gc_spares_what_exists() -> Iterator[None]:
+    """Objects that exist now (the window's articles and places, the model) live to the end of
+    the run: the garbage collector need not scan them again on each of the many collections that
+    building ~10 signals per article triggers (100k articles: trends stage 9.6 -> 5.1 s)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _versions() -> dict[str, str]:
@@ -204,7 +219,7 @@ def article_nlp(
     corpus: Corpus,
     articles: list[Article],
     taxonomy: Path | None,
-    n_jobs: int = 2,
+    n_jobs: int = N_JOBS,
     progress: Progress | None = None,
 ) -> dict[str, ArticleNLP]:
     """Lemmas, places and maturity signals per article, cached in the corpus; returns the places
@@ -350,7 +365,7 @@ def analyze(
         articles.sort(key=lambda a: (a.published, a.title, a.id))
         sources = corpus.sources()
         t = time.perf_counter()
-        nlp = article_nlp(corpus, articles, taxonomy_file, progress=progress)
+        nlp = article_nlp(corpus, articles, taxonomy_file, N_JOBS, progress)
         seconds["text"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -375,10 +390,11 @@ def analyze(
         out = _TopicOutputs()
         members = fit.members(articles)
         progress.source_started("trends and maturity", len(members))
-        for k, arts in sorted(members.items()):
-            signals = cached_signals(corpus, [a.id for a in arts], taxonomy_file)
-            _describe_topic(window, k, arts, signals, fit, linked, out)
-            progress.advance("trends and maturity")
+        with _gc_spares_what_exists():  # ~1M signals are built here
+            for k, arts in sorted(members.items()):
+                signals = cached_signals(corpus, [a.id for a in arts], taxonomy_file)
+                _describe_topic(window, k, arts, signals, fit, linked, out)
+                progress.advance("trends and maturity")
         seconds["trends_maturity"] = time.perf_counter() - t
         seen_in = corpus.seen_in()
 
