@@ -272,3 +272,22 @@ def test_every_stage_of_analyze_reports_its_progress(imported, tmp_path):
     assert progress.done == progress.totals  # each bar ends full
     assert progress.totals["topic model"] == result.n_articles
     assert progress.totals["trends and maturity"] == result.n_topics
+
+
+def test_analyze_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    from trends.analyze import _gc_spares_what_exists
+
+    with _gc_spares_what_exists():
+        assert gc.get_freeze_count() > 0  # the window's objects are spared during the stage
+    assert gc.get_freeze_count() == 0
+    # a caller that froze its own objects (a server before forking) keeps them frozen
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with _gc_spares_what_exists():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
