@@ -328,8 +328,6 @@ def demo(out: str) -> None:
     con.print(f"demo workspace: {result.workspace}  ({timing})")
     for name, path in result.outputs.items():
         con.print(f"  {name}: {path}")
-    if result.missing:
-        con.print(f"[yellow]not yet built, skipped:[/] {', '.join(result.missing)}")
 
 
 @main.command()

@@ -10,11 +10,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trends.analyze import AnalysisConfig, analyze, choose_window
 from trends.collect.run import Progress, RunStats, collect
 from trends.config import Workspace, load_sources
 from trends.corpus import Corpus
 from trends.demo.site import serve, sources_yaml
+from trends.models import model_quarters
 from trends.records import shift_quarter
+from trends.report.build import write_report
 
 DEMO_PORT_FILE = ".demo-port"
 
@@ -25,7 +28,6 @@ class DemoResult:
     collect: RunStats
     seconds: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, Path] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)
 
 
 def run_demo(out: str | Path, progress: Progress | None = None) -> DemoResult:
@@ -47,44 +49,17 @@ def run_demo(out: str | Path, progress: Progress | None = None) -> DemoResult:
             stats = collect(load_sources(ws.sources_yaml), corpus, progress=progress)
     seconds["collect"] = time.perf_counter() - started
     result = DemoResult(ws.root, stats, seconds)
-    for stage in ("analyze", "report"):
-        runner = _STAGES[stage]()
-        if runner is None:
-            result.missing.append(stage)
-            continue
-        t = time.perf_counter()
-        result.outputs.update(runner(ws, progress))
-        seconds[stage] = time.perf_counter() - t
+    t = time.perf_counter()
+    # analyse the quarter before the latest first (once), so the report can compare quarters and
+    # the demo shows topic ids carried over from one quarter to the next
+    with Corpus(ws.corpus_db) as corpus:
+        latest_quarter, _ = choose_window(corpus, AnalysisConfig())
+    previous = shift_quarter(latest_quarter, -1)
+    if previous not in model_quarters(ws):
+        analyze(ws, AnalysisConfig(quarter=previous))
+    result.outputs["model"] = analyze(ws, progress=progress).folder
+    seconds["analyze"] = time.perf_counter() - t
+    t = time.perf_counter()
+    result.outputs.update(write_report(ws))
+    seconds["report"] = time.perf_counter() - t
     return result
-
-
-def _analyze_stage():
-    try:
-        from trends.analyze import AnalysisConfig, analyze, choose_window
-        from trends.corpus import Corpus
-        from trends.models import model_quarters
-    except ImportError:
-        return None
-
-    def run(ws: Workspace, progress: Progress | None) -> dict[str, Path]:
-        # analyse the quarter before the latest first (once), so the report can compare quarters
-        # and the demo shows topic ids carried over from one quarter to the next
-        with Corpus(ws.corpus_db) as corpus:
-            latest_quarter, _ = choose_window(corpus, AnalysisConfig())
-        previous = shift_quarter(latest_quarter, -1)
-        if previous not in model_quarters(ws):
-            analyze(ws, AnalysisConfig(quarter=previous))
-        return {"model": analyze(ws, progress=progress).folder}
-
-    return run
-
-
-def _report_stage():
-    try:
-        from trends.report.build import write_report
-    except ImportError:
-        return None
-    return lambda ws, progress: write_report(ws)
-
-
-_STAGES = {"analyze": _analyze_stage, "report": _report_stage}
