@@ -107,6 +107,9 @@ def test_brief_in_markdown_and_html(ws, tmp_path):
         "## Quellen",
     ):
         assert heading in text
+    # the brief is German throughout: class, rule with its numbers, stage (demo: growing, rollout)
+    assert "**Trend:** wachsend – Der Anteil steigt um " in text
+    assert "Theil-Sen-Steigung; Schwelle +10 %" in text and "**Reifegrad:** Rollout" in text
     out = tmp_path / "brief.html"
     result = run(ws, "brief", "Bewohnerparkausweis", "--format", "html", "--out", str(out))
     html = out.read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ from trends.trend import (
     TrendRules,
     burst_weights,
     classify,
+    explain,
     kleinberg_states,
     quarter_metrics,
     theil_sen,
@@ -62,6 +63,38 @@ def test_planted_trajectories_get_their_class(counts, expected):
     result = classify(series(counts, TOTAL))
     assert result.label == expected, result.rule
     assert result.decided_on == "2026Q3" and result.rule
+
+
+@pytest.mark.parametrize(
+    ("counts", "en", "de"),
+    [
+        (
+            [0, 0, 0, 0, 0, 0, 0, 7],
+            "First seen in 2026Q3 (7 articles); fewer than 3 in each of the 7 quarters before.",
+            "Erstmals erfasst in 2026Q3 (7 Artikel); in den 7 Quartalen "
+            "davor jeweils weniger als 3.",
+        ),
+        (
+            [0, 0, 0, 0, 0, 0, 6, 12],
+            "First seen in 2026Q2, 12 articles in 2026Q3 (at least 3 "
+            "needed), share rising from 11.8% to 18.2%.",
+            "Erstmals 2026Q2 erfasst, 12 Artikel in "
+            "2026Q3 (mindestens 3 nötig), Anteil steigt von 11,8 % auf 18,2 %.",
+        ),
+        (
+            [9, 8, 7, 6, 5, 4, 3, 3],
+            "The share falls by 20% of its mean per quarter over 8 "
+            "quarters (Theil-Sen slope; threshold −10%); latest 3 articles, 4.5% of all articles in "
+            "2026Q3.",
+            "Der Anteil sinkt um 20 % seines Mittelwerts pro Quartal über 8 Quartale "
+            "(Theil-Sen-Steigung; Schwelle −10 %); zuletzt 3 Artikel, 4,5 % aller Artikel in 2026Q3.",
+        ),
+    ],
+)
+def test_the_rule_is_said_with_the_numbers_that_decided_it(counts, en, de):
+    result = classify(series(counts, TOTAL))
+    assert result.rule == en  # stored as trend_rule
+    assert explain(result.label, result.numbers, result.decided_on, lang="de") == de
 
 
 def test_share_is_normalised_so_more_sources_do_not_fake_growth():

@@ -24,6 +24,8 @@ from trends.config import Workspace
 from trends.corpus import Corpus
 from trends.models import AnalysisError, latest_quarter, load_model, load_trends
 from trends.records import quarter_bounds
+from trends.report import i18n
+from trends.trend import TrendRules, explain
 
 STAGE_ORDER = ("none", "konzept", "pilot", "rollout", "standard")
 CLASS_ORDER = ("new", "emerging", "growing", "stable", "declining")
@@ -87,6 +89,13 @@ class Views:
         for row in load_trends(self.ws, self.model["quarter"]):
             out[row["topic_id"]].append(row)
         return out
+
+    @cached_property
+    def rules(self) -> TrendRules:
+        """The trend thresholds the model was classified with (its manifest)."""
+        path = self.ws.models_dir / self.model["quarter"] / "manifest.json"
+        manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        return TrendRules.from_mapping(manifest.get("trend_rules"))
 
     @cached_property
     def evidence(self) -> dict[str, dict]:
@@ -363,6 +372,15 @@ def _questions(
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|(?:Tel\.?|Telefon)\s*:?\s*[\d /()+-]{6,}")
 
 
+def _trend_de(topic: dict, views: Views) -> str:
+    """The rule behind the topic's trend class, in German (as stored for models analysed before
+    the numbers carried the quarter count)."""
+    nums = topic.get("trend_numbers") or {}
+    if nums.get("count") is None or "quarters" not in nums:
+        return str(topic.get("trend_rule") or "")
+    return explain(topic["trend_class"], nums, topic.get("trend_decided_on", ""), views.rules, "de")
+
+
 def brief(ws: Workspace, query: str, fmt: str = "md") -> str:
     """A one-page workshop brief on a topic (or, failing that, on the articles matching the query)."""
     views = Views(ws)
@@ -399,9 +417,9 @@ def brief(ws: Workspace, query: str, fmt: str = "md") -> str:
     ]
     if topic:
         lines += [
-            f"**Trend:** {topic['trend_class']} – {topic['trend_rule']}",
+            f"**Trend:** {i18n.trend_class(topic['trend_class'], 'de')} – {_trend_de(topic, views)}",
             "",
-            f"**Reifegrad:** {topic['stage']} (Konfidenz {topic['confidence']:.0%}"
+            f"**Reifegrad:** {i18n.stage(topic['stage'], 'de')} (Konfidenz {i18n.fmt_pct(topic['confidence'], 'de', 0)}"
             + (f", TRL {topic['trl']}" if topic.get("trl") else "")
             + ")",
             "",

@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 
 from trends.records import quarter_bounds, quarter_of, shift_quarter
+from trends.report.i18n import fmt_pct  # number formats per language (a leaf module)
 
 CLASSES = ("new", "emerging", "growing", "stable", "declining")
 
@@ -270,50 +271,75 @@ def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules())
         "growth_prev": now.growth_prev,
         "growth_yoy": now.growth_yoy,
         "independent_sources": now.independent_sources,
+        "quarters": len(complete),  # complete quarters the slope is taken over
+        "share_prev": round(prev.share, 4) if prev else None,
     }
-    q = now.quarter
     if quarters_since_first == 0:
-        return TrendClass(
-            "new",
-            f"first seen in {q} ({now.count} articles); fewer than {rules.min_articles} in each of "
-            f"the {len(complete) - 1} quarters before",
-            q,
-            numbers,
-        )
-    if (
+        label = "new"
+    elif (
         quarters_since_first is not None
         and quarters_since_first < rules.emerging_quarters
         and now.count >= rules.min_articles
         and prev is not None
         and now.share > prev.share
     ):
-        return TrendClass(
-            "emerging",
-            f"first seen in {first}, {now.count} articles in {q}, share rising "
-            f"{prev.share:.1%} -> {now.share:.1%}",
-            q,
-            numbers,
+        label = "emerging"
+    elif rel >= rules.growth_slope:
+        label = "growing"
+    elif rel <= -rules.growth_slope:
+        label = "declining"
+    else:
+        label = "stable"
+    return TrendClass(label, explain(label, numbers, now.quarter, rules), now.quarter, numbers)
+
+
+def explain(
+    label: str, numbers: Mapping, quarter: str, rules: TrendRules = TrendRules(), lang: str = "en"
+) -> str:
+    """The rule that gave `label`, with the numbers that decided it, as one sentence in English
+    or German (`lang="de"`): the stored `trend_rule`, the report and the brief all say it this way.
+    `numbers` as in `TrendClass.numbers`."""
+    de = lang == "de"
+    count, n_q = numbers.get("count"), numbers.get("quarters")
+    articles = "article" if count == 1 else "articles"
+    share = fmt_pct(numbers.get("share"), lang)
+    threshold = fmt_pct(rules.growth_slope, lang, 0)
+    if label == "new":
+        return (
+            f"Erstmals erfasst in {quarter} ({count} Artikel); in den {max(0, n_q - 1)} Quartalen "
+            f"davor jeweils weniger als {rules.min_articles}."
+            if de
+            else f"First seen in {quarter} ({count} {articles}); fewer than {rules.min_articles} in "
+            f"each of the {max(0, n_q - 1)} quarters before."
         )
-    if rel >= rules.growth_slope:
-        return TrendClass(
-            "growing",
-            f"share rises {rel:+.0%} of its mean per quarter over {len(complete)} quarters "
-            f"(Theil-Sen; threshold {rules.growth_slope:+.0%})",
-            q,
-            numbers,
+    if label == "emerging":
+        first, prev_share = numbers.get("first_seen"), fmt_pct(numbers.get("share_prev"), lang)
+        return (
+            f"Erstmals {first} erfasst, {count} Artikel in {quarter} (mindestens "
+            f"{rules.min_articles} nötig), Anteil steigt von {prev_share} auf {share}."
+            if de
+            else f"First seen in {first}, {count} {articles} in {quarter} (at least "
+            f"{rules.min_articles} needed), share rising from {prev_share} to {share}."
         )
-    if rel <= -rules.growth_slope:
-        return TrendClass(
-            "declining",
-            f"share falls {rel:+.0%} of its mean per quarter over {len(complete)} quarters "
-            f"(Theil-Sen; threshold -{rules.growth_slope:.0%})",
-            q,
-            numbers,
+    rel = numbers.get("slope_per_quarter")
+    slope = fmt_pct(rel, lang, 0, signed=True)
+    if label in ("growing", "declining"):
+        slope = fmt_pct(abs(rel), lang, 0)  # "falls by 21 %", not "falls by −21 %"
+        verb = {"growing": ("steigt", "rises"), "declining": ("sinkt", "falls")}[label][not de]
+        sign = "+" if label == "growing" else "−"
+        return (
+            f"Der Anteil {verb} um {slope} seines Mittelwerts pro Quartal über {n_q} Quartale "
+            f"(Theil-Sen-Steigung; Schwelle {sign}{threshold}); zuletzt {count} Artikel, {share} "
+            f"aller Artikel in {quarter}."
+            if de
+            else f"The share {verb} by {slope} of its mean per quarter over {n_q} quarters "
+            f"(Theil-Sen slope; threshold {sign}{threshold}); latest {count} {articles}, {share} of "
+            f"all articles in {quarter}."
         )
-    return TrendClass(
-        "stable",
-        f"share changes {rel:+.0%} of its mean per quarter over {len(complete)} quarters "
-        f"(within ±{rules.growth_slope:.0%})",
-        q,
-        numbers,
+    return (
+        f"Der Anteil ändert sich um {slope} seines Mittelwerts pro Quartal über {n_q} Quartale "
+        f"(innerhalb ±{threshold}); {count} Artikel, {share} aller Artikel in {quarter}."
+        if de
+        else f"The share changes by {slope} of its mean per quarter over {n_q} quarters "
+        f"(within ±{threshold}); {count} {articles}, {share} of all articles in {quarter}."
     )

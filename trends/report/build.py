@@ -51,7 +51,7 @@ from trends.config import Workspace
 from trends.models import AnalysisError, load_curation, load_model, load_trends, model_quarters
 from trends.records import quarter_bounds, shift_quarter
 from trends.report import charts, i18n
-from trends.trend import QuarterMetrics, TrendRules, classify
+from trends.trend import QuarterMetrics, TrendRules, classify, explain
 
 STAGE_ORDER = maturity.STAGES
 RING_ORDER = ("standard", "rollout", "pilot", "konzept")  # radar rings, innermost first
@@ -672,56 +672,15 @@ class _Model:
 # -- sentences ---------------------------------------------------------------------------------------
 def _trend_explanation(verdict: dict, series: list[dict], rules: TrendRules, lang: str) -> str:
     """The rule that decided the class, with its numbers, in the report's language."""
-    cls, nums = verdict["class"], verdict.get("numbers") or {}
+    nums = verdict.get("numbers") or {}
+    if nums.get("count") is None:  # not classified (no complete quarter)
+        return str(verdict.get("rule") or "")
     q = verdict.get("decided_on") or ""
     complete = [r for r in series if not r["partial"]]
-    n_q = len(complete)
-    share = i18n.fmt_pct(nums.get("share"), lang)
-    count = nums.get("count")
-    slope = nums.get("slope_per_quarter")
-    threshold = i18n.fmt_pct(rules.growth_slope, lang, 0)
-    de = lang == "de"
-    if not nums or count is None:
-        return str(verdict.get("rule") or "")
-    if cls == "new":
-        return (
-            f"Erstmals erfasst in {q} ({count} Artikel); in den {max(0, n_q - 1)} Quartalen "
-            f"davor jeweils weniger als {rules.min_articles}."
-            if de
-            else f"First seen in {q} ({count} articles); fewer than {rules.min_articles} in each "
-            f"of the {max(0, n_q - 1)} quarters before."
-        )
-    if cls == "emerging":
-        prev = next((r for r in reversed(complete) if r["quarter"] < q), None)
-        prev_share = i18n.fmt_pct(prev["share"] if prev else None, lang)
-        return (
-            f"Erstmals {nums.get('first_seen')} erfasst, {count} Artikel in {q} "
-            f"(mindestens {rules.min_articles} nötig), Anteil steigt von {prev_share} auf {share}."
-            if de
-            else f"First seen in {nums.get('first_seen')}, {count} articles in {q} (at least "
-            f"{rules.min_articles} needed), share rising from {prev_share} to {share}."
-        )
-    slope_text = i18n.fmt_pct(slope, lang, 0, signed=True)
-    if cls in ("growing", "declining"):
-        verb_de = "steigt" if cls == "growing" else "sinkt"
-        verb_en = "rises" if cls == "growing" else "falls"
-        sign = "+" if cls == "growing" else "−"
-        return (
-            f"Der Anteil {verb_de} um {slope_text} seines Mittelwerts pro Quartal über {n_q} "
-            f"Quartale (Theil-Sen-Steigung; Schwelle {sign}{threshold}); zuletzt {count} Artikel, "
-            f"{share} aller Artikel in {q}."
-            if de
-            else f"The share {verb_en} by {slope_text} of its mean per quarter over {n_q} quarters "
-            f"(Theil-Sen slope; threshold {sign}{threshold}); latest {count} articles, {share} of "
-            f"all articles in {q}."
-        )
-    return (
-        f"Der Anteil ändert sich um {slope_text} seines Mittelwerts pro Quartal über {n_q} Quartale "
-        f"(innerhalb ±{threshold}); {count} Artikel, {share} aller Artikel in {q}."
-        if de
-        else f"The share changes by {slope_text} of its mean per quarter over {n_q} quarters "
-        f"(within ±{threshold}); {count} articles, {share} of all articles in {q}."
-    )
+    prev = next((r for r in reversed(complete) if r["quarter"] < q), None)
+    # models written before the numbers carried these two
+    nums = {"quarters": len(complete), "share_prev": prev["share"] if prev else None, **nums}
+    return explain(verdict["class"], nums, q, rules, lang)
 
 
 def _transfer_level(score: float) -> str:
