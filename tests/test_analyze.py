@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import trends.analyze as A
 from trends.analyze import AnalysisConfig, analyze
 from trends.cli import main
 from trends.config import Workspace
@@ -148,7 +149,6 @@ def test_analyze_without_articles_says_why(tmp_path):
 def test_text_analysis_is_saved_batch_by_batch_so_an_interrupted_run_keeps_its_work(
     imported, tmp_path, monkeypatch
 ):
-    import trends.analyze as A
     from trends.corpus import Corpus
 
     ws = fresh_copy(imported, tmp_path)
@@ -176,7 +176,7 @@ def test_text_analysis_is_saved_batch_by_batch_so_an_interrupted_run_keeps_its_w
         result = A.article_nlp(corpus, articles, None, n_jobs=1)
         assert set(result) == {a.id for a in articles}
         # the texts were read from the corpus although the articles came without them
-        assert all(A.lemma_docs(corpus, [a.id for a in articles], None))
+        assert all(A.lemma_docs(corpus, [a.id for a in articles], A.nlp_version(None)))
 
 
 @pytest.mark.slow
@@ -193,6 +193,23 @@ def test_workspace_taxonomy_sets_trend_thresholds_and_a_broken_one_is_named(impo
     out = analyze(ws, AnalysisConfig(today=TODAY)).folder
     classes = {t["trend_class"] for t in json.loads((out / "topics.json").read_text())["topics"]}
     assert classes and not classes & {"growing", "declining"}
+
+
+def test_editing_the_taxonomy_during_a_run_does_not_break_it(imported, tmp_path, monkeypatch):
+    # the cached lemmas and signals are keyed by the taxonomy's digest: the run keeps the key it
+    # started with (it used to re-read the file and look for results under the new key)
+    ws = fresh_copy(imported, tmp_path)
+    ws.taxonomy_yaml.write_text("trend:\n  growth_slope: 0.1\n", encoding="utf-8")
+    real = A.article_nlp
+
+    def then_edit(*args, **kwargs):
+        out = real(*args, **kwargs)
+        ws.taxonomy_yaml.write_text("trend:\n  growth_slope: 0.2\n", encoding="utf-8")
+        return out
+
+    monkeypatch.setattr(A, "article_nlp", then_edit)
+    result = analyze(ws, AnalysisConfig(today=TODAY))
+    assert result.n_topics > 0
 
 
 def test_topic_labels_name_the_subject_not_places_people_or_publishers():
@@ -220,7 +237,6 @@ def test_radar_sector_short_seeds_match_whole_terms_only():
 
 @pytest.mark.slow
 def test_a_large_window_is_fitted_on_a_sample_and_the_rest_placed(imported, tmp_path, monkeypatch):
-    import trends.analyze as A
 
     full = analyze(fresh_copy(imported, tmp_path / "full"), AnalysisConfig(today=TODAY)).folder
     monkeypatch.setattr(A, "FIT_MAX", 250)  # of 359 German articles

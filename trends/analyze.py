@@ -224,6 +224,7 @@ def article_nlp(
     taxonomy: Path | None,
     n_jobs: int = N_JOBS,
     progress: Progress | None = None,
+    version: str | None = None,
 ) -> dict[str, ArticleNLP]:
     """Lemmas, places and maturity signals per article, cached in the corpus; returns the places
     and stage of each (`ArticleNLP`; lemmas and signals are read back when needed).
@@ -231,8 +232,9 @@ def article_nlp(
     Only articles without a cached result for this analysis version and taxonomy are processed,
     in parallel over `n_jobs` processes (so a new quarter costs only its new articles). Texts are
     read from the corpus in batches and each batch is stored when done: `articles` may come
-    without text, memory stays bounded, and an interrupted run keeps what it finished."""
-    version = _nlp_version(taxonomy)
+    without text, memory stays bounded, and an interrupted run keeps what it finished. `version`:
+    the run's `nlp_version` (computed here when not given)."""
+    version = version or nlp_version(taxonomy)
     wanted = {a.id for a in articles}
     out = {
         aid: ArticleNLP.loads(js) for aid, js in corpus.analysis_places(version) if aid in wanted
@@ -288,21 +290,24 @@ def article_nlp(
     return out
 
 
-def lemma_docs(corpus: Corpus, ids: list[str], taxonomy: Path | None) -> list[str]:
+def lemma_docs(corpus: Corpus, ids: list[str], version: str) -> list[str]:
     """The cached lemma strings of these articles, in this order (run `article_nlp` first)."""
-    cached = corpus.analysis_of(ids, _nlp_version(taxonomy), "lemmas")
+    cached = corpus.analysis_of(ids, version, "lemmas")
     return [cached[aid] for aid in ids]
 
 
 def cached_signals(
-    corpus: Corpus, ids: list[str], taxonomy: Path | None
+    corpus: Corpus, ids: list[str], version: str
 ) -> dict[str, tuple[maturity.Signal, ...]]:
     """The cached maturity signals of these articles (run `article_nlp` first)."""
-    cached = corpus.analysis_of(ids, _nlp_version(taxonomy), "signals")
+    cached = corpus.analysis_of(ids, version, "signals")
     return {aid: tuple(map(maturity.Signal._make, json.loads(js))) for aid, js in cached.items()}
 
 
-def _nlp_version(taxonomy: Path | None) -> str:
+def nlp_version(taxonomy: Path | None) -> str:
+    """The key of cached per-article results: they are redone when the analysis code or the
+    taxonomy (its cues) changes. Computed once per run, so editing taxonomy.yaml during a run
+    cannot make the run look for results under a key it did not write."""
     return f"{ANALYSIS_VERSION}:{ANALYZER_VERSION}:{_taxonomy_digest(taxonomy)}"
 
 
@@ -359,6 +364,7 @@ def analyze(
     t0 = time.perf_counter()
     taxonomy_file = ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None
     lexicon = maturity.load_lexicon(taxonomy_file)  # a broken file stops here, naming the line
+    version = nlp_version(taxonomy_file)
     rules = trend_rules(ws)
     with Corpus(ws.corpus_db) as corpus:
         quarter, quarters = choose_window(corpus, cfg)
@@ -368,12 +374,12 @@ def analyze(
         articles.sort(key=lambda a: (a.published, a.title, a.id))
         sources = corpus.sources()
         t = time.perf_counter()
-        nlp = article_nlp(corpus, articles, taxonomy_file, N_JOBS, progress)
+        nlp = article_nlp(corpus, articles, taxonomy_file, N_JOBS, progress, version)
         seconds["text"] = time.perf_counter() - t
 
         t = time.perf_counter()
         publishers = [str(src.get("name") or "") for src in sources.values()]
-        fit = fit_topics(corpus, articles, taxonomy_file, publishers, cfg, progress)
+        fit = fit_topics(corpus, articles, version, publishers, cfg, progress)
         seconds["topics"] = time.perf_counter() - t
 
         previous = _previous_model(ws, quarter)
@@ -395,7 +401,7 @@ def analyze(
         progress.source_started("trends and maturity", len(members))
         with _gc_spares_what_exists():  # ~1M signals are built here
             for k, arts in sorted(members.items()):
-                signals = cached_signals(corpus, [a.id for a in arts], taxonomy_file)
+                signals = cached_signals(corpus, [a.id for a in arts], version)
                 _describe_topic(window, k, arts, signals, fit, linked, out)
                 progress.advance("trends and maturity")
         seconds["trends_maturity"] = time.perf_counter() - t
@@ -460,7 +466,7 @@ class TopicFit:
 def fit_topics(
     corpus: Corpus,
     articles: list[Article],
-    taxonomy: Path | None,
+    version: str,
     publishers: list[str],
     cfg: AnalysisConfig,
     progress: Progress | None = None,
@@ -484,7 +490,7 @@ def fit_topics(
     rest_idx = [i for i in range(len(articles)) if i not in fitted]
 
     def docs(idx: list[int]) -> list[str]:
-        return lemma_docs(corpus, [articles[i].id for i in idx], taxonomy)
+        return lemma_docs(corpus, [articles[i].id for i in idx], version)
 
     progress = progress or Progress()
     progress.source_started("topic model", len(articles))
