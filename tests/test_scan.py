@@ -93,6 +93,12 @@ def test_scan_lists_classes_with_evidence_and_json(ws):
         ws, region="Kreis Soest", classes=("stable", "growing", "new", "emerging", "declining")
     )
     assert run(ws, "scan", "--since", "soon").exit_code == 2
+    # growing is decided by the slope over the window, which is shown next to the class (the
+    # growth column is quarter on quarter and may be negative for a growing topic)
+    growing = [r for r in rows if r["class"] == "growing"]
+    assert growing and all(r["slope_per_quarter"] >= 0.1 for r in growing)
+    table = run(ws, "scan").output
+    assert f"{growing[0]['slope_per_quarter']:+.0%}/q" in table and "Theil-Sen" in table
 
 
 def test_brief_in_markdown_and_html(ws, tmp_path):

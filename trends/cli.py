@@ -482,17 +482,28 @@ def scan(ws: Workspace, since, region, field, limit, all_classes, as_json) -> No
     if not rows:
         con.print("no emerging or growing topics for this selection (try --all or a wider --since)")
         return
-    table = Table(show_lines=True)
+    table = Table(
+        show_lines=True,
+        caption="growth: the topic's share of articles against the previous quarter; %/q: the "
+        "slope of its share per quarter over the window (Theil-Sen), which decides growing",
+    )
     table.add_column("topic", max_width=30)
     for col in ("class", "growth", "stage", "trajectory"):
         table.add_column(col, no_wrap=True)
     table.add_column("evidence", overflow="fold", min_width=30)
     for r in rows:
         growth = f"{r['growth']:+.0%}" if r["growth"] is not None else "–"
-        ev = f"„{r['evidence']['text'][:160]}“\n{r['evidence']['url']}" if r["evidence"] else ""
+        slope = r.get("slope_per_quarter")
+        decided_by_slope = r["class"] in ("growing", "stable", "declining") and slope is not None
+        cls = f"{r['class']}\n{slope:+.0%}/q" if decided_by_slope else r["class"]
+        ev = ""
+        if r["evidence"]:
+            text = r["evidence"]["text"]
+            text = text if len(text) <= 160 else text[:159].rsplit(" ", 1)[0] + " …"
+            ev = f"„{text}“\n{r['evidence']['url']}"
         table.add_row(
             f"[bold]{r['label']}[/] ({r['id']}, {r['articles']} art.)",
-            r["class"],
+            cls,
             growth,
             f"{r['stage']} ({r['confidence']:.0%})",
             r["trajectory"],

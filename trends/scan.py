@@ -210,6 +210,9 @@ def scan(
                 "label": topic["label"],
                 "class": topic["trend_class"],
                 "growth": latest["growth_prev"] if latest else None,
+                # the slope that decides growing/declining: a growing topic can have had a weaker
+                # last quarter than the one before (growth < 0)
+                "slope_per_quarter": (topic.get("trend_numbers") or {}).get("slope_per_quarter"),
                 "articles": len(rows),
                 "stage": topic["stage"],
                 "confidence": topic["confidence"],
