@@ -78,6 +78,17 @@ def test_who_municipality_handles_case_umlauts_and_hyphens(ws, name):
     assert all(t["label"] and t["evidence"] for t in data["topics"])
 
 
+def test_who_links_each_municipality_to_its_own_news_first(ws):
+    # the LoRaWAN articles name neighbouring towns too ("as in Delbrück"): a town's first link is
+    # an article whose headline names it, not the latest article that mentions it in passing
+    groups = {g["name"]: g for g in who(ws, "LoRaWAN")["municipalities"]}
+    for name, stem in [("Delbrück", "Delbrück"), ("Wuppertal", "Wupperta"), ("Soest", "Soest")]:
+        assert stem in groups[name]["evidence"][0]["title"], groups[name]["evidence"]
+    soest = who(ws, municipality="Soest")["topics"]
+    parking = next(t for t in soest if "Bewohnerpark" in t["label"])
+    assert "Soest" in parking["evidence"][0]["title"]
+
+
 def test_who_unknown_municipality_is_a_clear_error(ws):
     result = run(ws, "who", "--municipality", "Atlantis")
     assert result.exit_code == 1 and "unknown municipality" in result.output

@@ -280,7 +280,28 @@ def _articles_for(ws: Workspace, views: Views, query: str) -> tuple[dict | None,
     return None, [known[h["id"]] for h in hits if h["id"] in known]
 
 
-def _group(rows: list[dict], key) -> list[dict]:
+def _title_names(title: str) -> frozenset[str]:
+    """Municipalities and districts a headline names ("Wuppertaler Funknetz ..." -> Wuppertal)."""
+    from trends.nlp import entities  # the gazetteer loads on first use only
+
+    return frozenset(
+        e.name for e in entities.find_entities(title) if e.kind in ("municipality", "district")
+    )
+
+
+def _group(rows: list[dict], key, about: str | None = None) -> list[dict]:
+    """Rows grouped by `key(row)` (one row may count in several groups), each group with its
+    furthest stage, first and latest date and up to three evidence links. Evidence shows the
+    place's own news first: articles whose headline names the group (municipality groups) or
+    `about` (topic groups of one municipality), then those at the stage shown; newest first."""
+    titles: dict[str, frozenset[str]] = {}
+
+    def headline_names(row: dict) -> frozenset[str]:
+        names = titles.get(row["title"])
+        if names is None:
+            names = titles[row["title"]] = _title_names(row["title"])
+        return names
+
     groups: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         for k in key(row):
@@ -289,6 +310,11 @@ def _group(rows: list[dict], key) -> list[dict]:
     for name, items in groups.items():
         items.sort(key=lambda r: r["published"])
         stage = max((r.get("stage", "none") for r in items), key=STAGE_ORDER.index)
+        subject = about or name
+        shown = sorted(  # stable: newest first among equals
+            items[::-1],
+            key=lambda r: (subject not in headline_names(r), r.get("stage", "none") != stage),
+        )
         out.append(
             {
                 "name": name,
@@ -303,7 +329,7 @@ def _group(rows: list[dict], key) -> list[dict]:
                         "published": r["published"],
                         "source": r["source"],
                     }
-                    for r in items[::-1][:3]
+                    for r in shown[:3]
                 ],
             }
         )
@@ -327,7 +353,7 @@ def who(ws: Workspace, query: str | None = None, *, municipality: str | None = N
             for r in views.assignments
             if entry.name in r.get("municipalities", []) and r["topic_id"] in views.topics
         ]
-        groups = _group(rows, lambda r: [r["topic_id"]])
+        groups = _group(rows, lambda r: [r["topic_id"]], about=entry.name)
         for g in groups:
             g["topic_id"], g["label"] = g["name"], views.topics[g["name"]]["label"]
         return {
