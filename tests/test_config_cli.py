@@ -87,6 +87,26 @@ def test_status_on_empty_and_invalid_workspace(tmp_path):
     assert result.exit_code == 2 and "sources[0].bogus: unknown key" in result.output
 
 
+def test_status_table_shows_whole_source_ids_for_eight_quarters_in_80_columns(tmp_path):
+    write(tmp_path, "sources: []\n")
+    jsonl = tmp_path / "in.jsonl"
+    rows = [
+        {
+            "title": f"Meldung {2 * i + k}",
+            "text": distinct_text(2 * i + k),
+            "published": f"{2024 + (i + 9) // 12}-{(i + 9) % 12 + 1:02d}-15",
+            "source": name,
+        }
+        for i in range(24)
+        for k, name in enumerate(("kommunal-digital-nrw", "kommunal-it"))
+    ]
+    jsonl.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["-w", str(tmp_path), "import", str(jsonl)]).exit_code == 0
+    out = runner.invoke(main, ["-w", str(tmp_path), "status"], terminal_width=80).output
+    assert "kommunal-digital-nrw" in out and "kommunal-it " in out and "Q4" in out
+
+
 def test_import_jsonl_csv_and_folder_then_export(tmp_path, monkeypatch):
     monkeypatch.setenv("TRENDS_WORKSPACE", str(tmp_path))
     write(tmp_path, "sources: []\n")

@@ -252,9 +252,10 @@ def status(ws: Workspace) -> None:
             quarters = sorted({r["quarter"] for r in rows})
             con.print(f"articles per source and quarter ({corpus.count()} in total):")
             table = Table(show_edge=False)
-            table.add_column("source")
-            for q in quarters:
-                table.add_column(q, justify="right")
+            longest = max(len(r["source"]) for r in rows)
+            table.add_column("source", no_wrap=True, min_width=min(longest, 24))
+            for q in quarters:  # "2026\nQ3": eight quarters and the source ids fit in 80 columns
+                table.add_column(f"{q[:4]}\n{q[4:]}", justify="right")
             by_source: dict[str, dict[str, int]] = {}
             for r in rows:
                 by_source.setdefault(r["source"], {})[r["quarter"]] = r["n"]
