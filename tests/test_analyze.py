@@ -212,12 +212,41 @@ def test_editing_the_taxonomy_during_a_run_does_not_break_it(imported, tmp_path,
     assert result.n_topics > 0
 
 
+def test_linked_topics_keep_ids_and_labels_but_never_share_a_name():
+    previous = {
+        "next_id": 3,
+        "topics": [
+            {
+                "id": "T001",
+                "label": "KI-Assistent",
+                "terms": {"chatbot": 0.5, "rechenzentrum": 0.5},
+            },
+            {"id": "T002", "label": "E-Akte", "terms": {"akte": 1.0}},
+        ],
+    }
+    # T001 drifted towards the data centre; a new topic took over the chatbots under its old name
+    terms = [{"rechenzentrum": 0.7, "chatbot": 0.3}, {"akte": 1.0}, {"chatbot": 0.6, "ki": 0.4}]
+    linked = A.link_topics(terms, ["Rechenzentrum", "Akte", "KI-Assistent"], previous)
+    assert linked.ids == ["T001", "T002", "T003"]
+    assert linked.labels == ["Rechenzentrum", "E-Akte", "KI-Assistent"]
+    # names that are still shared carry their ids
+    linked = A.link_topics(terms, ["Chatbot", "Akte", "Chatbot"], None)
+    assert linked.labels == ["Chatbot (T001)", "Akte", "Chatbot (T003)"]
+
+
 def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     from trends.analyze import readable_label
 
     publishers = ["Kommunale IT Westfalen (Demo)", "FormWerk GmbH (Demo)"]
     assert readable_label(["Kommunale IT", "EUDI-Wallet"], publishers) == "EUDI-Wallet"
     assert readable_label(["Delbrück", "Sensor", "Gateway"]) == "Sensor · Gateway"
+    # maturity words say how far a topic got, not what it is; generic words and people neither
+    assert readable_label(["Testphase", "Pflegedienst", "Leistung", "Telenotarzt"]) == (
+        "Pflegedienst · Telenotarzt"
+    )
+    assert readable_label(["Beteiligungsplattform", "Annika Feldmann", "Mängelmelder"]) == (
+        "Beteiligungsplattform · Mängelmelder"
+    )
     assert readable_label(["Dezernentin Petra Offermann", "KI-Assistent"]) == "KI-Assistent"
     assert readable_label(["Soest", "Million Euro", "Bewohnerparkausweis"]) == "Bewohnerparkausweis"
     # a product of a vendor is a subject; only the publisher's own name is left out

@@ -115,6 +115,10 @@ def test_stopword_lists(tmp_path):
         ("Daten", "Daten"),  # override: not "Datum"
         ("Smart-City-Projekte", "Smart-City-Projekt"),
         ("digitalen", "digital"),
+        # the head of a hyphenated compound stays a noun (simplemma: "wallen", "zentral")
+        ("EUDI-Wallet", "EUDI-Wallet"),
+        ("Post-Zentrale", "Post-Zentrale"),
+        ("Wallets", "Wallet"),
     ],
 )
 def test_german_lemmas(token, lemma):
@@ -234,6 +238,15 @@ def test_extract_keyphrases_names_topics_by_distinctive_phrases():
     assert not {p for p, _ in kps[0]} & {p for p, _ in kps[1]}
     assert topic_label(kps[0]) == "Bewohnerparkausweis online"
     assert extract_keyphrases([], [], "de") == {}
+
+
+def test_a_hyphenated_compound_counts_as_a_phrase_in_keyphrase_scores():
+    # "LoRaWAN-Netz" is as specific as a two-word phrase: it beats the plain "Gateway" that more
+    # of the topic's articles use (in the demo the LoRaWAN topic was called "Sensor · Gateway")
+    lora = ["LoRaWAN-Netz | Sensor | Gateway"] * 6 + ["Sensor | Gateway"] * 3
+    other = ["Schule | Tablet | Sensor"] * 9
+    kps = extract_keyphrases(lora + other, [0] * 9 + [1] * 9, "de")
+    assert kps[0][0][0] == "LoRaWAN-Netz"
 
 
 def test_topic_label_joins_single_words():

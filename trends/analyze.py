@@ -346,6 +346,16 @@ def link_topics(terms: list[dict[str, float]], labels: list[str], previous: dict
             ids.append(f"T{next_id:03d}")
             next_id += 1
             names.append(label)
+    # Two topics must not share a name in one report: a topic that inherited a label another
+    # topic of this model carries too (its content drifted, a new topic took over the subject)
+    # goes by its own label; names still shared get the id.
+    taken = Counter(names)
+    for i in mapping:
+        if taken[names[i]] > 1 and labels[i] != names[i]:
+            taken[names[i]] -= 1
+            names[i] = labels[i]
+            taken[names[i]] += 1
+    names = [f"{n} ({tid})" if taken[n] > 1 else n for n, tid in zip(names, ids, strict=True)]
     matched = set(mapping.values())
     dormant = [
         {**t, "status": "dormant"} for tid, t in sorted(prev_topics.items()) if tid not in matched
@@ -701,6 +711,9 @@ _GENERIC = {
     "angebot",
     "mitarbeiter",
     "mitarbeiterin",
+    "leistung",
+    "beitrag",
+    "inhalt",
 }
 
 
@@ -746,7 +759,7 @@ def is_person(phrase: str) -> bool:
 
 def readable_label(keyphrases: list[str], publishers: Iterable[str] = ()) -> str:
     """A topic name a reader recognises: the best keyphrases that are not places, organisations,
-    people, amounts or part of a publisher's name ("Bewohnerparkausweis · Serviceportal", not
+    people, amounts, maturity cues or part of a publisher's name ("Bewohnerparkausweis · Serviceportal", not
     "Soest · Kreis", "Million Euro" or "Kommunale IT" from "Kommunale IT Westfalen")."""
     names = [p.lower() for p in publishers if p]
     kept = []
@@ -764,6 +777,8 @@ def readable_label(keyphrases: list[str], publishers: Iterable[str] = ()) -> str
             or _NOT_A_NAME.search(phrase)
             or phrase.lower() in _GENERIC
             or is_person(phrase)
+            # how far a topic got is its stage, not its name ("Testphase", "Modellprojekt")
+            or maturity.classify_sentence(phrase).stage != maturity.NONE
         ):
             continue
         kept.append(phrase)

@@ -211,7 +211,8 @@ def extract_keyphrases(
             p = df[k] / n_docs
             if p_c <= p:
                 continue
-            n_words = k.count(" ") + 1
+            # a hyphenated compound is a phrase written as one word (LoRaWAN-Netz, E-Akte)
+            n_words = k.count(" ") + min(1, k.count("-")) + 1
             scored[k] = p_c * math.log(p_c / p) * (1 + phrase_bonus * (n_words - 1))
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
         counts: Counter = Counter()

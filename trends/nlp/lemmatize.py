@@ -32,7 +32,7 @@ from trends.nlp.text import (
     tokenize,
 )
 
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"
 """Bump when :func:`analyze_text` output changes; cached strings of another version are stale."""
 
 # Batches smaller than this are analysed in-process: starting workers costs more than it saves.
@@ -78,7 +78,13 @@ def lemmatize(token: str, lang: str = "de") -> str:
         return over
     if "-" in token and not token.endswith("-"):
         head, _, last = token.rpartition("-")
-        return f"{head}-{lemmatize(last, lang)}" if last else token
+        if not last:
+            return token
+        lemma = lemmatize(last, lang)
+        if lang == "de" and last[0].isupper() and lemma[0].islower():
+            # the head of a German hyphenated compound is a noun: EUDI-Wallet, not EUDI-wallen
+            lemma = last
+        return f"{head}-{lemma}"
     try:
         lemma = simplemma.lemmatize(token, lang=lang, greedy=(lang == "de"))
     except (ValueError, KeyError):  # language simplemma does not know
