@@ -74,6 +74,12 @@ def test_two_consecutive_quarters_keep_topic_ids(imported, tmp_path):
         assert t["label"] == q2[t["id"]]["label"]  # a matched topic keeps its label
     new_ids = [t["id"] for t in q3["topics"] if t["id"] not in q2]
     assert all(int(i[1:]) >= load_model(ws, "2026Q2")["next_id"] for i in new_ids)
+    # what the command tells the user: classes, ids kept, dormant topics, what to run next
+    assert second.carried == len(kept) and second.dormant == len(q2) - len(kept)
+    assert sum(second.classes.values()) == second.n_topics
+    out = " ".join(CliRunner().invoke(main, ["-w", str(ws.root), "analyze"]).output.split())
+    assert f"{len(kept)} kept their id from the previous quarter" in out
+    assert "next: trends report --quarter 2026Q3" in out
 
 
 @pytest.mark.slow

@@ -88,6 +88,9 @@ class AnalysisResult:
     n_articles: int
     n_topics: int
     seconds: dict
+    classes: dict = field(default_factory=dict)  # trend class -> topics
+    carried: int = 0  # topics that kept their id from the previous quarter's model
+    dormant: int = 0  # previous topics not found again
 
 
 # -- helpers ------------------------------------------------------------------------------------------
@@ -447,7 +450,17 @@ def analyze(
         },
     )
     seconds["total"] = time.perf_counter() - t0
-    return AnalysisResult(quarter, folder, len(articles), len(out.topics), seconds)
+    previous_ids = {t["id"] for t in (previous or {}).get("topics", [])}
+    return AnalysisResult(
+        quarter,
+        folder,
+        len(articles),
+        len(out.topics),
+        seconds,
+        dict(Counter(t["trend_class"] for t in out.topics)),
+        len(previous_ids & set(linked.ids)),
+        len(linked.dormant),
+    )
 
 
 @dataclass(frozen=True)

@@ -394,7 +394,17 @@ def analyze(
     con.print(
         f"{result.quarter}: {result.n_topics} topics from {result.n_articles} articles -> {result.folder}"
     )
+    from trends.scan import CLASS_ORDER
+
+    classes = ", ".join(f"{result.classes[c]} {c}" for c in CLASS_ORDER if result.classes.get(c))
+    carried = (
+        f"; {result.carried} kept their id from the previous quarter, {result.dormant} dormant"
+        if result.carried or result.dormant
+        else ""
+    )
+    con.print(f"trends: {classes}{carried}")
     con.print(f"[dim]{timing}[/]")
+    con.print(f"next: trends report --quarter {result.quarter}   ·   trends scan")
 
 
 @main.command()
