@@ -15,7 +15,7 @@ from trends.analyze import AnalysisConfig, analyze
 from trends.cli import main
 from trends.config import Workspace
 from trends.demo.site import load_articles
-from trends.models import AnalysisError, load_model, topic_rows, trend_rows
+from trends.models import AnalysisError, load_model, model_quarters, topic_rows, trend_rows
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -216,6 +216,34 @@ def test_editing_the_taxonomy_during_a_run_does_not_break_it(imported, tmp_path,
     monkeypatch.setattr(A, "article_nlp", then_edit)
     result = analyze(ws, AnalysisConfig(today=TODAY))
     assert result.n_topics > 0
+
+
+def test_a_run_killed_while_writing_leaves_no_mixed_model(imported, tmp_path, monkeypatch):
+    ws = fresh_copy(imported, tmp_path)
+    analyze(ws, AnalysisConfig(quarter="2026Q2", today=TODAY))
+    first = analyze(ws, AnalysisConfig(today=TODAY)).folder
+    before = (first / "trends.json").read_bytes()
+    real = A._dump
+
+    def killed_after_topics(path, data):
+        if path.name == "trends.json":
+            raise KeyboardInterrupt
+        real(path, data)
+
+    monkeypatch.setattr(A, "_dump", killed_after_topics)
+    with pytest.raises(KeyboardInterrupt):
+        analyze(ws, AnalysisConfig(today=TODAY, seed=1))
+    # the half-replaced 2026Q3 is not a model (no manifest), no temporary file is left, and
+    # everything else reads the last complete model
+    assert (first / "trends.json").read_bytes() == before
+    assert not list(first.glob(".*.tmp"))
+    assert model_quarters(ws) == ["2026Q2"]
+    assert load_model(ws)["quarter"] == "2026Q2"
+    with pytest.raises(AnalysisError, match="no model for 2026Q3"):
+        load_model(ws, "2026Q3")
+    monkeypatch.setattr(A, "_dump", real)
+    analyze(ws, AnalysisConfig(today=TODAY))  # the next run completes it
+    assert model_quarters(ws) == ["2026Q2", "2026Q3"]
 
 
 def test_linked_topics_keep_ids_and_labels_but_never_share_a_name():

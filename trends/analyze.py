@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
@@ -95,9 +96,21 @@ class AnalysisResult:
 
 # -- helpers ------------------------------------------------------------------------------------------
 def _dump(path: Path, data) -> None:
-    path.write_text(
-        json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    with _replacing(path) as fh:
+        fh.write(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[TextIO]:
+    """Write `path` through a temporary file renamed over it at the end: a killed run leaves the
+    old file or the new one, never half of one."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            yield fh
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -422,6 +435,9 @@ def analyze(
 
     folder = ws.models_dir / quarter
     folder.mkdir(parents=True, exist_ok=True)
+    # manifest.json marks a complete model: gone while the files are replaced, written last, so
+    # a run killed in between leaves no model that mixes old and new files
+    (folder / "manifest.json").unlink(missing_ok=True)
     _write_model(folder, window, articles, fit, linked, out, seen_in)
     _dump(
         folder / "manifest.json",
@@ -679,7 +695,7 @@ def _write_model(
     _dump(folder / "trends.json", sorted(out.trends, key=lambda r: (r["topic_id"], r["quarter"])))
     _dump(folder / "evidence.json", out.evidence)
     rows = sorted(zip(articles, fit.main, fit.weight, strict=True), key=lambda x: x[0].id)
-    with (folder / "assignments.jsonl").open("w", encoding="utf-8") as fh:
+    with _replacing(folder / "assignments.jsonl") as fh:
         for a, m, weight in rows:
             fh.write(
                 json.dumps(

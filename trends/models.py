@@ -42,7 +42,7 @@ def load_model(ws: Workspace, quarter: str | None = None) -> dict:
     if quarter is None:
         raise AnalysisError("no model yet: run `trends analyze` first")
     path = ws.models_dir / quarter / "topics.json"
-    if not path.exists():
+    if quarter not in model_quarters(ws):  # no manifest: never written, or its run was killed
         raise AnalysisError(f"no model for {quarter}: run `trends analyze --quarter {quarter}`")
     data = json.loads(path.read_text(encoding="utf-8"))
     curation = load_curation(ws)
