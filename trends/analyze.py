@@ -40,13 +40,13 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import TextIO
 
 import numpy as np
 
 from trends import maturity
 from trends.config import Workspace
 from trends.corpus import Corpus
+from trends.files import replacing
 from trends.models import AnalysisError, model_quarters
 from trends.nlp import entities
 from trends.nlp.keyphrases import topic_label
@@ -96,21 +96,8 @@ class AnalysisResult:
 
 # -- helpers ------------------------------------------------------------------------------------------
 def _dump(path: Path, data) -> None:
-    with _replacing(path) as fh:
+    with replacing(path) as fh:
         fh.write(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-
-
-@contextmanager
-def _replacing(path: Path) -> Iterator[TextIO]:
-    """Write `path` through a temporary file renamed over it at the end: a killed run leaves the
-    old file or the new one, never half of one."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            yield fh
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -695,7 +682,7 @@ def _write_model(
     _dump(folder / "trends.json", sorted(out.trends, key=lambda r: (r["topic_id"], r["quarter"])))
     _dump(folder / "evidence.json", out.evidence)
     rows = sorted(zip(articles, fit.main, fit.weight, strict=True), key=lambda x: x[0].id)
-    with _replacing(folder / "assignments.jsonl") as fh:
+    with replacing(folder / "assignments.jsonl") as fh:
         for a, m, weight in rows:
             fh.write(
                 json.dumps(

@@ -48,6 +48,7 @@ from markupsafe import Markup
 
 from trends import maturity
 from trends.config import Workspace
+from trends.files import replacing
 from trends.models import AnalysisError, load_curation, load_model, load_trends, model_quarters
 from trends.records import quarter_bounds, shift_quarter
 from trends.report import charts, i18n
@@ -1647,14 +1648,12 @@ def _write_files(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
                 backup = folder / f"{stem}.edited-{stamp}.{suffix}"
                 os.replace(path, backup)
                 out[f"edited_{name}"] = backup
-        tmp = folder / f".{name}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        with replacing(path, "wb") as fh:
+            fh.write(data)
         record[name] = _sha(data)
         out[name] = path
-    tmp = folder / ".generated.json.tmp"
-    tmp.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, record_path)
+    with replacing(record_path) as fh:
+        fh.write(json.dumps(record, indent=1, sort_keys=True) + "\n")
     return out
 
 
