@@ -15,7 +15,8 @@
                 the stage, confidence and evidence (trends.maturity), judged on at least 3
                 articles (a thin quarter borrows up to two earlier quarters);
   6. save     - `_write_model`: JSON files written deterministically (same corpus + same config =
-                same bytes), and manifest.json.
+                same bytes), each through a temporary file, and manifest.json last: a folder
+                without a manifest is not a model (a killed run leaves none half-written).
 
 Memory stays bounded as the corpus grows: only places and stages of the window's articles are
 held; lemmas are read back from the cache for the fit and for placing, signals topic by topic.
