@@ -127,6 +127,14 @@ def test_brief_in_markdown_and_html(ws, tmp_path):
     # the brief is German throughout: class, rule with its numbers, stage (demo: growing, rollout)
     assert "**Trend:** wachsend – Der Anteil steigt um " in text
     assert "Theil-Sen-Steigung; Schwelle +10 %" in text and "**Reifegrad:** Rollout" in text
+    # the same brief in English: headings, class, rule, stage and questions; quotes as written
+    en = run(ws, "brief", "Bewohnerparkausweis", "--lang", "en").output
+    for heading in ("# Workshop brief", "**Trajectory**", "## Who has already done it?",
+                    "## Transferability", "## Open questions", "## Sources"):  # fmt: skip
+        assert heading in en
+    assert "**Trend:** growing – The share rises by " in en and "**Maturity:** Rollout" in en
+    for german in ("## Übertragbarkeit", "## Offene Fragen", "**Reifegrad:**", "| Kommune |"):
+        assert german not in en
     out = tmp_path / "brief.html"
     result = run(ws, "brief", "Bewohnerparkausweis", "--format", "html", "--out", str(out))
     html = out.read_text(encoding="utf-8")

@@ -21,6 +21,12 @@ err = Console(stderr=True)
 con = Console()
 
 
+def _lang_option(help_text: str):
+    return click.option(
+        "--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help=help_text
+    )
+
+
 def _fail(message: str, code: int = 1) -> None:
     err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     sys.exit(code)
@@ -600,16 +606,17 @@ def who(ws: Workspace, query, municipality, as_json) -> None:
 @main.command()
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@_lang_option("Language of the brief's texts (quotes stay as the sources wrote them).")
 @click.option(
     "--out", "out_path", type=click.Path(dir_okay=False), help="Write to FILE (default: stdout)."
 )
 @click.pass_obj
-def brief(ws: Workspace, query, fmt, out_path) -> None:
+def brief(ws: Workspace, query, fmt, lang, out_path) -> None:
     """A one-page workshop brief on a topic (id or name) or query: what it is, trajectory, maturity with
     evidence, who has done it, contacts named in the sources, transferability, open questions, sources."""
     from trends.scan import brief as run_brief
 
-    text = _views_or_fail(run_brief, ws, query, fmt)
+    text = _views_or_fail(run_brief, ws, query, fmt, lang)
     if out_path:
         Path(out_path).write_text(text, encoding="utf-8")
         err.print(f"wrote {out_path}")
@@ -621,13 +628,7 @@ def brief(ws: Workspace, query, fmt, out_path) -> None:
 @click.option(
     "--quarter", "-q", metavar="YYYYQn", help="Quarter to report (default: the latest model)."
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["de", "en"]),
-    default="de",
-    show_default=True,
-    help="Language of the report's fixed texts.",
-)
+@_lang_option("Language of the report's fixed texts.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

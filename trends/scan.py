@@ -372,46 +372,36 @@ def who(ws: Workspace, query: str | None = None, *, municipality: str | None = N
     }
 
 
-def _questions(
-    topic: dict, rows: list[dict], latest: dict | None, lang_de: bool = True
-) -> list[str]:
+def _questions(topic: dict, rows: list[dict], latest: dict | None, lang: str) -> list[str]:
     """Open questions for the workshop, derived from what the data does not show yet."""
-    qs = []
-    stage = topic.get("stage", "none")
-    if stage in ("konzept", "pilot"):
-        qs.append(
-            "Welche Ergebnisse liefern die laufenden Piloten, und wann wird über den Regelbetrieb entschieden?"
-        )
+    keys = []
+    if topic.get("stage", "none") in ("konzept", "pilot"):
+        keys.append("brief_q_pilots")
     if latest and latest.get("independent_sources", 0) < 2:
-        qs.append(
-            "Die Berichte stammen überwiegend aus einer Quelle: Gibt es unabhängige Erfahrungsberichte?"
-        )
+        keys.append("brief_q_one_source")
     if len({m for r in rows for m in r.get("municipalities", [])}) < 3:
-        qs.append("Bisher sind nur wenige Kommunen genannt: Wer arbeitet noch an dem Thema?")
+        keys.append("brief_q_few")
     if not any(e for e in rows if e.get("stage") == "standard"):
-        qs.append(
-            "Welche Standards, Schnittstellen (z. B. FIT-Connect, XÖV) und Betriebsmodelle braucht die Übertragung?"
-        )
-    qs.append(
-        "Was kostet Einführung und Betrieb für eine kleine Kommune, und wer kann sie begleiten?"
-    )
-    return qs
+        keys.append("brief_q_standards")
+    keys.append("brief_q_cost")
+    return [i18n.fmt(k, lang) for k in keys]
 
 
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|(?:Tel\.?|Telefon)\s*:?\s*[\d /()+-]{6,}")
 
 
-def _trend_de(topic: dict, views: Views) -> str:
-    """The rule behind the topic's trend class, in German (as stored for models analysed before
-    the numbers carried the quarter count)."""
+def _trend_rule(topic: dict, views: Views, lang: str) -> str:
+    """The rule behind the topic's trend class in `lang` (as stored, in English, for models
+    analysed before the numbers carried the quarter count)."""
     nums = topic.get("trend_numbers") or {}
     if nums.get("count") is None or "quarters" not in nums:
         return str(topic.get("trend_rule") or "")
-    return explain(topic["trend_class"], nums, topic.get("trend_decided_on", ""), views.rules, "de")
+    return explain(topic["trend_class"], nums, topic.get("trend_decided_on", ""), views.rules, lang)
 
 
-def brief(ws: Workspace, query: str, fmt: str = "md") -> str:
-    """A one-page workshop brief on a topic (or, failing that, on the articles matching the query)."""
+def brief(ws: Workspace, query: str, fmt: str = "md", lang: str = "de") -> str:
+    """A one-page workshop brief on a topic (or, failing that, on the articles matching the query),
+    in German or English (`lang`), as Markdown or HTML (`fmt`)."""
     views = Views(ws)
     topic, rows = _articles_for(ws, views, query)
     if not rows:
@@ -432,56 +422,61 @@ def brief(ws: Workspace, query: str, fmt: str = "md") -> str:
             for m in _CONTACT.finditer(text)
         }
     )[:6]
-    title = topic["label"] if topic else f"„{query}“"
-    lines = [f"# Workshop-Brief: {title}", ""]
+    t = i18n.texts(lang)
+    lq, rq = ("„", "“") if lang == "de" else ("“", "”")
+    title = topic["label"] if topic else f"{lq}{query}{rq}"
+    lines = [f"# {i18n.fmt('brief_title', lang, title=title)}", ""]
     if topic:
-        lines += [
-            f"**Was es ist:** {', '.join(topic.get('keyphrases', [])[:6])} (Handlungsfeld: {topic.get('field') or '–'}).",
-            "",
-        ]
+        phrases = ", ".join(topic.get("keyphrases", [])[:6])
+        field = i18n.field_name(topic["field"], lang) if topic.get("field") else "–"
+        lines += [i18n.fmt("brief_what", lang, phrases=phrases, field=field), ""]
     lines += [
-        f"**Verlauf** ({quarters[0]}–{quarters[-1]}): `{sparkline(counts)}` "
-        f"{' · '.join(f'{q}: {c}' for q, c in zip(quarters, counts))}",
+        f"{i18n.fmt('brief_course', lang, first=quarters[0], last=quarters[-1])} "
+        f"`{sparkline(counts)}` {' · '.join(f'{q}: {c}' for q, c in zip(quarters, counts))}",
         "",
     ]
     if topic:
+        trl = f", TRL {topic['trl']}" if topic.get("trl") else ""
         lines += [
-            f"**Trend:** {i18n.trend_class(topic['trend_class'], 'de')} – {_trend_de(topic, views)}",
+            f"**Trend:** {i18n.trend_class(topic['trend_class'], lang)} – "
+            f"{_trend_rule(topic, views, lang)}",
             "",
-            f"**Reifegrad:** {i18n.stage(topic['stage'], 'de')} (Konfidenz {i18n.fmt_pct(topic['confidence'], 'de', 0)}"
-            + (f", TRL {topic['trl']}" if topic.get("trl") else "")
-            + ")",
+            i18n.fmt(
+                "brief_stage",
+                lang,
+                stage=i18n.stage(topic["stage"], lang),
+                confidence=i18n.fmt_pct(topic["confidence"], lang, 0),
+                trl=trl,
+            ),
             "",
         ]
         for e in stage_ev[:3]:
             lines.append(
-                f"> „{e['text']}“ — [{e['title']}]({_safe_url(e['url'])}), {e['source']}, {e['published']}"
+                f"> {lq}{e['text']}{rq} — [{e['title']}]({_safe_url(e['url'])}), {e['source']}, "
+                f"{e['published']}"
             )
         lines.append("")
-    lines += [
-        "## Wer hat es schon gemacht?",
-        "",
-        "| Kommune | Stand | erste Meldung | letzte Meldung | Beleg |",
-        "|---|---|---|---|---|",
-    ]
+    lines += [f"## {t['brief_who']}", "", t["brief_who_head"], "|---|---|---|---|---|"]
     for g in whos[:15]:
         ev = g["evidence"][0]
         lines.append(
-            f"| {g['name']} | {g['stage']} | {g['first']} | {g['latest']} | [{_md_cell(ev['title'])}]({_safe_url(ev['url'])}) |"
+            f"| {g['name']} | {i18n.stage(g['stage'], lang)} | {g['first']} | {g['latest']} | "
+            f"[{_md_cell(ev['title'])}]({_safe_url(ev['url'])}) |"
         )
     if not whos:
         lines.append("| – | | | | |")
     lines.append("")
     if contacts:
-        lines += ["**Kontakte aus den Quellen:** " + "; ".join(contacts), ""]
-    lines += ["## Übertragbarkeit", ""]
-    lines += [f"- „{e['text']}“ ([Quelle]({_safe_url(e['url'])}))" for e in transfer_ev[:3]] or [
-        "- Keine Hinweise auf Nachnutzung in den Quellen."
+        lines += [f"{t['brief_contacts']} " + "; ".join(contacts), ""]
+    lines += [f"## {t['brief_transfer']}", ""]
+    lines += [
+        f"- {lq}{e['text']}{rq} ([{t['brief_source']}]({_safe_url(e['url'])}))"
+        for e in transfer_ev[:3]
+    ] or [f"- {t['brief_no_transfer']}"]
+    lines += ["", f"## {t['brief_questions']}", ""] + [
+        f"- {q}" for q in _questions(topic or {}, rows, latest, lang)
     ]
-    lines += ["", "## Offene Fragen", ""] + [
-        f"- {q}" for q in _questions(topic or {}, rows, latest)
-    ]
-    lines += ["", "## Quellen", ""]
+    lines += ["", f"## {t['brief_sources']}", ""]
     for r in sorted(rows, key=lambda r: r["published"], reverse=True)[:10]:
         lines.append(
             f"- {r['published']} · {r['source']} · [{_md_cell(r['title'])}]({_safe_url(r['url'])})"
@@ -498,8 +493,8 @@ def brief(ws: Workspace, query: str, fmt: str = "md") -> str:
             url_schemes={"http", "https"},
         )
         return (
-            "<!DOCTYPE html><html lang='de'><head><meta charset='utf-8'><meta name='viewport' "
-            "content='width=device-width,initial-scale=1'><title>Workshop-Brief</title><style>"
+            f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><meta name='viewport' "
+            f"content='width=device-width,initial-scale=1'><title>{html.escape(title)}</title><style>"
             "body{font:15px/1.5 system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222}"
             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}"
             "blockquote{color:#444;border-left:3px solid #8ab;margin:.5em 0;padding-left:.8em}"

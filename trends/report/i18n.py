@@ -38,6 +38,54 @@ TEXTS: dict[str, tuple[str, str]] = {
         "classes are based on the last complete quarter.",
     ),
     "contents": ("Inhalt", "Contents"),
+    # the workshop brief (trends brief)
+    "brief_title": ("Workshop-Brief: {title}", "Workshop brief: {title}"),
+    "brief_what": (
+        "**Was es ist:** {phrases} (Handlungsfeld: {field}).",
+        "**What it is:** {phrases} (field of action: {field}).",
+    ),
+    "brief_course": ("**Verlauf** ({first}–{last}):", "**Trajectory** ({first}–{last}):"),
+    "brief_stage": (
+        "**Reifegrad:** {stage} (Konfidenz {confidence}{trl})",
+        "**Maturity:** {stage} (confidence {confidence}{trl})",
+    ),
+    "brief_who": ("Wer hat es schon gemacht?", "Who has already done it?"),
+    "brief_who_head": (
+        "| Kommune | Stand | erste Meldung | letzte Meldung | Beleg |",
+        "| Municipality | Stage | first report | latest report | Evidence |",
+    ),
+    "brief_contacts": ("**Kontakte aus den Quellen:**", "**Contacts named in the sources:**"),
+    "brief_transfer": ("Übertragbarkeit", "Transferability"),
+    "brief_no_transfer": (
+        "Keine Hinweise auf Nachnutzung in den Quellen.",
+        "No signs of reuse in the sources.",
+    ),
+    "brief_source": ("Quelle", "source"),
+    "brief_questions": ("Offene Fragen", "Open questions"),
+    "brief_q_pilots": (
+        "Welche Ergebnisse liefern die laufenden Piloten, und wann wird über den Regelbetrieb "
+        "entschieden?",
+        "What do the running pilots show, and when will regular operation be decided?",
+    ),
+    "brief_q_one_source": (
+        "Die Berichte stammen überwiegend aus einer Quelle: Gibt es unabhängige Erfahrungsberichte?",
+        "The reports come mostly from one source: are there independent accounts?",
+    ),
+    "brief_q_few": (
+        "Bisher sind nur wenige Kommunen genannt: Wer arbeitet noch an dem Thema?",
+        "Only a few municipalities are named so far: who else works on this?",
+    ),
+    "brief_q_standards": (
+        "Welche Standards, Schnittstellen (z. B. FIT-Connect, XÖV) und Betriebsmodelle braucht die "
+        "Übertragung?",
+        "Which standards, interfaces (e.g. FIT-Connect, XÖV) and operating models does a transfer "
+        "need?",
+    ),
+    "brief_q_cost": (
+        "Was kostet Einführung und Betrieb für eine kleine Kommune, und wer kann sie begleiten?",
+        "What do introduction and operation cost a small municipality, and who can support it?",
+    ),
+    "brief_sources": ("Quellen", "Sources"),
     # sections
     "summary": ("Zusammenfassung", "Executive summary"),
     "radar": ("Trendradar", "Trend radar"),
