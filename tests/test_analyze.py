@@ -281,6 +281,9 @@ def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     assert readable_label(["Beteiligungsplattform", "Annika Feldmann", "Mängelmelder"]) == (
         "Beteiligungsplattform · Mängelmelder"
     )
+    # who acts is not the subject
+    actors = ["kommunaler IT-Dienstleister", "Stabsstelle Bürgerbeteiligung", "Cyberangriff"]
+    assert readable_label(actors) == "Cyberangriff"
     assert readable_label(["Dezernentin Petra Offermann", "KI-Assistent"]) == "KI-Assistent"
     assert readable_label(["Soest", "Million Euro", "Bewohnerparkausweis"]) == "Bewohnerparkausweis"
     # a product of a vendor is a subject; only the publisher's own name is left out

@@ -732,6 +732,18 @@ _GENERIC = {
     "beitrag",
     "inhalt",
 }
+# who acts is not what the topic is ("kommunaler IT-Dienstleister", "Stabsstelle Digitalisierung"
+# name an actor whatever it does): phrases with a word ending in one of these do not name a topic
+_ACTOR_HEADS = (
+    "dienstleister",
+    "stabsstelle",
+    "mitgliedskommune",
+    "bürgermeister",
+    "landrat",
+    "dezernent",
+    "ministerium",
+    "behörde",
+)
 
 
 def stage_basis(
@@ -793,6 +805,7 @@ def readable_label(keyphrases: list[str], publishers: Iterable[str] = ()) -> str
             or place
             or _NOT_A_NAME.search(phrase)
             or phrase.lower() in _GENERIC
+            or any(w.endswith(_ACTOR_HEADS) for w in phrase.lower().split())
             or is_person(phrase)
             # how far a topic got is its stage, not its name ("Testphase", "Modellprojekt")
             or maturity.classify_sentence(phrase).stage != maturity.NONE
