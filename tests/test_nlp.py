@@ -216,6 +216,8 @@ def test_display_inflects_adjectives():
     assert (
         display(Counter({("digital", "Bewohnerparkausweis"): 1})) == "digitaler Bewohnerparkausweis"
     )
+    assert display(Counter({("islamisch", "Staat"): 1})) == "islamischer Staat"  # 10kGNAD
+    assert display(Counter({("öffentlich", "Verkehr"): 1})) == "öffentlicher Verkehr"
     assert display(Counter({("zentral", "Bürgerportal"): 1})) == "zentrales Bürgerportal"
 
 

@@ -289,7 +289,8 @@ _INDECLINABLE = frozenset({"online", "mobil", "live", "open", "smart", "lila", "
 # right (-zentrum, -management) are not repeated here.
 _MASC_HEADS = ("ausweis", "dienst", "antrag", "zugang", "bescheid", "schein", "plan", "platz",
                "raum", "betrieb", "bot", "prozess", "markt", "bericht", "vertrag", "standard",
-               "haushalt", "beitrag", "termin", "wandel")  # fmt: skip
+               "haushalt", "beitrag", "termin", "wandel", "staat", "kreis", "ausschuss",
+               "verkehr", "dialog", "beirat")  # fmt: skip
 _NEUT_HEADS = ("portal", "konto", "netz", "netzwerk", "system", "verfahren", "modell", "projekt",
                "angebot", "büro", "werkzeug", "monitoring", "tool", "register", "gesetz",
                "programm", "amt", "ticket", "formular", "labor", "parken", "lernen", "postfach",
