@@ -4,6 +4,10 @@
     write_report(ws, quarter, lang)  -> {name: path}   reports/<quarter>/report.md, report.html,
                                                        metrics.json, topics.csv, radar.csv (+ SVGs)
 
+`build_context` reads the inputs once (`_Inputs`: the quarter's `_Model`, the previous one,
+taxonomy, settings, corpus facts) and builds the report section by section: `_topic` (one per
+visible topic), `_summary`, `_radar`, `_comparison`, `_appendix`; the context dict is their sum.
+
 Reading: the model of the quarter (topics, trends, evidence, assignments, manifest) through
 `trends.models.load_model`, which applies the analyst's curation.yaml (label, hide, merge_into,
 ring, commentary); the previous quarter's model (the latest models/<q> before this one) for the
@@ -36,6 +40,7 @@ import os
 import re
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
@@ -818,37 +823,44 @@ def _names_list(names: list[str], limit: int, lang: str) -> dict:
 
 
 # -- context -------------------------------------------------------------------------------------------
-def build_context(
-    ws: Workspace, quarter: str | None = None, lang: str = "de", *, today: dt.date | None = None
-) -> dict:
-    """Everything the report shows, as one dict of plain data (plus pre-rendered SVG/HTML markup
-    under keys ending in `_svg`/`_html`/`_md`). Raises AnalysisError when there is no model."""
-    if lang not in i18n.LANGS:
-        raise AnalysisError(
-            f"unknown report language {lang!r} (use one of: {', '.join(i18n.LANGS)})"
-        )
-    if quarter is not None:
-        try:
-            quarter_bounds(quarter)
-        except ValueError as exc:
-            raise AnalysisError(str(exc)) from None
-        quarter = quarter.upper()
-    available = model_quarters(ws)
-    quarter = quarter or (available[-1] if available else None)
-    if quarter is None:
-        raise AnalysisError("no model yet: run `trends analyze` first")
-    today = today or dt.date.today()
-    t = i18n.texts(lang)
-    tax = _taxonomy(ws)
-    settings = _report_settings(ws)
-    corpus = _corpus_info(ws)
-    source_meta: dict[str, dict] = corpus["sources"]
-    source_types = {sid: str(s.get("type") or "") for sid, s in source_meta.items()}
-    cur = _Model(ws, quarter, tax, source_types, lang)  # raises AnalysisError without a model
-    earlier = [q for q in available if q < quarter]
-    prev = _Model(ws, earlier[-1], tax, source_types, lang) if earlier else None
+@dataclass(frozen=True)
+class _Inputs:
+    """What the sections of the report read: the language and its texts, the quarter, its model
+    and the previous quarter's (curation applied), the taxonomy, report settings, corpus facts."""
 
-    # curation entries for unknown topics
+    ws: Workspace
+    lang: str
+    t: dict
+    quarter: str
+    tax: dict
+    settings: dict
+    corpus: dict
+    source_types: dict
+    cur: _Model
+    prev: _Model | None
+
+    @property
+    def source_meta(self) -> dict[str, dict]:
+        return self.corpus["sources"]
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """Article and source counts of the analysed window (from the model's assignments)."""
+
+    per_quarter: Counter
+    window: list[str]
+    partial_q: set
+    n_quarter: int
+    n_window: int
+    window_sources: set
+    quarter_sources: set
+    type_counts: Counter
+
+
+def _curation_warnings(inp: _Inputs) -> list[str]:
+    """The model's curation warnings plus curation entries for topics that do not exist."""
+    ws, cur, lang, quarter = inp.ws, inp.cur, inp.lang, inp.quarter
     known = set(cur.by_id) | {
         d.get("id") for d in cur.data.get("dormant", []) if isinstance(d, dict)
     }
@@ -862,8 +874,12 @@ def build_context(
             warnings.append(
                 i18n.fmt("warn_unknown_topic", lang, id=_clip(key, 40), quarter=quarter)
             )
+    return warnings
 
-    # sectors
+
+def _sectors(inp: _Inputs) -> list[dict]:
+    """Radar sectors: the taxonomy's fields of action, plus "other" when a topic has none."""
+    tax, cur, lang, t = inp.tax, inp.cur, inp.lang, inp.t
     sectors = [
         {"name": f["name"], "label": i18n.field_name(f["name"], lang, f.get("name_en"))}
         for f in tax["fields"]
@@ -876,6 +892,15 @@ def build_context(
             charts.PALETTE[i % (len(charts.PALETTE) - 1)] if s["name"] else charts.OTHER_COLOR
         )
         s["index"] = i
+    return sectors
+
+
+def _sector_index(sectors: list[dict]) -> dict[str, int]:
+    return {s["name"]: s["index"] for s in sectors if s["name"]}
+
+
+def _rings(inp: _Inputs) -> list[dict]:
+    tax, lang = inp.tax, inp.lang
 
     def ring_view(stage_key: str) -> dict:
         name = tax["rings"][stage_key]
@@ -887,8 +912,11 @@ def build_context(
         }
 
     rings = [ring_view(s) for s in RING_ORDER]
+    return rings
 
-    # previous model: what each topic looked like then
+
+def _previous_view(prev: _Model | None) -> dict[str, dict]:
+    """What each topic looked like in the previous quarter's model."""
     prev_view: dict[str, dict] = {}
     if prev is not None:
         for tid in prev.visible:
@@ -900,232 +928,264 @@ def build_context(
                 "class": prev.verdict[tid]["class"],
                 "count": prev.now(tid)["count"],
             }
+    return prev_view
 
-    # topics
-    topics: list[dict] = []
-    for tid in cur.visible:
-        tp = cur.by_id[tid]
-        series = cur.series[tid]
-        now = cur.now(tid)
-        verdict = cur.verdict[tid]
-        stage, confidence, trl = cur.stage(tid)
-        ring_key = cur.ring(tid)
-        field = tp.get("field") if tp.get("field") in sector_index else ""
-        sector = sector_index.get(field, len(sectors) - 1)
-        complete = [r for r in series if not r["partial"]]
-        prev_q_row = next((r for r in reversed(series) if r["quarter"] < quarter), None)
-        stage_ev, ev_q = cur.evidence_for(tid, "stage", MAX_EVIDENCE)
-        transfer_ev, _ = cur.evidence_for(tid, "transfer", MAX_TRANSFER_EVIDENCE)
-        transfer_score = float(now.get("transfer_score") or 0.0)
-        level_key = _transfer_level(transfer_score)
-        munis_window = sorted(
-            {m for i in cur.members[tid] for m in (cur.by_id[i].get("municipalities") or [])}
-        )
-        src_counts = cur.sources_in(tid, quarter)
-        src_window = sorted(
-            {s for i in cur.members[tid] for s in (cur.by_id[i].get("sources") or [])}
-        )
-        keyphrases = []
-        for i in cur.members[tid]:
-            for k in cur.by_id[i].get("keyphrases") or []:
-                k = _clip(k, 80)
-                if k and k not in keyphrases:
-                    keyphrases.append(k)
-        commentary = str(tp.get("commentary") or "")
-        # change since the previous quarter
-        p = prev_view.get(tid)
-        moved = None
-        if prev is None:
-            status = "no_previous"
-        elif p is None:
-            status = "new"
-        else:
-            delta = RING_ORDER.index(ring_key) - RING_ORDER.index(p["ring"])
-            moved = "in" if delta < 0 else ("out" if delta > 0 else None)
-            status = "moved" if moved else "unchanged"
-        is_new = status == "new" or (status == "no_previous" and verdict["class"] == "new")
-        change = {
-            "status": status,
-            "moved": moved,
-            "previous_quarter": prev.quarter if prev else None,
-            "text": (
-                i18n.fmt("change_new", lang, quarter=prev.quarter)
-                if status == "new"
-                else i18n.fmt("change_no_previous", lang)
-                if status == "no_previous"
-                else ""
+
+def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dict]) -> dict:
+    """One topic's section: trajectory, trend class and rule, maturity with evidence,
+    transferability, municipalities, sources, change since the previous quarter, commentary."""
+    cur, prev, quarter, tax, lang, t, source_meta = (
+        inp.cur,
+        inp.prev,
+        inp.quarter,
+        inp.tax,
+        inp.lang,
+        inp.t,
+        inp.source_meta,
+    )
+    sector_index = _sector_index(sectors)
+    tp = cur.by_id[tid]
+    series = cur.series[tid]
+    now = cur.now(tid)
+    verdict = cur.verdict[tid]
+    stage, confidence, trl = cur.stage(tid)
+    ring_key = cur.ring(tid)
+    field = tp.get("field") if tp.get("field") in sector_index else ""
+    sector = sector_index.get(field, len(sectors) - 1)
+    complete = [r for r in series if not r["partial"]]
+    prev_q_row = next((r for r in reversed(series) if r["quarter"] < quarter), None)
+    stage_ev, ev_q = cur.evidence_for(tid, "stage", MAX_EVIDENCE)
+    transfer_ev, _ = cur.evidence_for(tid, "transfer", MAX_TRANSFER_EVIDENCE)
+    transfer_score = float(now.get("transfer_score") or 0.0)
+    level_key = _transfer_level(transfer_score)
+    munis_window = sorted(
+        {m for i in cur.members[tid] for m in (cur.by_id[i].get("municipalities") or [])}
+    )
+    src_counts = cur.sources_in(tid, quarter)
+    src_window = sorted({s for i in cur.members[tid] for s in (cur.by_id[i].get("sources") or [])})
+    keyphrases = []
+    for i in cur.members[tid]:
+        for k in cur.by_id[i].get("keyphrases") or []:
+            k = _clip(k, 80)
+            if k and k not in keyphrases:
+                keyphrases.append(k)
+    commentary = str(tp.get("commentary") or "")
+    # change since the previous quarter
+    p = prev_view.get(tid)
+    moved = None
+    if prev is None:
+        status = "no_previous"
+    elif p is None:
+        status = "new"
+    else:
+        delta = RING_ORDER.index(ring_key) - RING_ORDER.index(p["ring"])
+        moved = "in" if delta < 0 else ("out" if delta > 0 else None)
+        status = "moved" if moved else "unchanged"
+    is_new = status == "new" or (status == "no_previous" and verdict["class"] == "new")
+    change = {
+        "status": status,
+        "moved": moved,
+        "previous_quarter": prev.quarter if prev else None,
+        "text": (
+            i18n.fmt("change_new", lang, quarter=prev.quarter)
+            if status == "new"
+            else i18n.fmt("change_no_previous", lang)
+            if status == "no_previous"
+            else ""
+        ),
+        "rows": [],
+    }
+    if p is not None:
+        change["rows"] = [
+            {
+                "what": t["articles"],
+                "before": i18n.fmt_int(prev_q_row["count"] if prev_q_row else p["count"], lang),
+                "now": i18n.fmt_int(now["count"], lang),
+            },
+            {
+                "what": t["ring"],
+                "before": i18n.ring_name(tax["rings"][p["ring"]], lang),
+                "now": i18n.ring_name(tax["rings"][ring_key], lang),
+            },
+            {
+                "what": t["maturity"],
+                "before": i18n.stage(p["stage"], lang),
+                "now": i18n.stage(stage, lang),
+            },
+            {
+                "what": t["trend_class"],
+                "before": i18n.trend_class(p["class"], lang),
+                "now": i18n.trend_class(verdict["class"], lang),
+            },
+        ]
+        for row in change["rows"]:
+            row["changed"] = row["before"] != row["now"]
+    topic = {
+        "id": tid,
+        "anchor": f"topic-{re.sub(r'[^A-Za-z0-9_-]', '', tid) or 'x'}",
+        "label": _clip(tp.get("label") or tid, 160),
+        "model_label": _clip(tp.get("model_label") or "", 160),
+        "renamed": bool(tp.get("model_label")) and tp.get("label") != tp.get("model_label"),
+        "quarter": quarter,
+        "field": field,
+        "field_label": sectors[sector]["label"],
+        "sector": sector,
+        "color": sectors[sector]["color"],
+        "keyphrases": keyphrases[:10],
+        "size": sum(int(cur.by_id[i].get("size") or 0) for i in cur.members[tid]),
+        "series": [
+            {
+                "quarter": r["quarter"],
+                "count": r["count"],
+                "share": r["share"],
+                "partial": bool(r["partial"]),
+            }
+            for r in series
+        ],
+        "now": {
+            k: now.get(k)
+            for k in (
+                "count",
+                "total",
+                "share",
+                "growth_prev",
+                "growth_yoy",
+                "burst",
+                "sources",
+                "independent_sources",
+                "source_types",
+                "municipalities",
+                "regions",
+                "partial",
+            )
+        },
+        "complete_quarters": len(complete),
+        "previous_quarter_share": prev_q_row["share"] if prev_q_row else None,
+        "trend": {
+            "class": verdict["class"],
+            "class_label": i18n.trend_class(verdict["class"], lang),
+            "explanation": _trend_explanation(verdict, series, cur.rules, lang),
+            "rule": verdict.get("rule", ""),
+            "numbers": verdict.get("numbers") or {},
+            "decided_on": verdict.get("decided_on"),
+            "decided_on_text": i18n.fmt(
+                "decided_on", lang, quarter=verdict.get("decided_on") or quarter
             ),
-            "rows": [],
-        }
-        if p is not None:
-            change["rows"] = [
-                {
-                    "what": t["articles"],
-                    "before": i18n.fmt_int(prev_q_row["count"] if prev_q_row else p["count"], lang),
-                    "now": i18n.fmt_int(now["count"], lang),
-                },
-                {
-                    "what": t["ring"],
-                    "before": i18n.ring_name(tax["rings"][p["ring"]], lang),
-                    "now": i18n.ring_name(tax["rings"][ring_key], lang),
-                },
-                {
-                    "what": t["maturity"],
-                    "before": i18n.stage(p["stage"], lang),
-                    "now": i18n.stage(stage, lang),
-                },
-                {
-                    "what": t["trend_class"],
-                    "before": i18n.trend_class(p["class"], lang),
-                    "now": i18n.trend_class(verdict["class"], lang),
-                },
-            ]
-            for row in change["rows"]:
-                row["changed"] = row["before"] != row["now"]
-        topic = {
-            "id": tid,
-            "anchor": f"topic-{re.sub(r'[^A-Za-z0-9_-]', '', tid) or 'x'}",
-            "label": _clip(tp.get("label") or tid, 160),
-            "model_label": _clip(tp.get("model_label") or "", 160),
-            "renamed": bool(tp.get("model_label")) and tp.get("label") != tp.get("model_label"),
-            "quarter": quarter,
-            "field": field,
-            "field_label": sectors[sector]["label"],
-            "sector": sector,
-            "color": sectors[sector]["color"],
-            "keyphrases": keyphrases[:10],
-            "size": sum(int(cur.by_id[i].get("size") or 0) for i in cur.members[tid]),
-            "series": [
-                {
-                    "quarter": r["quarter"],
-                    "count": r["count"],
-                    "share": r["share"],
-                    "partial": bool(r["partial"]),
-                }
-                for r in series
-            ],
-            "now": {
-                k: now.get(k)
-                for k in (
-                    "count",
-                    "total",
-                    "share",
-                    "growth_prev",
-                    "growth_yoy",
-                    "burst",
-                    "sources",
-                    "independent_sources",
-                    "source_types",
-                    "municipalities",
-                    "regions",
-                    "partial",
-                )
-            },
-            "complete_quarters": len(complete),
-            "previous_quarter_share": prev_q_row["share"] if prev_q_row else None,
-            "trend": {
-                "class": verdict["class"],
-                "class_label": i18n.trend_class(verdict["class"], lang),
-                "explanation": _trend_explanation(verdict, series, cur.rules, lang),
-                "rule": verdict.get("rule", ""),
-                "numbers": verdict.get("numbers") or {},
-                "decided_on": verdict.get("decided_on"),
-                "decided_on_text": i18n.fmt(
-                    "decided_on", lang, quarter=verdict.get("decided_on") or quarter
-                ),
-            },
-            "maturity": {
-                "stage": stage,
-                "stage_label": i18n.stage(stage, lang),
-                "confidence": round(confidence, 3),
-                "trl": trl,
-                "ring": ring_key,
-                "ring_label": i18n.ring_name(tax["rings"][ring_key], lang),
-                "ring_index": RING_ORDER.index(ring_key),
-                "ring_pinned": tid in cur.pins,
-                "ring_pinned_text": i18n.fmt(
-                    "ring_pinned",
-                    lang,
-                    ring=i18n.ring_name(
-                        tax["rings"][stage if stage in STAGE_ORDER else "konzept"], lang
-                    ),
-                ),
-                "model_ring_label": i18n.ring_name(
+        },
+        "maturity": {
+            "stage": stage,
+            "stage_label": i18n.stage(stage, lang),
+            "confidence": round(confidence, 3),
+            "trl": trl,
+            "ring": ring_key,
+            "ring_label": i18n.ring_name(tax["rings"][ring_key], lang),
+            "ring_index": RING_ORDER.index(ring_key),
+            "ring_pinned": tid in cur.pins,
+            "ring_pinned_text": i18n.fmt(
+                "ring_pinned",
+                lang,
+                ring=i18n.ring_name(
                     tax["rings"][stage if stage in STAGE_ORDER else "konzept"], lang
                 ),
-                "evidence": [_evidence_view(e, source_meta, lang) for e in stage_ev],
-                "evidence_quarter": ev_q,
-                "evidence_from_text": i18n.fmt("evidence_from", lang, quarter=ev_q)
-                if ev_q and ev_q != quarter
-                else "",
-            },
-            "transfer": {
-                "score": round(transfer_score, 3),
-                "level": level_key,
-                "level_label": t.get(level_key, "") if level_key != "none" else "",
-                "evidence": [_evidence_view(e, source_meta, lang) for e in transfer_ev],
-            },
-            "municipalities": {
-                "quarter": [_clip(m, 60) for m in now.get("municipality_names") or []],
-                "window": [_clip(m, 60) for m in munis_window],
-                "quarter_list": _names_list(list(now.get("municipality_names") or []), 20, lang),
-                "window_list": _names_list(munis_window, 30, lang),
-            },
-            "sources": {
-                "quarter": [
-                    {
-                        "id": sid,
-                        "name": _clip((source_meta.get(sid) or {}).get("name") or sid, 80),
-                        "url": safe_url((source_meta.get(sid) or {}).get("url")),
-                        "count": n,
-                    }
-                    for sid, n in sorted(src_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
-                ],
-                "quarter_more": max(0, len(src_counts) - 15),
-                "more_text": i18n.fmt("and_more", lang, n=len(src_counts) - 15)
-                if len(src_counts) > 15
-                else "",
-                "n_window": len(src_window),
-            },
-            "change": change,
-            "is_new": is_new,
-            "moved": moved,
-            "merged_from": [
-                {"id": i, "label": _clip(cur.by_id[i].get("label") or i, 160)}
-                for i in cur.members[tid][1:]
+            ),
+            "model_ring_label": i18n.ring_name(
+                tax["rings"][stage if stage in STAGE_ORDER else "konzept"], lang
+            ),
+            "evidence": [_evidence_view(e, source_meta, lang) for e in stage_ev],
+            "evidence_quarter": ev_q,
+            "evidence_from_text": i18n.fmt("evidence_from", lang, quarter=ev_q)
+            if ev_q and ev_q != quarter
+            else "",
+        },
+        "transfer": {
+            "score": round(transfer_score, 3),
+            "level": level_key,
+            "level_label": t.get(level_key, "") if level_key != "none" else "",
+            "evidence": [_evidence_view(e, source_meta, lang) for e in transfer_ev],
+        },
+        "municipalities": {
+            "quarter": [_clip(m, 60) for m in now.get("municipality_names") or []],
+            "window": [_clip(m, 60) for m in munis_window],
+            "quarter_list": _names_list(list(now.get("municipality_names") or []), 20, lang),
+            "window_list": _names_list(munis_window, 30, lang),
+        },
+        "sources": {
+            "quarter": [
+                {
+                    "id": sid,
+                    "name": _clip((source_meta.get(sid) or {}).get("name") or sid, 80),
+                    "url": safe_url((source_meta.get(sid) or {}).get("url")),
+                    "count": n,
+                }
+                for sid, n in sorted(src_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
             ],
-            "commentary": commentary,
-            "commentary_html": commentary_html(commentary),
-            "commentary_md": commentary_markdown(commentary),
-            "commentary_hint": i18n.fmt("commentary_hint", lang, id=tid),
-        }
-        topic["trend"]["sparkline_svg"] = Markup(
-            charts.sparkline(
-                [r["count"] for r in series],
-                labels=[r["quarter"] for r in series],
-                partial_last=bool(series and series[-1]["partial"]),
-                color=topic["color"],
-            )
-        )
-        topic["trend"]["sparkline_text"] = charts.sparkline_text([r["count"] for r in series])
-        topics.append(topic)
-
-    # order: by sector, then ring (inner first), then size; numbers follow that order
-    topics.sort(
-        key=lambda x: (
-            x["sector"],
-            x["maturity"]["ring_index"],
-            -x["now"]["count"],
-            -x["size"],
-            x["id"],
+            "quarter_more": max(0, len(src_counts) - 15),
+            "more_text": i18n.fmt("and_more", lang, n=len(src_counts) - 15)
+            if len(src_counts) > 15
+            else "",
+            "n_window": len(src_window),
+        },
+        "change": change,
+        "is_new": is_new,
+        "moved": moved,
+        "merged_from": [
+            {"id": i, "label": _clip(cur.by_id[i].get("label") or i, 160)}
+            for i in cur.members[tid][1:]
+        ],
+        "commentary": commentary,
+        "commentary_html": commentary_html(commentary),
+        "commentary_md": commentary_markdown(commentary),
+        "commentary_hint": i18n.fmt("commentary_hint", lang, id=tid),
+    }
+    topic["trend"]["sparkline_svg"] = Markup(
+        charts.sparkline(
+            [r["count"] for r in series],
+            labels=[r["quarter"] for r in series],
+            partial_last=bool(series and series[-1]["partial"]),
+            color=topic["color"],
         )
     )
-    for n, tp in enumerate(topics, 1):
-        tp["number"] = n
-        tp["summary"] = _summary_sentences(tp, lang, cur.rules)
-    by_id = {tp["id"]: tp for tp in topics}
+    topic["trend"]["sparkline_text"] = charts.sparkline_text([r["count"] for r in series])
+    return topic
 
-    # executive summary
+
+def _figures(inp: _Inputs) -> _Figures:
+    cur, quarter, source_types = inp.cur, inp.quarter, inp.source_types
+    per_quarter = Counter(a.get("quarter") for a in cur.assignments)
+    if not per_quarter:
+        for r in cur.rows:
+            per_quarter[r.get("quarter")] = max(
+                per_quarter[r.get("quarter")], int(r.get("total") or 0)
+            )
+    window = cur.quarters
+    partial_q = {r["quarter"] for s in cur.series.values() for r in s if r["partial"]}
+    n_quarter = per_quarter.get(quarter, 0)
+    n_window = sum(per_quarter.get(q, 0) for q in window) or int(
+        cur.manifest.get("n_articles") or 0
+    )
+    window_sources = {a.get("source") for a in cur.assignments if a.get("source")}
+    quarter_sources = {
+        a.get("source") for a in cur.assignments if a.get("source") and a.get("quarter") == quarter
+    }
+    type_counts = Counter(source_types.get(s) or "" for s in quarter_sources)
+    return _Figures(
+        per_quarter,
+        window,
+        partial_q,
+        n_quarter,
+        n_window,
+        window_sources,
+        quarter_sources,
+        type_counts,
+    )
+
+
+def _summary(inp: _Inputs, topics: list[dict], fig: _Figures) -> dict:
+    """The executive summary: the corpus in one sentence, then the rising topics (or, when none
+    rises, the largest)."""
+    settings, t, lang, quarter = inp.settings, inp.t, inp.lang, inp.quarter
+    n_quarter, n_window, window = fig.n_quarter, fig.n_window, fig.window
+    quarter_sources = fig.quarter_sources
     rank = {"new": 0, "emerging": 0, "growing": 1}
     try:
         top_n = max(0, int(settings.get("summary_topics", SUMMARY_TOPICS)))
@@ -1150,27 +1210,6 @@ def build_context(
         )
         or t["none"]
     )
-
-    # corpus figures from the analysed articles
-    per_quarter = Counter(a.get("quarter") for a in cur.assignments)
-    if not per_quarter:
-        for r in cur.rows:
-            per_quarter[r.get("quarter")] = max(
-                per_quarter[r.get("quarter")], int(r.get("total") or 0)
-            )
-    window = cur.quarters
-    partial_q = {r["quarter"] for s in cur.series.values() for r in s if r["partial"]}
-    n_quarter = per_quarter.get(quarter, 0)
-    n_window = sum(per_quarter.get(q, 0) for q in window) or int(
-        cur.manifest.get("n_articles") or 0
-    )
-    window_sources = {a.get("source") for a in cur.assignments if a.get("source")}
-    quarter_sources = {
-        a.get("source") for a in cur.assignments if a.get("source") and a.get("quarter") == quarter
-    }
-    type_counts = Counter(source_types.get(s) or "" for s in quarter_sources)
-    start, end = quarter_bounds(quarter)
-    partial = quarter in partial_q
 
     summary = {
         "intro": i18n.fmt(
@@ -1202,8 +1241,11 @@ def build_context(
         "introduction_html": commentary_html(str(settings.get("introduction") or "")),
         "introduction_md": commentary_markdown(str(settings.get("introduction") or "")),
     }
+    return summary
 
-    # radar
+
+def _radar(inp: _Inputs, topics: list[dict], sectors: list[dict], rings: list[dict]) -> dict:
+    t, quarter = inp.t, inp.quarter
     blips = [
         {
             "number": tp["number"],
@@ -1244,8 +1286,13 @@ def build_context(
         ),
         "legend_svg": {k: Markup(charts.legend_icon(k)) for k in ("blip", "new", "in", "out")},
     }
+    return radar
 
-    # comparison
+
+def _comparison(inp: _Inputs, topics: list[dict], prev_view: dict[str, dict]) -> dict:
+    """New, moved and dropped topics against the previous quarter's model."""
+    cur, prev, tax, lang, t = inp.cur, inp.prev, inp.tax, inp.lang, inp.t
+    by_id = {tp["id"]: tp for tp in topics}
     comparison = {
         "previous_quarter": prev.quarter if prev else None,
         "new": [],
@@ -1302,8 +1349,22 @@ def build_context(
             )
         comparison["unchanged_text"] = i18n.fmt("unchanged_topics", lang, n=comparison["unchanged"])
         comparison["compared_with_text"] = i18n.fmt("compared_with", lang, quarter=prev.quarter)
+    return comparison
 
-    # appendix: sources, counts, failures, manifest, rules, curation
+
+def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
+    """Sources with their counts, articles per quarter, collect failures, the model's manifest,
+    the rules in words, and what curation did."""
+    corpus, cur, quarter, tax, lang, t, source_meta = (
+        inp.corpus,
+        inp.cur,
+        inp.quarter,
+        inp.tax,
+        inp.lang,
+        inp.t,
+        inp.source_meta,
+    )
+    per_quarter, window, partial_q = fig.per_quarter, fig.window, fig.partial_q
     counts_q: Counter = Counter()
     counts_w: Counter = Counter()
     counts_all: Counter = Counter()
@@ -1437,6 +1498,78 @@ def build_context(
     }
     rules_view["trl"] = {s: list(v) for s, v in tax["trl"].items()}
 
+    return {
+        "sources": source_rows,
+        "source_totals": totals,
+        "articles_per_quarter": [
+            {"quarter": q, "n": n, "partial": q in partial_q} for q, n in bars
+        ],
+        "articles_svg": articles_svg,
+        "failures": failures,
+        "manifest": manifest_rows,
+        "rules": rules_view,
+        "curation": {"applied": cur.applied, "warnings": warnings},
+    }
+
+
+def build_context(
+    ws: Workspace, quarter: str | None = None, lang: str = "de", *, today: dt.date | None = None
+) -> dict:
+    """Everything the report shows, as one dict of plain data (plus pre-rendered SVG/HTML markup
+    under keys ending in `_svg`/`_html`/`_md`). Raises AnalysisError when there is no model."""
+    if lang not in i18n.LANGS:
+        raise AnalysisError(
+            f"unknown report language {lang!r} (use one of: {', '.join(i18n.LANGS)})"
+        )
+    if quarter is not None:
+        try:
+            quarter_bounds(quarter)
+        except ValueError as exc:
+            raise AnalysisError(str(exc)) from None
+        quarter = quarter.upper()
+    available = model_quarters(ws)
+    quarter = quarter or (available[-1] if available else None)
+    if quarter is None:
+        raise AnalysisError("no model yet: run `trends analyze` first")
+    today = today or dt.date.today()
+    t = i18n.texts(lang)
+    tax = _taxonomy(ws)
+    settings = _report_settings(ws)
+    corpus = _corpus_info(ws)
+    source_meta: dict[str, dict] = corpus["sources"]
+    source_types = {sid: str(s.get("type") or "") for sid, s in source_meta.items()}
+    cur = _Model(ws, quarter, tax, source_types, lang)  # raises AnalysisError without a model
+    earlier = [q for q in available if q < quarter]
+    prev = _Model(ws, earlier[-1], tax, source_types, lang) if earlier else None
+    inp = _Inputs(ws, lang, t, quarter, tax, settings, corpus, source_types, cur, prev)
+    warnings = _curation_warnings(inp)
+    sectors = _sectors(inp)
+    rings = _rings(inp)
+    prev_view = _previous_view(prev)
+    topics = [_topic(inp, tid, sectors, prev_view) for tid in cur.visible]
+
+    # order: by sector, then ring (inner first), then size; numbers follow that order
+    topics.sort(
+        key=lambda x: (
+            x["sector"],
+            x["maturity"]["ring_index"],
+            -x["now"]["count"],
+            -x["size"],
+            x["id"],
+        )
+    )
+    for n, tp in enumerate(topics, 1):
+        tp["number"] = n
+        tp["summary"] = _summary_sentences(tp, lang, cur.rules)
+
+    fig = _figures(inp)
+    summary = _summary(inp, topics, fig)
+    radar = _radar(inp, topics, sectors, rings)
+    comparison = _comparison(inp, topics, prev_view)
+    appendix = _appendix(inp, fig, warnings)
+    start, end = quarter_bounds(quarter)
+    partial = quarter in fig.partial_q
+
     context = {
         "lang": lang,
         "t": t,
@@ -1459,14 +1592,14 @@ def build_context(
         "generated": today.isoformat(),
         "generated_text": i18n.fmt_date(today, lang),
         "corpus": {
-            "articles_quarter": n_quarter,
-            "articles_window": n_window,
-            "window": window,
-            "sources_quarter": len(quarter_sources),
-            "sources_window": len(window_sources),
+            "articles_quarter": fig.n_quarter,
+            "articles_window": fig.n_window,
+            "window": fig.window,
+            "sources_quarter": len(fig.quarter_sources),
+            "sources_window": len(fig.window_sources),
             "source_types": [
                 {"type": k, "label": i18n.source_type(k, lang) if k else t["na"], "n": v}
-                for k, v in sorted(type_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+                for k, v in sorted(fig.type_counts.items(), key=lambda kv: (-kv[1], kv[0]))
             ],
             "topics": len(topics),
             "hidden": len(cur.hidden),
@@ -1486,18 +1619,7 @@ def build_context(
             for s in sectors
         ],
         "comparison": comparison,
-        "appendix": {
-            "sources": source_rows,
-            "source_totals": totals,
-            "articles_per_quarter": [
-                {"quarter": q, "n": n, "partial": q in partial_q} for q, n in bars
-            ],
-            "articles_svg": articles_svg,
-            "failures": failures,
-            "manifest": manifest_rows,
-            "rules": rules_view,
-            "curation": {"applied": cur.applied, "warnings": warnings},
-        },
+        "appendix": appendix,
     }
     return context
 
