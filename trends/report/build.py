@@ -931,47 +931,18 @@ def _previous_view(prev: _Model | None) -> dict[str, dict]:
     return prev_view
 
 
-def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dict]) -> dict:
-    """One topic's section: trajectory, trend class and rule, maturity with evidence,
-    transferability, municipalities, sources, change since the previous quarter, commentary."""
-    cur, prev, quarter, tax, lang, t, source_meta = (
-        inp.cur,
-        inp.prev,
-        inp.quarter,
-        inp.tax,
-        inp.lang,
-        inp.t,
-        inp.source_meta,
-    )
-    sector_index = _sector_index(sectors)
-    tp = cur.by_id[tid]
-    series = cur.series[tid]
-    now = cur.now(tid)
-    verdict = cur.verdict[tid]
-    stage, confidence, trl = cur.stage(tid)
-    ring_key = cur.ring(tid)
-    field = tp.get("field") if tp.get("field") in sector_index else ""
-    sector = sector_index.get(field, len(sectors) - 1)
-    complete = [r for r in series if not r["partial"]]
-    prev_q_row = next((r for r in reversed(series) if r["quarter"] < quarter), None)
-    stage_ev, ev_q = cur.evidence_for(tid, "stage", MAX_EVIDENCE)
-    transfer_ev, _ = cur.evidence_for(tid, "transfer", MAX_TRANSFER_EVIDENCE)
-    transfer_score = float(now.get("transfer_score") or 0.0)
-    level_key = _transfer_level(transfer_score)
-    munis_window = sorted(
-        {m for i in cur.members[tid] for m in (cur.by_id[i].get("municipalities") or [])}
-    )
-    src_counts = cur.sources_in(tid, quarter)
-    src_window = sorted({s for i in cur.members[tid] for s in (cur.by_id[i].get("sources") or [])})
-    keyphrases = []
-    for i in cur.members[tid]:
-        for k in cur.by_id[i].get("keyphrases") or []:
-            k = _clip(k, 80)
-            if k and k not in keyphrases:
-                keyphrases.append(k)
-    commentary = str(tp.get("commentary") or "")
-    # change since the previous quarter
-    p = prev_view.get(tid)
+def _change(
+    inp: _Inputs,
+    p: dict | None,
+    prev_q_row: dict | None,
+    now: dict,
+    ring_key: str,
+    stage: str,
+    trend_class: str,
+) -> dict:
+    """A topic's change since the previous quarter's model (`p`: its view there, if it was
+    there): status (no_previous, new, moved, unchanged), ring direction and the before/now rows."""
+    prev, tax, lang, t = inp.prev, inp.tax, inp.lang, inp.t
     moved = None
     if prev is None:
         status = "no_previous"
@@ -981,7 +952,6 @@ def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dic
         delta = RING_ORDER.index(ring_key) - RING_ORDER.index(p["ring"])
         moved = "in" if delta < 0 else ("out" if delta > 0 else None)
         status = "moved" if moved else "unchanged"
-    is_new = status == "new" or (status == "no_previous" and verdict["class"] == "new")
     change = {
         "status": status,
         "moved": moved,
@@ -1015,11 +985,51 @@ def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dic
             {
                 "what": t["trend_class"],
                 "before": i18n.trend_class(p["class"], lang),
-                "now": i18n.trend_class(verdict["class"], lang),
+                "now": i18n.trend_class(trend_class, lang),
             },
         ]
         for row in change["rows"]:
             row["changed"] = row["before"] != row["now"]
+    return change
+
+
+def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dict]) -> dict:
+    """One topic's section: trajectory, trend class and rule, maturity with evidence,
+    transferability, municipalities, sources, change since the previous quarter, commentary."""
+    cur, quarter, tax, lang, t = inp.cur, inp.quarter, inp.tax, inp.lang, inp.t
+    source_meta = inp.source_meta
+    sector_index = _sector_index(sectors)
+    tp = cur.by_id[tid]
+    series = cur.series[tid]
+    now = cur.now(tid)
+    verdict = cur.verdict[tid]
+    stage, confidence, trl = cur.stage(tid)
+    ring_key = cur.ring(tid)
+    field = tp.get("field") if tp.get("field") in sector_index else ""
+    sector = sector_index.get(field, len(sectors) - 1)
+    complete = [r for r in series if not r["partial"]]
+    prev_q_row = next((r for r in reversed(series) if r["quarter"] < quarter), None)
+    stage_ev, ev_q = cur.evidence_for(tid, "stage", MAX_EVIDENCE)
+    transfer_ev, _ = cur.evidence_for(tid, "transfer", MAX_TRANSFER_EVIDENCE)
+    transfer_score = float(now.get("transfer_score") or 0.0)
+    level_key = _transfer_level(transfer_score)
+    munis_window = sorted(
+        {m for i in cur.members[tid] for m in (cur.by_id[i].get("municipalities") or [])}
+    )
+    src_counts = cur.sources_in(tid, quarter)
+    src_window = sorted({s for i in cur.members[tid] for s in (cur.by_id[i].get("sources") or [])})
+    keyphrases = []
+    for i in cur.members[tid]:
+        for k in cur.by_id[i].get("keyphrases") or []:
+            k = _clip(k, 80)
+            if k and k not in keyphrases:
+                keyphrases.append(k)
+    commentary = str(tp.get("commentary") or "")
+    change = _change(inp, prev_view.get(tid), prev_q_row, now, ring_key, stage, verdict["class"])
+    moved = change["moved"]
+    is_new = change["status"] == "new" or (
+        change["status"] == "no_previous" and verdict["class"] == "new"
+    )
     topic = {
         "id": tid,
         "anchor": f"topic-{re.sub(r'[^A-Za-z0-9_-]', '', tid) or 'x'}",
