@@ -1362,19 +1362,16 @@ def _comparison(inp: _Inputs, topics: list[dict], prev_view: dict[str, dict]) ->
     return comparison
 
 
-def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
-    """Sources with their counts, articles per quarter, collect failures, the model's manifest,
-    the rules in words, and what curation did."""
-    corpus, cur, quarter, tax, lang, t, source_meta = (
+def _source_rows(inp: _Inputs, fig: _Figures) -> tuple[list[dict], dict]:
+    """Every source with its relevant articles in the quarter and the window and all it stored."""
+    corpus, cur, quarter, lang, source_meta = (
         inp.corpus,
         inp.cur,
         inp.quarter,
-        inp.tax,
         inp.lang,
-        inp.t,
         inp.source_meta,
     )
-    per_quarter, window, partial_q = fig.per_quarter, fig.window, fig.partial_q
+    window = fig.window
     counts_q: Counter = Counter()
     counts_w: Counter = Counter()
     counts_all: Counter = Counter()
@@ -1418,16 +1415,11 @@ def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
         "in_window": sum(r["in_window"] for r in source_rows),
         "stored": sum(r["stored"] for r in source_rows),
     }
-    bars = [(q, per_quarter.get(q, 0)) for q in window]
-    articles_svg = Markup(
-        charts.bar_chart(
-            bars,
-            title=t["app_articles_chart"],
-            partial=[q in partial_q for q in window],
-            value_format=lambda v: i18n.fmt_int(v, lang),
-            partial_note=t["partial_star"].lstrip("* "),
-        )
-    )
+    return source_rows, totals
+
+
+def _failures(corpus: dict, lang: str) -> dict:
+    """Collect failures of the last run by reason, and the total."""
     run = corpus["last_run"]
     failures = {
         "run": (
@@ -1455,7 +1447,12 @@ def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
             n=failures["run"]["n"],
         )
     failures["total_text"] = i18n.fmt("failures_all", lang, n=failures["total"])
+    return failures
 
+
+def _manifest_rows(inp: _Inputs, window: list[str]) -> list[dict]:
+    """The model's manifest as key/value rows (what was analysed, how, with which versions)."""
+    cur, quarter, t = inp.cur, inp.quarter, inp.t
     man = cur.manifest
     versions = man.get("versions") or {}
     model = man.get("model") or {}
@@ -1488,6 +1485,12 @@ def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
     manifest_rows = [
         {"key": k, "value": "" if v is None else _clip(v, 400)} for k, v in manifest_rows
     ]
+    return manifest_rows
+
+
+def _rules_view(inp: _Inputs) -> dict:
+    """The trend and maturity rules in words, with the thresholds in force."""
+    rules, tax, lang = inp.cur.rules, inp.tax, inp.lang
     fmt_rules = {
         "min_articles": rules.min_articles,
         "emerging_quarters": rules.emerging_quarters,
@@ -1507,7 +1510,28 @@ def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
         for key, paras in rule_paragraphs.items()
     }
     rules_view["trl"] = {s: list(v) for s, v in tax["trl"].items()}
+    return rules_view
 
+
+def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
+    """Sources with their counts, articles per quarter, collect failures, the model's manifest,
+    the rules in words, and what curation did."""
+    corpus, lang, t = inp.corpus, inp.lang, inp.t
+    per_quarter, window, partial_q = fig.per_quarter, fig.window, fig.partial_q
+    source_rows, totals = _source_rows(inp, fig)
+    bars = [(q, per_quarter.get(q, 0)) for q in window]
+    articles_svg = Markup(
+        charts.bar_chart(
+            bars,
+            title=t["app_articles_chart"],
+            partial=[q in partial_q for q in window],
+            value_format=lambda v: i18n.fmt_int(v, lang),
+            partial_note=t["partial_star"].lstrip("* "),
+        )
+    )
+    failures = _failures(corpus, lang)
+    manifest_rows = _manifest_rows(inp, window)
+    rules_view = _rules_view(inp)
     return {
         "sources": source_rows,
         "source_totals": totals,
@@ -1518,7 +1542,7 @@ def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
         "failures": failures,
         "manifest": manifest_rows,
         "rules": rules_view,
-        "curation": {"applied": cur.applied, "warnings": warnings},
+        "curation": {"applied": inp.cur.applied, "warnings": warnings},
     }
 
 
