@@ -104,6 +104,12 @@ def test_scan_lists_classes_with_evidence_and_json(ws):
         ws, region="Kreis Soest", classes=("stable", "growing", "new", "emerging", "declining")
     )
     assert run(ws, "scan", "--since", "soon").exit_code == 2
+    # a typo is an error, not an empty "nothing is emerging"
+    typo = run(ws, "scan", "--field", "Mobilitat")
+    assert typo.exit_code == 1 and "fields: " in typo.output and "Mobilität" in typo.output
+    nowhere = run(ws, "scan", "--region", "Atlantis")
+    assert nowhere.exit_code == 1 and "no article of the model names 'Atlantis'" in nowhere.output
+    assert run(ws, "scan", "--field", "mobil", "--all").exit_code == 0  # a prefix is enough
     # growing is decided by the slope over the window, which is shown next to the class (the
     # growth column is quarter on quarter and may be negative for a growing topic)
     growing = [r for r in rows if r["class"] == "growing"]

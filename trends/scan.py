@@ -189,6 +189,16 @@ def scan(
 ) -> list[dict]:
     views = Views(ws)
     in_region = _region_filter(region)
+    # a typo must not read as "nothing is emerging": an unknown field or place is an error
+    if field:
+        fields = sorted({t.get("field") or "" for t in views.topics.values()} - {""})
+        if not any(f.lower().startswith(field.lower()) for f in fields):
+            raise AnalysisError(f"no topic in the field {field!r}; fields: {', '.join(fields)}")
+    if region and not any(in_region(r) for r in views.assignments):
+        raise AnalysisError(
+            f"no article of the model names {region!r} (a municipality or district, "
+            "e.g. 'Soest' or 'Kreis Soest')"
+        )
     out = []
     for topic in views.topics.values():
         if topic["trend_class"] not in classes:
