@@ -36,6 +36,10 @@ def test_search_finds_compound_parts_ranked_with_snippets(ws):
     assert (
         "«" in hits[0]["snippet"] and hits[0]["published"] and hits[0]["url"].startswith("https://")
     )
+    one = search(ws, "Parkausweis", source=hits[0]["source"])
+    assert one and all(h["source"] == hits[0]["source"] for h in one)
+    unknown = run(ws, "search", "Parkausweis", "--source", "nope")
+    assert unknown.exit_code == 1 and "unknown source 'nope'; sources: " in unknown.output
     since = search(ws, "Parkausweis", since=dt.date(2026, 7, 1))
     assert since and all(h["published"] >= "2026-07-01" for h in since)
 

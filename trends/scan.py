@@ -263,6 +263,8 @@ def search(
         topics = {r["id"]: r["topic_id"] for r in views.assignments}
         labels = {t["id"]: t["label"] for t in views.topics.values()}
     with Corpus(ws.corpus_db) as corpus:
+        if source and source not in (known := corpus.sources()):
+            raise AnalysisError(f"unknown source {source!r}; sources: {', '.join(sorted(known))}")
         hits = corpus.search(query, since=since, source=source, limit=limit)
     return [
         {
