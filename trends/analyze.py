@@ -731,6 +731,9 @@ _GENERIC = {
     "leistung",
     "beitrag",
     "inhalt",
+    # the programme this tool serves: in its corpus it says nothing about a topic
+    "modellregion",
+    "digitale modellregion",
 }
 # who acts is not what the topic is ("kommunaler IT-Dienstleister", "Stabsstelle Digitalisierung"
 # name an actor whatever it does): phrases with a word ending in one of these do not name a topic

@@ -37,7 +37,10 @@ _ADJ_KEEP = frozenset({"offen", "eigen", "golden", "trocken", "verschieden"})
 
 
 def _is_noun(tok: str) -> bool:
-    return not tok.islower()  # Rathaus, eAkte, 5G, KI
+    """Rathaus, eAkte, 5G, KI, E-Akte; a hyphenated token only when its last part is one (the
+    lemmatizer turns some heads into adjectives, "Telenotarzt-Zentrale" -> "Telenotarzt-zentral",
+    and "EU-weit" is an adjective): such tokens name no topic."""
+    return not tok.rpartition("-")[2].islower()
 
 
 def _is_adj(tok: str) -> bool:

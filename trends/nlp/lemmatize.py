@@ -78,13 +78,7 @@ def lemmatize(token: str, lang: str = "de") -> str:
         return over
     if "-" in token and not token.endswith("-"):
         head, _, last = token.rpartition("-")
-        if not last:
-            return token
-        lemma = lemmatize(last, lang)
-        if lang == "de" and last[0].isupper() and lemma[0].islower():
-            # the head of a German hyphenated compound is a noun: EUDI-Wallet, not EUDI-wallen
-            lemma = last
-        return f"{head}-{lemma}"
+        return f"{head}-{lemmatize(last, lang)}" if last else token
     try:
         lemma = simplemma.lemmatize(token, lang=lang, greedy=(lang == "de"))
     except (ValueError, KeyError):  # language simplemma does not know
