@@ -355,3 +355,22 @@ def test_10kgnad_slice_floor():
     assert normalized_mutual_info_score(truth, fixed.doc_topic_.argmax(1)) >= 0.50
     auto = [TopicModel(random_state=seed).fit(docs).doc_topic_.argmax(1) for seed in range(3)]
     assert np.mean([normalized_mutual_info_score(truth, a) for a in auto]) >= 0.45
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not GNAD_DEV.exists(), reason="../shared/data/10kGNAD not present")
+def test_10kgnad_dev_meets_the_quality_goal():
+    """The issue's goal on the whole dev file: NMI >= 0.55, automatic k, mean of 3 seeds
+    (measured 0.556). A lemma change that touched 22 tokens once took it to 0.5497 unnoticed by
+    the slice test above; this one fails then."""
+    with GNAD_DEV.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.reader(fh, delimiter=";", quotechar="'") if len(r) >= 2]
+    docs = analyze_texts([r[1] for r in rows], "de")
+    truth = [r[0] for r in rows]
+    scores = [
+        normalized_mutual_info_score(
+            truth, TopicModel(random_state=seed).fit(docs).doc_topic_.argmax(1)
+        )
+        for seed in range(3)
+    ]
+    assert np.mean(scores) >= 0.55, scores
