@@ -44,13 +44,15 @@ def test_planted_topics_trends_stages_and_municipalities(demo):
     assert {a.topics[0] for a in load_articles() if a.topics} == {t["id"] for t in planted}
     # Measured (scripts/eval_demo.py, 3 runs, identical since the model's input order no longer
     # depends on the port in the URLs): 14/14 recovered, classes, stages and radar sectors;
-    # municipalities P 0.95 R 1.0. A little slack for other machines; the issue asks 11 of 12.
+    # municipalities P 0.98 R 1.0; `who` shows the furthest stage of 57 of 60 municipalities
+    # right. A little slack for other machines; the issue asks 11 of 12.
     recovered = result["topics_recovered"]
     assert recovered >= len(planted) - 1, result["topics"]
     assert result["classes_right"] >= recovered - 1, result["topics"]
     assert result["stages_right"] >= recovered - 1, result["topics"]
     assert result["fields_right"] >= recovered - 2, result["topics"]
     assert result["muni_precision"] >= 0.9 and result["muni_recall"] >= 0.9
+    assert result["who_stage_right"] >= 0.85 * result["who_stage_total"] > 0
 
 
 @pytest.mark.slow

@@ -91,6 +91,7 @@ def evaluate(ws: Workspace) -> dict:
         )
     rec = [r for r in rows if r["found"]]
     tp = sum(r["muni_tp"] for r in rec)
+    who_right, who_total = _who_stages(ws, rec, demo.values())
     return {
         "articles_published": len(demo),
         "articles_collected": collected,
@@ -103,8 +104,31 @@ def evaluate(ws: Workspace) -> dict:
         "fields_right": sum(r["field_right"] for r in rec),
         "muni_precision": round(tp / max(1, sum(r["muni_found"] for r in rec)), 3),
         "muni_recall": round(tp / max(1, sum(r["muni_truth"] for r in rec)), 3),
+        "who_stage_right": who_right,
+        "who_stage_total": who_total,
         "topics": rows,
     }
+
+
+def _who_stages(ws: Workspace, recovered: list[dict], demo) -> tuple[int, int]:
+    """`trends who` per recovered topic against the demo: a municipality's furthest stage over
+    the topic's articles that list it (truth) vs the stage `who` shows; (right, compared)."""
+    from trends.scan import STAGE_ORDER, who
+
+    right = total = 0
+    for row in recovered:
+        truth: dict[str, str] = {}
+        for a in demo:
+            if a.topics and a.topics[0] == row["planted"]:
+                for m in a.municipalities:
+                    if STAGE_ORDER.index(a.stage) > STAGE_ORDER.index(truth.get(m, "none")):
+                        truth[m] = a.stage
+        shown = {g["name"]: g["stage"] for g in who(ws, row["found"])["municipalities"]}
+        for name, stage in truth.items():
+            if name in shown:
+                total += 1
+                right += shown[name] == stage
+    return right, total
 
 
 def _fields(cell: str) -> set[str]:
@@ -122,6 +146,7 @@ def format_report(result: dict) -> str:
         f"last-quarter stage right (recovered topics): {result['stages_right']} / {result['topics_recovered']}",
         f"radar sector (field) right (recovered topics): {result['fields_right']} / {result['topics_recovered']}",
         f"municipalities per topic: precision {result['muni_precision']:.3f}, recall {result['muni_recall']:.3f}",
+        f"who: furthest stage per municipality right {result['who_stage_right']} / {result['who_stage_total']}",
         "",
         f"{'planted':<24}{'found':<7}{'F1':>6}  {'class truth/found':<22}{'stage truth/found':<22}label",
     ]
