@@ -107,6 +107,30 @@ def test_status_table_shows_whole_source_ids_for_eight_quarters_in_80_columns(tm
     assert "kommunal-digital-nrw" in out and "kommunal-it " in out and "Q4" in out
 
 
+def test_import_a_csv_saved_by_german_excel(tmp_path):
+    # semicolons, Windows-1252, dates as 01.03.2026: what "Speichern unter > CSV" gives
+    write(tmp_path, "sources: []\n")
+    rows = [
+        "title;text;published;source",
+        f"Bauantrag in Soest;{distinct_text(1)} Straße;01.03.2026;soest",
+        f"E-Akte in Paderborn;{distinct_text(2)};2.4.2026;paderborn",
+        f"Unklares Datum;{distinct_text(3)};31.02.2026;soest",
+    ]
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\r\n".join(rows).encode("cp1252"))
+    runner = CliRunner()
+    result = runner.invoke(main, ["-w", str(tmp_path), "import", str(path)])
+    assert result.exit_code == 0, result.output
+    docs = runner.invoke(main, ["-w", str(tmp_path), "export", "documents"]).output.splitlines()
+    by_title = {d["title"]: d for d in map(json.loads, docs)}
+    assert by_title["Bauantrag in Soest"]["published"] == "2026-03-01"
+    assert by_title["Bauantrag in Soest"]["text"].endswith("Straße")
+    assert by_title["E-Akte in Paderborn"]["published"] == "2026-04-02"
+    assert by_title["Unklares Datum"]["published"] == ""  # stored undated, with a failure row
+    status = runner.invoke(main, ["-w", str(tmp_path), "status"]).output
+    assert "unparseable published date" in status
+
+
 def test_import_jsonl_csv_and_folder_then_export(tmp_path, monkeypatch):
     monkeypatch.setenv("TRENDS_WORKSPACE", str(tmp_path))
     write(tmp_path, "sources: []\n")
@@ -144,7 +168,7 @@ def test_import_jsonl_csv_and_folder_then_export(tmp_path, monkeypatch):
             }
         )
         writer.writerow(
-            {"title": "Datum kaputt", "text": distinct_text(4), "published": "05.01.2026"}
+            {"title": "Datum kaputt", "text": distinct_text(4), "published": "Anfang Januar"}
         )
     folder = tmp_path / "files"
     folder.mkdir()

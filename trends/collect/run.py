@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import re
 from collections import Counter
@@ -405,6 +406,23 @@ def import_paths(
     return stats
 
 
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def _row_date(raw: str) -> dt.date | None:
+    """An imported row's date: ISO (2026-03-01, also with a time) or German (01.03.2026, as
+    German spreadsheets write it); None if it is neither."""
+    try:
+        return dt.date.fromisoformat(raw[:10])
+    except ValueError:
+        pass
+    m = _GERMAN_DATE.fullmatch(raw.split()[0])
+    try:
+        return dt.date(int(m[3]), int(m[2]), int(m[1])) if m else None
+    except ValueError:  # 31.02.2026
+        return None
+
+
 def _row_candidate(
     row: dict, where: str, source: str, language: str, store: Store
 ) -> Candidate | None:
@@ -416,9 +434,8 @@ def _row_candidate(
     published = None
     raw_date = str(row.get("published") or "").strip()
     if raw_date:
-        try:
-            published = dt.date.fromisoformat(raw_date[:10])
-        except ValueError:
+        published = _row_date(raw_date)
+        if published is None:
             store.fail(
                 Failure(
                     where,
@@ -458,13 +475,22 @@ def _jsonl_candidates(path: Path, source: str, language: str, store: Store) -> I
 
 
 def _csv_candidates(path: Path, source: str, language: str, store: Store) -> Iterator[Candidate]:
+    """Rows of a CSV file as written by scripts or by a spreadsheet: comma, semicolon (German
+    Excel) or tab separated, as the header line shows; UTF-8 (with or without BOM), else
+    Windows-1252 (Excel's "CSV" on German Windows)."""
     csv.field_size_limit(50_000_000)
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
-        reader = csv.DictReader(fh)
-        for row in reader:
-            cand = _row_candidate(row, f"{path}:{reader.line_num}", source, language, store)
-            if cand:
-                yield cand
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    header = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for row in reader:
+        cand = _row_candidate(row, f"{path}:{reader.line_num}", source, language, store)
+        if cand:
+            yield cand
 
 
 _FRONT_DATE = re.compile(r"^(?:date|published|datum)\s*:\s*(\d{4}-\d{2}-\d{2})", re.I | re.M)
