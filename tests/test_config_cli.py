@@ -131,6 +131,27 @@ def test_import_a_csv_saved_by_german_excel(tmp_path):
     assert "unparseable published date" in status
 
 
+def test_csv_export_does_not_hand_a_spreadsheet_formulas(tmp_path):
+    # titles come from the web: "=HYPERLINK(...)" must open as text, in CSV only (JSONL is data)
+    write(tmp_path, "sources: []\n")
+    rows = [
+        {"title": '=HYPERLINK("http://evil.example","x")', "text": distinct_text(1)},
+        {"title": "-Minus am Anfang", "text": distinct_text(2)},
+        {"title": "Normal", "text": distinct_text(3)},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["-w", str(tmp_path), "import", str(path)]).exit_code == 0
+    out = runner.invoke(main, ["-w", str(tmp_path), "export", "documents", "--format", "csv"])
+    titles = {r["title"] for r in csv.DictReader(io.StringIO(out.output))}
+    assert titles == {'\'=HYPERLINK("http://evil.example","x")', "'-Minus am Anfang", "Normal"}
+    out = runner.invoke(main, ["-w", str(tmp_path), "export", "documents"])
+    assert '=HYPERLINK("http://evil.example","x")' in {
+        json.loads(x)["title"] for x in out.output.splitlines()
+    }
+
+
 def test_import_jsonl_csv_and_folder_then_export(tmp_path, monkeypatch):
     monkeypatch.setenv("TRENDS_WORKSPACE", str(tmp_path))
     write(tmp_path, "sources: []\n")

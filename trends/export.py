@@ -1,7 +1,8 @@
 """Tabular exports (CSV / JSONL / JSON) of documents, topics and trends.
 
 One writer for every table: `write_rows(rows, fmt, out)`. Field names are interfaces that scripts rely
-on; add columns, never rename them.
+on; add columns, never rename them. CSV cells that a spreadsheet would run as formulas are defused
+(the texts come from the web).
 """
 
 from __future__ import annotations
@@ -28,9 +29,17 @@ DOCUMENT_FIELDS = [
 ]
 
 
+def defuse_formula(text: str) -> str:
+    """A spreadsheet opens a cell starting with = + - @ (or a tab / carriage return) as a formula;
+    a page title like '=HYPERLINK(...)' must stay text, so such cells get a leading apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (list, tuple, dict)):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return defuse_formula(value)
     return "" if value is None else value
 
 

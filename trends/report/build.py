@@ -53,6 +53,7 @@ from markupsafe import Markup
 
 from trends import maturity
 from trends.config import Workspace
+from trends.export import defuse_formula
 from trends.files import replacing
 from trends.models import AnalysisError, load_curation, load_model, load_trends, model_quarters
 from trends.records import quarter_bounds, shift_quarter
@@ -194,9 +195,7 @@ def _csv_cell(value: object) -> object:
     if isinstance(value, dict):
         value = json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, str):
-        value = " ".join(value.split())
-        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            value = "'" + value
+        value = defuse_formula(" ".join(value.split()))
     return value
 
 
