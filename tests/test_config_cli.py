@@ -152,6 +152,19 @@ def test_csv_export_does_not_hand_a_spreadsheet_formulas(tmp_path):
     }
 
 
+def test_excel_export_opens_in_german_excel():
+    from trends.export import write_rows
+
+    buf = io.StringIO()
+    rows = [{"id": "a", "share": 0.25, "count": 3, "names": ["Soest", "Werl"], "title": "=1+1"}]
+    assert write_rows(rows, "excel", buf) == 1
+    text = buf.getvalue()
+    assert text.startswith("\ufeffid;share;count;names;title")  # BOM: Excel reads UTF-8
+    (row,) = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    assert row == {"id": "a", "share": "0,25", "count": "3", "names": '["Soest", "Werl"]',
+                   "title": "'=1+1"}  # fmt: skip
+
+
 def test_import_jsonl_csv_and_folder_then_export(tmp_path, monkeypatch):
     monkeypatch.setenv("TRENDS_WORKSPACE", str(tmp_path))
     write(tmp_path, "sources: []\n")

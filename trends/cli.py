@@ -283,15 +283,24 @@ def status(ws: Workspace) -> None:
             con.print(table)
 
 
+def _format_option(choices: list[str], default: str):
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="excel: CSV as German Excel opens it (semicolons, decimal commas, UTF-8 with BOM).",
+    )
+
+
 @main.group()
 def export() -> None:
     """Export tables for scripts and spreadsheets (documents, topics, trends)."""
 
 
 @export.command("documents")
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="jsonl", show_default=True
-)
+@_format_option(["csv", "jsonl", "excel"], "jsonl")
 @click.option(
     "--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of stdout."
 )
@@ -688,9 +697,7 @@ def _model_export_options(f):
     f = click.option(
         "--quarter", "-q", metavar="YYYYQn", help="Model quarter (default: the latest)."
     )(f)
-    return click.option(
-        "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
-    )(f)
+    return _format_option(["json", "csv", "excel"], "json")(f)
 
 
 @export.command("topics")

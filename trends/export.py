@@ -1,4 +1,4 @@
-"""Tabular exports (CSV / JSONL / JSON) of documents, topics and trends.
+"""Tabular exports (CSV, CSV for Excel, JSONL, JSON) of documents, topics and trends.
 
 One writer for every table: `write_rows(rows, fmt, out)`. Field names are interfaces that scripts rely
 on; add columns, never rename them. CSV cells that a spreadsheet would run as formulas are defused
@@ -35,29 +35,38 @@ def defuse_formula(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, excel: bool = False) -> Any:
     if isinstance(value, (list, tuple, dict)):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, str):
         return defuse_formula(value)
+    if excel and isinstance(value, float):
+        return repr(value).replace(".", ",")  # German Excel reads 0.25 as a date or text
     return "" if value is None else value
 
 
 def write_rows(
     rows: Iterable[dict], fmt: str, out: IO[str], fields: list[str] | None = None
 ) -> int:
-    """Write dict rows as csv, jsonl or json (a list); returns the number of rows."""
+    """Write dict rows as csv, excel (CSV as German Excel opens it: semicolons, decimal commas,
+    UTF-8 with a byte order mark), jsonl or json (a list); returns the number of rows."""
     n = 0
-    if fmt == "csv":
+    if fmt in ("csv", "excel"):
+        excel = fmt == "excel"
+        dialect = {"delimiter": ";" if excel else ","}
+        if excel:
+            out.write("\ufeff")  # how Excel knows the file is UTF-8
         writer = None
         for row in rows:
             if writer is None:
-                writer = csv.DictWriter(out, fieldnames=fields or list(row), extrasaction="ignore")
+                writer = csv.DictWriter(
+                    out, fieldnames=fields or list(row), extrasaction="ignore", **dialect
+                )
                 writer.writeheader()
-            writer.writerow({k: _cell(v) for k, v in row.items()})
+            writer.writerow({k: _cell(v, excel) for k, v in row.items()})
             n += 1
         if writer is None and fields:
-            csv.DictWriter(out, fieldnames=fields).writeheader()
+            csv.DictWriter(out, fieldnames=fields, **dialect).writeheader()
     elif fmt == "jsonl":
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
@@ -68,7 +77,7 @@ def write_rows(
         out.write("\n")
         n = len(items)
     else:
-        raise ValueError(f"unknown format {fmt!r} (csv, jsonl or json)")
+        raise ValueError(f"unknown format {fmt!r} (csv, excel, jsonl or json)")
     return n
 
 
