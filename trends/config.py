@@ -239,7 +239,10 @@ def load_sources(path: str | os.PathLike) -> SourcesConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: not found (create one, see `trends --help`)") from None
+        raise ConfigError(
+            f"{path}: not found: create one (the repository's sources.yaml is a commented "
+            "example), point --workspace at a folder that has one, or try `trends demo`"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     try:

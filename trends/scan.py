@@ -255,7 +255,9 @@ def search(
     limit: int = 20,
 ) -> list[dict]:
     if not ws.corpus_db.exists():
-        return []
+        raise AnalysisError(
+            f"no corpus at {ws.corpus_db} (run `trends collect` or `trends import` first)"
+        )
     topics: dict[str, str] = {}
     labels: dict[str, str] = {}
     if latest_quarter(ws):
