@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -150,6 +151,8 @@ def test_brief_in_markdown_and_html(ws, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert result.exit_code == 0 and html.startswith("<!DOCTYPE html>") and "<table>" in html
     assert "<script" not in html and "javascript:" not in html
+    quotes = re.search(r"<blockquote>(.*?)</blockquote>", html, re.S)[1]
+    assert quotes.count("<p>") >= 2  # each evidence quote a paragraph of its own
 
 
 def test_views_on_an_empty_workspace(tmp_path):

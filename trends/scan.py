@@ -464,12 +464,12 @@ def brief(ws: Workspace, query: str, fmt: str = "md", lang: str = "de") -> str:
             ),
             "",
         ]
-        for e in stage_ev[:3]:
-            lines.append(
+        for e in stage_ev[:3]:  # one quote each: consecutive "> " lines would run together
+            lines += [
                 f"> {lq}{e['text']}{rq} — [{e['title']}]({_safe_url(e['url'])}), {e['source']}, "
-                f"{e['published']}"
-            )
-        lines.append("")
+                f"{e['published']}",
+                "",
+            ]
     lines += [f"## {t['brief_who']}", "", t["brief_who_head"], "|---|---|---|---|---|"]
     for g in whos[:15]:
         ev = g["evidence"][0]
