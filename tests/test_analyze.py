@@ -266,6 +266,11 @@ def test_linked_topics_keep_ids_and_labels_but_never_share_a_name():
     # names that are still shared carry their ids
     linked = A.link_topics(terms, ["Chatbot", "Akte", "Chatbot"], None)
     assert linked.labels == ["Chatbot (T001)", "Akte", "Chatbot (T003)"]
+    # next quarter, when only one topic has that name, the id goes again
+    before = {"next_id": 4, "topics": [{"id": t, "label": lab, "terms": d} for t, lab, d in
+              zip(linked.ids, linked.labels, terms, strict=True)]}  # fmt: skip
+    again = A.link_topics(terms[:2], ["Chatbot", "Akte"], before)
+    assert again.labels == ["Chatbot", "Akte"]
 
 
 def test_topic_labels_name_the_subject_not_places_people_or_publishers():

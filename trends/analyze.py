@@ -345,7 +345,8 @@ def link_topics(terms: list[dict[str, float]], labels: list[str], previous: dict
     for i, label in enumerate(labels):
         if i in mapping:
             ids.append(mapping[i])
-            names.append(prev_topics[mapping[i]]["label"])
+            # an id added last quarter to tell two equal names apart is added again only if needed
+            names.append(prev_topics[mapping[i]]["label"].removesuffix(f" ({mapping[i]})"))
         else:
             ids.append(f"T{next_id:03d}")
             next_id += 1
