@@ -244,6 +244,9 @@ def test_a_run_killed_while_writing_leaves_no_mixed_model(imported, tmp_path, mo
     monkeypatch.setattr(A, "_dump", real)
     analyze(ws, AnalysisConfig(today=TODAY))  # the next run completes it
     assert model_quarters(ws) == ["2026Q2", "2026Q3"]
+    assert (
+        "models: 2026Q2, 2026Q3" in CliRunner().invoke(main, ["-w", str(ws.root), "status"]).output
+    )
 
 
 def test_linked_topics_keep_ids_and_labels_but_never_share_a_name():

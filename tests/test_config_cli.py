@@ -82,6 +82,7 @@ def test_status_on_empty_and_invalid_workspace(tmp_path):
     write(tmp_path, "sources:\n  - {id: a, kind: feed, url: 'https://x.org/f'}\n")
     result = runner.invoke(main, ["--workspace", str(tmp_path), "status"])
     assert result.exit_code == 0 and "corpus: empty" in result.output
+    assert "models: none yet (run `trends analyze`)" in result.output
     write(tmp_path, "sources:\n  - {id: a, kind: feed, url: 'https://x.org/f', bogus: 1}\n")
     result = runner.invoke(main, ["--workspace", str(tmp_path), "status"])
     assert result.exit_code == 2 and "sources[0].bogus: unknown key" in result.output

@@ -281,6 +281,14 @@ def status(ws: Workspace) -> None:
             for r in fails:
                 table.add_row(r["stage"], r["kind"], str(r["n"]))
             con.print(table)
+    from trends.models import model_quarters
+
+    models = model_quarters(ws)
+    con.print(
+        f"models: {', '.join(models)} (reports with `trends report --quarter Q`)"
+        if models
+        else "models: none yet (run `trends analyze`)"
+    )
 
 
 def _format_option(choices: list[str], default: str):
