@@ -10,9 +10,9 @@ parallel, so two runs over the same sites build the same corpus.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
 import json
 import re
 from collections import Counter
@@ -479,18 +479,28 @@ def _csv_candidates(path: Path, source: str, language: str, store: Store) -> Ite
     Excel) or tab separated, as the header line shows; UTF-8 (with or without BOM), else
     Windows-1252 (Excel's "CSV" on German Windows)."""
     csv.field_size_limit(50_000_000)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    header = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for row in reader:
-        cand = _row_candidate(row, f"{path}:{reader.line_num}", source, language, store)
-        if cand:
-            yield cand
+    with path.open(encoding=_text_encoding(path), errors="replace", newline="") as fh:
+        header = fh.readline()
+        delimiter = max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
+        fh.seek(0)
+        reader = csv.DictReader(fh, delimiter=delimiter)
+        for row in reader:
+            cand = _row_candidate(row, f"{path}:{reader.line_num}", source, language, store)
+            if cand:
+                yield cand
+
+
+def _text_encoding(path: Path) -> str:
+    """utf-8-sig if the whole file is UTF-8 (checked in 1 MB steps: nothing is held), else cp1252."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig"
 
 
 _FRONT_DATE = re.compile(r"^(?:date|published|datum)\s*:\s*(\d{4}-\d{2}-\d{2})", re.I | re.M)
