@@ -77,6 +77,21 @@ def test_unusable_files_raise_one_line_errors(tmp_path, yaml_text, expected):
     assert expected in str(info.value) and "\n" not in str(info.value)
 
 
+def test_init_writes_a_valid_commented_sources_yaml_and_never_overwrites(tmp_path):
+    runner = CliRunner()
+    folder = tmp_path / "new"
+    result = runner.invoke(main, ["-w", str(folder), "status"])
+    assert result.exit_code == 2 and "`trends init` writes a commented one" in result.output
+    assert runner.invoke(main, ["-w", str(folder), "init"]).exit_code == 0
+    config = load_sources(folder / "sources.yaml")
+    assert not config.errors and len(config.sources) >= 10
+    assert (folder / "sources.yaml").read_text(encoding="utf-8").startswith("# sources.yaml")
+    (folder / "sources.yaml").write_text("sources: []  # mine\n", encoding="utf-8")
+    again = runner.invoke(main, ["-w", str(folder), "init"])
+    assert again.exit_code == 1 and "exists already" in again.output
+    assert "# mine" in (folder / "sources.yaml").read_text(encoding="utf-8")
+
+
 def test_status_on_empty_and_invalid_workspace(tmp_path):
     runner = CliRunner()
     write(tmp_path, "sources:\n  - {id: a, kind: feed, url: 'https://x.org/f'}\n")

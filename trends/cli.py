@@ -111,6 +111,7 @@ def main(ctx: click.Context, workspace: str | None) -> None:
       trends report               reports/<quarter>/report.md and report.html
       trends scan                 what is emerging, for advisers
     Try it offline first:  trends demo
+    Start your own:        trends init
     """
     ctx.obj = Workspace.resolve(workspace)
 
@@ -226,6 +227,26 @@ def import_(ws: Workspace, paths: tuple[str, ...], source: str, language: str) -
     _summary(stats, "import")
     if stats.new + stats.unchanged + stats.duplicates == 0:
         _fail("nothing was imported (see the failures above and in `trends status`)")
+
+
+@main.command()
+@click.pass_obj
+def init(ws: Workspace) -> None:
+    """Start a workspace here (or in --workspace DIR): a sources.yaml listing public-sector news
+    sources for NRW, every setting explained in its comments. Edit it, then `trends status` and
+    `trends collect`. An existing sources.yaml is never overwritten."""
+    from importlib import resources
+
+    if ws.sources_yaml.exists():
+        _fail(f"{ws.sources_yaml} exists already: edit it, or start in another folder (-w DIR)")
+    ws.root.mkdir(parents=True, exist_ok=True)
+    example = resources.files("trends").joinpath("sources.example.yaml").read_text("utf-8")
+    ws.sources_yaml.write_text(example, encoding="utf-8")
+    con.print(f"wrote {ws.sources_yaml}")
+    con.print(
+        "next: edit it (sources marked `verified: false` have not been fetched yet), then "
+        "`trends status` to check it and `trends collect` to fetch"
+    )
 
 
 @main.command()

@@ -240,8 +240,8 @@ def load_sources(path: str | os.PathLike) -> SourcesConfig:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(
-            f"{path}: not found: create one (the repository's sources.yaml is a commented "
-            "example), point --workspace at a folder that has one, or try `trends demo`"
+            f"{path}: not found: `trends init` writes a commented one, --workspace points at "
+            "a folder that has one, `trends demo` shows a complete workspace"
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
