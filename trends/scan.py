@@ -25,7 +25,7 @@ from trends.corpus import Corpus
 from trends.models import AnalysisError, latest_quarter, load_model, load_trends
 from trends.records import quarter_bounds
 from trends.report import i18n
-from trends.trend import TrendRules, explain
+from trends.trend import TrendRules, explain_stored
 
 STAGE_ORDER = ("none", "konzept", "pilot", "rollout", "standard")
 CLASS_ORDER = ("new", "emerging", "growing", "stable", "declining")
@@ -404,15 +404,6 @@ def _questions(topic: dict, rows: list[dict], latest: dict | None, lang: str) ->
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|(?:Tel\.?|Telefon)\s*:?\s*[\d /()+-]{6,}")
 
 
-def _trend_rule(topic: dict, views: Views, lang: str) -> str:
-    """The rule behind the topic's trend class in `lang` (as stored, in English, for models
-    analysed before the numbers carried the quarter count)."""
-    nums = topic.get("trend_numbers") or {}
-    if nums.get("count") is None or "quarters" not in nums:
-        return str(topic.get("trend_rule") or "")
-    return explain(topic["trend_class"], nums, topic.get("trend_decided_on", ""), views.rules, lang)
-
-
 def brief(ws: Workspace, query: str, fmt: str = "md", lang: str = "de") -> str:
     """A one-page workshop brief on a topic (or, failing that, on the articles matching the query),
     in German or English (`lang`), as Markdown or HTML (`fmt`)."""
@@ -453,7 +444,15 @@ def brief(ws: Workspace, query: str, fmt: str = "md", lang: str = "de") -> str:
         trl = f", TRL {topic['trl']}" if topic.get("trl") else ""
         lines += [
             f"**Trend:** {i18n.trend_class(topic['trend_class'], lang)} – "
-            f"{_trend_rule(topic, views, lang)}",
+            + explain_stored(
+                topic["trend_class"],
+                topic.get("trend_numbers") or {},
+                topic.get("trend_decided_on") or "",
+                str(topic.get("trend_rule") or ""),
+                trend_rows,
+                views.rules,
+                lang,
+            ),
             "",
             i18n.fmt(
                 "brief_stage",

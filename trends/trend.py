@@ -322,7 +322,6 @@ def explain(
             f"{rules.min_articles} needed), share rising from {prev_share} to {share}."
         )
     rel = numbers.get("slope_per_quarter")
-    slope = fmt_pct(rel, lang, 0, signed=True)
     if label in ("growing", "declining"):
         slope = fmt_pct(abs(rel), lang, 0)  # "falls by 21 %", not "falls by −21 %"
         verb = {"growing": ("steigt", "rises"), "declining": ("sinkt", "falls")}[label][not de]
@@ -336,6 +335,7 @@ def explain(
             f"(Theil-Sen slope; threshold {sign}{threshold}); latest {count} {articles}, {share} of "
             f"all articles in {quarter}."
         )
+    slope = fmt_pct(rel, lang, 0, signed=True)
     return (
         f"Der Anteil ändert sich um {slope} seines Mittelwerts pro Quartal über {n_q} Quartale "
         f"(innerhalb ±{threshold}); {count} Artikel, {share} aller Artikel in {quarter}."
@@ -343,3 +343,24 @@ def explain(
         else f"The share changes by {slope} of its mean per quarter over {n_q} quarters "
         f"(within ±{threshold}); {count} {articles}, {share} of all articles in {quarter}."
     )
+
+
+def explain_stored(
+    label: str,
+    numbers: Mapping,
+    decided_on: str,
+    rule: str,
+    series: Sequence[Mapping],
+    rules: TrendRules,
+    lang: str,
+) -> str:
+    """A stored verdict (a model's `trend_class`, `trend_numbers`, `trend_decided_on`,
+    `trend_rule`) said by `explain` in `lang`. Unclassified topics keep their stored rule; models
+    written before the numbers carried `quarters` and `share_prev` get them from their quarter
+    rows (`series`: quarter, share, partial)."""
+    if numbers.get("count") is None:  # no complete quarter: not classified
+        return rule
+    complete = [r for r in series if not r["partial"]]
+    prev = next((r for r in reversed(complete) if r["quarter"] < decided_on), None)
+    numbers = {"quarters": len(complete), "share_prev": prev["share"] if prev else None, **numbers}
+    return explain(label, numbers, decided_on, rules, lang)

@@ -58,7 +58,7 @@ from trends.files import replacing
 from trends.models import AnalysisError, load_curation, load_model, load_trends, model_quarters
 from trends.records import quarter_bounds, shift_quarter
 from trends.report import charts, i18n
-from trends.trend import QuarterMetrics, TrendRules, classify, explain
+from trends.trend import QuarterMetrics, TrendRules, classify, explain_stored
 
 STAGE_ORDER = maturity.STAGES
 RING_ORDER = ("standard", "rollout", "pilot", "konzept")  # radar rings, innermost first
@@ -675,19 +675,6 @@ class _Model:
 
 
 # -- sentences ---------------------------------------------------------------------------------------
-def _trend_explanation(verdict: dict, series: list[dict], rules: TrendRules, lang: str) -> str:
-    """The rule that decided the class, with its numbers, in the report's language."""
-    nums = verdict.get("numbers") or {}
-    if nums.get("count") is None:  # not classified (no complete quarter)
-        return str(verdict.get("rule") or "")
-    q = verdict.get("decided_on") or ""
-    complete = [r for r in series if not r["partial"]]
-    prev = next((r for r in reversed(complete) if r["quarter"] < q), None)
-    # models written before the numbers carried these two
-    nums = {"quarters": len(complete), "share_prev": prev["share"] if prev else None, **nums}
-    return explain(verdict["class"], nums, q, rules, lang)
-
-
 def _transfer_level(score: float) -> str:
     if score <= 0:
         return "none"
@@ -1073,7 +1060,15 @@ def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dic
         "trend": {
             "class": verdict["class"],
             "class_label": i18n.trend_class(verdict["class"], lang),
-            "explanation": _trend_explanation(verdict, series, cur.rules, lang),
+            "explanation": explain_stored(
+                verdict["class"],
+                verdict.get("numbers") or {},
+                verdict.get("decided_on") or "",
+                str(verdict.get("rule") or ""),
+                series,
+                cur.rules,
+                lang,
+            ),
             "rule": verdict.get("rule", ""),
             "numbers": verdict.get("numbers") or {},
             "decided_on": verdict.get("decided_on"),
