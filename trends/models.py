@@ -12,6 +12,7 @@ import json
 import yaml
 
 from trends.config import Workspace
+from trends.trend import TrendRules
 
 
 class AnalysisError(Exception):
@@ -22,6 +23,23 @@ def model_quarters(ws: Workspace) -> list[str]:
     if not ws.models_dir.exists():
         return []
     return sorted(p.name for p in ws.models_dir.iterdir() if (p / "manifest.json").exists())
+
+
+def load_manifest(ws: Workspace, quarter: str) -> dict:
+    """manifest.json of a quarter's model ({} when it is missing or unreadable)."""
+    try:
+        return json.loads((ws.models_dir / quarter / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def manifest_rules(manifest: dict) -> TrendRules:
+    """The trend thresholds a model was classified with (the defaults if its manifest has none
+    or a broken entry)."""
+    try:
+        return TrendRules.from_mapping(manifest.get("trend_rules"))
+    except (TypeError, ValueError):
+        return TrendRules()
 
 
 def latest_quarter(ws: Workspace) -> str | None:

@@ -22,7 +22,14 @@ from functools import cached_property
 
 from trends.config import Workspace
 from trends.corpus import Corpus
-from trends.models import AnalysisError, latest_quarter, load_model, load_trends
+from trends.models import (
+    AnalysisError,
+    latest_quarter,
+    load_manifest,
+    load_model,
+    load_trends,
+    manifest_rules,
+)
 from trends.records import quarter_bounds
 from trends.report import i18n
 from trends.trend import TrendRules, explain_stored
@@ -93,9 +100,7 @@ class Views:
     @cached_property
     def rules(self) -> TrendRules:
         """The trend thresholds the model was classified with (its manifest)."""
-        path = self.ws.models_dir / self.model["quarter"] / "manifest.json"
-        manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        return TrendRules.from_mapping(manifest.get("trend_rules"))
+        return manifest_rules(load_manifest(self.ws, self.model["quarter"]))
 
     @cached_property
     def evidence(self) -> dict[str, dict]:

@@ -55,7 +55,15 @@ from trends import maturity
 from trends.config import Workspace
 from trends.export import defuse_formula
 from trends.files import replacing
-from trends.models import AnalysisError, load_curation, load_model, load_trends, model_quarters
+from trends.models import (
+    AnalysisError,
+    load_curation,
+    load_manifest,
+    load_model,
+    load_trends,
+    manifest_rules,
+    model_quarters,
+)
 from trends.records import quarter_bounds, shift_quarter
 from trends.report import charts, i18n
 from trends.trend import QuarterMetrics, TrendRules, classify, explain_stored
@@ -394,17 +402,14 @@ class _Model:
         self.folder = ws.models_dir / quarter
         self.data = load_model(ws, quarter)
         self.quarters: list[str] = list(self.data.get("quarters") or [quarter])
-        self.manifest = _read_json(self.folder / "manifest.json", {})
+        self.manifest = load_manifest(ws, quarter)
         self.rows = load_trends(ws, quarter)
         self.evidence: dict = _read_json(self.folder / "evidence.json", {})
         self.assignments = _read_jsonl(self.folder / "assignments.jsonl")
         self.lang = lang
         self.warnings: list[str] = []
         self.applied: list[str] = []
-        try:
-            self.rules = TrendRules.from_mapping(self.manifest.get("trend_rules"))
-        except (TypeError, ValueError):
-            self.rules = TrendRules()
+        self.rules = manifest_rules(self.manifest)
         topics = [t for t in self.data.get("topics", []) if isinstance(t, dict) and t.get("id")]
         self.by_id = {t["id"]: t for t in topics}
         lookup = _ring_lookup(tax["rings"])
