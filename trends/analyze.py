@@ -822,9 +822,8 @@ def readable_label(keyphrases: list[str], publishers: Iterable[str] = ()) -> str
 def _municipalities(title: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(municipalities and districts named, their regions) for one article, sorted, unique."""
     names, regions = set(), set()
-    for e in entities.find_entities(f"{title}\n{text}"):
-        if e.kind in ("municipality", "district"):
-            names.add(e.name)
-            if e.region:
-                regions.add(e.region if e.kind == "municipality" else e.name)
+    for e in entities.local_places(f"{title}\n{text}"):
+        names.add(e.name)
+        if e.region:
+            regions.add(e.region if e.kind == "municipality" else e.name)
     return tuple(sorted(names)), tuple(sorted(regions))

@@ -438,9 +438,9 @@ def analyze(
     con.print(
         f"{result.quarter}: {result.n_topics} topics from {result.n_articles} articles -> {result.folder}"
     )
-    from trends.scan import CLASS_ORDER
+    from trends.trend import CLASSES
 
-    classes = ", ".join(f"{result.classes[c]} {c}" for c in CLASS_ORDER if result.classes.get(c))
+    classes = ", ".join(f"{result.classes[c]} {c}" for c in CLASSES if result.classes.get(c))
     carried = (
         f"; {result.carried} kept their id from the previous quarter, {result.dormant} dormant"
         if result.carried or result.dormant

@@ -32,10 +32,10 @@ from trends.models import (
 )
 from trends.records import quarter_bounds
 from trends.report import i18n
-from trends.trend import TrendRules, explain_stored
+from trends.trend import CLASSES, TrendRules, explain_stored
 
 STAGE_ORDER = ("none", "konzept", "pilot", "rollout", "standard")
-CLASS_ORDER = ("new", "emerging", "growing", "stable", "declining")
+CLASS_ORDER = CLASSES  # scan lists topics by class in the order trend.py defines them
 _SPARK = "▁▂▃▄▅▆▇█"
 
 
@@ -303,9 +303,7 @@ def _title_names(title: str) -> frozenset[str]:
     """Municipalities and districts a headline names ("Wuppertaler Funknetz ..." -> Wuppertal)."""
     from trends.nlp import entities  # the gazetteer loads on first use only
 
-    return frozenset(
-        e.name for e in entities.find_entities(title) if e.kind in ("municipality", "district")
-    )
+    return frozenset(e.name for e in entities.local_places(title))
 
 
 def _group(rows: list[dict], key, about: str | None = None) -> list[dict]:

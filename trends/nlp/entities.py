@@ -78,6 +78,7 @@ __all__ = [
     "GazetteerEntry",
     "entries",
     "find_entities",
+    "local_places",
     "lookup",
     "normalize_name",
 ]
@@ -980,6 +981,11 @@ def _judge(
 
 def _entity(entry: GazetteerEntry, start: int, end: int, text: str) -> Entity:
     return Entity(entry.name, entry.kind, entry.key, entry.region, start, end, text[start:end])
+
+
+def local_places(text: str) -> list[Entity]:
+    """The municipalities and districts `text` names (what "who did it where" is built from)."""
+    return [e for e in find_entities(text) if e.kind in ("municipality", "district")]
 
 
 def find_entities(text: str) -> list[Entity]:
