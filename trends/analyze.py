@@ -792,8 +792,9 @@ def is_person(phrase: str) -> bool:
 
 def readable_label(keyphrases: list[str], publishers: Iterable[str] = ()) -> str:
     """A topic name a reader recognises: the best keyphrases that are not places, organisations,
-    people, amounts, maturity cues or part of a publisher's name ("Bewohnerparkausweis · Serviceportal", not
-    "Soest · Kreis", "Million Euro" or "Kommunale IT" from "Kommunale IT Westfalen")."""
+    people, actors, amounts, maturity cues or part of a publisher's name ("Bewohnerparkausweis ·
+    Serviceportal", not "Soest · Kreis", "Million Euro" or "Kommunale IT" from "Kommunale IT
+    Westfalen")."""
     names = [p.lower() for p in publishers if p]
     kept = []
     for phrase in keyphrases:
