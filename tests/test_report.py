@@ -22,13 +22,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from trends import i18n
 from trends.cli import main
 from trends.config import Workspace
 from trends.corpus import Corpus
 from trends.maturity import load_lexicon
 from trends.models import AnalysisError
 from trends.records import Article, Failure, quarter_bounds, quarter_range
-from trends.report import build, i18n
+from trends.report import build
 from trends.report.build import build_context, write_report
 from trends.trend import Mention, classify, quarter_metrics
 

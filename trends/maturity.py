@@ -72,6 +72,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from trends.records import NONE, STAGES
+
 __all__ = [
     "STAGES",
     "ArticleMeta",
@@ -91,8 +93,6 @@ __all__ = [
     "trl_for",
 ]
 
-STAGES = ("konzept", "pilot", "rollout", "standard")
-NONE = "none"
 _STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
 
 

@@ -2,13 +2,18 @@
 
 Stages are pure functions over these; only the edges (fetch, corpus, report writer) do I/O.
 Analysis records (topics, signals, evidence) live beside the code that produces them
-(`trends.nlp.topics`, `trends.maturity`, `trends.trend`) and are re-exported here.
+(`trends.nlp.topics`, `trends.maturity`, `trends.trend`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+
+# Maturity stages, lowest first; "none" where an article gives no evidence. Here rather than in
+# trends.maturity so the adviser views can order stages without loading the cue lexicon code.
+STAGES = ("konzept", "pilot", "rollout", "standard")
+NONE = "none"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from trends import i18n
 from trends.config import Workspace
 from trends.corpus import Corpus
 from trends.models import (
@@ -30,11 +31,10 @@ from trends.models import (
     load_trends,
     manifest_rules,
 )
-from trends.records import quarter_bounds
-from trends.report import i18n
+from trends.records import NONE, STAGES, quarter_bounds
 from trends.trend import CLASSES, TrendRules, explain_stored
 
-STAGE_ORDER = ("none", "konzept", "pilot", "rollout", "standard")
+STAGE_ORDER = (NONE, *STAGES)
 CLASS_ORDER = CLASSES  # scan lists topics by class in the order trend.py defines them
 _SPARK = "▁▂▃▄▅▆▇█"
 

@@ -35,8 +35,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 
+from trends.i18n import fmt_pct
 from trends.records import quarter_bounds, quarter_of, shift_quarter
-from trends.report.i18n import fmt_pct  # number formats per language (a leaf module)
 
 CLASSES = ("new", "emerging", "growing", "stable", "declining")
 

@@ -51,7 +51,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 from markupsafe import Markup
 
-from trends import maturity
+from trends import i18n, maturity
 from trends.config import Workspace
 from trends.export import defuse_formula
 from trends.files import replacing
@@ -65,7 +65,7 @@ from trends.models import (
     model_quarters,
 )
 from trends.records import quarter_bounds, shift_quarter
-from trends.report import charts, i18n
+from trends.report import charts
 from trends.trend import QuarterMetrics, TrendRules, classify, explain_stored
 
 STAGE_ORDER = maturity.STAGES

@@ -1,7 +1,9 @@
-"""Every fixed text of the report in German (default) and English, and number/date formatting.
+"""Every fixed text the user reads in German (default) and English, and number/date formatting.
 
-``texts(lang)`` gives the table templates see as ``t``; sentences with placeholders are filled in
-``trends.report.build`` with :func:`fmt`. Add a key here in *both* languages (a test checks that).
+Used by the report (``texts(lang)`` is the table templates see as ``t``), the workshop brief and
+scan (``trends.scan``) and the trend rule sentences (``trends.trend.explain``); it imports nothing
+of ours, so any layer may use it. Sentences with placeholders are filled with :func:`fmt`. Add a
+key here in *both* languages (a test checks that).
 """
 
 from __future__ import annotations
