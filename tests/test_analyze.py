@@ -309,6 +309,19 @@ def test_radar_sector_short_seeds_match_whole_terms_only():
     )
 
 
+def test_a_topic_outside_every_field_goes_to_other_not_the_first_field():
+    from trends.analyze import _field_of
+
+    fields = {"Verwaltung & OZG": ["OZG", "Antrag"], "Klima & Umwelt": ["Wasser", "Klima"]}
+    sport = {"saison": 0.3, "trainer": 0.3, "tor": 0.2, "spiel": 0.2}
+    assert _field_of(sport, fields) == ""
+    # one stray seed ("Wasserball") carrying 2 % of the weight is chance, not a field
+    assert _field_of({**sport, "wasserball": 0.02}, fields) == ""
+    assert _field_of({**sport, "wasserversorgung": 0.2, "klimaanpassung": 0.1}, fields) == (
+        "Klima & Umwelt"
+    )
+
+
 @pytest.mark.slow
 def test_a_large_window_is_fitted_on_a_sample_and_the_rest_placed(imported, tmp_path, monkeypatch):
 
