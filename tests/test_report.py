@@ -383,6 +383,25 @@ def test_write_report_writes_all_files(basic):
     assert not any(k.endswith("_svg") for k in json.dumps(metrics).split('"'))
 
 
+def test_radar_sector_names_stay_inside_the_picture():
+    from trends.report.charts import radar
+
+    def draw(n_sectors: int, long_at: int) -> tuple[list[float], str]:
+        names = [f"Feld {i}" for i in range(n_sectors)]
+        names[long_at] = "Infrastruktur & Daten"
+        svg = radar([{"name": n, "color": "#333"} for n in names], ["a", "b"], [])
+        return [float(v) for v in re.search(r'viewBox="([^"]+)"', svg)[1].split()], svg
+
+    # 10 sectors put sector 7 at 9 o'clock: "Infrastruktur" (13 letters, right-aligned, 20 px bold,
+    # at least 0.55 em a letter) would start left of x=0 in a 1140-wide box
+    view, svg = draw(10, 7)
+    x = float(re.search(r'<text x="([\d.]+)"[^>]*text-anchor="end"[^>]*><tspan[^>]*>Infra', svg)[1])
+    assert x - 13 * 20 * 0.55 < 0
+    assert view[0] <= x - 13 * 20 * 0.62 and view[0] + view[2] >= 1140
+    # where every name fits (the taxonomy's 9 fields), the picture keeps its size
+    assert draw(9, 7)[0] == [0, 0, 1140, 1000]
+
+
 def test_radar_csv_is_byor_compatible(basic):
     _, paths = basic
     rows = list(csv.reader(io.StringIO(read(paths, "radar.csv"))))

@@ -29,6 +29,8 @@ PALETTE = (
     "#5f6b6d",  # grey (other)
 )
 OTHER_COLOR = "#5f6b6d"
+# average advance of a bold sans-serif letter in em, generous (DejaVu Sans Bold is ~0.6)
+LABEL_EM = 0.62
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, DejaVu Sans, Arial, sans-serif"
 
 _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|livescript)(\s*):")
@@ -299,7 +301,9 @@ def radar(
             f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(radii[k + 1])}" '
             f'fill="{shades[k % len(shades)]}" stroke="#fff" stroke-width="2"/>'
         )
-    # sector dividers and labels
+    # sector dividers and labels; a long name beside 3 or 9 o'clock can reach past the picture's
+    # edge ("Infrastruktur" once the "other" sector shifts the sectors): the box grows to hold it
+    left, right = 0.0, float(width)
     for s, sec in enumerate(sectors):
         a = start + s * sweep
         x, y = xy(big_r, a)
@@ -311,6 +315,9 @@ def radar(
         cos = math.cos(mid)
         anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
         lines = _split_label(str(sec["name"]))
+        text_w = max(len(line) for line in lines) * 20 * LABEL_EM + 8
+        share = {"start": 0.0, "middle": 0.5, "end": 1.0}[anchor]
+        left, right = min(left, lx - share * text_w), max(right, lx + (1 - share) * text_w)
         dy0 = -(len(lines) - 1) * 11 + (6 if math.sin(mid) > 0.3 else 0)
         if math.sin(mid) < -0.3:
             dy0 -= 6
@@ -369,6 +376,10 @@ def radar(
             x, y = xy(r, a)
             out.append(_blip(b, x, y, radius, color, new_label, moved_in_label, moved_out_label))
     out.append("</svg>")
+    if (left, right) != (0, width):
+        out[0] = out[0].replace(
+            f'viewBox="0 0 {width} {height}"', f'viewBox="{_n(left)} 0 {_n(right - left)} {height}"'
+        )
     return "".join(out)
 
 
