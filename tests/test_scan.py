@@ -13,7 +13,7 @@ from test_analyze import TODAY, demo_jsonl
 from trends.analyze import AnalysisConfig, analyze
 from trends.cli import main
 from trends.config import Workspace
-from trends.scan import brief, parse_since, scan, search, snippet, sparkline, who
+from trends.scan import Views, brief, parse_since, scan, search, snippet, sparkline, who
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +153,31 @@ def test_brief_in_markdown_and_html(ws, tmp_path):
     assert "<script" not in html and "javascript:" not in html
     quotes = re.search(r"<blockquote>(.*?)</blockquote>", html, re.S)[1]
     assert quotes.count("<p>") >= 2  # each evidence quote a paragraph of its own
+
+
+def test_brief_questions_fit_the_stage(ws):
+    concept_q, pilot_q = (
+        "Wer plant einen Piloten",
+        "Welche Ergebnisse liefern die laufenden Piloten",
+    )
+    eudi = brief(ws, "EUDI-Wallet")  # demo: a new topic, still a concept
+    assert "**Reifegrad:** Konzept" in eudi and concept_q in eudi and pilot_q not in eudi
+    chatbot = brief(ws, "KI-Assistent")  # demo: emerging, in pilots
+    assert "**Reifegrad:** Pilot" in chatbot and pilot_q in chatbot and concept_q not in chatbot
+
+
+def test_a_sentence_that_is_evidence_in_several_quarters_is_quoted_once(ws):
+    views = Views(ws)
+    same = {"article_id": "a1", "text": "Weitere Kommunen können die Lösung nachnutzen."}
+    other = {"article_id": "a2", "text": "Der Quellcode steht als Open Source bereit."}
+    views.evidence = {
+        f"TX|{q}|{i}": {**e, "topic_id": "TX", "quarter": q, "kind": "transfer"}
+        for q in ("2026Q1", "2026Q2")
+        for i, e in enumerate((same, other))
+    }
+    quoted = views.evidence_for("TX", "transfer")
+    assert [e["text"] for e in quoted] == [same["text"], other["text"]]
+    assert quoted[0]["quarter"] == "2026Q2"  # the latest quarter's copy
 
 
 def test_views_on_an_empty_workspace(tmp_path):

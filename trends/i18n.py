@@ -64,6 +64,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "brief_source": ("Quelle", "source"),
     "brief_questions": ("Offene Fragen", "Open questions"),
+    "brief_q_concept": (
+        "Wer plant einen Piloten, und was müsste er zeigen, damit andere Kommunen folgen?",
+        "Who is planning a pilot, and what would it have to show for other municipalities to follow?",
+    ),
     "brief_q_pilots": (
         "Welche Ergebnisse liefern die laufenden Piloten, und wann wird über den Regelbetrieb "
         "entschieden?",

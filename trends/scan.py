@@ -131,7 +131,7 @@ class Views:
             and e.get("kind", "stage") == kind
             and e["quarter"] == quarter
         ]
-        if not items:  # fall back to the latest quarter that has evidence
+        if not items:  # fall back to the latest quarters that have evidence
             items = sorted(
                 (
                     e
@@ -141,7 +141,15 @@ class Views:
                 key=lambda e: e["quarter"],
                 reverse=True,
             )
-        return items
+        # a thin quarter's stage is judged with the quarters before it, so one sentence can be
+        # evidence in several quarters: quote it once
+        unique, seen = [], set()
+        for e in items:
+            key = (e.get("article_id", ""), e["text"])
+            if key not in seen:
+                seen.add(key)
+                unique.append(e)
+        return unique
 
     def find_topic(self, query: str) -> dict | None:
         """A topic by id, or the topic whose label/keyphrases best contain the query's words."""
@@ -392,7 +400,9 @@ def who(ws: Workspace, query: str | None = None, *, municipality: str | None = N
 def _questions(topic: dict, rows: list[dict], latest: dict | None, lang: str) -> list[str]:
     """Open questions for the workshop, derived from what the data does not show yet."""
     keys = []
-    if topic.get("stage", "none") in ("konzept", "pilot"):
+    if topic.get("stage", "none") == "konzept":
+        keys.append("brief_q_concept")
+    elif topic.get("stage", "none") == "pilot":
         keys.append("brief_q_pilots")
     if latest and latest.get("independent_sources", 0) < 2:
         keys.append("brief_q_one_source")
