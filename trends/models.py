@@ -85,6 +85,50 @@ def load_trends(ws: Workspace, quarter: str | None = None) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
+def pick_evidence(
+    evidence: dict,
+    topic_ids: list[str],
+    kind: str,
+    quarter: str,
+    *,
+    stage: str | None = None,
+    limit: int | None = None,
+) -> tuple[list[dict], str | None]:
+    """The evidence sentences to quote for a topic (evidence.json of a model; `topic_ids`: the
+    topic first, then the topics merged into it): the quarter's own, else the latest earlier
+    quarter that has some. The topic's own sentences first, then those that back the `stage`
+    shown, then in analyze's order; each sentence once (a thin quarter's stage is judged with the
+    quarters before it, so a sentence can be evidence in several). Returns (items, their quarter)."""
+    by_q: dict[str, list[tuple]] = {}
+    for key, e in evidence.items():
+        if not isinstance(e, dict) or e.get("topic_id") not in topic_ids:
+            continue
+        if e.get("kind", "stage") != kind:
+            continue
+        try:
+            index = int(str(key).rsplit("|", 1)[-1])
+        except ValueError:
+            index = 99
+        rank = (
+            e.get("topic_id") != topic_ids[0],
+            kind == "stage" and stage is not None and e.get("stage") != stage,
+            index,
+            str(key),
+        )
+        by_q.setdefault(str(e.get("quarter", "")), []).append((rank, e))
+    if not by_q:
+        return [], None
+    earlier = [q for q in by_q if q <= quarter]
+    chosen = quarter if quarter in by_q else max(earlier or by_q)
+    seen, out = set(), []
+    for _, e in sorted(by_q[chosen], key=lambda x: x[0]):
+        key = (" ".join(str(e.get("text", "")).split()), e.get("url"))
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out[:limit], chosen
+
+
 def latest_assignments(ws: Workspace) -> dict[str, tuple[str, float]]:
     """article id -> (topic id, weight) from the latest model ({} when there is none)."""
     quarter = latest_quarter(ws)

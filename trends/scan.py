@@ -30,6 +30,7 @@ from trends.models import (
     load_model,
     load_trends,
     manifest_rules,
+    pick_evidence,
 )
 from trends.records import NONE, STAGES, quarter_bounds
 from trends.trend import CLASSES, TrendRules, explain_stored
@@ -120,36 +121,13 @@ class Views:
     def by_topic(self, topic_id: str) -> list[dict]:
         return [r for r in self.assignments if r["topic_id"] == topic_id]
 
-    def evidence_for(
-        self, topic_id: str, kind: str = "stage", quarter: str | None = None
-    ) -> list[dict]:
-        quarter = quarter or self.model["quarter"]
-        items = [
-            e
-            for e in self.evidence.values()
-            if e["topic_id"] == topic_id
-            and e.get("kind", "stage") == kind
-            and e["quarter"] == quarter
+    def evidence_for(self, topic_id: str, kind: str = "stage") -> list[dict]:
+        """The evidence to quote for a topic, as the report quotes it (models.pick_evidence)."""
+        ids = [topic_id] + [
+            t["id"] for t in self.model["topics"] if t.get("merge_into") == topic_id
         ]
-        if not items:  # fall back to the latest quarters that have evidence
-            items = sorted(
-                (
-                    e
-                    for e in self.evidence.values()
-                    if e["topic_id"] == topic_id and e.get("kind", "stage") == kind
-                ),
-                key=lambda e: e["quarter"],
-                reverse=True,
-            )
-        # a thin quarter's stage is judged with the quarters before it, so one sentence can be
-        # evidence in several quarters: quote it once
-        unique, seen = [], set()
-        for e in items:
-            key = (e.get("article_id", ""), e["text"])
-            if key not in seen:
-                seen.add(key)
-                unique.append(e)
-        return unique
+        stage = self.topics[topic_id]["stage"] if topic_id in self.topics else None
+        return pick_evidence(self.evidence, ids, kind, self.model["quarter"], stage=stage)[0]
 
     def find_topic(self, query: str) -> dict | None:
         """A topic by id, or the topic whose label/keyphrases best contain the query's words."""

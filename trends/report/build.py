@@ -63,6 +63,7 @@ from trends.models import (
     load_trends,
     manifest_rules,
     model_quarters,
+    pick_evidence,
 )
 from trends.records import quarter_bounds, shift_quarter
 from trends.report import charts
@@ -635,39 +636,11 @@ class _Model:
     def evidence_for(self, tid: str, kind: str, limit: int) -> tuple[list[dict], str | None]:
         """Up to `limit` evidence items of the topic (members included): this quarter's, else the
         latest quarter that has some. Returns (items, quarter)."""
-        ids = self.members[tid]
         preferred = self.now(tid).get("evidence_topic", tid)
-        stage = self.stage(tid)[0]
-        by_q: dict[str, list[tuple]] = defaultdict(list)
-        for key, e in self.evidence.items():
-            if not isinstance(e, dict) or e.get("topic_id") not in ids:
-                continue
-            if e.get("kind", "stage") != kind:
-                continue
-            try:
-                index = int(str(key).rsplit("|", 1)[-1])
-            except ValueError:
-                index = 99
-            rank = (
-                e.get("topic_id") != preferred,
-                kind == "stage" and e.get("stage") != stage,
-                index,
-                str(key),
-            )
-            by_q[str(e.get("quarter", ""))].append((rank, e))
-        if not by_q:
-            return [], None
-        earlier = [k for k in by_q if k <= self.quarter]
-        q = self.quarter if self.quarter in by_q else max(earlier or by_q)
-        items = [e for _, e in sorted(by_q[q], key=lambda x: x[0])]
-        seen, out = set(), []
-        for e in items:
-            key = (" ".join(str(e.get("text", "")).split()), e.get("url"))
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(e)
-        return out[:limit], q
+        ids = sorted(self.members[tid], key=lambda i: i != preferred)  # stable: preferred first
+        return pick_evidence(
+            self.evidence, ids, kind, self.quarter, stage=self.stage(tid)[0], limit=limit
+        )
 
     def sources_in(self, tid: str, quarter: str) -> Counter:
         ids = self.members[tid]
