@@ -180,6 +180,28 @@ def test_a_sentence_that_is_evidence_in_several_quarters_is_quoted_once(ws):
     assert quoted[0]["quarter"] == "2026Q2"  # the latest quarter's copy
 
 
+def test_evidence_includes_merged_topics_and_backs_the_stage_first(ws):
+    views = Views(ws)
+    views.model = {
+        "quarter": "2026Q3",
+        "topics": [
+            {"id": "TA", "stage": "pilot"},
+            {"id": "TB", "stage": "pilot", "merge_into": "TA"},
+        ],
+    }
+    views.evidence = {
+        "TA|2026Q3|0": {"text": "A plant.", "stage": "konzept"},
+        "TA|2026Q3|1": {"text": "A testet.", "stage": "pilot"},
+        "TB|2026Q3|0": {"text": "B testet.", "stage": "pilot"},
+        "TB|2026Q2|0": {"text": "B früher.", "stage": "pilot"},
+    }
+    for key, e in views.evidence.items():
+        e.update(topic_id=key.split("|")[0], quarter=key.split("|")[1], kind="stage")
+    # the topic's own sentences first, the one backing its stage (pilot) before the other; then the
+    # merged topic's; only the model's quarter
+    assert [e["text"] for e in views.evidence_for("TA")] == ["A testet.", "A plant.", "B testet."]
+
+
 def test_views_on_an_empty_workspace(tmp_path):
     (tmp_path / "sources.yaml").write_text("sources: []\n")
     ws = Workspace.resolve(tmp_path)
