@@ -80,6 +80,15 @@ def test_two_consecutive_quarters_keep_topic_ids(imported, tmp_path):
     out = " ".join(CliRunner().invoke(main, ["-w", str(ws.root), "analyze"]).output.split())
     assert f"{len(kept)} kept their id from the previous quarter" in out
     assert "next: trends report --quarter 2026Q3" in out
+    assert "note:" not in out  # the 2026Q3 window is the corpus's 8 quarters
+    # the 2026Q2 window reaches back to 2024Q3, before the corpus begins: the user is told
+    assert first.window[0] == "2024Q3" and first.observed[0] == "2024Q4"
+    out = " ".join(
+        CliRunner()
+        .invoke(main, ["-w", str(ws.root), "analyze", "--quarter", "2026Q2"])
+        .output.split()
+    )
+    assert "note: articles in 7 of the window's 8 quarters (from 2024Q4)" in out
 
 
 @pytest.mark.slow

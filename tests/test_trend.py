@@ -105,6 +105,38 @@ def test_share_is_normalised_so_more_sources_do_not_fake_growth():
     assert metrics[4].growth_prev == 0.0 and classify(metrics).label == "stable"
 
 
+@pytest.mark.parametrize(
+    ("counts", "total", "expected"),
+    [
+        # the corpus starts in 2025Q4 (feeds give only recent news): a steady topic is stable, not
+        # growing from the empty quarters before
+        ([0, 0, 0, 0, 4, 4, 4, 5], [0, 0, 0, 0, 40, 40, 40, 44], "stable"),
+        ([0, 0, 0, 0, 9, 8, 7, 6], [0, 0, 0, 0, 40, 40, 40, 40], "declining"),
+        # there since the corpus began, share rising: growing, but not emerging or new
+        ([0, 0, 0, 0, 0, 0, 4, 8], [0, 0, 0, 0, 0, 0, 40, 40], "growing"),
+        # absent in a quarter the corpus covers, then arriving: new
+        ([0, 0, 0, 0, 0, 0, 0, 7], [0, 0, 0, 0, 0, 0, 40, 40], "new"),
+    ],
+)
+def test_quarters_before_the_corpus_begins_are_not_observations(counts, total, expected):
+    result = classify(series(counts, total))
+    assert result.label == expected, result.rule
+
+
+def test_one_quarter_of_articles_is_not_classified():
+    result = classify(series([0, 0, 0, 0, 0, 0, 0, 7], [0, 0, 0, 0, 0, 0, 0, 40]))
+    assert result.label == "stable" and result.rule.startswith("Not classified: only one complete")
+    de = explain(result.label, result.numbers, result.decided_on, lang="de")
+    assert de.startswith(
+        "Nicht eingestuft: nur ein abgeschlossenes Quartal mit Artikeln (2026Q3: 7"
+    )
+
+
+def test_theil_sen_counts_the_time_across_a_quarter_left_out():
+    assert theil_sen([1.0, 2.0, 3.0]) == 1.0
+    assert theil_sen([1.0, 3.0, 5.0], [0, 2, 4]) == 1.0  # 2026Q1 without articles between
+
+
 def test_partial_quarter_is_flagged_and_not_used_for_the_class():
     quarters = quarter_range("2025Q4", "2026Q4")
     mentions = [Mention("x", dt.date(2026, 10, 5), "s")]

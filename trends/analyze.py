@@ -93,6 +93,9 @@ class AnalysisResult:
     classes: dict = field(default_factory=dict)  # trend class -> topics
     carried: int = 0  # topics that kept their id from the previous quarter's model
     dormant: int = 0  # previous topics not found again
+    # the window's quarters, and those with articles (trend classes are read over these only)
+    window: tuple[str, ...] = ()
+    observed: tuple[str, ...] = ()
 
 
 # -- helpers ------------------------------------------------------------------------------------------
@@ -473,6 +476,8 @@ def analyze(
         dict(Counter(t["trend_class"] for t in out.topics)),
         len(previous_ids & set(linked.ids)),
         len(linked.dormant),
+        tuple(quarters),
+        tuple(sorted({a.quarter for a in articles})),
     )
 
 

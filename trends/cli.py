@@ -447,6 +447,16 @@ def analyze(
         else ""
     )
     con.print(f"trends: {classes}{carried}")
+    if len(result.observed) < len(result.window):
+        con.print(
+            f"note: articles in {len(result.observed)} of the window's {len(result.window)} "
+            f"quarters (from {result.observed[0]}); trends are read over these only"
+            + (
+                "; one quarter is too little history to classify"
+                if len(result.observed) < 2
+                else ""
+            )
+        )
     con.print(f"[dim]{timing}[/]")
     con.print(f"next: trends report --quarter {result.quarter}   ·   trends scan")
 

@@ -231,10 +231,12 @@ def _growth(now: float, before: float | None) -> float | None:
     return round(now / before - 1, 4)
 
 
-def theil_sen(values: Sequence[float]) -> float:
-    """Median of pairwise slopes: robust to a single outlying quarter."""
+def theil_sen(values: Sequence[float], xs: Sequence[float] | None = None) -> float:
+    """Median of pairwise slopes: robust to a single outlying quarter. `xs`: the values'
+    positions (default 0, 1, 2, …), so a quarter left out does not shorten the time between."""
+    xs = range(len(values)) if xs is None else xs
     slopes = sorted(
-        (values[j] - values[i]) / (j - i)
+        (values[j] - values[i]) / (xs[j] - xs[i])
         for i in range(len(values))
         for j in range(i + 1, len(values))
     )
@@ -245,8 +247,13 @@ def theil_sen(values: Sequence[float]) -> float:
 
 
 def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules()) -> TrendClass:
-    """The trend class for the last complete quarter of `series`, with the rule and numbers."""
-    complete = [m for m in series if not m.partial]
+    """The trend class for the last complete quarter of `series`, with the rule and numbers.
+
+    Quarters in which the corpus has no article at all are not observations: a corpus that starts
+    inside the window (feeds give only recent news) must not read as every topic rising from zero,
+    and a topic present since the corpus began is not "new" or "emerging"."""
+    position = {m.quarter: i for i, m in enumerate(series)}
+    complete = [m for m in series if not m.partial and m.total > 0]
     if not complete:
         return TrendClass(
             "stable",
@@ -260,7 +267,7 @@ def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules())
     quarters_since_first = len(complete) - 1 - age if age is not None else None
     shares = [m.share for m in complete]
     mean = sum(shares) / len(shares) if shares else 0.0
-    slope = theil_sen(shares)
+    slope = theil_sen(shares, [position[m.quarter] for m in complete])
     rel = slope / mean if mean else 0.0
     prev = complete[-2] if len(complete) > 1 else None
     numbers = {
@@ -274,10 +281,13 @@ def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules())
         "quarters": len(complete),  # complete quarters the slope is taken over
         "share_prev": round(prev.share, 4) if prev else None,
     }
-    if quarters_since_first == 0:
+    if len(complete) < 2:
+        label = "stable"  # one quarter of history says nothing about a trend (explain says so)
+    elif quarters_since_first == 0:
         label = "new"
     elif (
         quarters_since_first is not None
+        and age > 0  # absent in a quarter the corpus covers before it was first seen
         and quarters_since_first < rules.emerging_quarters
         and now.count >= rules.min_articles
         and prev is not None
@@ -304,6 +314,14 @@ def explain(
     articles = "article" if count == 1 else "articles"
     share = fmt_pct(numbers.get("share"), lang)
     threshold = fmt_pct(rules.growth_slope, lang, 0)
+    if n_q is not None and n_q < 2:
+        return (
+            f"Nicht eingestuft: nur ein abgeschlossenes Quartal mit Artikeln ({quarter}: {count} "
+            f"zu diesem Thema, {share} aller Artikel); ein Trend braucht mindestens zwei."
+            if de
+            else f"Not classified: only one complete quarter has articles ({quarter}: {count} on "
+            f"this topic, {share} of all); a trend needs at least two."
+        )
     if label == "new":
         return (
             f"Erstmals erfasst in {quarter} ({count} Artikel); in den {max(0, n_q - 1)} Quartalen "
@@ -360,7 +378,7 @@ def explain_stored(
     rows (`series`: quarter, share, partial)."""
     if numbers.get("count") is None:  # no complete quarter: not classified
         return rule
-    complete = [r for r in series if not r["partial"]]
+    complete = [r for r in series if not r["partial"] and r.get("total", 1) > 0]
     prev = next((r for r in reversed(complete) if r["quarter"] < decided_on), None)
     numbers = {"quarters": len(complete), "share_prev": prev["share"] if prev else None, **numbers}
     return explain(label, numbers, decided_on, rules, lang)
