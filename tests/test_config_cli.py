@@ -147,6 +147,41 @@ def test_import_a_csv_saved_by_german_excel(tmp_path):
     assert "unparseable published date" in status
 
 
+def test_a_date_in_the_future_is_not_kept_and_analyze_says_what_is_missing(tmp_path):
+    # "2062" for "2026": kept, its quarter would become the one analyze and report default to
+    write(tmp_path, "sources: []\n")
+    rows = [
+        {"title": "Heute", "text": distinct_text(1), "published": "2026-08-01"},
+        {"title": "Tippfehler", "text": distinct_text(2), "published": "2062-08-01"},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["-w", str(tmp_path), "import", str(path)]).exit_code == 0
+    docs = runner.invoke(main, ["-w", str(tmp_path), "export", "documents"]).output.splitlines()
+    assert {d["title"]: d["published"] for d in map(json.loads, docs)} == {
+        "Heute": "2026-08-01",
+        "Tippfehler": "",
+    }
+    status = runner.invoke(main, ["-w", str(tmp_path), "status"]).output
+    assert "published date in the future" in status
+    # one dated article is too little for topics: a one-line reason, not a traceback
+    result = runner.invoke(main, ["-w", str(tmp_path), "analyze"])
+    assert result.exit_code == 1 and "only 1 dated article in the window" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_analyze_of_texts_without_usable_words_is_a_clear_error(tmp_path):
+    write(tmp_path, "sources: []\n")
+    rows = [{"title": str(i), "text": f"{i}23 4{i}6", "published": f"2026-08-0{i}"} for i in (1, 2)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["-w", str(tmp_path), "import", str(path)]).exit_code == 0
+    result = runner.invoke(main, ["-w", str(tmp_path), "analyze"])
+    assert result.exit_code == 1 and "no topics can be found in this window" in result.output
+
+
 def test_csv_export_does_not_hand_a_spreadsheet_formulas(tmp_path):
     # titles come from the web: "=HYPERLINK(...)" must open as text, in CSV only (JSONL is data)
     write(tmp_path, "sources: []\n")

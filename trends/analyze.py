@@ -52,7 +52,7 @@ from trends.models import AnalysisError, model_quarters
 from trends.nlp import entities
 from trends.nlp.keyphrases import topic_label
 from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text
-from trends.nlp.topics import TopicModel, match_topics
+from trends.nlp.topics import TooLittleText, TopicModel, match_topics
 from trends.records import Article, Progress, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
@@ -398,6 +398,11 @@ def analyze(
         # The model samples by position, so the order must not depend on ids (hashes of URLs,
         # which change with the host): by date and title, ids only break ties.
         articles.sort(key=lambda a: (a.published, a.title, a.id))
+        if len(articles) < 2:
+            raise AnalysisError(
+                f"only {len(articles)} dated article in the window {quarters[0]}–{quarters[-1]}: "
+                "topics need at least 2 (collect or import more, or pick another --quarter)"
+            )
         sources = corpus.sources()
         t = time.perf_counter()
         nlp = article_nlp(corpus, articles, taxonomy_file, N_JOBS, progress, version)
@@ -535,9 +540,12 @@ def fit_topics(
 
     progress = progress or Progress()
     progress.source_started("topic model", len(articles))
-    model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
-        docs(fit_idx), langs=main_lang
-    )
+    try:
+        model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
+            docs(fit_idx), langs=main_lang
+        )
+    except TooLittleText as exc:
+        raise AnalysisError(f"no topics can be found in this window: {exc}") from None
     progress.advance("topic model", len(fit_idx))
     other = frozenset(int(k) for k in np.flatnonzero(model.other_topics_))
     main = [-1] * len(articles)

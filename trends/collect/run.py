@@ -107,11 +107,24 @@ class Store:
             self.stats.count(c.source, "duplicates")
             return "duplicates"
         relevant = is_relevant(source, c.title, c.text)
+        published = c.published
+        # a date after tomorrow is a typo or an event date, not when the news appeared: kept, it
+        # would make its quarter the latest one that analyze and report default to
+        if published and published > dt.date.today() + dt.timedelta(days=1):
+            self.fail(
+                Failure(
+                    c.url or c.id or c.title[:80],
+                    "store",
+                    f"published date in the future, stored undated: {published.isoformat()}",
+                    c.source,
+                )
+            )
+            published = None
         art = Article(
             id=c.id or article_id(key),
             title=c.title,
             text=c.text,
-            published=c.published,
+            published=published,
             source=c.source,
             url=c.url,
             language=c.language,

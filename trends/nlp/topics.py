@@ -76,6 +76,11 @@ SEARCH_TOL = 2e-2
 # --- features -------------------------------------------------------------------------------
 
 
+class TooLittleText(ValueError):
+    """The documents give nothing to fit topics on (fewer than 2, or no term that is neither too
+    rare nor too common): a property of the data, not a bug, so callers can say so plainly."""
+
+
 class LemmaFeatures:
     """Analysed string -> feature tokens: lowercase lemmas and, for German compounds, their parts.
 
@@ -538,7 +543,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         lo, hi = self._df_bounds(n)
         cols = np.nonzero((df >= lo) & (df <= hi))[0]
         if cols.size == 0:
-            raise ValueError(f"no usable terms in {n} documents (all too rare or too common)")
+            raise TooLittleText(f"no usable terms in {n} documents (all too rare or too common)")
         counts = counts[:, cols]
         self.idf_ = (np.log((1.0 + n) / (1.0 + df[cols])) + 1.0).astype(np.float32)
         if self.hashing_:
@@ -721,7 +726,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         docs = _as_docs(X)
         n = len(docs)
         if n < 2:
-            raise ValueError(f"need at least 2 documents to find topics, got {n}")
+            raise TooLittleText(f"need at least 2 documents to find topics, got {n}")
         if langs is None or isinstance(langs, str):
             lang_list = [langs or "de"] * n
         else:
