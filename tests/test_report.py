@@ -474,6 +474,31 @@ def test_executive_summary_three_sentences_with_numbers(basic):
     assert "Artikel" in ctx["summary"]["intro"] and "Quellen" in ctx["summary"]["intro"]
 
 
+@pytest.mark.slow
+def test_a_running_quarter_is_summarised_by_the_quarter_its_classes_were_decided_on(tmp_path):
+    from test_analyze import demo_jsonl
+
+    from trends.analyze import AnalysisConfig, analyze
+
+    (tmp_path / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
+    feed = demo_jsonl(tmp_path / "demo.jsonl")
+    with feed.open("a", encoding="utf-8") as fh:  # the first article of 2026Q4, on 2026-11-22
+        row = {"title": "Soest erweitert den Bewohnerparkausweis", "published": "2026-11-15"}
+        fh.write(json.dumps({**row, "text": "Die Stadt Soest erweitert den digitalen "
+                             "Bewohnerparkausweis auf weitere Zonen.", "source": "soest"}) + "\n")  # fmt: skip
+    assert CliRunner().invoke(main, ["-w", str(tmp_path), "import", str(feed)]).exit_code == 0
+    ws = Workspace.resolve(tmp_path)
+    assert analyze(ws, AnalysisConfig(today=TODAY)).quarter == "2026Q4"
+    ctx = build_context(ws, today=TODAY)
+    assert ctx["quarter"] == "2026Q4"
+    assert "Für 2026Q4 wurden 1 Artikel aus 1 Quelle ausgewertet" in ctx["summary"]["intro"]
+    entries = {e["label"]: e for e in ctx["summary"]["entries"]}
+    chatbot = entries["KI-Assistent"]["sentences"][0]  # demo: emerging, 6 then 12 articles
+    assert "in 2026Q3 12 Artikel" in chatbot, chatbot
+    before, after = (float(x.replace(",", ".")) for x in re.findall(r"([\d,]+) %", chatbot))
+    assert after > before > 0 and "2026Q4" not in chatbot  # not "0 articles in 2026Q4, 0.0 %"
+
+
 def test_comparison_new_moved_dropped(basic):
     ws, _ = basic
     ctx = build_context(ws, "2026Q3", today=TODAY)
@@ -621,6 +646,13 @@ def test_number_formats():
     assert i18n.fmt_pct(0.032, "de") == "3,2 %" and i18n.fmt_pct(0.032, "en") == "3.2%"
     assert i18n.fmt_pct(1.8, "de", 0, signed=True) == "+180 %"
     assert i18n.fmt_int(12345, "de") == "12.345" and i18n.fmt_int(12345, "en") == "12,345"
+    # "aus 1 Quellen", "1 articles" read as a machine wrote them
+    assert i18n.counted(1, "source", "de") == "1 Quelle" and i18n.counted(14, "source", "de") == (
+        "14 Quellen"
+    )
+    assert i18n.counted(1, "article", "en") == "1 article" and i18n.counted(0, "article", "en") == (
+        "0 articles"
+    )
 
 
 # -- errors and inputs ---------------------------------------------------------------------------------

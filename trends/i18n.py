@@ -100,10 +100,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "appendix": ("Methodik und Daten", "Methodology and data"),
     # summary
     "summary_intro": (
-        "Für {quarter} wurden {articles} Artikel aus {sources} Quellen ausgewertet "
+        "Für {quarter} wurden {articles} aus {sources} ausgewertet "
         "({window_articles} Artikel in {n_quarters} Quartalen seit {first_quarter}). Das Modell "
         "unterscheidet {topics} Themen: {classes}.",
-        "For {quarter}, {articles} articles from {sources} sources were analysed ({window_articles} "
+        "For {quarter}, {articles} from {sources} were analysed ({window_articles} "
         "articles in {n_quarters} quarters since {first_quarter}). The model distinguishes {topics} "
         "topics: {classes}.",
     ),
@@ -145,6 +145,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "s2": (
         "Berichtet haben {sources} Quellen ({independent} unabhängige); {municipalities}.",
         "{sources} sources reported on it ({independent} independent); {municipalities}.",
+    ),
+    "s2_one_source": (
+        "Berichtet hat 1 Quelle ({independent} unabhängige); {municipalities}.",
+        "1 source reported on it ({independent} independent); {municipalities}.",
     ),
     "s2_munis": (
         "genannt werden {n} Kommunen, darunter {names}",
@@ -507,6 +511,18 @@ def field_name(name: str, lang: str, name_en: str | None = None) -> str:
 
 
 # -- numbers and dates -------------------------------------------------------------------------------
+NOUNS = {  # singular, plural per language
+    "article": (("Artikel", "Artikel"), ("article", "articles")),
+    "source": (("Quelle", "Quellen"), ("source", "sources")),
+}
+
+
+def counted(n: int, noun: str, lang: str) -> str:
+    """ "1 Quelle", "14 Quellen", "1 article": a count with its noun in the right number."""
+    singular, plural = NOUNS[noun][lang != "de"]
+    return f"{fmt_int(n, lang)} {singular if n == 1 else plural}"
+
+
 def fmt_int(n: int | float | None, lang: str) -> str:
     if n is None:
         return "–"

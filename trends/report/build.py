@@ -661,9 +661,23 @@ def _transfer_level(score: float) -> str:
     )
 
 
+def _summary_basis(series: list[dict], now: dict, decided_on: str) -> dict:
+    """The quarter row the summary speaks of: the one the trend class was decided on. While the
+    report's quarter is still running that is the last complete quarter; its first weeks ("0
+    articles, share rising from 18 % to 0 %") would contradict the class next to them."""
+    basis = next((r for r in series if r["quarter"] == decided_on), now)
+    before = next((r for r in reversed(series) if r["quarter"] < basis["quarter"]), None)
+    keep = ("quarter", "count", "share", "growth_yoy", "sources", "independent_sources")
+    return {
+        **{k: basis[k] for k in keep},
+        "previous_share": before["share"] if before else None,
+        "municipality_names": [_clip(m, 60) for m in basis["municipality_names"]],
+    }
+
+
 def _summary_sentences(topic: dict, lang: str, rules: TrendRules) -> list[str]:
-    nums, q = topic["trend"]["numbers"], topic["quarter"]
-    now = topic["now"]
+    nums, now = topic["trend"]["numbers"], topic["summary_basis"]
+    q = now["quarter"]
     share = i18n.fmt_pct(now["share"], lang)
     count = i18n.fmt_int(now["count"], lang)
     cls = topic["trend"]["class"]
@@ -672,7 +686,7 @@ def _summary_sentences(topic: dict, lang: str, rules: TrendRules) -> list[str]:
             "s1_new", lang, quarter=q, count=count, share=share, min_articles=rules.min_articles
         )
     elif cls == "emerging":
-        prev = topic["previous_quarter_share"]
+        prev = now["previous_share"]
         s1 = i18n.fmt(
             "s1_emerging",
             lang,
@@ -708,7 +722,7 @@ def _summary_sentences(topic: dict, lang: str, rules: TrendRules) -> list[str]:
             count=count,
             share=share,
         )
-    names = topic["municipalities"]["quarter"] or topic["municipalities"]["window"]
+    names = now["municipality_names"] or topic["municipalities"]["window"]
     n_names = len(names)
     if n_names == 0:
         munis = i18n.fmt("s2_no_munis", lang)
@@ -717,7 +731,7 @@ def _summary_sentences(topic: dict, lang: str, rules: TrendRules) -> list[str]:
     else:
         munis = i18n.fmt("s2_munis", lang, n=n_names, names=i18n.join_words(names[:3], lang))
     s2 = i18n.fmt(
-        "s2",
+        "s2_one_source" if now["sources"] == 1 else "s2",
         lang,
         sources=now["sources"],
         independent=now["independent_sources"],
@@ -1035,6 +1049,7 @@ def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dic
         },
         "complete_quarters": len(complete),
         "previous_quarter_share": prev_q_row["share"] if prev_q_row else None,
+        "summary_basis": _summary_basis(series, now, verdict.get("decided_on") or quarter),
         "trend": {
             "class": verdict["class"],
             "class_label": i18n.trend_class(verdict["class"], lang),
@@ -1198,8 +1213,8 @@ def _summary(inp: _Inputs, topics: list[dict], fig: _Figures) -> dict:
             "summary_intro",
             lang,
             quarter=quarter,
-            articles=i18n.fmt_int(n_quarter, lang),
-            sources=len(quarter_sources),
+            articles=i18n.counted(n_quarter, "article", lang),
+            sources=i18n.counted(len(quarter_sources), "source", lang),
             window_articles=i18n.fmt_int(n_window, lang),
             n_quarters=len(window),
             first_quarter=window[0] if window else quarter,
