@@ -67,7 +67,7 @@ def test_bad_source_entries_name_file_line_and_key(tmp_path, yaml_text, expected
     [
         ("defaults:\n  delay: soon\n", ":2: defaults.delay"),
         ("defaults:\n  delay: 1\n  delay: 2\n", ":3: delay: duplicate key"),
-        ("sources:\n  - id: a\n   kind: feed\n", "YAML syntax error"),
+        ("sources:\n  - id: a\n   kind: feed\n", "sources.yaml:3: not valid YAML"),
         ("srcs: []\n", ":1: srcs: unknown key"),
     ],
 )

@@ -202,6 +202,17 @@ def test_evidence_includes_merged_topics_and_backs_the_stage_first(ws):
     assert [e["text"] for e in views.evidence_for("TA")] == ["A testet.", "A plant.", "B testet."]
 
 
+def test_a_broken_curation_file_is_a_one_line_error_everywhere(ws):
+    ws.curation_yaml.write_text('topics:\n  T001: {label: "Neu"\n', encoding="utf-8")
+    try:
+        for args in (["scan"], ["who", "LoRaWAN"], ["brief", "LoRaWAN"], ["export", "topics"]):
+            result = run(ws, *args)
+            assert result.exit_code == 1, (args, result.output)
+            assert "curation.yaml:3: not valid YAML" in result.output, args
+    finally:
+        ws.curation_yaml.unlink()
+
+
 def test_views_on_an_empty_workspace(tmp_path):
     (tmp_path / "sources.yaml").write_text("sources: []\n")
     ws = Workspace.resolve(tmp_path)

@@ -163,6 +163,15 @@ class ConfigError(Exception):
     """The config file cannot be used at all. str() is the one-line, file:line message."""
 
 
+def yaml_error(path: Path | str, exc: yaml.YAMLError) -> str:
+    """A YAML parse error as one line with the line number a user opens the file at (sources.yaml,
+    taxonomy.yaml and curation.yaml all say it this way)."""
+    mark = getattr(exc, "problem_mark", None)
+    line = f":{mark.line + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{path}{line}: not valid YAML: {problem}"
+
+
 @dataclass(frozen=True)
 class SourcesConfig:
     path: Path
@@ -249,10 +258,7 @@ def load_sources(path: str | os.PathLike) -> SourcesConfig:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{path}:{line}: YAML syntax error: {problem}") from None
+        raise ConfigError(yaml_error(path, exc)) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -72,6 +72,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from trends.config import yaml_error
 from trends.records import NONE, STAGES
 
 __all__ = [
@@ -531,11 +532,7 @@ def read_taxonomy(path: Path) -> dict:
     except FileNotFoundError:
         raise TaxonomyError(f"{path}: file not found") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise TaxonomyError(
-            f"{path}{line}: not valid YAML ({getattr(exc, 'problem', exc)})"
-        ) from None
+        raise TaxonomyError(yaml_error(path, exc)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

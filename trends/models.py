@@ -11,7 +11,7 @@ import json
 
 import yaml
 
-from trends.config import Workspace
+from trends.config import Workspace, yaml_error
 from trends.trend import TrendRules
 
 
@@ -47,11 +47,22 @@ def latest_quarter(ws: Workspace) -> str | None:
     return quarters[-1] if quarters else None
 
 
-def load_curation(ws: Workspace) -> dict:
+def read_curation(ws: Workspace) -> dict:
+    """curation.yaml as a mapping ({} when absent); broken YAML is an AnalysisError naming the
+    line, for every command that reads it (report, scan, who, brief, export)."""
     if not ws.curation_yaml.exists():
         return {}
-    data = yaml.safe_load(ws.curation_yaml.read_text(encoding="utf-8")) or {}
-    return data.get("topics", data) if isinstance(data, dict) else {}
+    try:
+        data = yaml.safe_load(ws.curation_yaml.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise AnalysisError(yaml_error(ws.curation_yaml.name, exc)) from None
+    return data if isinstance(data, dict) else {}
+
+
+def load_curation(ws: Workspace) -> dict:
+    """The analyst's topic edits: the `topics:` block (or, in older files, the whole mapping)."""
+    data = read_curation(ws)
+    return data.get("topics", data)
 
 
 def load_model(ws: Workspace, quarter: str | None = None) -> dict:

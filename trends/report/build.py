@@ -47,7 +47,6 @@ from urllib.parse import quote
 
 import markdown as markdown_lib
 import nh3
-import yaml
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 from markupsafe import Markup
 
@@ -64,6 +63,7 @@ from trends.models import (
     manifest_rules,
     model_quarters,
     pick_evidence,
+    read_curation,
 )
 from trends.records import quarter_bounds, shift_quarter
 from trends.report import charts
@@ -340,15 +340,7 @@ def _taxonomy(ws: Workspace) -> dict:
 
 def _report_settings(ws: Workspace) -> dict:
     """The optional `report:` block of curation.yaml (title, subtitle, author, introduction, ...)."""
-    if not ws.curation_yaml.exists():
-        return {}
-    try:
-        data = yaml.safe_load(ws.curation_yaml.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise AnalysisError(
-            f"curation.yaml is not valid YAML: {' '.join(str(exc).split())}"
-        ) from None
-    block = data.get("report") if isinstance(data, dict) else None
+    block = read_curation(ws).get("report")
     return block if isinstance(block, dict) else {}
 
 
