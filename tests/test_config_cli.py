@@ -182,6 +182,34 @@ def test_analyze_of_texts_without_usable_words_is_a_clear_error(tmp_path):
     assert result.exit_code == 1 and "no topics can be found in this window" in result.output
 
 
+def test_a_damaged_or_locked_corpus_is_a_one_line_error(tmp_path, monkeypatch):
+    import sqlite3
+
+    from trends.corpus import Corpus
+
+    write(tmp_path, "sources: []\n")
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "corpus.sqlite").write_bytes(b"\x13\x37 not sqlite " * 400)
+    runner = CliRunner()
+    for args in (["status"], ["search", "OZG"], ["analyze"]):
+        result = runner.invoke(main, ["-w", str(tmp_path), *args])
+        assert result.exit_code == 1 and "the corpus file cannot be read" in result.output, args
+
+    def raising(message):
+        def init(self, path):
+            raise sqlite3.OperationalError(message)
+
+        return init
+
+    monkeypatch.setattr(Corpus, "__init__", raising("database is locked"))
+    result = runner.invoke(main, ["-w", str(tmp_path), "status"])
+    assert result.exit_code == 1 and "the corpus is locked" in result.output
+    # a wrong query is a bug, not a user's problem: it keeps its traceback
+    monkeypatch.setattr(Corpus, "__init__", raising("no such column: x"))
+    result = runner.invoke(main, ["-w", str(tmp_path), "status"])
+    assert isinstance(result.exception, sqlite3.OperationalError)
+
+
 def test_csv_export_does_not_hand_a_spreadsheet_formulas(tmp_path):
     # titles come from the web: "=HYPERLINK(...)" must open as text, in CSV only (JSONL is data)
     write(tmp_path, "sources: []\n")

@@ -6,6 +6,7 @@ Exit codes: 0 ok; 1 nothing usable was produced (the message says why); 2 bad in
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -74,7 +75,8 @@ class RichProgress:
 
 
 class _Main(click.Group):
-    """The command group; a broken taxonomy.yaml ends any command with its one-line reason."""
+    """The command group; a broken taxonomy.yaml or corpus file ends any command with its
+    one-line reason."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -85,6 +87,17 @@ class _Main(click.Group):
             if isinstance(exc, TaxonomyError):
                 _fail(f"taxonomy: {exc}")
             raise
+        except sqlite3.OperationalError as exc:  # also what a wrong query raises: keep those loud
+            if "locked" not in str(exc):
+                raise
+            _fail(
+                "the corpus is locked: another trends command is writing it; run this again when it has finished"
+            )
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "disk image is malformed"
+            _fail(
+                f"the corpus file cannot be read ({exc}): move corpus/corpus.sqlite aside and "
+                "rebuild it with `trends collect` / `trends import`"
+            )
 
 
 @click.group(
