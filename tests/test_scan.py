@@ -213,6 +213,19 @@ def test_a_broken_curation_file_is_a_one_line_error_everywhere(ws):
         ws.curation_yaml.unlink()
 
 
+def test_a_damaged_model_file_says_how_to_rebuild_it(ws, tmp_path):
+    import shutil
+
+    copy = Workspace.resolve(shutil.copytree(ws.root, tmp_path / "copy"))
+    topics = copy.models_dir / "2026Q3" / "topics.json"
+    topics.write_text(topics.read_text(encoding="utf-8")[:1000], encoding="utf-8")  # cut short
+    for args in (["scan"], ["report"], ["export", "topics"], ["brief", "LoRaWAN"]):
+        result = run(copy, *args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "topics.json is damaged" in result.output, args
+        assert "run `trends analyze --quarter 2026Q3` again" in " ".join(result.output.split())
+
+
 def test_views_on_an_empty_workspace(tmp_path):
     (tmp_path / "sources.yaml").write_text("sources: []\n")
     ws = Workspace.resolve(tmp_path)

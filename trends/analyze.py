@@ -48,7 +48,7 @@ from trends import maturity
 from trends.config import Workspace
 from trends.corpus import Corpus
 from trends.files import replacing
-from trends.models import AnalysisError, model_quarters
+from trends.models import AnalysisError, model_quarters, read_model_file
 from trends.nlp import entities
 from trends.nlp.keyphrases import topic_label
 from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text
@@ -143,7 +143,7 @@ def _previous_model(ws: Workspace, quarter: str) -> dict | None:
     earlier = [q for q in model_quarters(ws) if q < quarter]
     if not earlier:
         return None
-    return json.loads((ws.models_dir / earlier[-1] / "topics.json").read_text(encoding="utf-8"))
+    return read_model_file(ws, earlier[-1], "topics.json")
 
 
 # Below this share of a topic's term weight, a field's seeds matched by chance (a stray "Wasser" or

@@ -65,15 +65,26 @@ def load_curation(ws: Workspace) -> dict:
     return data.get("topics", data)
 
 
+def read_model_file(ws: Workspace, quarter: str, name: str):
+    """A JSON file of a quarter's model; a damaged one (edited by hand, a full disk) is an
+    AnalysisError that says how to rebuild it."""
+    path = ws.models_dir / quarter / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise AnalysisError(
+            f"{path} is damaged ({exc}): run `trends analyze --quarter {quarter}` again"
+        ) from None
+
+
 def load_model(ws: Workspace, quarter: str | None = None) -> dict:
     """topics.json of a quarter (default: the latest) with the analyst's curation applied."""
     quarter = quarter or latest_quarter(ws)
     if quarter is None:
         raise AnalysisError("no model yet: run `trends analyze` first")
-    path = ws.models_dir / quarter / "topics.json"
     if quarter not in model_quarters(ws):  # no manifest: never written, or its run was killed
         raise AnalysisError(f"no model for {quarter}: run `trends analyze --quarter {quarter}`")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_model_file(ws, quarter, "topics.json")
     curation = load_curation(ws)
     if not isinstance(curation, dict):  # e.g. `topics:` holding a list: nothing usable
         curation = {}
@@ -93,7 +104,7 @@ def load_model(ws: Workspace, quarter: str | None = None) -> dict:
 def load_trends(ws: Workspace, quarter: str | None = None) -> list[dict]:
     quarter = quarter or latest_quarter(ws)
     path = ws.models_dir / str(quarter) / "trends.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    return read_model_file(ws, str(quarter), "trends.json") if path.exists() else []
 
 
 def pick_evidence(

@@ -31,6 +31,7 @@ from trends.models import (
     load_trends,
     manifest_rules,
     pick_evidence,
+    read_model_file,
 )
 from trends.records import NONE, STAGES, quarter_bounds
 from trends.trend import CLASSES, TrendRules, explain_stored
@@ -106,7 +107,11 @@ class Views:
     @cached_property
     def evidence(self) -> dict[str, dict]:
         path = self.ws.models_dir / self.model["quarter"] / "evidence.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        return (
+            read_model_file(self.ws, self.model["quarter"], "evidence.json")
+            if path.exists()
+            else {}
+        )
 
     @cached_property
     def assignments(self) -> list[dict]:
