@@ -286,6 +286,25 @@ def test_sitemap_page_and_dir_sources(site, workspace, tmp_path):
     assert next(a for a in articles if a.title == "Notiz LoRaWAN").published == dt.date(2025, 4, 1)
 
 
+def test_local_folders_resolve_against_the_workspace_and_fail_loudly(workspace, monkeypatch):
+    notes = workspace.root / "notizen"
+    notes.mkdir()
+    # a date line above the title, without a --- block: the date, not the title
+    (notes / "a.md").write_text(
+        "Datum: 2025-04-01\n# LoRaWAN in Soest\n\n" + distinct_text(4), encoding="utf-8"
+    )
+    (notes / "b.md").write_text("date: 2025-13-45\n# Tippfehler\n" + distinct_text(5), "utf-8")
+    workspace.sources(
+        "  - {id: notes, kind: dir, path: notizen}\n  - {id: gone, kind: dir, path: weg}\n"
+    )
+    monkeypatch.chdir(workspace.root.parent)  # `trends -w WS collect` from somewhere else
+    stats, failures, articles = run(workspace.root)
+    by_title = {a.title: a.published for a in articles}
+    assert by_title == {"LoRaWAN in Soest": dt.date(2025, 4, 1), "Tippfehler": None}
+    assert "dir: folder not found" in reasons(failures)
+    assert "unparseable published date, stored undated: '2025-13-45'" in reasons(failures)
+
+
 def test_relevance_filter_marks_offtopic_but_stores_it(site, workspace):
     sport = (
         "Der FC Beispiel hat am Wochenende das Derby mit 3:1 gewonnen. Vor 12.000 Zuschauern "

@@ -44,7 +44,7 @@ class Failure:
     """One thing that went wrong, kept as data: the run goes on and the report counts these."""
 
     url: str
-    stage: str  # fetch | robots | feed | sitemap | page | extract | import | store
+    stage: str  # fetch | robots | feed | sitemap | page | dir | extract | import | store
     reason: str  # one line, for humans
     source: str = ""
 

@@ -298,9 +298,12 @@ def collect(
                     progress,
                 )
         for source in (s for s in sources if s.kind == "dir"):
-            files = sorted(
-                p for p in Path(source.path or "").expanduser().rglob("*") if p.is_file()
-            )
+            # relative to the workspace (where sources.yaml is), not to where the command runs
+            folder = Path(config.path).parent / Path(source.path or "").expanduser()
+            if not folder.is_dir():
+                store.fail(Failure(str(folder), "dir", "folder not found", source.id))
+                continue
+            files = sorted(p for p in folder.rglob("*") if p.is_file())
             progress.source_started(source.id, len(files))
             for cand in _dir_candidates(
                 files, source.id, source.language or defaults.language, store
@@ -547,16 +550,28 @@ def _dir_candidates(
         match = _FRONT_DATE.search(raw[:2000])
         body = re.sub(r"\A---\n.*?\n---\n", "", raw, flags=re.S).strip()
         lines = body.splitlines()
+        while lines and (not lines[0].strip() or _FRONT_DATE.match(lines[0])):
+            lines.pop(0)  # "Date: 2026-08-01" above the title, without a --- block
         title = lines[0].lstrip("# ").strip() if lines else path.stem
         text = "\n".join(lines[1:]).strip()
         if not text:
             store.fail(Failure(str(path), "import", "file has a title line but no text", source))
             continue
+        published = _row_date(match.group(1)) if match else None
+        if match and published is None:
+            store.fail(
+                Failure(
+                    str(path),
+                    "import",
+                    f"unparseable published date, stored undated: {match.group(1)!r}",
+                    source,
+                )
+            )
         yield Candidate(
             url=url,
             title=title,
             text=text,
-            published=dt.date.fromisoformat(match.group(1)) if match else None,
+            published=published,
             language=detect_language(text) or language,
             source=source,
         )
