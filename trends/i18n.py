@@ -407,11 +407,14 @@ RULES: dict[str, tuple[list[str], list[str]]] = {
         [
             "Gezählt wird je Thema und Quartal die Zahl der Artikel und ihr Anteil an allen "
             "ausgewerteten Artikeln des Quartals (mehr Quellen täuschen so kein Wachstum vor). "
-            "Ein laufendes Quartal wird gezeigt, aber nie wie ein abgeschlossenes verglichen.",
+            "Ein laufendes Quartal wird gezeigt, aber nie wie ein abgeschlossenes verglichen. "
+            "Quartale, in denen der Korpus noch keine Artikel hat, zählen nicht mit; mit nur "
+            "einem abgeschlossenen Quartal wird nicht eingestuft.",
             "Die Trendklasse ist die erste zutreffende Regel: **neu** – erstmals im "
             "Entscheidungsquartal erfasst (erfasst heißt: mindestens {min_articles} Artikel im "
             "Quartal; einzelne Streuartikel zählen nicht); **aufkommend** – erstmals vor "
-            "höchstens {emerging_quarters} Quartalen erfasst, mindestens {min_articles} Artikel "
+            "höchstens {emerging_quarters} Quartalen erfasst (nicht schon im ersten Quartal des "
+            "Korpus), mindestens {min_articles} Artikel "
             "und steigender Anteil; **wachsend** – die robuste Theil-Sen-Steigung des Anteils "
             "über den Analysezeitraum beträgt mindestens {growth_slope} seines Mittelwerts pro "
             "Quartal; **rückläufig** – höchstens −{growth_slope}; sonst **stabil**.",
@@ -422,11 +425,13 @@ RULES: dict[str, tuple[list[str], list[str]]] = {
         [
             "Per topic and quarter we count articles and their share of all analysed articles of "
             "the quarter (so more sources do not fake growth). A running quarter is shown but "
-            "never compared as if complete.",
+            "never compared as if complete. Quarters in which the corpus has no articles yet "
+            "do not count; with only one complete quarter nothing is classified.",
             "The trend class is the first rule that matches: **new** – first seen in the "
             "decision quarter (seen means at least {min_articles} articles in a quarter; single "
             "stray articles do not count); **emerging** – first seen at most "
-            "{emerging_quarters} quarters ago, at least {min_articles} articles and a rising "
+            "{emerging_quarters} quarters ago (not already in the corpus's first quarter), at "
+            "least {min_articles} articles and a rising "
             "share; **growing** – the robust Theil-Sen slope of the share over the window is at "
             "least {growth_slope} of its mean per quarter; **declining** – at most "
             "−{growth_slope}; otherwise **stable**.",
