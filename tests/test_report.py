@@ -499,6 +499,28 @@ def test_a_running_quarter_is_summarised_by_the_quarter_its_classes_were_decided
     assert after > before > 0 and "2026Q4" not in chatbot  # not "0 articles in 2026Q4, 0.0 %"
 
 
+@pytest.mark.slow
+def test_a_corpus_younger_than_the_window_shows_no_data_not_zero(tmp_path):
+    from test_analyze import demo_jsonl
+
+    from trends.analyze import AnalysisConfig, analyze
+
+    (tmp_path / "sources.yaml").write_text("sources: []\n", encoding="utf-8")
+    feed = demo_jsonl(tmp_path / "all.jsonl")
+    recent = tmp_path / "recent.jsonl"  # what feeds give: the last four quarters only
+    recent.write_text(
+        "".join(x for x in feed.open(encoding="utf-8") if json.loads(x)["published"] >= "2025-10"),
+        encoding="utf-8",
+    )
+    assert CliRunner().invoke(main, ["-w", str(tmp_path), "import", str(recent)]).exit_code == 0
+    ws = Workspace.resolve(tmp_path)
+    analyze(ws, AnalysisConfig(today=TODAY))
+    paths = write_report(ws, today=TODAY)
+    md = paths["report.md"].read_text(encoding="utf-8")
+    assert md.count("2025Q3: – · 2025Q4: ") >= 5  # each topic: no data before the corpus begins
+    assert "2025Q3: 0 ·" not in md
+
+
 def test_comparison_new_moved_dropped(basic):
     ws, _ = basic
     ctx = build_context(ws, "2026Q3", today=TODAY)

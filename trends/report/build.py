@@ -1019,6 +1019,9 @@ def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dic
                 "count": r["count"],
                 "share": r["share"],
                 "partial": bool(r["partial"]),
+                # the corpus has articles in this quarter ("–" in the table where it has none:
+                # before collection began, no article is not the same as zero on the topic)
+                "observed": bool(r["total"] or r["count"]),
             }
             for r in series
         ],
