@@ -202,7 +202,7 @@ def workspace(tmp_path: Path, site: Site):
         def sources(self, entries: str, defaults: str = "") -> Path:
             text = (
                 "defaults:\n  allow_private_hosts: true\n  delay: 0\n  retries: 1\n  backoff: 0.05\n"
-                "  read_timeout: 2\n  deadline: 5\n" + defaults + "sources:\n" + entries
+                "  read_timeout: 5\n  deadline: 10\n" + defaults + "sources:\n" + entries
             )
             path = tmp_path / "sources.yaml"
             path.write_text(text, encoding="utf-8")

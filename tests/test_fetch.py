@@ -14,14 +14,16 @@ from trends.config import Defaults
 
 
 def make(**kw) -> Fetcher:
+    # generous timeouts: a loaded CI machine may starve the local server for a second; the tests
+    # of timeouts set their own tight ones
     settings = dict(
         allow_private_hosts=True,
         delay=0,
         retries=2,
         backoff=0.05,
-        read_timeout=1.0,
-        connect_timeout=1.0,
-        deadline=3.0,
+        read_timeout=5.0,
+        connect_timeout=5.0,
+        deadline=10.0,
     )
     settings.update(kw)
     return Fetcher(Defaults(**settings))
@@ -74,7 +76,7 @@ def test_trickling_server_hits_the_deadline(site):
         h.send_header("Content-Type", "text/html")
         h.send_header("Content-Length", "100000")
         h.end_headers()
-        for _ in range(100):
+        for _ in range(20):  # 2 s of trickle, well past the 0.5 s deadline
             try:
                 h.wfile.write(b"x" * 1000)
                 h.wfile.flush()
