@@ -307,7 +307,9 @@ class Fetcher:
                 chunks: list[bytes] = []
                 size = 0
                 # iter_bytes yields *decoded* bytes: the cap holds after gzip/deflate inflation.
-                for chunk in resp.iter_bytes(chunk_size=65536):
+                # No chunk_size: httpx would wait until 64 KB had arrived before the deadline is
+                # looked at again, so a server trickling 1 KB a second held a fetch for a minute.
+                for chunk in resp.iter_bytes():
                     size += len(chunk)
                     if size > s.max_bytes:
                         return FetchResult(
