@@ -147,6 +147,26 @@ def test_import_a_csv_saved_by_german_excel(tmp_path):
     assert "unparseable published date" in status
 
 
+def test_import_reads_german_column_names_and_names_a_header_it_cannot_use(tmp_path):
+    write(tmp_path, "sources: []\n")
+    good = tmp_path / "meldungen.csv"
+    good.write_text(
+        f"Titel;Inhalt;Datum;Quelle\nE-Akte in Werl;{distinct_text(6)};01.03.2026;werl\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "export.csv"
+    bad.write_text("a,b,c\n1,2,3\n4,5,6\n7,8,9\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["-w", str(tmp_path), "import", str(good), str(bad)]).exit_code == 0
+    docs = [json.loads(x) for x in runner.invoke(main, ["-w", str(tmp_path), "export", "documents"]).output.splitlines()]  # fmt: skip
+    assert [(d["title"], d["published"], d["source"]) for d in docs] == [
+        ("E-Akte in Werl", "2026-03-01", "werl")
+    ]
+    status = runner.invoke(main, ["-w", str(tmp_path), "status"]).output
+    assert "no title or text column (found a, b, c)" in status
+    assert "missing title and text" not in status  # one reason for the file, not one per row
+
+
 def test_a_date_in_the_future_is_not_kept_and_analyze_says_what_is_missing(tmp_path):
     # "2062" for "2026": kept, its quarter would become the one analyze and report default to
     write(tmp_path, "sources: []\n")

@@ -229,8 +229,10 @@ def import_(ws: Workspace, paths: tuple[str, ...], source: str, language: str) -
     """Import articles from JSONL/CSV files or folders of .html/.md/.txt files.
 
     \b
-    JSONL/CSV columns: title, text, published (ISO date) required;
-    id, url, source, language optional. Same dedup as collect.
+    JSONL/CSV columns: title, text, published (2026-03-01 or 01.03.2026) required;
+    id, url, source, language optional; German names (Titel, Inhalt, Datum, Quelle,
+    Sprache, Link) work too. CSV as German Excel saves it (semicolons, Windows-1252) is
+    read as such. Same dedup as collect.
     """
     from trends.collect.run import import_paths
     from trends.corpus import Corpus

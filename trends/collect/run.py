@@ -439,9 +439,42 @@ def _row_date(raw: str) -> dt.date | None:
         return None
 
 
+# Column names as a German team's spreadsheet or script may write them (any case): imports read
+# them as the documented English ones.
+_COLUMN_ALIASES = {
+    "titel": "title",
+    "überschrift": "title",
+    "headline": "title",
+    "inhalt": "text",
+    "volltext": "text",
+    "body": "text",
+    "content": "text",
+    "datum": "published",
+    "date": "published",
+    "veröffentlicht": "published",
+    "quelle": "source",
+    "sprache": "language",
+    "lang": "language",
+    "link": "url",
+}
+
+
+def _columns(row: dict) -> dict:
+    """A row with its keys read as the documented columns (`Titel` -> title, `Datum` ->
+    published, ...); a documented name wins over an alias of it."""
+    out: dict = {}
+    for key, value in row.items():
+        name = str(key or "").strip().lower()
+        name = _COLUMN_ALIASES.get(name, name)
+        if name not in out or str(key).strip().lower() == name:
+            out[name] = value
+    return out
+
+
 def _row_candidate(
     row: dict, where: str, source: str, language: str, store: Store
 ) -> Candidate | None:
+    row = _columns(row)
     title, text = str(row.get("title") or "").strip(), str(row.get("text") or "").strip()
     missing = [k for k, v in (("title", title), ("text", text)) if not v]
     if missing:
@@ -500,6 +533,13 @@ def _csv_candidates(path: Path, source: str, language: str, store: Store) -> Ite
         delimiter = max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
         fh.seek(0)
         reader = csv.DictReader(fh, delimiter=delimiter)
+        columns = _columns({name: None for name in reader.fieldnames or ()})
+        if "title" not in columns and "text" not in columns:  # one reason, not one per row
+            found = ", ".join(map(str, reader.fieldnames or ())) or "none"
+            store.fail(
+                Failure(str(path), "import", f"no title or text column (found {found})", source)
+            )
+            return
         for row in reader:
             cand = _row_candidate(row, f"{path}:{reader.line_num}", source, language, store)
             if cand:
