@@ -151,7 +151,9 @@ def test_import_reads_german_column_names_and_names_a_header_it_cannot_use(tmp_p
     write(tmp_path, "sources: []\n")
     good = tmp_path / "meldungen.csv"
     good.write_text(
-        f"Titel;Inhalt;Datum;Quelle\nE-Akte in Werl;{distinct_text(6)};01.03.2026;werl\n",
+        f"Titel;Inhalt;Datum;Quelle\nE-Akte in Werl;{distinct_text(6)};01.03.2026;werl\n"
+        # a feed reader's export: the feed's own date format
+        f"Aus dem Feed;{distinct_text(7)};Tue, 03 Mar 2026 10:00:00 +0100;feed\n",
         encoding="utf-8",
     )
     bad = tmp_path / "export.csv"
@@ -159,8 +161,9 @@ def test_import_reads_german_column_names_and_names_a_header_it_cannot_use(tmp_p
     runner = CliRunner()
     assert runner.invoke(main, ["-w", str(tmp_path), "import", str(good), str(bad)]).exit_code == 0
     docs = [json.loads(x) for x in runner.invoke(main, ["-w", str(tmp_path), "export", "documents"]).output.splitlines()]  # fmt: skip
-    assert [(d["title"], d["published"], d["source"]) for d in docs] == [
-        ("E-Akte in Werl", "2026-03-01", "werl")
+    assert sorted((d["title"], d["published"], d["source"]) for d in docs) == [
+        ("Aus dem Feed", "2026-03-03", "feed"),
+        ("E-Akte in Werl", "2026-03-01", "werl"),
     ]
     status = runner.invoke(main, ["-w", str(tmp_path), "status"]).output
     assert "no title or text column (found a, b, c)" in status

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import email.utils
 import json
 import re
 from collections import Counter
@@ -426,15 +427,21 @@ _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
 def _row_date(raw: str) -> dt.date | None:
-    """An imported row's date: ISO (2026-03-01, also with a time) or German (01.03.2026, as
-    German spreadsheets write it); None if it is neither."""
+    """An imported row's date: ISO (2026-03-01, also with a time), German (01.03.2026, as German
+    spreadsheets write it) or a feed's RFC 822 date (Tue, 03 Mar 2026 10:00:00 +0100, as feed
+    readers export it); None if it is none of these."""
     try:
         return dt.date.fromisoformat(raw[:10])
     except ValueError:
         pass
-    m = _GERMAN_DATE.fullmatch(raw.split()[0])
+    m = _GERMAN_DATE.fullmatch((raw.split() or [""])[0])
+    if m is None:
+        try:
+            return email.utils.parsedate_to_datetime(raw).date()
+        except (TypeError, ValueError, IndexError):
+            return None
     try:
-        return dt.date(int(m[3]), int(m[2]), int(m[1])) if m else None
+        return dt.date(int(m[3]), int(m[2]), int(m[1]))
     except ValueError:  # 31.02.2026
         return None
 
