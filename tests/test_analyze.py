@@ -89,6 +89,8 @@ def test_two_consecutive_quarters_keep_topic_ids(imported, tmp_path):
         .output.split()
     )
     assert "note: articles in 7 of the window's 8 quarters (from 2024Q4)" in out
+    # re-analysing an earlier quarter: the later model was linked to the one just replaced
+    assert "note: 2026Q3 took topic ids from the model this run replaced" in out
 
 
 @pytest.mark.slow

@@ -472,6 +472,14 @@ def analyze(
                 else ""
             )
         )
+    from trends.models import model_quarters
+
+    later = [q for q in model_quarters(ws) if q > result.quarter]
+    if later:  # they were linked to the model this run replaced
+        con.print(
+            f"note: {', '.join(later)} took topic ids from the model this run replaced; "
+            f"re-run `trends analyze --quarter {later[0]}` (and later ones) to keep ids in step"
+        )
     con.print(f"[dim]{timing}[/]")
     con.print(f"next: trends report --quarter {result.quarter}   ·   trends scan")
 
