@@ -519,6 +519,8 @@ def test_a_corpus_younger_than_the_window_shows_no_data_not_zero(tmp_path):
     md = paths["report.md"].read_text(encoding="utf-8")
     assert md.count("2025Q3: – · 2025Q4: ") >= 5  # each topic: no data before the corpus begins
     assert "2025Q3: 0 ·" not in md
+    # the summary speaks of the quarters the corpus covers, as the trend classes do
+    assert "Artikel in 4 Quartalen seit 2025Q4" in md and "über 8 Quartale" not in md
 
 
 def test_comparison_new_moved_dropped(basic):

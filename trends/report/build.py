@@ -977,7 +977,8 @@ def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dic
     ring_key = cur.ring(tid)
     field = tp.get("field") if tp.get("field") in sector_index else ""
     sector = sector_index.get(field, len(sectors) - 1)
-    complete = [r for r in series if not r["partial"]]
+    # complete quarters the corpus has articles in: what the trend class was read over
+    complete = [r for r in series if not r["partial"] and (r["total"] or r["count"])]
     prev_q_row = next((r for r in reversed(series) if r["quarter"] < quarter), None)
     stage_ev, ev_q = cur.evidence_for(tid, "stage", MAX_EVIDENCE)
     transfer_ev, _ = cur.evidence_for(tid, "transfer", MAX_TRANSFER_EVIDENCE)
@@ -1178,6 +1179,8 @@ def _summary(inp: _Inputs, topics: list[dict], fig: _Figures) -> dict:
     settings, t, lang, quarter = inp.settings, inp.t, inp.lang, inp.quarter
     n_quarter, n_window, window = fig.n_quarter, fig.n_window, fig.window
     quarter_sources = fig.quarter_sources
+    # a corpus younger than the window: "in 4 quarters since 2025Q4", not "in 8 since 2024Q4"
+    covered = [q for q in window if fig.per_quarter.get(q)] or list(window)
     rank = {"new": 0, "emerging": 0, "growing": 1}
     try:
         top_n = max(0, int(settings.get("summary_topics", SUMMARY_TOPICS)))
@@ -1211,8 +1214,8 @@ def _summary(inp: _Inputs, topics: list[dict], fig: _Figures) -> dict:
             articles=i18n.counted(n_quarter, "article", lang),
             sources=i18n.counted(len(quarter_sources), "source", lang),
             window_articles=i18n.fmt_int(n_window, lang),
-            n_quarters=len(window),
-            first_quarter=window[0] if window else quarter,
+            n_quarters=len(covered),
+            first_quarter=covered[0] if covered else quarter,
             topics=len(topics),
             classes=classes_text,
         ),
