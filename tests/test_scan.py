@@ -13,6 +13,7 @@ from test_analyze import TODAY, demo_jsonl
 from trends.analyze import AnalysisConfig, analyze
 from trends.cli import main
 from trends.config import Workspace
+from trends.corpus import Corpus
 from trends.scan import Views, brief, parse_since, scan, search, snippet, sparkline, who
 
 
@@ -224,6 +225,22 @@ def test_a_damaged_model_file_says_how_to_rebuild_it(ws, tmp_path):
         assert result.exit_code == 1, (args, result.output)
         assert "topics.json is damaged" in result.output, args
         assert "run `trends analyze --quarter 2026Q3` again" in " ".join(result.output.split())
+
+
+def test_two_letter_words_like_ki_are_found_as_words_not_inside_others(ws):
+    hits = search(ws, "KI", limit=100)
+    assert len(hits) >= 10  # the demo's KI assistant topic
+    as_word = re.compile(r"(?<![^\W_])KI(?![^\W_])", re.I)
+    with Corpus(ws.corpus_db) as corpus:
+        texts = corpus.texts([h["id"] for h in hits])
+    for title, text, _ in texts.values():  # "KI-Assistent" yes; "Kita", "Kinder" (in the demo) no
+        assert as_word.search(f"{title} {text}"), title
+    assert all("«" in h["snippet"] for h in hits)  # the snippet marks where KI stands
+    both = search(ws, "KI Soest", limit=100)  # a long word through the index, KI on the text
+    assert both and {h["id"] for h in both} <= {h["id"] for h in hits}
+    # advisers type the acronym: who and brief find the topic by it
+    assert who(ws, "KI")["topic"]["label"] == "KI-Assistent"
+    assert brief(ws, "KI").startswith("# Workshop-Brief: KI-Assistent")
 
 
 def test_views_on_an_empty_workspace(tmp_path):

@@ -12,6 +12,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -349,21 +350,37 @@ class Corpus:
         source: str | None = None,
         limit: int = 20,
     ) -> list[tuple[Article, float]]:
-        """Ranked full-text search (BM25, title weighted 3x); [] for a query with no usable words."""
+        """Ranked full-text search (BM25, title weighted 3x); [] for a query with no usable words.
+        Two-letter words ("KI", "5G", "EU") cannot use the trigram index: they must stand as a
+        word or a compound's part ("KI-Assistent", not "Kita"), checked on the text itself (a scan
+        of the corpus when the query has no longer word)."""
         match = fts_query(query)
-        if match is None:
+        short = short_words(query)
+        if match is None and not short:
             return []
-        sql = (
-            "SELECT a.*, bm25(articles_fts, 3.0, 1.0) AS score FROM articles_fts "
-            "JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?"
-        )
-        args: list = [match]
+        if match is not None:
+            sql = (
+                "SELECT a.*, bm25(articles_fts, 3.0, 1.0) AS score FROM articles_fts "
+                "JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?"
+            )
+            args: list = [match]
+        else:  # no index to rank by: more mentions (a title's counting 3x) rank higher
+            sql = "SELECT a.*, 0.0 AS score FROM articles a WHERE 1"
+            args = []
+        if short:
+            self.db.create_function("trends_has_words", 3, _has_words, deterministic=True)
+            sql += " AND trends_has_words(a.title, a.text, ?)"
+            args.append(" ".join(short))
         if since:
             sql += " AND a.published >= ?"
             args.append(since.isoformat())
         if source:
             sql += " AND a.source = ?"
             args.append(source)
+        if match is None:
+            sql = sql.replace("0.0 AS score", "-trends_mentions(a.title, a.text, ?) AS score", 1)
+            self.db.create_function("trends_mentions", 3, _mentions, deterministic=True)
+            args.insert(0, " ".join(short))
         sql += " ORDER BY score, a.published DESC LIMIT ?"
         args.append(limit)
         return [(_article(r), -float(r["score"])) for r in self.db.execute(sql, args)]
@@ -458,6 +475,29 @@ _QUERY_SKIP = frozenset(
         "from",
     ]
 )
+
+
+def short_words(query: str) -> list[str]:
+    """The query's two-character words (KI, 5G, EU): too short for the trigram index."""
+    return [w for w in re.findall(r"\w+", query.lower()) if len(w) == 2 and w not in _QUERY_SKIP]
+
+
+@lru_cache(maxsize=256)
+def word_pattern(word: str) -> re.Pattern:
+    """`word` as a word or a compound's part, any case: not touching a letter or digit
+    ("KI" finds "KI-Assistent", not "Kita")."""
+    return re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.I)
+
+
+def _has_words(title: str, text: str, words: str) -> bool:
+    return all(word_pattern(w).search(title) or word_pattern(w).search(text) for w in words.split())
+
+
+def _mentions(title: str, text: str, words: str) -> int:
+    return sum(
+        3 * len(word_pattern(w).findall(title)) + len(word_pattern(w).findall(text))
+        for w in words.split()
+    )
 
 
 def fts_query(query: str) -> str | None:

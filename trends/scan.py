@@ -22,7 +22,7 @@ from functools import cached_property
 
 from trends import i18n
 from trends.config import Workspace
-from trends.corpus import Corpus
+from trends.corpus import Corpus, word_pattern
 from trends.models import (
     AnalysisError,
     latest_quarter,
@@ -66,9 +66,14 @@ def sparkline(values: list[int]) -> str:
 
 def snippet(text: str, query: str, width: int = 90) -> str:
     """The text around the first query word found, with the match in «»."""
-    words = [w for w in re.findall(r"\w+", query.lower()) if len(w) >= 3]
+    words = [w for w in re.findall(r"\w+", query.lower()) if len(w) >= 2]
     lowered = text.lower()
-    hits = [(lowered.find(w), w) for w in words if lowered.find(w) >= 0]
+    hits = []
+    for w in words:
+        # a two-letter word only as a word or compound part ("KI-Assistent", not "Kita")
+        m = word_pattern(w).search(lowered) if len(w) == 2 else re.search(re.escape(w), lowered)
+        if m:
+            hits.append((m.start(), w))
     if not hits:
         return " ".join(text[: 2 * width].split()) + ("…" if len(text) > 2 * width else "")
     pos, word = min(hits)
@@ -139,13 +144,14 @@ class Views:
         q = query.strip().lower()
         if q.upper() in self.topics:
             return self.topics[q.upper()]
-        words = [w for w in re.findall(r"\w+", q) if len(w) >= 3]
+        words = [w for w in re.findall(r"\w+", q) if len(w) >= 2]
         if not words:
             return None
         best, best_score = None, 0.0
         for t in self.topics.values():
             hay = " ".join([t["label"], *t.get("keyphrases", [])]).lower()
-            score = sum(1.0 for w in words if w in hay) / len(words)
+            found = [word_pattern(w).search(hay) if len(w) == 2 else w in hay for w in words]
+            score = sum(1.0 for f in found if f) / len(words)
             score += 0.5 * (q in t["label"].lower())
             if score > best_score:
                 best, best_score = t, score
@@ -412,6 +418,9 @@ def brief(ws: Workspace, query: str, fmt: str = "md", lang: str = "de") -> str:
     quarters = views.model["quarters"]
     counts = [sum(1 for r in rows if r["quarter"] == q) for q in quarters]
     trend_rows = views.trends.get(topic["id"], []) if topic else []
+    # "–" for quarters before the corpus begins, as in the report: no data is not zero
+    empty = {r["quarter"] for r in trend_rows if not r.get("total", 1)}
+    shown = ["–" if q in empty and not c else c for q, c in zip(quarters, counts)]
     latest = _latest_complete(trend_rows)
     whos = _group(rows, lambda r: r.get("municipalities", []))
     stage_ev = views.evidence_for(topic["id"]) if topic else []
@@ -433,7 +442,7 @@ def brief(ws: Workspace, query: str, fmt: str = "md", lang: str = "de") -> str:
         lines += [i18n.fmt("brief_what", lang, phrases=phrases, field=field), ""]
     lines += [
         f"{i18n.fmt('brief_course', lang, first=quarters[0], last=quarters[-1])} "
-        f"`{sparkline(counts)}` {' · '.join(f'{q}: {c}' for q, c in zip(quarters, counts))}",
+        f"`{sparkline(counts)}` {' · '.join(f'{q}: {c}' for q, c in zip(quarters, shown))}",
         "",
     ]
     if topic:
