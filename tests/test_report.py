@@ -491,7 +491,7 @@ def test_a_running_quarter_is_summarised_by_the_quarter_its_classes_were_decided
     assert analyze(ws, AnalysisConfig(today=TODAY)).quarter == "2026Q4"
     ctx = build_context(ws, today=TODAY)
     assert ctx["quarter"] == "2026Q4"
-    assert "Für 2026Q4 wurden 1 Artikel aus 1 Quelle ausgewertet" in ctx["summary"]["intro"]
+    assert "Ausgewertet für 2026Q4: 1 Artikel aus 1 Quelle" in ctx["summary"]["intro"]
     entries = {e["label"]: e for e in ctx["summary"]["entries"]}
     chatbot = entries["KI-Assistent"]["sentences"][0]  # demo: emerging, 6 then 12 articles
     assert "in 2026Q3 12 Artikel" in chatbot, chatbot

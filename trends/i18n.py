@@ -100,12 +100,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "appendix": ("Methodik und Daten", "Methodology and data"),
     # summary
     "summary_intro": (
-        "Für {quarter} wurden {articles} aus {sources} ausgewertet "
-        "({window_articles} Artikel in {n_quarters} Quartalen seit {first_quarter}). Das Modell "
-        "unterscheidet {topics} Themen: {classes}.",
-        "For {quarter}, {articles} from {sources} were analysed ({window_articles} "
-        "articles in {n_quarters} quarters since {first_quarter}). The model distinguishes {topics} "
-        "topics: {classes}.",
+        "Ausgewertet für {quarter}: {articles} aus {sources} ({window_articles} Artikel in "
+        "{n_quarters} Quartalen seit {first_quarter}). Das Modell unterscheidet {topics} Themen: "
+        "{classes}.",
+        "Analysed for {quarter}: {articles} from {sources} ({window_articles} articles in "
+        "{n_quarters} quarters since {first_quarter}). The model distinguishes {topics} topics: "
+        "{classes}.",
     ),
     "summary_top": (
         "Die wichtigsten neuen, aufkommenden und wachsenden Themen:",
