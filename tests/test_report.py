@@ -521,6 +521,9 @@ def test_a_corpus_younger_than_the_window_shows_no_data_not_zero(tmp_path):
     assert "2025Q3: 0 ·" not in md
     # the summary speaks of the quarters the corpus covers, as the trend classes do
     assert "Artikel in 4 Quartalen seit 2025Q4" in md and "über 8 Quartale" not in md
+    from trends.scan import brief  # the workshop brief's course says it the same way
+
+    assert "2025Q3: – · 2025Q4: " in brief(ws, "KI-Assistent")
 
 
 def test_comparison_new_moved_dropped(basic):
