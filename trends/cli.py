@@ -91,7 +91,8 @@ class _Main(click.Group):
             if "locked" not in str(exc):
                 raise
             _fail(
-                "the corpus is locked: another trends command is writing it; run this again when it has finished"
+                "the corpus is locked: another trends command is writing it; run this again "
+                "when it has finished"
             )
         except sqlite3.DatabaseError as exc:  # "file is not a database", "disk image is malformed"
             _fail(
