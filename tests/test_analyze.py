@@ -150,6 +150,9 @@ def test_curation_survives_reanalysis_and_exports(imported, tmp_path):
         main, ["-w", str(ws.root), "export", "topics", "--format", "csv"]
     ).output
     assert csv_out.splitlines()[0].startswith("id,label,keyphrases,size,quarter_counts")
+    # one object per line, as documents are: a script reads all three exports the same way
+    lines = runner.invoke(main, ["-w", str(ws.root), "export", "topics", "--format", "jsonl"])
+    assert [json.loads(x)["id"] for x in lines.output.splitlines()][0] == first
 
 
 def test_analyze_without_articles_says_why(tmp_path):

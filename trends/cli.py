@@ -760,7 +760,7 @@ def _model_export_options(f):
     f = click.option(
         "--quarter", "-q", metavar="YYYYQn", help="Model quarter (default: the latest)."
     )(f)
-    return _format_option(["json", "csv", "excel"], "json")(f)
+    return _format_option(["json", "jsonl", "csv", "excel"], "json")(f)
 
 
 @export.command("topics")
