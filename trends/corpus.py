@@ -113,6 +113,9 @@ class Corpus:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
         self.db.execute("PRAGMA foreign_keys=ON")
+        # what `search` asks of two-letter words, which the trigram index cannot find
+        self.db.create_function("trends_has_words", 3, _has_words, deterministic=True)
+        self.db.create_function("trends_mentions", 3, _mentions, deterministic=True)
         self._migrate()
 
     def __enter__(self) -> Corpus:
@@ -365,10 +368,11 @@ class Corpus:
             )
             args: list = [match]
         else:  # no index to rank by: more mentions (a title's counting 3x) rank higher
-            sql = "SELECT a.*, 0.0 AS score FROM articles a WHERE 1"
-            args = []
+            sql = (
+                "SELECT a.*, -trends_mentions(a.title, a.text, ?) AS score FROM articles a WHERE 1"
+            )
+            args = [" ".join(short)]
         if short:
-            self.db.create_function("trends_has_words", 3, _has_words, deterministic=True)
             sql += " AND trends_has_words(a.title, a.text, ?)"
             args.append(" ".join(short))
         if since:
@@ -377,10 +381,6 @@ class Corpus:
         if source:
             sql += " AND a.source = ?"
             args.append(source)
-        if match is None:
-            sql = sql.replace("0.0 AS score", "-trends_mentions(a.title, a.text, ?) AS score", 1)
-            self.db.create_function("trends_mentions", 3, _mentions, deterministic=True)
-            args.insert(0, " ".join(short))
         sql += " ORDER BY score, a.published DESC LIMIT ?"
         args.append(limit)
         return [(_article(r), -float(r["score"])) for r in self.db.execute(sql, args)]
@@ -487,6 +487,17 @@ def word_pattern(word: str) -> re.Pattern:
     """`word` as a word or a compound's part, any case: not touching a letter or digit
     ("KI" finds "KI-Assistent", not "Kita")."""
     return re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.I)
+
+
+def find_word(word: str, lowered: str) -> re.Match | None:
+    """Where a (lower-case) query word stands in lower-case text, as search matches it: a
+    two-letter word as a word or a compound's part ("ki" in "ki-assistent", not in "kita"),
+    a longer one anywhere ("parkausweis" in "bewohnerparkausweise")."""
+    return (
+        word_pattern(word).search(lowered)
+        if len(word) == 2
+        else re.search(re.escape(word), lowered)
+    )
 
 
 def _has_words(title: str, text: str, words: str) -> bool:

@@ -22,7 +22,7 @@ from functools import cached_property
 
 from trends import i18n
 from trends.config import Workspace
-from trends.corpus import Corpus, word_pattern
+from trends.corpus import Corpus, find_word
 from trends.models import (
     AnalysisError,
     latest_quarter,
@@ -34,7 +34,7 @@ from trends.models import (
     read_model_file,
 )
 from trends.records import NONE, STAGES, quarter_bounds
-from trends.trend import CLASSES, TrendRules, explain_stored
+from trends.trend import CLASSES, TrendRules, explain_stored, observed
 
 STAGE_ORDER = (NONE, *STAGES)
 CLASS_ORDER = CLASSES  # scan lists topics by class in the order trend.py defines them
@@ -68,12 +68,7 @@ def snippet(text: str, query: str, width: int = 90) -> str:
     """The text around the first query word found, with the match in «»."""
     words = [w for w in re.findall(r"\w+", query.lower()) if len(w) >= 2]
     lowered = text.lower()
-    hits = []
-    for w in words:
-        # a two-letter word only as a word or compound part ("KI-Assistent", not "Kita")
-        m = word_pattern(w).search(lowered) if len(w) == 2 else re.search(re.escape(w), lowered)
-        if m:
-            hits.append((m.start(), w))
+    hits = [(m.start(), w) for w in words if (m := find_word(w, lowered))]
     if not hits:
         return " ".join(text[: 2 * width].split()) + ("…" if len(text) > 2 * width else "")
     pos, word = min(hits)
@@ -150,8 +145,7 @@ class Views:
         best, best_score = None, 0.0
         for t in self.topics.values():
             hay = " ".join([t["label"], *t.get("keyphrases", [])]).lower()
-            found = [word_pattern(w).search(hay) if len(w) == 2 else w in hay for w in words]
-            score = sum(1.0 for f in found if f) / len(words)
+            score = sum(1.0 for w in words if find_word(w, hay)) / len(words)
             score += 0.5 * (q in t["label"].lower())
             if score > best_score:
                 best, best_score = t, score
@@ -419,7 +413,7 @@ def brief(ws: Workspace, query: str, fmt: str = "md", lang: str = "de") -> str:
     counts = [sum(1 for r in rows if r["quarter"] == q) for q in quarters]
     trend_rows = views.trends.get(topic["id"], []) if topic else []
     # "–" for quarters before the corpus begins, as in the report: no data is not zero
-    empty = {r["quarter"] for r in trend_rows if not r.get("total", 1)}
+    empty = {r["quarter"] for r in trend_rows if not observed(r)}
     shown = ["–" if q in empty and not c else c for q, c in zip(quarters, counts)]
     latest = _latest_complete(trend_rows)
     whos = _group(rows, lambda r: r.get("municipalities", []))

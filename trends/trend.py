@@ -246,6 +246,13 @@ def theil_sen(values: Sequence[float], xs: Sequence[float] | None = None) -> flo
     return slopes[mid] if len(slopes) % 2 else (slopes[mid - 1] + slopes[mid]) / 2
 
 
+def observed(row: Mapping) -> bool:
+    """A quarter row (of trends.json or the report's series) in which the corpus has articles:
+    quarters before the corpus begins are no observations (`classify` reads
+    `QuarterMetrics.total` the same way). Rows without `total` (older models) count."""
+    return bool(row.get("total", 1) or row.get("count"))
+
+
 def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules()) -> TrendClass:
     """The trend class for the last complete quarter of `series`, with the rule and numbers.
 
@@ -378,7 +385,7 @@ def explain_stored(
     rows (`series`: quarter, share, partial)."""
     if numbers.get("count") is None:  # no complete quarter: not classified
         return rule
-    complete = [r for r in series if not r["partial"] and r.get("total", 1) > 0]
+    complete = [r for r in series if not r["partial"] and observed(r)]
     prev = next((r for r in reversed(complete) if r["quarter"] < decided_on), None)
     numbers = {"quarters": len(complete), "share_prev": prev["share"] if prev else None, **numbers}
     return explain(label, numbers, decided_on, rules, lang)

@@ -67,7 +67,7 @@ from trends.models import (
 )
 from trends.records import quarter_bounds, shift_quarter
 from trends.report import charts
-from trends.trend import QuarterMetrics, TrendRules, classify, explain_stored
+from trends.trend import QuarterMetrics, TrendRules, classify, explain_stored, observed
 
 STAGE_ORDER = maturity.STAGES
 RING_ORDER = ("standard", "rollout", "pilot", "konzept")  # radar rings, innermost first
@@ -978,7 +978,7 @@ def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dic
     field = tp.get("field") if tp.get("field") in sector_index else ""
     sector = sector_index.get(field, len(sectors) - 1)
     # complete quarters the corpus has articles in: what the trend class was read over
-    complete = [r for r in series if not r["partial"] and (r["total"] or r["count"])]
+    complete = [r for r in series if not r["partial"] and observed(r)]
     prev_q_row = next((r for r in reversed(series) if r["quarter"] < quarter), None)
     stage_ev, ev_q = cur.evidence_for(tid, "stage", MAX_EVIDENCE)
     transfer_ev, _ = cur.evidence_for(tid, "transfer", MAX_TRANSFER_EVIDENCE)
@@ -1022,7 +1022,7 @@ def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dic
                 "partial": bool(r["partial"]),
                 # the corpus has articles in this quarter ("–" in the table where it has none:
                 # before collection began, no article is not the same as zero on the topic)
-                "observed": bool(r["total"] or r["count"]),
+                "observed": observed(r),
             }
             for r in series
         ],

@@ -342,7 +342,7 @@ def radar(
     keepout: list[tuple[float, float, float, float]] = []
     for k, name in enumerate(rings):
         r_mid = (radii[k] + radii[k + 1]) / 2 if k else radii[1] * 0.45
-        half = len(str(name)) * 17 * 0.31 + 4
+        half = len(str(name)) * 17 * LABEL_EM / 2 + 4
         keepout.append((-half, -r_mid - 12, half, -r_mid + 8))
         out.append(
             f'<text x="{_n(cx)}" y="{_n(cy - r_mid + 6)}" font-size="17" font-weight="700" '
