@@ -1,0 +1,122 @@
+"""The evaluation protocol every `scripts/eval_*.py` follows, so that no figure is tuned by accident.
+
+1. **Lockbox.** Each labelled item goes to the lockbox when a hash of its text says so (a fixed
+   share, the same on every machine and in every run, and for items added later). While working,
+   scripts see only the rest (`split_lockbox(...)[0]`). The lockbox is scored once, at the end,
+   with `--lockbox`; that run appends a line to `scripts/lockbox.log`, so a second look is visible.
+2. **Cross-validation.** The working part is scored in repeated random halves or k folds over
+   several seeds; a figure is reported as mean ± spread (standard deviation over the repeats).
+3. **Pooled.** Each labelled set gives one mean; the pooled mean is their unweighted mean, and a
+   change is kept only if it raises the pooled mean by more than the pooled spread.
+
+Used as ``import protocol`` from a script in this folder (scripts run with their folder on
+``sys.path``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+LOCKBOX_SHARE = 0.2
+LOG = Path(__file__).resolve().parent / "lockbox.log"
+
+
+def in_lockbox(text: str, share: float = LOCKBOX_SHARE) -> bool:
+    """True for a fixed share of texts, chosen by a hash of the whitespace-normalised text."""
+    key = " ".join(text.split()).encode("utf-8")
+    bucket = int.from_bytes(hashlib.sha256(key).digest()[:8], "big") / 2**64
+    return bucket < share
+
+
+def split_lockbox(items: Sequence[T], text: Callable[[T], str]) -> tuple[list[T], list[T]]:
+    """-> (working part, lockbox)."""
+    work, box = [], []
+    for item in items:
+        (box if in_lockbox(text(item)) else work).append(item)
+    return work, box
+
+
+def folds(n: int, k: int, seed: int) -> list[tuple[list[int], list[int]]]:
+    """k (train, test) index splits of range(n), shuffled by seed; k=2 gives random halves."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    parts = [order[i::k] for i in range(k)]
+    return [
+        (sorted(i for j, p in enumerate(parts) if j != f for i in p), sorted(parts[f]))
+        for f in range(k)
+    ]
+
+
+def stratified_folds(labels: Sequence[str], k: int, seed: int) -> list[tuple[list[int], list[int]]]:
+    """Like `folds`, with each label spread evenly over the folds (small classes stay in each)."""
+    rng = random.Random(seed)
+    by_label: dict[str, list[int]] = {}
+    for i, lab in enumerate(labels):
+        by_label.setdefault(lab, []).append(i)
+    parts: list[list[int]] = [[] for _ in range(k)]
+    offset = 0
+    for lab in sorted(by_label):
+        idx = by_label[lab]
+        rng.shuffle(idx)
+        for j, i in enumerate(idx):
+            parts[(j + offset) % k].append(i)
+        offset += len(idx)
+    return [
+        (sorted(i for j, p in enumerate(parts) if j != f for i in p), sorted(parts[f]))
+        for f in range(k)
+    ]
+
+
+@dataclass
+class Scores:
+    """Scores of one set over the repeats of a cross-validation."""
+
+    name: str
+    values: list[float] = field(default_factory=list)
+
+    @property
+    def mean(self) -> float:
+        return statistics.fmean(self.values)
+
+    @property
+    def spread(self) -> float:
+        return statistics.stdev(self.values) if len(self.values) > 1 else 0.0
+
+    def line(self, measure: str) -> str:
+        return (
+            f"{self.name:28s} {measure} {self.mean:.3f} ± {self.spread:.3f}"
+            f"  ({len(self.values)} repeats)"
+        )
+
+
+def pooled(sets: Iterable[Scores]) -> tuple[float, float]:
+    """Unweighted mean of the sets' means, and the mean of their spreads."""
+    sets = list(sets)
+    return (
+        statistics.fmean(s.mean for s in sets),
+        statistics.fmean(s.spread for s in sets),
+    )
+
+
+def report(sets: Sequence[Scores], measure: str) -> None:
+    for s in sets:
+        print(s.line(measure))
+    if len(sets) > 1:
+        mean, spread = pooled(sets)
+        print(f"{'pooled':28s} {measure} {mean:.3f} ± {spread:.3f}  ({len(sets)} sets)")
+
+
+def log_lockbox(script: str, line: str) -> None:
+    """Record a lockbox scoring (it is meant to happen once per change of model)."""
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with LOG.open("a", encoding="utf-8") as fh:
+        fh.write(f"{stamp} {script}: {line}\n")
