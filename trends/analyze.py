@@ -332,6 +332,8 @@ def _taxonomy_digest(taxonomy: Path | None) -> str:
         if taxonomy
         else b"packaged:" + Path(maturity.__file__).with_name("taxonomy.yaml").read_bytes()
     )
+    if maturity.MODEL_FILE.exists():  # the learned stage model reads the sentences too
+        data += maturity.MODEL_FILE.read_bytes()
     return hashlib.sha1(data).hexdigest()[:10]
 
 
@@ -429,11 +431,12 @@ def analyze(
         )
         out = _TopicOutputs()
         members = fit.members(articles)
+        weights = {a.id: w for a, w in zip(articles, fit.weight)}  # how typical of its topic
         progress.source_started("trends and maturity", len(members))
         with _gc_spares_what_exists():  # ~1M signals are built here
             for k, arts in sorted(members.items()):
                 signals = cached_signals(corpus, [a.id for a in arts], version)
-                _describe_topic(window, k, arts, signals, fit, linked, out)
+                _describe_topic(window, k, arts, signals, fit, linked, out, weights)
                 progress.advance("trends and maturity")
         seconds["trends_maturity"] = time.perf_counter() - t
         seen_in = corpus.seen_in()
@@ -600,8 +603,10 @@ def _describe_topic(
     fit: TopicFit,
     linked: Linked,
     out: _TopicOutputs,
+    weights: dict[str, float] | None = None,
 ) -> None:
-    """One topic's record, its trend rows per quarter and the evidence behind its stages."""
+    """One topic's record, its trend rows per quarter and the evidence behind its stages
+    (quoted only where a sentence is about the topic: maturity.topic_backing)."""
     tid = linked.ids[k]
     meta = {a.id: maturity.ArticleMeta.from_article(a, w.nlp[a.id].municipalities) for a in arts}
     mentions = [
@@ -621,10 +626,16 @@ def _describe_topic(
     for a in arts:
         by_quarter.setdefault(a.quarter, []).append(a)
     stages: dict[str, maturity.StageEstimate | None] = {}
+    backs = maturity.topic_backing(
+        fit.terms[k],
+        fit.keyphrases[k],
+        {a.id: (weights or {}).get(a.id, 1.0) for a in arts},
+        {a.id: a.language for a in arts},
+    )
     for qm in series:
         basis, stage_quarters = stage_basis(by_quarter, qm.quarter)
         items = [(sig, meta[a.id]) for a in basis for sig in signals[a.id]]
-        est = maturity.aggregate(items, lexicon=w.lexicon) if items else None
+        est = maturity.aggregate(items, lexicon=w.lexicon, backs=backs) if items else None
         stages[qm.quarter] = est
         munis = sorted(
             {x for a in by_quarter.get(qm.quarter, []) for x in w.nlp[a.id].municipalities}

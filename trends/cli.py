@@ -500,7 +500,9 @@ def signals(ws: Workspace, input_file, fmt: str) -> None:
 
     \b
     Output fields: text, stage (konzept|pilot|rollout|standard|none), cue, negated, transfer.
-    Uses the workspace's taxonomy.yaml if present, else the packaged one.
+    Uses the workspace's taxonomy.yaml if present, else the packaged one. The cue rules decide
+    where they are sure, the learned model (trends/nlp/data/maturity.json) elsewhere, also for
+    sentences without a cue word.
     """
     import json
 
@@ -511,7 +513,7 @@ def signals(ws: Workspace, input_file, fmt: str) -> None:
         text = line.strip()
         if not text:
             continue
-        record = maturity.signal_record(maturity.classify_sentence(text, lexicon))
+        record = maturity.signal_record(maturity.sentence_stage(text, lexicon))
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

@@ -204,6 +204,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Keine Belegsätze für einen Reifegrad.",
         "No evidence sentences for a maturity stage.",
     ),
+    "no_backing_sentence": (
+        "Kein Satz der Artikel belegt diesen Reifegrad für das Thema selbst: die Sätze mit "
+        "Reifegrad-Hinweisen sprechen von anderem oder beschreiben keine digitale Lösung.",
+        "No sentence backs this stage for the topic itself: the sentences that state a stage "
+        "speak of something else or describe no digital solution.",
+    ),
     "transfer": ("Übertragbarkeit", "Transferability"),
     "transfer_none": (
         "Keine Hinweise auf Nachnutzung oder Übertragung.",

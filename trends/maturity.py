@@ -63,7 +63,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -83,14 +83,20 @@ __all__ = [
     "Lexicon",
     "Signal",
     "StageEstimate",
+    "StageModel",
     "TaxonomyError",
     "aggregate",
     "article_signals",
     "classify_sentence",
     "load_lexicon",
+    "load_stage_model",
     "ring_for",
+    "rule_features",
+    "rule_key",
+    "sentence_stage",
     "signal_record",
     "split_sentences",
+    "topic_backing",
     "trl_for",
 ]
 
@@ -970,6 +976,16 @@ def _classify_span(
     lex: Lexicon, text: str, low: str, s0: int, s1: int, hits: list[tuple[int, str]]
 ) -> Signal | None:
     """Classify text[s0:s1] (trimmed) given its head hits; None if no stage or transfer cue fired."""
+    stage_hits, transfer_hits, markers = _match_entries(lex, low, s0, s1, hits)
+    if not stage_hits and not transfer_hits:
+        return None
+    return _decide(lex, text, low, s0, s1, stage_hits, transfer_hits, markers)
+
+
+def _match_entries(
+    lex: Lexicon, low: str, s0: int, s1: int, hits: list[tuple[int, str]]
+) -> tuple[list, list, dict[str, list[tuple[int, int]]]]:
+    """The stage cues, transfer cues and markers (by kind) that match in low[s0:s1]."""
     candidates = lex.terms.candidates
     stage_hits: list[tuple[int, int, _Entry]] = []
     transfer_hits: list[tuple[int, int, _Entry]] = []
@@ -991,9 +1007,19 @@ def _classify_span(
                 markers[kind].append((start, end))
             else:
                 markers[kind] = [(start, end)]
-    if not stage_hits and not transfer_hits:
-        return None
+    return stage_hits, transfer_hits, markers
 
+
+def _decide(
+    lex: Lexicon,
+    text: str,
+    low: str,
+    s0: int,
+    s1: int,
+    stage_hits: list[tuple[int, int, _Entry]],
+    transfer_hits: list[tuple[int, int, _Entry]],
+    markers: dict[str, list[tuple[int, int]]],
+) -> Signal:
     j = s1 - 1
     while j > s0 and text[j] in _CLOSERS:
         j -= 1
@@ -1162,10 +1188,132 @@ def classify_sentence(text: str, lexicon: Lexicon | None = None) -> Signal:
     return signal or Signal(text.strip(), NONE, None, False, False, None, 0.0)
 
 
-def article_signals(text: str, lexicon: Lexicon | None = None) -> list[Signal]:
-    """Signals of the sentences of an article in which a stage or transfer cue fired (also when
-    negation cancelled the stage: such sentences come back with stage ``"none"``)."""
+_MARKER_TOKENS = {
+    "plan": "future",
+    "neg_before": "neg",
+    "neg_after": "neg",
+    "not_yet": "notyet",
+    "past": "past",
+    "completed": "done",
+}
+
+
+def rule_features(text: str, lexicon: Lexicon | None = None) -> tuple[Signal, list[str]]:
+    """The rule's signal for one sentence and what the lexicon saw in it, as tokens for the
+    learned model: ``cue=<stage>`` per stage cue, ``transfer``, the markers (``future``, ``neg``,
+    ``notyet``, ``past``, ``done``, ``question``) and the rule's verdict (``rule=<stage>``)."""
     lex = _default(lexicon)
+    text = text or ""
+    low = _lower(text)
+    s0, s1 = _trim(text, 0, len(text))
+    return _span_features(lex, text, low, s0, s1, _head_hits(lex.terms, low))
+
+
+def _span_features(
+    lex: Lexicon, text: str, low: str, s0: int, s1: int, hits: list[tuple[int, str]]
+) -> tuple[Signal, list[str]]:
+    stage_hits, transfer_hits, markers = _match_entries(lex, low, s0, s1, hits)
+    tokens = [f"cue={e.stage}" for _, _, e in stage_hits]
+    if transfer_hits:
+        tokens.append("transfer")
+    tokens += sorted({_MARKER_TOKENS[k] for k in markers if k in _MARKER_TOKENS})
+    if text[s0:s1].rstrip(_CLOSERS).endswith("?"):
+        tokens.append("question")
+    if stage_hits or transfer_hits:
+        signal = _decide(lex, text, low, s0, s1, stage_hits, transfer_hits, markers)
+    else:
+        signal = Signal(text[s0:s1], NONE, None, False, False, None, 0.0)
+    tokens.append(f"rule={signal.stage}")
+    if signal.negated:
+        tokens.append("rule_neg")
+    return signal, tokens
+
+
+_CONTEXT_TOKENS = frozenset({"future", "neg", "notyet", "past", "done", "question"})
+
+
+def rule_key(signal: Signal, tokens: list[str]) -> str:
+    """The kind of a rule verdict, for deciding where the rules are sure: the stage, whether a
+    context rule (plan, negation, past, completed, question) was in play, whether cues of
+    several stages met, and whether any cue fired at all."""
+    if signal.cue is None and not signal.transfer:
+        return "nocue"
+    cue_stages = {t for t in tokens if t.startswith("cue=")}
+    context = "ctx" if _CONTEXT_TOKENS.intersection(tokens) else "plain"
+    return f"{signal.stage}:{context}:{'multi' if len(cue_stages) > 1 else 'one'}"
+
+
+@dataclass(frozen=True)
+class StageModel:
+    """The learned sentence classifier (trends.nlp.linear) with the rule verdict kinds it
+    leaves to the rules (``sure``, chosen by scripts/train_maturity.py from labelled data)."""
+
+    model: Any  # trends.nlp.linear.LinearTextModel
+    sure: frozenset[str]
+
+    def classify(self, text: str, lexicon: Lexicon | None = None) -> Signal:
+        """Rules where they are sure, the model elsewhere. The signal keeps the rule's cue and
+        transfer; a stage the model gives weighs its probability."""
+        return self.decide(*rule_features(text, lexicon))
+
+    def decide(self, signal: Signal, tokens: list[str]) -> Signal:
+        """The verdict for a sentence whose rule signal and tokens are known."""
+        if rule_key(signal, tokens) in self.sure:
+            return signal
+        probs = self.model.proba(signal.text, tokens)
+        stage = max(probs, key=probs.__getitem__)
+        if stage == signal.stage:
+            return signal
+        weight = round(probs[stage], 3) if stage != NONE else 0.0
+        return signal._replace(stage=stage, weight=weight, negated=False)
+
+
+MODEL_FILE = Path(__file__).with_name("nlp") / "data" / "maturity.json"
+_models: dict[str, StageModel | None] = {}
+
+
+def load_stage_model(path: str | Path | None = None) -> StageModel | None:
+    """The shipped learned classifier (``trends/nlp/data/maturity.json``), or None when the file
+    is not there (the rules alone then decide)."""
+    target = Path(path) if path is not None else MODEL_FILE
+    key = str(target)
+    if key not in _models:
+        from trends.nlp.linear import LinearTextModel
+
+        if not target.exists():
+            _models[key] = None
+        else:
+            model = LinearTextModel.from_json(target)
+            _models[key] = StageModel(model, frozenset(model.meta.get("sure", ())))
+    return _models[key]
+
+
+def sentence_stage(
+    text: str, lexicon: Lexicon | None = None, model: StageModel | None | str = "default"
+) -> Signal:
+    """The stage of one sentence as analyze reads it: the rules where they are sure, the learned
+    model elsewhere (``model=None``: rules only, as :func:`classify_sentence`)."""
+    if model == "default":
+        model = load_stage_model()
+    if model is None:
+        return classify_sentence(text, lexicon)
+    return model.classify(text, lexicon)
+
+
+def article_signals(
+    text: str, lexicon: Lexicon | None = None, model: StageModel | None | str = "default"
+) -> list[Signal]:
+    """Signals of the sentences of an article in which a stage or transfer cue fired (also when
+    negation cancelled the stage: such sentences come back with stage ``"none"``).
+
+    ``model`` (default: the shipped one; None = the rules alone) re-reads these sentences where
+    the rules are not sure. Sentences without any cue are not read here (``sentence_stage``
+    reads them): out of fold, the model's stages for them were right 45 % of the time below
+    p = 0.6 (most of them), and reading every sentence cost analyze twice the time of this whole
+    step (scripts/eval_maturity.py --bench)."""
+    lex = _default(lexicon)
+    if model == "default":
+        model = load_stage_model()
     if not text:
         return []
     low = _lower(text)
@@ -1196,9 +1344,13 @@ def article_signals(text: str, lexicon: Lexicon | None = None) -> list[Signal]:
         s0, s1 = starts[i], ends[i]
         if text[s0].isspace() or text[s1 - 1].isspace():
             s0, s1 = _trim(text, s0, s1)
-        signal = _classify_span(
-            lex, text, low, s0, s1, hits[bisect_left(positions, s0) : bisect_left(positions, s1)]
-        )
+        span_hits = hits[bisect_left(positions, s0) : bisect_left(positions, s1)]
+        if model is None:
+            signal = _classify_span(lex, text, low, s0, s1, span_hits)
+        else:
+            signal = model.decide(*_span_features(lex, text, low, s0, s1, span_hits))
+            if signal.cue is None and not signal.transfer:
+                signal = None  # only a marker matched ("und", "soll"): no cue sentence
         if signal is not None:
             out.append(signal)
         s1 = ends[i]
@@ -1291,8 +1443,11 @@ def aggregate(
     items: Iterable[tuple[Signal, ArticleMeta]],
     max_evidence: int = 3,
     lexicon: Lexicon | None = None,
+    backs: Callable[[Signal, ArticleMeta], bool] | None = None,
 ) -> StageEstimate:
-    """A topic's stage from its articles' sentence signals (rule in the module docstring)."""
+    """A topic's stage from its articles' sentence signals (rule in the module docstring).
+    ``backs``: which sentences may be quoted as the stage's evidence (see :func:`topic_backing`);
+    the others still count for the stage, and with none left the evidence is empty."""
     lex = _default(lexicon)
     per_article: dict[tuple[str, str], float] = {}
     articles: dict[str, set[str]] = {s: set() for s in STAGES}
@@ -1352,7 +1507,69 @@ def aggregate(
         confidence=confidence,
         trl=trl_for(winner, lex, moving_up),
         scores={s: round(v, 3) for s, v in scores.items()},
-        evidence=_pick(by_stage[winner], max_evidence),
+        evidence=_pick(
+            [sm for sm in by_stage[winner] if backs(*sm)] if backs else by_stage[winner],
+            max_evidence,
+        ),
         transfer_score=transfer_score,
         transfer_evidence=transfer_evidence,
     )
+
+
+# --- evidence about the topic -------------------------------------------------------------------
+
+_STEM_WORD = re.compile(r"\w+")
+TOP_TERMS = 15  # a topic's subject: its strongest terms (lemmas) and its keyphrases
+TYPICAL_SHARE = 0.5  # an article is typical of its topic at half the topic's median weight
+TITLE_WORD = 7  # capitalised title words this long name "the solution the article is about"
+
+
+def _stems(words: Iterable[str], min_len: int = 4, nouns: bool = False) -> frozenset[str]:
+    """Lower-case stems: words of min_len+ letters (``nouns``: capitalised ones only), the last
+    two letters cut from long ones, so that inflected forms and compounds
+    ("Bewohnerparkausweise") contain them."""
+    out = set()
+    for phrase in words:
+        for w in _STEM_WORD.findall(str(phrase)):
+            if len(w) >= min_len and not w.isdigit() and (not nouns or w[0].isupper()):
+                w = w.lower()
+                out.add(w[:-2] if len(w) > 6 else w)
+    return frozenset(out)
+
+
+def topic_backing(
+    terms: dict[str, float],
+    keyphrases: Iterable[str],
+    weights: dict[str, float],
+    languages: dict[str, str] | None = None,
+) -> Callable[[Signal, ArticleMeta], bool]:
+    """Which sentences may back a topic's stage: the sentence comes from an article typical of
+    the topic (its topic weight at least TYPICAL_SHARE of the median of ``weights``, article id
+    -> weight), names the topic's subject (one of its TOP_TERMS strongest ``terms``, a keyphrase
+    word, or a long word of its article's title: the solution the article is about) and
+    describes a digital solution (``trends.relevance.solution_score`` >= its threshold). A
+    sentence that only carries a cue word ("vom Konzept bis zur ersten Demo") does not."""
+    from trends.relevance import DEFAULT_THRESHOLD, solution_score
+
+    top = sorted(terms, key=lambda t: (-terms[t], t))[:TOP_TERMS]
+    subject = _stems([*top, *keyphrases])
+    values = sorted(weights.values())
+    floor = TYPICAL_SHARE * values[len(values) // 2] if values else 0.0
+    languages = languages or {}
+
+    @lru_cache(maxsize=256)
+    def title_stems(title: str) -> frozenset[str]:
+        return _stems([title], TITLE_WORD, nouns=True)
+
+    def backs(signal: Signal, meta: ArticleMeta) -> bool:
+        if weights.get(meta.article_id, 0.0) < floor:
+            return False
+        low = signal.text.lower()
+        if not any(s in low for s in subject) and not any(
+            s in low for s in title_stems(meta.title)
+        ):
+            return False
+        language = languages.get(meta.article_id) or "de"
+        return solution_score(signal.text, language) >= DEFAULT_THRESHOLD
+
+    return backs

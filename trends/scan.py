@@ -468,6 +468,8 @@ def brief(ws: Workspace, query: str, fmt: str = "md", lang: str = "de") -> str:
                 f"{e['published']}",
                 "",
             ]
+        if not stage_ev and topic["stage"] in STAGES:  # its stage sentences are off the topic
+            lines += [i18n.fmt("no_backing_sentence", lang), ""]
     lines += [f"## {t['brief_who']}", "", t["brief_who_head"], "|---|---|---|---|---|"]
     for g in whos[:15]:
         ev = g["evidence"][0]

@@ -1085,6 +1085,10 @@ def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dic
                 tax["rings"][stage if stage in STAGE_ORDER else "konzept"], lang
             ),
             "evidence": [_evidence_view(e, source_meta, lang) for e in stage_ev],
+            # a stage whose sentences are all about something else is said so, not left blank
+            "no_evidence_text": i18n.fmt("no_backing_sentence", lang)
+            if stage in STAGE_ORDER
+            else "",
             "evidence_quarter": ev_q,
             "evidence_from_text": i18n.fmt("evidence_from", lang, quarter=ev_q)
             if ev_q and ev_q != quarter
