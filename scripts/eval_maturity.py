@@ -188,18 +188,23 @@ def bench(
         runs.append(("on-topic mix: 40 % cue sentences, 60 % real news sentences", mixed))
     for name, docs in runs:
         chars = sum(map(len, docs))
-        article_signals(docs[0], lexicon)  # warm up (compile, cache)
-        times = []
-        for _ in range(repeat):  # best of `repeat`: the machine may be shared
-            t0 = time.perf_counter()
-            n_signals = sum(len(article_signals(d, lexicon)) for d in docs)
-            times.append(time.perf_counter() - t0)
-        dt = min(times)
-        print(
-            f"bench {name}: {len(docs)} articles, {chars / 1e6:.1f} M chars, {n_signals} signals "
-            f"({n_signals / len(docs):.1f} per article), best of {repeat}: {dt:.2f} s "
-            f"({chars / dt / 1e6:.1f} M chars/s; runs {', '.join(f'{t:.2f}' for t in times)})"
-        )
+        # rules alone and rules + learned model, alternately (the machine may be shared)
+        times: dict[str, list[float]] = {"rules": [], "rules + model": []}
+        counts = {}
+        for _ in range(repeat):
+            for label, model in (("rules", None), ("rules + model", "default")):
+                article_signals(docs[0], lexicon, model)  # warm up (compile, cache, load)
+                t0 = time.perf_counter()
+                counts[label] = sum(len(article_signals(d, lexicon, model)) for d in docs)
+                times[label].append(time.perf_counter() - t0)
+        print(f"bench {name}: {len(docs)} articles, {chars / 1e6:.1f} M chars")
+        for label, ts in times.items():
+            dt = min(ts)
+            print(
+                f"  {label:<14} {counts[label]} signals ({counts[label] / len(docs):.1f} per "
+                f"article), best of {repeat}: {dt:.2f} s ({chars / dt / 1e6:.1f} M chars/s; "
+                f"runs {', '.join(f'{t:.2f}' for t in ts)})"
+            )
 
 
 # --- the protocol: every set, lockbox out, repeated stratified folds ---------------------------
