@@ -14,9 +14,11 @@ Sentence rule (:func:`classify_sentence`)
        something that has not happened: it counts as **Konzept**, with half its weight
        (“soll 2027 eingeführt werden” and “plant ein Pilotprojekt” are Konzept). A past marker
        just before the cue (*nach der Pilotphase*, *seit*) shields it; a question is a plan.
-    3. **Completed.** A cue right after *Ende, Abschluss, Ablauf, abgeschlossen* describes a stage
-       that is over: it counts half (“nach dem Ende des Modellprojekts dauerhaft weiterbetrieben”
-       is Standard, not Pilot).
+    3. **Completed.** A cue right after a ``completed`` marker describes a stage that is over: it
+       counts half. The packaged taxonomy lists no such markers since the ablation of 2026-12-04
+       (``scripts/eval_maturity.py --ablation``: no effect beyond its spread), nor ``past``
+       markers (the shield in 2.) or ``not_negation`` phrases (4.); the mechanisms stay for a
+       workspace taxonomy.
     4. **Negation.** A cue within three words after a negation (*nicht, kein, ohne, weder*) or
        before a negating phrase of its clause (*ist nicht geplant*, *gibt es nicht*, *ist noch weit
        entfernt*) is negated. With a "not yet" word in the clause (*noch, bisher, bislang, yet*) it
@@ -29,6 +31,13 @@ Sentence rule (:func:`classify_sentence`)
        The signal's weight is that score, capped at 1.
     6. **Transfer** is independent of the stage: any non-negated transfer cue (*Nachnutzung, EfA,
        Open Source, übertragbar, interkommunal, weitere Kommunen, 24 Kommunen, nun auch …*).
+
+Learned model (:class:`StageModel`, :func:`sentence_stage`)
+    A ``trends.nlp.linear`` classifier (``trends/nlp/data/maturity.json``, built by
+    ``scripts/train_maturity.py``) reads the sentence's words plus what the lexicon saw in it
+    (:func:`rule_features`). The rules decide where the training data showed them sure (kinds of
+    verdict, :func:`rule_key`), the model elsewhere; analyze lets it re-read cue sentences only
+    (:func:`article_signals`).
 
 Aggregation rule (:func:`aggregate`), per topic and quarter
     1. Each sentence signal with a stage brings its weight (its summed cue weight, capped at 1;
@@ -48,7 +57,9 @@ Aggregation rule (:func:`aggregate`), per topic and quarter
        The upper level of the range is used when the next stage already has at least a third of
        the winner's support (the topic is moving up), the lower one otherwise.
     6. **Evidence** = the winning stage's sentences, best first (not negated, higher weight, newer),
-       taken from as many different sources, then articles, as possible (``max_evidence``, 3).
+       taken from as many different sources, then articles, as possible (``max_evidence``, 3);
+       with ``backs`` (:func:`topic_backing`) only sentences about the topic's subject that
+       describe a digital solution, and none when no sentence qualifies.
     7. **Transferability.** ``units`` = articles with a transfer signal + (distinct municipalities
        named by articles with a Pilot-or-later signal − 1, if the caller fills
        ``ArticleMeta.municipalities``); ``transfer_score = 1 - 0.6 ** units`` (one article 0.4,
