@@ -408,3 +408,42 @@ def test_analyze_leaves_the_garbage_collector_as_it_found_it():
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.slow
+def test_a_new_topic_of_three_articles_is_found_and_classed_new(tmp_path):
+    """The demo's new subject (the EUDI wallet, 7 articles) cut down to three German articles
+    from three sources: it still becomes its own topic, classed new, instead of being absorbed."""
+    keep = {
+        "eudi-aachen-machbarkeitsstudie",
+        "eudi-institut-bedarfsanalyse-kommunen",
+        "eudi-kommunal-it-markterkundung",
+    }
+    src = demo_jsonl(tmp_path / "all.jsonl")
+    rows = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines()]
+    eudi = [r for r in rows if r["id"].startswith("eudi-")]
+    kept = [r for r in eudi if r["id"] in keep]
+    assert len(kept) == 3 and len({r["source"] for r in kept}) == 3, [r["id"] for r in eudi]
+    small = tmp_path / "small.jsonl"
+    small.write_text(
+        "".join(
+            json.dumps(r, ensure_ascii=False) + "\n" for r in rows if r not in eudi or r in kept
+        ),
+        encoding="utf-8",
+    )
+    root = tmp_path / "ws"
+    root.mkdir()
+    result = CliRunner().invoke(main, ["-w", str(root), "import", str(small)])
+    assert result.exit_code == 0, result.output
+    ws = Workspace.resolve(root)
+    analyze(ws, AnalysisConfig(quarter="2026Q3", today=TODAY))
+    model = load_model(ws, "2026Q3")
+    assignments = {
+        json.loads(line)["id"]: json.loads(line)["topic_id"]
+        for line in (ws.models_dir / "2026Q3" / "assignments.jsonl").read_text().splitlines()
+    }
+    topic_ids = {assignments.get(i) for i in keep}
+    assert len(topic_ids) == 1 and None not in topic_ids, topic_ids
+    (tid,) = topic_ids
+    topic = next(t for t in model["topics"] if t["id"] == tid)
+    assert topic["trend_class"] == "new", topic

@@ -72,6 +72,9 @@ class AnalysisConfig:
     n_topics: int | None = None
     seed: int = 0
     today: dt.date | None = None
+    # a subject only the window's last `new_quarters` quarters share may become a topic while
+    # small (TopicModel.new_subjects): the span in which a topic can still be new or emerging
+    new_quarters: int = 3
 
     def digest(self) -> str:
         data = {
@@ -79,6 +82,7 @@ class AnalysisConfig:
             "n_topics": self.n_topics,
             "seed": self.seed,
             "analysis": ANALYSIS_VERSION,
+            "new_quarters": self.new_quarters,
         }
         return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
 
@@ -540,9 +544,13 @@ def fit_topics(
 
     progress = progress or Progress()
     progress.source_started("topic model", len(articles))
+    recent_from = shift_quarter(max(a.quarter for a in articles), -(cfg.new_quarters - 1))
     try:
         model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
-            docs(fit_idx), langs=main_lang
+            docs(fit_idx),
+            langs=main_lang,
+            recent=[articles[i].quarter >= recent_from for i in fit_idx],
+            groups=[articles[i].source for i in fit_idx],
         )
     except TooLittleText as exc:
         raise AnalysisError(f"no topics can be found in this window: {exc}") from None
