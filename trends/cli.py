@@ -463,6 +463,12 @@ def analyze(
         else ""
     )
     con.print(f"trends: {classes}{carried}")
+    if result.coverage and not result.coverage["complete"]:
+        con.print(
+            f"note: {result.quarter} is covered from {result.coverage['from']} to "
+            f"{result.coverage['to']} only (the articles reach no further); "
+            "its figures are those days', not the whole quarter's"
+        )
     if len(result.observed) < len(result.window):
         con.print(
             f"note: articles in {len(result.observed)} of the window's {len(result.window)} "

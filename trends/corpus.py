@@ -303,6 +303,16 @@ class Corpus:
         )
         return [r[0] for r in rows]
 
+    def date_span(self) -> tuple[dt.date, dt.date] | None:
+        """First and last publication date of any dated article (relevant or not): how far the
+        collection reaches, which decides whether a quarter is covered to its end."""
+        row = self.db.execute(
+            "SELECT MIN(published), MAX(published) FROM articles WHERE published IS NOT NULL"
+        ).fetchone()
+        if not row or row[0] is None:
+            return None
+        return dt.date.fromisoformat(row[0][:10]), dt.date.fromisoformat(row[1][:10])
+
     def seen_in(self) -> dict[str, set[str]]:
         """article id -> every source that published it (own source plus syndicating ones)."""
         out: dict[str, set[str]] = {}
