@@ -447,9 +447,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
         A new subject needs this many recent documents from this many groups (sources).
     new_neighbors : int
         Nearest neighbours per recent document when grouping them.
-    new_novelty : float
-        A group is new when this share of its strongest terms' weight lies on terms that at most
-        one older document uses.
 
     Fitted attributes
     -----------------
@@ -495,7 +492,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
         new_min_docs: int = 3,
         new_min_groups: int = 2,
         new_neighbors: int = 3,
-        new_novelty: float = 0.4,
     ):
         self.n_topics = n_topics
         self.k_min = k_min
@@ -529,7 +525,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.new_min_docs = new_min_docs
         self.new_min_groups = new_min_groups
         self.new_neighbors = new_neighbors
-        self.new_novelty = new_novelty
 
     # -- features --
 
@@ -796,7 +791,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 neighbors=self.new_neighbors,
                 min_docs=self.new_min_docs,
                 min_groups=self.new_min_groups,
-                novelty=self.new_novelty,
             )
             W = self._add_topics(W, X0, found)
             k = self.n_topics_
@@ -928,7 +922,6 @@ def find_new_subjects(
     neighbors: int = 3,
     min_docs: int = 3,
     min_groups: int = 2,
-    novelty: float = 0.4,
     top_terms: int = 20,
 ) -> list[np.ndarray]:
     """Groups of recent documents on a subject whose words the older documents do not use.
@@ -937,15 +930,16 @@ def find_new_subjects(
     appears with three or four articles in the last quarters is absorbed into a larger topic.
     Here recent documents are linked when each is among the other's ``neighbors`` most similar
     documents of the whole window (cosine of unsmoothed TF-IDF rows: smoothing would lend them the
-    vocabulary of the big topic around them). A connected group speaks of something new when at
-    least ``novelty`` of the weight of its ``top_terms`` strongest terms lies on terms that at
-    most one older document uses (one stray earlier mention does not make a subject old); the
-    recent part of an old subject shares its words with the old articles. The subject's documents
-    are the recent ones that use at least two of those new terms (one, if there is only one), so
-    it reaches beyond the group that revealed it. It needs ``min_docs`` of them from
-    ``min_groups`` groups (sources), and is skipped when the model already gave it a topic of its
-    own (it holds more than half of the topic most of its documents are in). Returns document
-    indices per subject, deterministic order."""
+    vocabulary of the big topic around them). A connected group is a new subject when some of its
+    ``top_terms`` strongest terms burst: at most one older document uses them (one stray earlier
+    mention does not make a subject old) and at least ``min_docs`` of the group's documents, from
+    ``min_groups`` groups (sources), do; leftover documents that are only each other's nearest
+    neighbours share no such word. The subject's documents are those of the group that use a
+    bursting term, and other recent documents that use two of them. It is the recent part of an
+    old subject, not a new one, when an older document comes as close to its centre as its own
+    loosest member does to the centre of the others; and it is skipped when the model already gave
+    it a topic of its own (it holds more than half of the topic most of its documents are in). Returns
+    document indices per subject, in a deterministic order."""
     rec = np.flatnonzero(recent)
     old = np.flatnonzero(~recent)
     if len(rec) < min_docs or len(old) == 0:
@@ -984,16 +978,25 @@ def find_new_subjects(
     for comp in sorted(comps.values(), key=lambda c: c[0]):
         if len(comp) < min_docs:
             continue
-        centre = np.asarray(Xn[comp].mean(axis=0)).ravel()
+        comp_a = np.array(comp)
+        centre = np.asarray(Xn[comp_a].mean(axis=0)).ravel()
         top = np.argsort(-centre, kind="stable")[:top_terms]
-        top = top[centre[top] > 0]
-        fresh = top[fresh_term[top]]
-        if centre[fresh].sum() < novelty * centre[top].sum():
+        top = top[(centre[top] > 0) & fresh_term[top]]
+        uses = present[comp_a][:, top].toarray() > 0  # group documents x fresh top terms
+        core = [
+            t
+            for c, t in enumerate(top)
+            if uses[:, c].sum() >= min_docs and len(set(groups[comp_a[uses[:, c]]])) >= min_groups
+        ]
+        if not core:
             continue
-        need = 2 if len(fresh) > 1 else 1
-        hits = np.asarray(recent_present[:, fresh].sum(axis=1)).ravel()
-        docs = np.array(sorted(int(d) for d in rec[hits >= need] if int(d) not in taken))
+        hits = np.asarray(recent_present[:, core].sum(axis=1)).ravel()
+        in_group = np.isin(rec, comp_a)
+        chosen = rec[(in_group & (hits >= 1)) | (hits >= min(2, len(core)) + (len(core) == 1))]
+        docs = np.array(sorted(int(d) for d in chosen if int(d) not in taken))
         if len(docs) < min_docs or len(set(groups[docs])) < min_groups:
+            continue
+        if _closest_old(Xn, docs, old) >= _loosest_member(Xn, docs):
             continue
         majority = Counter(labels[docs].tolist()).most_common(1)[0][0]
         if 2 * np.sum(labels[docs] == majority) > sizes[majority]:
@@ -1001,6 +1004,24 @@ def find_new_subjects(
         taken.update(docs.tolist())
         out.append(docs)
     return out
+
+
+def _centre(Xn: sp.csr_matrix, docs: np.ndarray) -> np.ndarray:
+    c = np.asarray(Xn[docs].mean(axis=0)).ravel()
+    return c / (np.linalg.norm(c) or 1.0)
+
+
+def _loosest_member(Xn: sp.csr_matrix, docs: np.ndarray) -> float:
+    """The lowest cosine of a document to the centre of the others (leave one out)."""
+    return min(
+        float(Xn[int(d)].dot(_centre(Xn, np.delete(docs, i)))[0]) for i, d in enumerate(docs)
+    )
+
+
+def _closest_old(Xn: sp.csr_matrix, docs: np.ndarray, old: np.ndarray) -> float:
+    """The highest cosine of an older document to the group's centre: were it recent, it would
+    belong to the group when it comes as close as the group's own loosest member."""
+    return float(np.max(Xn[old] @ _centre(Xn, docs)))
 
 
 # --- helpers --------------------------------------------------------------------------------
