@@ -596,8 +596,14 @@ def scan(ws: Workspace, since, region, field, limit, all_classes, as_json) -> No
             text = r["evidence"]["text"]
             text = text if len(text) <= 160 else text[:159].rsplit(" ", 1)[0] + " …"
             ev = f"„{text}“\n{r['evidence']['url']}"
+        reach = f"{len(r['sources'])} source" + ("s" if len(r["sources"]) != 1 else " only")
+        if r["municipalities"]:
+            reach += f", {len(r['municipalities'])} places: " + ", ".join(r["municipalities"][:4])
+            reach += " …" if len(r["municipalities"]) > 4 else ""
+        if r["class"] in ("new", "emerging"):  # small and recent: list what it rests on
+            ev += "".join(f"\n· {i['published']} {i['title']}" for i in r["items"])
         table.add_row(
-            f"[bold]{r['label']}[/] ({r['id']}, {r['articles']} art.)",
+            f"[bold]{r['label']}[/] ({r['id']}, {r['articles']} art.; {reach})",
             cls,
             growth,
             f"{r['stage']} ({r['confidence']:.0%})",
