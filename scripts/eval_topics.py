@@ -7,10 +7,12 @@
     python scripts/eval_topics.py --lockbox            # once, at the end of a change
     python scripts/eval_topics.py PATH [--topics N]    # one file of your own (no protocol)
 
-Sets (read from ../shared/data, never copied into the repo): 10kGNAD dev (514 news, 9 labels)
-and the GermEval 2019 blurbs (2,079, 8 genres). The protocol (scripts/protocol.py): a lockbox
+Sets: 10kGNAD dev (514 news, 9 labels) and the GermEval 2019 blurbs (2,079, 8 genres), read
+from ../shared/data (never copied into the repo); our demo corpus (planted topics) and the written
+stream in tests/data/stream (10 topics), on-topic articles only. The protocol (scripts/protocol.py): a lockbox
 per set chosen by a hash of the text is left out of everything; the working part is split into
-random halves over several seeds, each half clustered on its own with k = number of its labels
+random halves over several seeds (sets under 400 working documents: one 80 % sample per seed),
+each clustered on its own with k = number of its labels
 (and with automatic k under --auto), and NMI is given as mean ± spread per set and pooled.
 A document's cluster is the argmax of its topic weights ("other" documents included).
 The model never sees the labels.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import random
 import sys
 import time
 from pathlib import Path
@@ -38,13 +41,37 @@ DATA = ROOT.parent / "shared" / "data"
 SETS = {
     "10kGNAD dev": DATA / "10kGNAD" / "dev.csv",
     "GermEval19 blurbs": DATA / "germeval19_blurbs" / "items.jsonl",
+    # our own municipal news with planted topics (on-topic articles, English ones included)
+    "demo corpus": ROOT / "trends" / "demo" / "articles",
+    "stream (written)": ROOT / "tests" / "data" / "stream",
 }
+SMALL = 400  # below this many working documents a set is scored on 80 % samples, not halves
 
 
 def load(path: Path) -> tuple[list[str], list[str], list[str]]:
-    """-> texts, labels, langs (10kGNAD CSV ``label;'text'`` or JSONL ``text``/``label``)."""
+    """-> texts, labels, langs (10kGNAD CSV ``label;'text'``, JSONL ``text``/``label``, the demo's
+    article folder, or a stream folder with articles.jsonl + truth.jsonl)."""
     texts, labels, langs = [], [], []
-    if path.suffix in (".jsonl", ".json"):
+    if path.is_dir() and (path / "truth.jsonl").exists():
+        truth = {
+            t["id"]: t["topic"]
+            for t in map(json.loads, (path / "truth.jsonl").read_text("utf-8").splitlines())
+        }
+        for line in (path / "articles.jsonl").read_text("utf-8").splitlines():
+            a = json.loads(line)
+            if truth[a["id"]] != "offtopic":
+                texts.append(f"{a['title']}. {a['text']}")
+                labels.append(truth[a["id"]])
+                langs.append(a.get("language", "de"))
+    elif path.is_dir():
+        from trends.demo.site import load_articles
+
+        for a in load_articles(path):
+            if a.topics and a.topics[0] != "offtopic":
+                texts.append(f"{a.title}. {a.text}")
+                labels.append(a.topics[0])
+                langs.append(a.language)
+    elif path.suffix in (".jsonl", ".json"):
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
@@ -114,6 +141,9 @@ def evaluate_set(name, path, args, params) -> list[protocol.Scores]:
     for seed in range(args.seeds):
         if args.lockbox:
             splits = [(list(range(len(part))), [])]
+        elif len(part) < SMALL:
+            keep = sorted(random.Random(seed).sample(range(len(part)), int(0.8 * len(part))))
+            splits = [(keep, [])]
         else:
             splits = protocol.folds(len(part), 2, seed)
         for half, _ in splits:

@@ -929,8 +929,8 @@ def find_new_subjects(
 
     A topic model spends its k topics on what is big over the whole window, so a subject that
     appears with three or four articles in the last quarters is absorbed into a larger topic.
-    Here recent documents are linked when each is among the other's ``neighbors`` most similar
-    documents of the whole window (cosine of unsmoothed TF-IDF rows: smoothing would lend them the
+    Here recent documents that use a bursting word (see below) are linked when each is among the
+    other's ``neighbors`` most similar documents of the whole window (cosine of unsmoothed TF-IDF rows: smoothing would lend them the
     vocabulary of the big topic around them). A connected group is a new subject when some of its
     ``top_terms`` strongest terms burst: at most one older document uses them (one stray earlier
     mention does not make a subject old) and at least ``min_docs`` of the group's documents, from
@@ -942,20 +942,29 @@ def find_new_subjects(
     loosest member does to the centre of the others; and it is skipped when the model already gave
     it a topic of its own (it holds more than half of the topic most of its documents are in). Returns
     document indices per subject, in a deterministic order."""
-    rec = np.flatnonzero(recent)
     old = np.flatnonzero(~recent)
-    if len(rec) < min_docs or len(old) == 0:
+    if int(np.sum(recent)) < min_docs or len(old) == 0:
         return []
     Xn = normalize(X.astype(np.float64))
     present = (Xn > 0).astype(np.int32).tocsc()
     fresh_term = np.asarray(present[old].sum(axis=0)).ravel() <= 1
+    # only recent documents that use a word bursting in enough of them can belong to a new
+    # subject: the neighbour search (the costly part) is run for these alone
+    recent_docs = np.flatnonzero(recent)
+    bursting = fresh_term & (np.asarray(present[recent_docs].sum(axis=0)).ravel() >= min_docs)
+    rec = recent_docs[np.asarray(present[recent_docs][:, bursting].sum(axis=1)).ravel() > 0]
+    if len(rec) < min_docs:
+        return []
     m = min(neighbors, X.shape[0] - 1)
     near = np.empty((len(rec), m), dtype=np.int64)
     for start in range(0, len(rec), 1024):
         part = rec[start : start + 1024]
-        S = (Xn[part] @ Xn.T).toarray()
+        S = (Xn[part] @ Xn.T).toarray().astype(np.float32)
         S[np.arange(len(part)), part] = -1.0
-        near[start : start + len(part)] = np.argsort(-S, axis=1, kind="stable")[:, :m]
+        top = np.argpartition(-S, m - 1, axis=1)[:, :m]
+        # ties in a fixed order (similarity, then index): byte-identical re-runs
+        order = np.lexsort((top, -np.take_along_axis(S, top, axis=1)), axis=1)
+        near[start : start + len(part)] = np.take_along_axis(top, order, axis=1)
     where = {int(d): i for i, d in enumerate(rec)}
     parent = list(range(len(rec)))
 
@@ -982,8 +991,8 @@ def find_new_subjects(
             continue
         comp_a = np.array(comp)
         centre = np.asarray(Xn[comp_a].mean(axis=0)).ravel()
-        top = np.argsort(-centre, kind="stable")[:top_terms]
-        top = top[(centre[top] > 0) & fresh_term[top]]
+        strongest = np.argsort(-centre, kind="stable")[:top_terms]
+        top = strongest[(centre[strongest] > 0) & fresh_term[strongest]]
         uses = present[comp_a][:, top].toarray() > 0  # group documents x fresh top terms
         core = [
             t
@@ -993,7 +1002,7 @@ def find_new_subjects(
         # a recurring name in the recent part of an old subject bursts too ("Miriam Kleinschmidt"
         # in Paderborn's parking news); a new subject's own words carry a good part of its weight
         # (demo, stream, cut demo: new subjects 0.49-0.69, such parts 0.14)
-        if not core or centre[top].sum() < novelty * centre[np.argsort(-centre)[:top_terms]].sum():
+        if not core or centre[top].sum() < novelty * centre[strongest].sum():
             continue
         hits = np.asarray(recent_present[:, core].sum(axis=1)).ravel()
         in_group = np.isin(rec, comp_a)
