@@ -26,7 +26,7 @@ from trends.corpus import Corpus
 from trends.demo.site import load_articles
 from trends.health import source_health
 from trends.records import Article
-from trends.unattended import RunLock, topic_changes, write_record
+from trends.unattended import RunLock, changes_markdown, topic_changes, write_record
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date.today()
@@ -151,8 +151,10 @@ def test_three_runs_name_the_dead_source_and_changes_list_the_second_runs_articl
     report = CliRunner().invoke(main, ["-w", str(workspace.root), "report"])
     assert report.exit_code == 0, report.output
     md = (workspace.root / "reports" / quarter / "report.md").read_text(encoding="utf-8")
-    appendix = md.split("### Quellen ohne Ertrag")[1]
-    assert "verstummt-nie | ausgefallen | in den letzten 3 Läufen fehlgeschlagen" in appendix
+    appendix = md.split("### Ausgefallene und verstummte Quellen")[1]
+    assert (
+        "verstummt-nie | ausgefallen | in den letzten 3 Läufen fehlgeschlagen | nie |" in appendix
+    )
     assert "cannot connect" in appendix
 
 
@@ -419,6 +421,23 @@ def test_topic_changes_name_new_topics_and_changed_class_or_stage():
         ("T003", "new", None),
     ]
     assert topic_changes(None, after) == []
+    page = changes_markdown(
+        lang="en",
+        quarter="2026Q4",
+        started="2026-12-07T05:30:00+00:00",
+        since="2026-11-30T05:30:00+00:00",
+        articles=[],
+        sources=["rathaus"],
+        failed=[],
+        previous=before,
+        current=after,
+        health=[],
+    )
+    assert "Model 2026Q4 compared with model 2026Q3." in page
+    assert "- **Parken** (T002): Trend class emerging → growing" in page
+    assert "- **Parken** (T002): maturity Pilot → Rollout" in page
+    assert "- new topic: **Wallet** (T003) · new · Concept" in page
+    assert "E-Akte" not in page and "Nothing new from: rathaus" in page
 
 
 # -- scheduling examples -----------------------------------------------------------------------------

@@ -161,7 +161,11 @@ def localized(h: SourceHealth, lang: str) -> dict:
         **asdict(h),
         "state_label": i18n.texts(lang)[f"health_{h.state}"],
         "why": why,
-        "last_success_text": i18n.fmt_date((h.last_success or "")[:10] or None, lang),
+        "last_success_text": (
+            i18n.fmt_date(h.last_success[:10], lang)
+            if h.last_success
+            else i18n.texts(lang)["health_never"]
+        ),
         "last_error_text": (
             f"{i18n.fmt_date(h.last_error_at[:10], lang)}: {h.last_error}"
             if h.last_error and h.last_error_at

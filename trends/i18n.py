@@ -343,7 +343,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rings_order": ("Ringe von innen nach außen", "rings from the centre outwards"),
     "na": ("–", "–"),
     # source health (trends.health) in the report's appendix and in changes.md
-    "app_health": ("Quellen ohne Ertrag", "Sources that stopped working"),
+    "app_health": ("Ausgefallene und verstummte Quellen", "Dead and silent sources"),
+    "health_never": ("nie", "never"),
     "health_dead": ("ausgefallen", "dead"),
     "health_silent": ("verstummt", "silent"),
     "health_dead_why": (

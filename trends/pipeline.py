@@ -11,17 +11,13 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from trends.analyze import AnalysisConfig, AnalysisResult, analyze, choose_window
-from trends.collect.run import Progress, RunStats, collect
 from trends.config import ConfigError, Workspace, load_sources
 from trends.corpus import Corpus
-from trends.demo.site import serve, sources_yaml
 from trends.health import failed_in, problems, source_health
 from trends.models import AnalysisError, model_quarters
-from trends.records import shift_quarter
-from trends.report.build import write_report
+from trends.records import Progress, shift_quarter
 from trends.unattended import (
     RunLock,
     changes_markdown,
@@ -35,6 +31,13 @@ from trends.unattended import (
     write_changes,
     write_record,
 )
+
+if TYPE_CHECKING:
+    from trends.analyze import AnalysisResult
+    from trends.collect.run import RunStats
+
+# The stages are imported where they run: `trends run` takes its lock (and exits 3 when another
+# run holds it) before loading the NLP stack, which alone takes seconds.
 
 DEMO_PORT_FILE = ".demo-port"
 
@@ -53,6 +56,8 @@ def analyze_with_previous(
     """Analyse `quarter` (default: the latest with articles), after analysing the quarter before
     it once if it has articles but no model yet: the report can then compare quarters, and topic
     ids carry over from one quarter to the next."""
+    from trends.analyze import AnalysisConfig, analyze, choose_window
+
     with Corpus(ws.corpus_db) as corpus:
         quarter, _ = choose_window(corpus, AnalysisConfig(quarter=quarter))
         available = corpus.quarters()
@@ -68,6 +73,10 @@ def run_demo(out: str | Path, progress: Progress | None = None) -> DemoResult:
     Re-running reuses the corpus: the site is served on the port of the previous run when it is free,
     so article URLs stay the same and nothing is fetched twice.
     """
+    from trends.collect.run import collect
+    from trends.demo.site import serve, sources_yaml
+    from trends.report.build import write_report
+
     ws = Workspace.resolve(out)
     ws.root.mkdir(parents=True, exist_ok=True)
     port_file = ws.root / DEMO_PORT_FILE
@@ -163,6 +172,8 @@ def _run(
     problem,
     progress: Progress | None,
 ) -> int:
+    from trends.collect.run import collect
+
     try:
         config = load_sources(ws.sources_yaml)
         selected = config.select()
@@ -211,6 +222,8 @@ def _run(
     current = None
     try:
         if report:
+            from trends.report.build import write_report
+
             t = time.perf_counter()
             result = analyze_with_previous(ws, quarter, progress)
             quarter = result.quarter
@@ -233,6 +246,8 @@ def _run(
                 say(f"report ({lang}): {paths['report.html'].parent}: report.html, report.md")
             current = model_summary(ws, result.quarter)
         elif quarter is None:
+            from trends.analyze import AnalysisConfig, choose_window
+
             with Corpus(ws.corpus_db) as corpus:
                 quarter, _ = choose_window(corpus, AnalysisConfig())
     except AnalysisError as exc:

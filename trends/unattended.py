@@ -266,7 +266,7 @@ def changes_markdown(
                 name = i18n.trend_class if c["kind"] == "class" else i18n.stage
                 what = t["trend_class"] if c["kind"] == "class" else t["chg_stage"]
                 lines.append(
-                    f"- {label}: {what} {name(c['before'] or '', lang)} → {name(after[c['kind']], lang)}"
+                    f"- {label}: {what} {name(c['before'] or '', lang)} → {name(after, lang)}"
                 )
         if not changes:
             lines.append(t["chg_no_topic_changes"])
