@@ -224,6 +224,33 @@ def test_a_second_run_while_the_lock_is_held_exits_3_at_once_and_a_dead_holder_f
         pass
 
 
+def test_a_worker_forked_by_a_killed_run_does_not_keep_the_lock(tmp_path):
+    """analyze forks workers; if the run is killed they may live on a while, and must not hold
+    the workspace's lock (flock would be inherited by them, lockf is not)."""
+    code = (
+        "import os, sys, time\n"
+        "from trends.config import Workspace\n"
+        "from trends.unattended import RunLock\n"
+        f"lock = RunLock(Workspace.resolve({str(tmp_path)!r})).__enter__()\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    null = os.open(os.devnull, os.O_RDWR)\n"
+        "    os.dup2(null, 1), os.dup2(null, 2)\n"  # let the test read the parent's output
+        "    time.sleep(120)\n"
+        "    os._exit(0)\n"
+        "print(child, flush=True)\n"
+        "os._exit(0)\n"  # the run dies without unlocking; its worker lives on
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    worker = int(proc.stdout.strip())
+    try:
+        os.kill(worker, 0)  # still alive
+        with RunLock(Workspace.resolve(tmp_path)):
+            pass
+    finally:
+        os.kill(worker, signal.SIGKILL)
+
+
 def _wait_for(condition, what: str, limit: float = 120.0) -> None:
     """Wait for a state of another process; the limit only stops a hung test."""
     end = time.monotonic() + limit

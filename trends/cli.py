@@ -1,6 +1,7 @@
 """The `trends` command line: a thin layer over the library (no logic lives here).
 
-Exit codes: 0 ok; 1 nothing usable was produced (the message says why); 2 bad input or config.
+Exit codes: 0 ok; 1 nothing usable was produced (the message says why); 2 bad input or config;
+3 (`trends run`) another run holds the workspace's lock.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def main(ctx: click.Context, workspace: str | None) -> None:
       trends analyze              topics, trends, maturity for the latest quarter
       trends report               reports/<quarter>/report.md and report.html
       trends scan                 what is emerging, for advisers
+      trends run --quiet          all of it unattended (cron, systemd timers)
     Try it offline first:  trends demo
     Start your own:        trends init
     """
@@ -442,12 +444,13 @@ def run(
 ) -> None:
     """Collect, analyse and report in one go, for cron and systemd timers.
 
-    Collects all enabled sources, analyses the latest quarter with articles (or QUARTER) and
+    Collects all enabled sources, analyses the latest quarter with articles (or --quarter) and
     writes its report, then reports/<quarter>/changes.md (new articles per source since the
     previous run, topics new or with another class or stage since the previous run's model).
     One line per stage on stderr. Writes logs/last-run.json and appends to logs/runs.jsonl.
-    Names sources that are dead (failed in each of their last 3 runs) or silent (nothing new
-    for longer than their usual interval).
+    Names sources that are dead (failed in each of their last 3 runs) or silent (nothing
+    published for longer than their usual interval: the longest pause between their last 10
+    articles, at least 14 days).
 
     \b
     Exit codes:
