@@ -124,11 +124,12 @@ def test_three_runs_name_the_dead_source_and_changes_list_the_second_runs_articl
     first = run(workspace.root)
     assert first.exit_code == 1, first.output
     quarter = record(workspace.root)["quarter"]
-    changes = workspace.root / "reports" / quarter / "changes.md"
 
     news.publish(23)  # three new articles between the runs
     second = run(workspace.root, "--no-report")
     assert second.exit_code == 1, second.output
+    changes = Path(record(workspace.root)["changes"])
+    assert changes.parent.parent == workspace.root / "reports"
     text = changes.read_text(encoding="utf-8")
     assert "Neue Artikel (3)" in text
     for i in (20, 21, 22):
