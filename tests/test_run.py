@@ -333,67 +333,44 @@ def test_runs_jsonl_keeps_only_the_latest_runs(tmp_path, monkeypatch):
     assert record(tmp_path) == {"n": 4}
 
 
-def _article(source: str, day: dt.date, n: int) -> Article:
-    return Article(
-        id=f"{source}-{n}",
-        title=f"Meldung {n}",
-        text=f"Text {source} {n}",
-        published=day,
-        source=source,
-        url=f"https://example.org/{source}/{n}",
-        language="de",
-    )
+def _publish(corpus: Corpus, source: str, days_ago: list[int]) -> None:
+    """Store articles of `source` published that many days before TODAY."""
+    if source not in corpus.sources():
+        corpus.upsert_source(
+            id=source,
+            name=source,
+            kind="feed",
+            type="press",
+            region="",
+            url="",
+            language="de",
+            tags=(),
+        )
+    for days in days_ago:
+        key = f"{source}-{days}"
+        corpus.add_article(
+            Article(
+                id=key,
+                title=f"Meldung {key}",
+                text=f"Text {key}",
+                published=TODAY - dt.timedelta(days=days),
+                source=source,
+                url=f"https://example.org/{key}",
+                language="de",
+            ),
+            url_key=key,
+            content_hash=key,
+            minhash=None,
+            run_id=None,
+        )
 
 
 def test_silent_means_a_pause_longer_than_any_of_its_last_ten(tmp_path):
     with Corpus(tmp_path / "c.sqlite") as corpus:
-        for sid in ("weekly", "stopped", "monthly", "new"):
-            corpus.upsert_source(
-                id=sid,
-                name=sid,
-                kind="feed",
-                type="press",
-                region="",
-                url="",
-                language="de",
-                tags=(),
-            )
-        n = 0
-        for k in range(12):  # weekly, the newest 3 days ago: ok
-            n += 1
-            corpus.add_article(
-                _article("weekly", TODAY - dt.timedelta(days=3 + 7 * k), n),
-                url_key=f"k{n}",
-                content_hash=f"h{n}",
-                minhash=None,
-                run_id=None,
-            )
-        for k in range(12):  # weekly until 40 days ago: silent
-            n += 1
-            corpus.add_article(
-                _article("stopped", TODAY - dt.timedelta(days=40 + 7 * k), n),
-                url_key=f"k{n}",
-                content_hash=f"h{n}",
-                minhash=None,
-                run_id=None,
-            )
-        for k in range(6):  # monthly, 40 days since the last: within its usual interval
-            n += 1
-            corpus.add_article(
-                _article("monthly", TODAY - dt.timedelta(days=40 + 45 * k), n),
-                url_key=f"k{n}",
-                content_hash=f"h{n}",
-                minhash=None,
-                run_id=None,
-            )
-        n += 1  # one old article: too little history to judge
-        corpus.add_article(
-            _article("new", TODAY - dt.timedelta(days=400), n),
-            url_key=f"k{n}",
-            content_hash=f"h{n}",
-            minhash=None,
-            run_id=None,
-        )
+        _publish(corpus, "weekly", [3 + 7 * k for k in range(12)])  # newest 3 days ago: ok
+        _publish(corpus, "stopped", [40 + 7 * k for k in range(12)])  # weekly until 40 days ago
+        _publish(corpus, "monthly", [40 + 45 * k for k in range(6)])  # 40 days: its usual pause
+        _publish(corpus, "new", [400])  # one old article: too little history to judge
         health = {h.source: h for h in source_health(corpus, today=TODAY)}
     assert {s: h.state for s, h in health.items()} == {
         "weekly": "ok",
