@@ -369,7 +369,7 @@ def test_silent_means_a_pause_longer_than_any_of_its_last_ten(tmp_path):
     with Corpus(tmp_path / "c.sqlite") as corpus:
         _publish(corpus, "weekly", [3 + 7 * k for k in range(12)])  # newest 3 days ago: ok
         _publish(corpus, "stopped", [40 + 7 * k for k in range(12)])  # weekly until 40 days ago
-        _publish(corpus, "monthly", [40 + 45 * k for k in range(6)])  # 40 days: its usual pause
+        _publish(corpus, "monthly", [40 + 45 * k for k in range(6)])  # 37 days: its usual pause
         _publish(corpus, "new", [400])  # one old article: too little history to judge
         health = {h.source: h for h in source_health(corpus, today=TODAY)}
     assert {s: h.state for s, h in health.items()} == {
@@ -379,9 +379,13 @@ def test_silent_means_a_pause_longer_than_any_of_its_last_ten(tmp_path):
         "new": "ok",
     }
     assert health["stopped"].usual_interval_days == 14  # 7-day rhythm, floor of two weeks
-    assert health["stopped"].days_quiet == 40
+    assert health["stopped"].days_quiet == 37  # counted to the corpus's newest article
     assert health["monthly"].usual_interval_days == 45
-    assert "nothing published for 40 days" in health["stopped"].describe()
+    assert "nothing published for 37 days" in health["stopped"].describe()
+    # when nobody has published for weeks (holidays, an imported archive), nobody is silent
+    later = TODAY + dt.timedelta(days=60)
+    with Corpus(tmp_path / "c.sqlite") as corpus:
+        assert [h.state for h in source_health(corpus, ["weekly"], today=later)] == ["ok"]
 
 
 def test_a_source_fails_a_run_only_when_nothing_of_it_worked(tmp_path):
