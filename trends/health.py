@@ -10,6 +10,9 @@ A source is
   (`HISTORY`), but at least 14 days (`MIN_INTERVAL_DAYS`), so a daily source on holiday or a
   short history does not raise an alarm. Judged from 3 dated articles on; a moved feed URL or a
   changed site layout that yields nothing shows up this way, while the fetches still succeed.
+  The pause is counted up to the newest article in the whole corpus (at most today): silence
+  means the others went on publishing, so a week in which nobody publishes, an imported archive
+  or the demo's fixed eight quarters name no source.
 
 Runs are the corpus's `collect` runs (`trends collect` and `trends run` alike); a run selected
 with `--source` counts only for the sources it tried. Everything here reads the corpus and
@@ -43,7 +46,7 @@ class SourceHealth:
     last_error_at: str | None
     newest_article: str | None  # publication date of its newest article
     usual_interval_days: int | None  # None: fewer than 3 dated articles
-    days_quiet: int | None  # days since its newest article
+    days_quiet: int | None  # days from its newest article to the corpus's newest
 
     def describe(self) -> str:
         """One line for the terminal and the run's output (English, like the rest of the CLI)."""
@@ -84,6 +87,8 @@ def source_health(
 ) -> list[SourceHealth]:
     """Health of each source (default: every collected source in the corpus), by id."""
     today = today or dt.datetime.now(dt.timezone.utc).date()
+    span = corpus.date_span()
+    as_of = min(today, span[1]) if span else today  # see "silent" above
     runs = [
         (r["finished"], json.loads(r["stats"] or "{}")) for r in corpus.finished_runs("collect")
     ]
@@ -105,7 +110,7 @@ def source_health(
         dates = corpus.publication_dates(sid, HISTORY)
         usual = quiet = None
         if dates:
-            quiet = max(0, (today - dates[0]).days)
+            quiet = max(0, (as_of - dates[0]).days)
         if len(dates) >= 3:
             longest = max((a - b).days for a, b in zip(dates, dates[1:]))
             usual = max(MIN_INTERVAL_DAYS, longest)
