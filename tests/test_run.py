@@ -189,6 +189,21 @@ def test_a_broken_source_entry_skips_only_that_source(site, workspace):
     assert record(workspace.root)["new_articles"] == {"rathaus": 3}
 
 
+def test_a_run_whose_analysis_fails_still_lists_its_new_articles(site, workspace):
+    """Nothing to analyse yet (one article): exit 1 with the reason, and changes.md still lists
+    what came in, or the next run (which compares with this one) would never show it."""
+    news = Newsroom(site)
+    news.publish(1)
+    sources(workspace, site)
+    result = run(workspace.root)
+    assert result.exit_code == 1, result.output
+    assert "problem: analyze: only 1 dated article" in result.output
+    rec = record(workspace.root)
+    assert rec["analyze"] is None and rec["report"] == {} and rec["failed_sources"] == []
+    changes = Path(rec["changes"]).read_text(encoding="utf-8")
+    assert news.title(0) in changes and "nicht analysiert" in changes
+
+
 def _hold_lock_in_a_subprocess(root: Path) -> subprocess.Popen:
     code = (
         "import sys, time\n"

@@ -378,8 +378,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chg_failed": ("Fehlgeschlagen in diesem Lauf", "Failed in this run"),
     "chg_topics": ("Themen", "Topics"),
     "chg_not_analysed": (
-        "In diesem Lauf wurde nicht analysiert (`--no-report`).",
-        "This run did not analyse (`--no-report`).",
+        "Dieser Lauf hat nicht analysiert (`--no-report`, oder die Analyse schlug fehl).",
+        "This run did not analyse (`--no-report`, or the analysis failed).",
     ),
     "chg_no_previous": (
         "{n} Themen; noch kein früheres Modell eines Laufs zum Vergleich.",

@@ -220,10 +220,10 @@ def _run(
     code = EXIT_SOURCES_FAILED if failed or config.errors else EXIT_OK
 
     current = None
-    try:
-        if report:
-            from trends.report.build import write_report
+    if report:
+        from trends.report.build import write_report
 
+        try:
             t = time.perf_counter()
             result = analyze_with_previous(ws, quarter, progress)
             quarter = result.quarter
@@ -245,15 +245,18 @@ def _run(
                 record["report"][lang] = {k: str(p) for k, p in paths.items()}
                 say(f"report ({lang}): {paths['report.html'].parent}: report.html, report.md")
             current = model_summary(ws, result.quarter)
-        elif quarter is None:
-            from trends.analyze import AnalysisConfig, choose_window
+        except AnalysisError as exc:
+            problem(f"analyze: {exc}")
+            code = EXIT_SOURCES_FAILED
+    if quarter is None:  # not analysed: changes.md goes where analyze would have written
+        from trends.analyze import AnalysisConfig, choose_window
 
+        try:
             with Corpus(ws.corpus_db) as corpus:
                 quarter, _ = choose_window(corpus, AnalysisConfig())
-    except AnalysisError as exc:
-        problem(f"{'analyze' if report else 'changes'}: {exc}")
-        record["quarter"] = quarter
-        return EXIT_SOURCES_FAILED
+        except AnalysisError as exc:
+            problem(f"changes.md not written: {exc}")
+            return EXIT_SOURCES_FAILED
     record["quarter"] = quarter
 
     text = changes_markdown(
