@@ -186,7 +186,11 @@ def test_a_broken_source_entry_skips_only_that_source(site, workspace):
     result = run(workspace.root, "--no-report")
     assert result.exit_code == 1, result.output
     assert "source entry skipped:" in result.output and "sources.yaml:" in result.output
-    assert record(workspace.root)["new_articles"] == {"rathaus": 3}
+    rec = record(workspace.root)
+    assert rec["new_articles"] == {"rathaus": 3}
+    assert "sources.yaml:" in rec["failures"]["(config)"][0]["reason"]
+    assert run(workspace.root.parent / "no-such-folder").exit_code == 2
+    assert not (workspace.root.parent / "no-such-folder").exists()
 
 
 def test_a_run_whose_analysis_fails_still_lists_its_new_articles(site, workspace):

@@ -472,6 +472,9 @@ def run(
             raise click.BadParameter(str(exc), param_hint="--quarter") from None
         quarter = quarter.upper()
 
+    if not ws.root.is_dir():  # a mistyped -w must not create a workspace (logs/) anywhere
+        _fail(f"{ws.root}: no such workspace folder (`trends init` starts one)", 2)
+
     def say(text: str, problem: bool = False) -> None:
         if problem:
             err.print(f"[yellow]problem:[/] {text}", highlight=False, soft_wrap=True)
@@ -496,7 +499,11 @@ def run(
     except LockHeld as exc:
         _fail(str(exc), EXIT_LOCKED)
     if not quiet:
-        err.print(f"record: {ws.root / 'logs' / 'last-run.json'} (exit {record['exit_code']})")
+        err.print(
+            f"record: {ws.root / 'logs' / 'last-run.json'} (exit {record['exit_code']})",
+            highlight=False,
+            soft_wrap=True,
+        )
     if print_changes and record["changes"]:
         sys.stdout.write(Path(record["changes"]).read_text(encoding="utf-8"))
     sys.exit(record["exit_code"])

@@ -121,7 +121,7 @@ def failures_by_source(failures: list[Failure], limit: int = 20) -> dict[str, li
     grouped: dict[str, Counter] = {}
     first_url: dict[tuple[str, str, str], str] = {}
     for f in failures:
-        key = (f.source or "", f.stage, f.reason)
+        key = (f.source or f"({f.stage})", f.stage, f.reason)  # "(config)": a broken entry
         grouped.setdefault(key[0], Counter())[key[1:]] += 1
         first_url.setdefault(key, f.url)
     return {
