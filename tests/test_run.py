@@ -107,13 +107,14 @@ def test_a_good_and_a_dead_source_exit_1_with_record_report_and_changes(site, wo
     assert "Fehlgeschlagen in diesem Lauf: verstummt-nie" in changes
     assert not leftovers(workspace.root)
 
-    quiet = run(workspace.root, "--quiet", "--no-report")
+    quiet = run(workspace.root, "--quiet", "--no-report", "--print-changes")
     assert quiet.exit_code == 1
-    # only problems: the failed source, nothing about stages that went well
-    assert quiet.output.strip().splitlines() == [
-        line for line in quiet.output.strip().splitlines() if line.startswith("problem:")
-    ]
-    assert "verstummt-nie" in quiet.output and "collect:" not in quiet.output
+    # only problems on stderr: the failed source, nothing about stages that went well
+    problems = quiet.stderr.strip().splitlines()
+    assert problems and all(line.startswith("problem:") for line in problems)
+    assert "verstummt-nie" in quiet.stderr and "collect:" not in quiet.stderr
+    # and the run's changes page on stdout, for the cron mail
+    assert quiet.stdout.startswith("# Was ist neu") and "Neue Artikel (0)" in quiet.stdout
 
 
 @pytest.mark.slow
