@@ -399,7 +399,9 @@ def demo(out: str) -> None:
 
 def _langs(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     langs = tuple(dict.fromkeys(x.strip().lower() for x in value.split(",") if x.strip()))
-    wrong = [x for x in langs if x not in ("de", "en")]
+    from trends.i18n import LANGS
+
+    wrong = [x for x in langs if x not in LANGS]
     if wrong or not langs:
         raise click.BadParameter(f"{value!r}: give de, en or both (de,en)")
     return langs
@@ -410,7 +412,8 @@ def _langs(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str,
     "--quarter",
     "-q",
     metavar="YYYYQn",
-    help="Quarter to analyse and report (default: the latest with articles).",
+    help="Quarter to analyse and report (default: as `trends analyze` picks it, the latest "
+    "complete quarter).",
 )
 @click.option(
     "--lang",
@@ -444,8 +447,8 @@ def run(
 ) -> None:
     """Collect, analyse and report in one go, for cron and systemd timers.
 
-    Collects all enabled sources, analyses the latest quarter with articles (or --quarter) and
-    writes its report, then reports/<quarter>/changes.md (new articles per source since the
+    Collects all enabled sources, analyses the quarter `trends analyze` would pick (or --quarter)
+    and writes its report, then reports/<quarter>/changes.md (new articles per source since the
     previous run, topics new or with another class or stage since the previous run's model).
     One line per stage on stderr. Writes logs/last-run.json and appends to logs/runs.jsonl.
     Names sources that are dead (failed in each of their last 3 runs) or silent (nothing
