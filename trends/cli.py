@@ -1,6 +1,7 @@
 """The `trends` command line: a thin layer over the library (no logic lives here).
 
-Exit codes: 0 ok; 1 nothing usable was produced (the message says why); 2 bad input or config.
+Exit codes: 0 ok; 1 nothing usable was produced (the message says why); 2 bad input or config;
+3 (`trends run`) another run holds the workspace's lock.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def main(ctx: click.Context, workspace: str | None) -> None:
       trends analyze              topics, trends, maturity for the latest quarter
       trends report               reports/<quarter>/report.md and report.html
       trends scan                 what is emerging, for advisers
+      trends run --quiet          all of it unattended (cron, systemd timers)
     Try it offline first:  trends demo
     Start your own:        trends init
     """
@@ -318,6 +320,10 @@ def status(ws: Workspace) -> None:
             for r in fails:
                 table.add_row(r["stage"], r["kind"], str(r["n"]))
             con.print(table)
+    from trends.health import problems, workspace_health
+
+    for h in problems(workspace_health(ws)):  # dead or silent: see trends/health.py
+        con.print(f"[yellow]source {h.describe()}[/]", highlight=False, soft_wrap=True)
     from trends.models import model_quarters
 
     models = model_quarters(ws)
@@ -389,6 +395,121 @@ def demo(out: str) -> None:
     con.print(f"demo workspace: {result.workspace}  ({timing})")
     for name, path in result.outputs.items():
         con.print(f"  {name}: {path}")
+
+
+def _langs(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    langs = tuple(dict.fromkeys(x.strip().lower() for x in value.split(",") if x.strip()))
+    from trends.i18n import LANGS
+
+    wrong = [x for x in langs if x not in LANGS]
+    if wrong or not langs:
+        raise click.BadParameter(f"{value!r}: give de, en or both (de,en)")
+    return langs
+
+
+@main.command("run")
+@click.option(
+    "--quarter",
+    "-q",
+    metavar="YYYYQn",
+    help="Quarter to analyse and report (default: as `trends analyze` picks it, the latest "
+    "complete quarter).",
+)
+@click.option(
+    "--lang",
+    "langs",
+    default="de",
+    show_default=True,
+    callback=_langs,
+    metavar="de,en",
+    help="Report language(s), comma-separated; the first goes to reports/<quarter>/, "
+    "each further one to reports/<quarter>/<lang>/.",
+)
+@click.option(
+    "--no-report",
+    is_flag=True,
+    help="Only collect (and write changes.md): the daily run between weekly reports.",
+)
+@click.option("--quiet", is_flag=True, help="Print only problems (for cron mail).")
+@click.option(
+    "--print-changes",
+    is_flag=True,
+    help="Print changes.md to stdout at the end, e.g. for a weekly cron mail.",
+)
+@click.pass_obj
+def run(
+    ws: Workspace,
+    quarter: str | None,
+    langs: tuple[str, ...],
+    no_report: bool,
+    quiet: bool,
+    print_changes: bool,
+) -> None:
+    """Collect, analyse and report in one go, for cron and systemd timers.
+
+    Collects all enabled sources, analyses the quarter `trends analyze` would pick (or --quarter)
+    and writes its report, then reports/<quarter>/changes.md (new articles per source since the
+    previous run, topics new or with another class or stage since the previous run's model).
+    One line per stage on stderr. Writes logs/last-run.json and appends to logs/runs.jsonl.
+    Names sources that are dead (failed in each of their last 3 runs) or silent (nothing
+    published for longer than their usual interval: the longest pause between their last 10
+    articles, at least 14 days).
+
+    \b
+    Exit codes:
+      0  all went well
+      1  finished, but some sources failed in this run (or nothing could be analysed)
+      2  configuration or usage error (e.g. a broken sources.yaml, named as file:line);
+         nothing fetched
+      3  another run holds the workspace's lock (logs/run.lock); nothing done, exits at once
+    """
+    from trends.pipeline import EXIT_LOCKED, run_pipeline
+    from trends.records import Progress as Silent
+    from trends.records import quarter_bounds
+    from trends.unattended import LockHeld
+
+    if quarter:
+        try:
+            quarter_bounds(quarter)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--quarter") from None
+        quarter = quarter.upper()
+
+    if not ws.root.is_dir():  # a mistyped -w must not create a workspace (logs/) anywhere
+        _fail(f"{ws.root}: no such workspace folder (`trends init` starts one)", 2)
+
+    def say(text: str, problem: bool = False) -> None:
+        if problem:
+            err.print(f"[yellow]problem:[/] {text}", highlight=False, soft_wrap=True)
+        elif not quiet:
+            err.print(text, highlight=False, soft_wrap=True)
+
+    try:
+        if quiet:
+            record = run_pipeline(
+                ws, quarter=quarter, langs=langs, report=not no_report, say=say, progress=Silent()
+            )
+        else:
+            with RichProgress() as progress:
+                record = run_pipeline(
+                    ws,
+                    quarter=quarter,
+                    langs=langs,
+                    report=not no_report,
+                    say=say,
+                    progress=progress,
+                )
+    except LockHeld as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    if not quiet:
+        err.print(
+            f"record: {ws.root / 'logs' / 'last-run.json'} (exit {record['exit_code']})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if print_changes and record["changes"]:
+        sys.stdout.write(Path(record["changes"]).read_text(encoding="utf-8"))
+    sys.exit(record["exit_code"])
 
 
 @main.command()

@@ -1514,6 +1514,8 @@ def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
             partial_note=t["partial_star"].lstrip("* "),
         )
     )
+    from trends.health import report_rows as source_health_rows
+
     failures = _failures(corpus, lang)
     manifest_rows = _manifest_rows(inp, window)
     rules_view = _rules_view(inp)
@@ -1528,6 +1530,7 @@ def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
         "manifest": manifest_rows,
         "rules": rules_view,
         "curation": {"applied": inp.cur.applied, "warnings": warnings},
+        "health": source_health_rows(inp.ws, lang),  # dead and silent sources
     }
 
 
