@@ -132,7 +132,13 @@ def load_external(corpus: Path) -> tuple[list[dict], list[tuple], dict[str, set[
 
 def expected_lists(spec: dict) -> dict[str, dict[str, set[str]]]:
     """topics.yaml's expected lists per place, whatever the nesting (place: {list: [topics]})."""
-    block = spec.get("profiles") or spec.get("expected") or spec.get("places") or spec
+    block = (
+        spec.get("focus")
+        or spec.get("profiles")
+        or spec.get("expected")
+        or spec.get("places")
+        or spec
+    )
     out = {}
     for name, lists in block.items():
         if isinstance(lists, dict) and any(k in lists for k in TRANSFER_LISTS):
@@ -155,7 +161,10 @@ def run_external(corpus: Path, out: str | None) -> None:
     started = time.perf_counter()
     if not (ws_dir / "corpus" / "corpus.sqlite").exists():
         subprocess.run([*trends, "import", str(corpus / "articles.jsonl")], check=True)
-    quarter = spec.get("quarter")
+    # the truth's last quarter (analyze's default, the latest quarter with articles, is the same)
+    quarter = spec.get("quarter") or max(
+        f"{d.year}Q{(d.month - 1) // 3 + 1}" for _, _, _, d in records
+    )
     subprocess.run([*trends, "analyze", *(["--quarter", quarter] if quarter else [])], check=True)
     print(
         f"{corpus}: {len(articles)} articles imported and analysed in {time.perf_counter() - started:.1f} s"
@@ -163,7 +172,7 @@ def run_external(corpus: Path, out: str | None) -> None:
     ws = Workspace.resolve(ws_dir)
     land = Landscape(ws, quarter)
     # article keys: the corpus's ids (kept by import) map found topics to truth topics
-    mapping = _topic_map_by_id(ws, sets) if sets else topic_map(ws, sets)
+    mapping = topic_map(ws, sets, key=lambda row: row["id"])
     stated, implied = {}, {}
     for name, lists in expected.items():
         profile = suggest(ws, name, peers_mode="all", land=land)
@@ -188,29 +197,6 @@ def run_external(corpus: Path, out: str | None) -> None:
         f"{corpus.name}: "
         + "; ".join(f"{k} tp/shown/expected {v[0]}/{v[1]}/{v[2]}" for k, v in pooled.items()),
     )
-
-
-def _topic_map_by_id(ws: Workspace, sets: dict[str, set[str]]) -> dict[str, str]:
-    """Found topic -> truth topic of most shared articles (F1), matching on article ids."""
-    from trends.models import load_model
-
-    quarter = load_model(ws)["quarter"]
-    found: dict[str, set[str]] = {}
-    with (ws.models_dir / quarter / "assignments.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            if row["topic_id"] != "other":
-                found.setdefault(row["topic_id"], set()).add(row["id"])
-
-    def f1(a: set, b: set) -> float:
-        return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
-
-    out = {}
-    for f, fs in found.items():
-        best = max(sets, key=lambda t: f1(sets[t], fs))
-        if f1(sets[best], fs) > 0:
-            out[f] = best
-    return out
 
 
 def main() -> None:

@@ -24,6 +24,11 @@ def load_truth() -> dict:
     return yaml.safe_load((DEMO_DIR / "truth.yaml").read_text(encoding="utf-8"))
 
 
+def f1(a: set, b: set) -> float:
+    """F1 of two article sets (how well a found topic matches a planted one)."""
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
 def _slug(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
 
@@ -52,9 +57,6 @@ def evaluate(ws: Workspace) -> dict:
         t["id"]: {s for s, a in demo.items() if a.topics and a.topics[0] == t["id"]}
         for t in truth["topics"]
     }
-
-    def f1(a: set, b: set) -> float:
-        return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
     best_found = {
         p: max(found_sets, key=lambda f: f1(ps, found_sets[f]), default=None)
@@ -222,19 +224,18 @@ def demo_records() -> list[tuple[str, str, tuple[str, ...], object]]:
     ]
 
 
-def topic_map(ws: Workspace, truth_sets: dict[str, set[str]]) -> dict[str, str]:
+def topic_map(ws: Workspace, truth_sets: dict[str, set[str]], key=None) -> dict[str, str]:
     """Found topic id -> the truth topic whose articles it overlaps most (F1 of article sets);
-    `truth_sets`: truth topic -> article keys (URL slugs)."""
+    `truth_sets`: truth topic -> article keys, `key(assignment row)` the same key (default: the
+    URL slug, as the demo's articles are known)."""
+    key = key or (lambda row: _slug(row["url"]))
     model = load_model(ws)
     found: dict[str, set[str]] = {}
     path = ws.models_dir / model["quarter"] / "assignments.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if row["topic_id"] != "other":
-            found.setdefault(row["topic_id"], set()).add(_slug(row["url"]))
-
-    def f1(a: set, b: set) -> float:
-        return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+            found.setdefault(row["topic_id"], set()).add(key(row))
 
     out = {}
     for f, fs in found.items():
