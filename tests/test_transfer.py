@@ -311,3 +311,9 @@ def test_truth_yaml_only_gained_keys() -> None:
         (Path(transfer.__file__).parent / "demo" / "truth.yaml").read_text("utf-8")
     )
     assert {"quarters", "last_quarter", "topics", "offtopic_articles", "transfer"} <= set(data)
+
+
+def test_district_peers_of_a_kreisfreie_stadt_say_why_there_are_none(ws: Workspace) -> None:
+    p = transfer.suggest(ws, "Bielefeld", peers_mode="district", lang="en")
+    assert p["peers_count"] == 0 and "belongs to no Kreis" in p["peers_description"]
+    assert p["take_over"] == [] and p["ahead"] == []

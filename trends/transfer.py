@@ -132,6 +132,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n} places of similar size (population within a factor of {factor}, any density)",
     ),
     "peers_district": ("{n} Kommunen im selben Kreis", "{n} places in the same district"),
+    "peers_district_none": (
+        "keine: eine kreisfreie Stadt gehört zu keinem Kreis (--peers region oder similar)",
+        "none: a district-free city belongs to no Kreis (use --peers region or similar)",
+    ),
     "peers_region": (
         "{n} Kommunen im Regierungsbezirk {regbez}",
         "{n} places in Regierungsbezirk {regbez}",
@@ -244,7 +248,7 @@ def peers(target: geo.Place, mode: str = "similar") -> PeerSet:
                 p for p in others if p.district_ags == target.district_ags and p.ags != p.ags[:5]
             ]
             chosen += [p for p in others if p.ags == target.district_ags]
-        return PeerSet(mode, tuple(chosen), "peers_district")
+        return PeerSet(mode, tuple(chosen), "peers_district" if chosen else "peers_district_none")
     same_kind = [p for p in others if p.kind == target.kind]
     for any_class in (False, True):
         for factor in _WIDEN:
