@@ -317,3 +317,14 @@ def test_district_peers_of_a_kreisfreie_stadt_say_why_there_are_none(ws: Workspa
     p = transfer.suggest(ws, "Bielefeld", peers_mode="district", lang="en")
     assert p["peers_count"] == 0 and "belongs to no Kreis" in p["peers_description"]
     assert p["take_over"] == [] and p["ahead"] == []
+
+
+def test_report_section_map_shows_named_places(ws: Workspace) -> None:
+    import xml.etree.ElementTree as ET
+
+    svg = str(transfer.report_section(ws, lang="en")["map_svg"])
+    root = ET.fromstring(svg)
+    titles = [t.text for t in root.iter("{http://www.w3.org/2000/svg}title")]
+    assert "Soest: 3 topic(s) – Rollout" in titles  # furthest stage over its topics
+    assert "Kreis Soest: 1 topic(s) – Pilot" in titles
+    assert "© GeoBasis-DE / BKG (Daten verändert)" in svg

@@ -30,6 +30,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from markupsafe import Markup
+
 from trends import geo, i18n
 from trends.config import Workspace
 from trends.models import AnalysisError
@@ -145,6 +147,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "all {n} municipalities and districts of NRW",
     ),
     "km": ("km", "km"),
+    "map_title": (
+        "Kommunen und Kreise in den Artikeln, nach dem weitesten Stand in einem Thema",
+        "Municipalities and districts in the articles, by the furthest stage in any topic",
+    ),
+    "map_label": ("{name}: {n} Thema/Themen", "{name}: {n} topic(s)"),
     "source_note": (
         "Einwohner: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis, Stand 31.12.2018 (Daten verändert), dl-de/by-2.0",
         "Population: © Statistisches Bundesamt (Destatis), Gemeindeverzeichnis, as of 31.12.2018 (data modified), dl-de/by-2.0",
@@ -592,10 +599,27 @@ def report_section(ws: Workspace, quarter: str | None = None, lang: str = "de") 
     return {
         "quarter": land.quarter,
         "labels": {k: i18n.pick(v, lang) for k, v in TEXTS.items()},
+        "map_svg": Markup(_places_map(land, lang)),
         "topics": topics,
         "parallel": parallel,
         "districts_total": total,
     }
+
+
+def _places_map(land: Landscape, lang: str) -> str:
+    """Every place the articles name, coloured by the furthest stage it reached on any topic;
+    each dot names its topics and links to the evidence of that stage."""
+    by_name = _by_name()
+    points = []
+    for name, topics in sorted(land.groups.items()):
+        place = by_name.get(name)
+        if place is None:
+            continue
+        best = max(topics.values(), key=lambda g: (STAGE_ORDER.index(g["stage"]), g["latest"]))
+        label = text("map_label", lang, name=name, n=len(topics))
+        url = best["evidence"][0]["url"] if best["evidence"] else ""
+        points.append((place.ags, best["stage"], label, url))
+    return geo.map_svg(points, width=640, lang=lang, title=text("map_title", lang))
 
 
 TRANSFER_FIELDS = [
