@@ -26,6 +26,7 @@ from trends.demo.evaluate import (
 )
 
 Q = "2026Q3"
+QUARTERS = ["2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3"]
 HOSTILE = "<script>alert(1)</script> [x](javascript:alert(1)) | *bold*"
 
 # (topic, stage, places, published, title)
@@ -75,13 +76,15 @@ def make_workspace(root: Path) -> Workspace:
             "keyphrases": [label],
             "trend_class": cls,
             "stage": "pilot",
+            "confidence": 0.5,
             "field": "",
             "municipalities": [],
         }
         for tid, (label, cls) in TOPICS.items()
     ]
     (qdir / "topics.json").write_text(
-        json.dumps({"quarter": Q, "topics": topics, "dormant": []}), encoding="utf-8"
+        json.dumps({"quarter": Q, "quarters": QUARTERS, "topics": topics, "dormant": []}),
+        encoding="utf-8",
     )
     with (qdir / "assignments.jsonl").open("w", encoding="utf-8") as fh:
         for i, (tid, stage, places, day, title) in enumerate(ARTICLES):
@@ -328,3 +331,15 @@ def test_report_section_map_shows_named_places(ws: Workspace) -> None:
     assert "Soest: 3 topic(s) – Rollout" in titles  # furthest stage over its topics
     assert "Kreis Soest: 1 topic(s) – Pilot" in titles
     assert "© GeoBasis-DE / BKG (Daten verändert)" in svg
+
+
+def test_brief_names_leaders_and_parallel_work(ws: Workspace) -> None:
+    from trends.scan import brief
+
+    t1 = brief(ws, "T1", lang="en")
+    assert "- Leaders: Soest, Werl" in t1 and "Parallel development" not in t1
+    t3 = brief(ws, "T3", lang="de")
+    assert "- Vorreiter: keine" in t3
+    line = [x for x in t3.splitlines() if x.startswith("- Parallelentwicklung: 3 Kommunen")][0]
+    assert "Brilon" in line and "Arnsberg" not in line  # Arnsberg's pilot is older
+    assert "Hochsauerlandkreis" in line  # Brilon's district

@@ -147,6 +147,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "all {n} municipalities and districts of NRW",
     ),
     "km": ("km", "km"),
+    "brief_parallel": (
+        "Parallelentwicklung: {n} Kommunen planen oder erproben es in den letzten vier Quartalen "
+        "({names}; {districts}), keine hat es ausgerollt – gemeinsame Plattform oder Beschaffung?",
+        "Parallel development: {n} municipalities planned or piloted it in the last four quarters "
+        "({names}; {districts}), none has rolled it out – a shared platform or joint procurement?",
+    ),
     "map_title": (
         "Kommunen und Kreise in den Artikeln, nach dem weitesten Stand in einem Thema",
         "Municipalities and districts in the articles, by the furthest stage in any topic",
@@ -524,23 +530,12 @@ def parallel_work(
     """Land-wide parallel developments: topics with at least three municipalities at konzept or
     pilot in the last four quarters and no place at rollout/standard yet."""
     land = land or Landscape(ws, quarter)
-    by_name = _by_name()
     out = []
     for topic_id, places in land.by_topic.items():
-        if any(g["stage"] in ADOPTED for g in places.values()):
+        found = parallel_places(places.values(), land.window_start)
+        if found is None:
             continue
-        working = [g for g in places.values() if g["stage"] in WORKING and land.recent(g)]
-        rows = [_peer_entry(g, by_name.get(g["name"]), None) for g in working]
-        if sum(r["kind"] == "municipality" for r in rows) < 3:
-            continue
-        rows.sort(key=lambda r: (-STAGE_ORDER.index(r["stage"]), r["first"], r["name"]))
-        districts = sorted(
-            {
-                geo.districts()[_district_of(by_name[r["name"]])].name_long
-                for r in rows
-                if r["name"] in by_name
-            }
-        )
+        rows, districts = found
         out.append(
             {
                 **_topic_head(land, topic_id),
@@ -551,6 +546,53 @@ def parallel_work(
         )
     out.sort(key=lambda x: (-len(x["municipalities"]), x["label"]))
     return out
+
+
+def parallel_places(groups, window_start: str) -> tuple[list[dict], list[str]] | None:
+    """(places at konzept/pilot since `window_start`, their districts) if a topic with these
+    per-place groups (as `who` groups them) is a parallel development: at least three
+    municipalities there and no place at rollout/standard; else None."""
+    groups = list(groups)
+    if any(g["stage"] in ADOPTED for g in groups):
+        return None
+    by_name = _by_name()
+    rows = []
+    for g in groups:
+        g.setdefault("quarter", quarter_of(_date(g["latest"])))
+        if g["stage"] in WORKING and g["quarter"] >= window_start:
+            rows.append(_peer_entry(g, by_name.get(g["name"]), None))
+    if sum(r["kind"] == "municipality" for r in rows) < 3:
+        return None
+    rows.sort(key=lambda r: (-STAGE_ORDER.index(r["stage"]), r["first"], r["name"]))
+    districts = sorted(
+        {
+            geo.districts()[_district_of(by_name[r["name"]])].name_long
+            for r in rows
+            if r["name"] in by_name
+        }
+    )
+    return rows, districts
+
+
+def brief_lines(groups: list[dict], quarter: str, lang: str) -> list[str]:
+    """Two lines for a topic's workshop brief (`trends brief`): its leaders, and whether it is a
+    parallel development (groups: the brief's `who` groups; quarter: the model's)."""
+    leaders = [g["name"] for g in groups if g["stage"] in ADOPTED]
+    lines = [f"- {text('leaders', lang)}: {', '.join(leaders) if leaders else text('none', lang)}"]
+    found = parallel_places(groups, shift_quarter(quarter, -(WINDOW - 1)))
+    if found:
+        rows, districts = found
+        lines.append(
+            "- "
+            + text(
+                "brief_parallel",
+                lang,
+                n=len(rows),
+                names=", ".join(r["name"] for r in rows),
+                districts=", ".join(districts),
+            )
+        )
+    return lines
 
 
 def _district_of(p: geo.Place) -> str:
