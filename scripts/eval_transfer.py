@@ -192,11 +192,53 @@ def run_external(corpus: Path, out: str | None) -> None:
         )
         for k in keys
     }
+    # the same with the truth's topics in place of the model's: what is left is places and stages
+    oracle = _with_truth_topics(ws, sets, land.quarter)
+    oracle_land = Landscape(oracle, land.quarter)
+    identity = {t: t for t in sets}
+    scores = {
+        name: score_lists(
+            lists,
+            shown_transfer(suggest(oracle, name, peers_mode="all", land=oracle_land), identity),
+        )
+        for name, lists in expected.items()
+    }
+    print("against topics.yaml with the truth's topics (the model's places and stages only)")
+    print_scores({n: {k: r[k] for k in keys} for n, r in scores.items()}, keys)
     protocol.log_lockbox(
         "eval_transfer.py",
         f"{corpus.name}: "
         + "; ".join(f"{k} tp/shown/expected {v[0]}/{v[1]}/{v[2]}" for k, v in pooled.items()),
     )
+
+
+def _with_truth_topics(ws: Workspace, sets: dict[str, set[str]], quarter: str) -> Workspace:
+    """A copy of the model of `quarter` whose articles carry their truth topic ('offtopic' ->
+    'other'), so suggest can be scored without the topic model's errors."""
+    topic_of = {i: t for t, ids in sets.items() for i in ids}
+    root = ws.root.parent / (ws.root.name + "-truth-topics")
+    qdir = root / "models" / quarter
+    qdir.mkdir(parents=True, exist_ok=True)
+    src = ws.models_dir / quarter
+    (qdir / "manifest.json").write_text((src / "manifest.json").read_text("utf-8"), "utf-8")
+    model = json.loads((src / "topics.json").read_text("utf-8"))
+    model["topics"] = [
+        {"id": t, "label": t, "keyphrases": [], "trend_class": "stable", "stage": "none"}
+        for t in sorted(sets)
+        if t != "offtopic"
+    ]
+    model["dormant"] = []
+    (qdir / "topics.json").write_text(json.dumps(model), "utf-8")
+    with (
+        (src / "assignments.jsonl").open(encoding="utf-8") as fh,
+        (qdir / "assignments.jsonl").open("w", encoding="utf-8") as out,
+    ):
+        for line in fh:
+            row = json.loads(line)
+            topic = topic_of.get(row["id"], "offtopic")
+            row["topic_id"] = "other" if topic == "offtopic" else topic
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return Workspace.resolve(root)
 
 
 def main() -> None:
