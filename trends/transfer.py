@@ -258,7 +258,9 @@ def peers(target: geo.Place, mode: str = "similar") -> PeerSet:
             chosen = [p for p in others if p.district_ags == target.ags]
         else:  # a town: the other towns of its Kreis and the Kreis itself
             chosen = [
-                p for p in others if p.district_ags == target.district_ags and p.ags != p.ags[:5]
+                p
+                for p in others
+                if p.district_ags == target.district_ags and p.kind == "municipality"
             ]
             chosen += [p for p in others if p.ags == target.district_ags]
         return PeerSet(mode, tuple(chosen), "peers_district" if chosen else "peers_district_none")
@@ -365,7 +367,7 @@ def _topic_head(land: Landscape, topic_id: str) -> dict:
 def _similarity(target: geo.Place, p: geo.Place) -> float:
     """1 for a twin; halves per factor 4 of population, ×0.75 for another density class."""
     r = _ratio(p.population, target.population)
-    size = 0.0 if math.isinf(r) else math.exp(-math.log(r) / math.log(4) * math.log(2))
+    size = 0.0 if math.isinf(r) else r**-0.5
     return size * (1.0 if p.density_class == target.density_class else 0.75)
 
 
