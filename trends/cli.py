@@ -347,7 +347,7 @@ def _format_option(choices: list[str], default: str):
 
 @main.group()
 def export() -> None:
-    """Export tables for scripts and spreadsheets (documents, topics, trends)."""
+    """Export tables for scripts and spreadsheets (documents, topics, trends, transfer)."""
 
 
 @export.command("documents")
@@ -829,6 +829,77 @@ def brief(ws: Workspace, query, fmt, lang, out_path) -> None:
         sys.stdout.write(text)
 
 
+def _quarter_arg(value: str | None) -> str | None:
+    from trends.records import quarter_bounds
+
+    if value:
+        try:
+            quarter_bounds(value.upper())
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--quarter") from None
+    return value.upper() if value else None
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option(
+    "--parallel",
+    is_flag=True,
+    help="Land-wide instead: topics with at least three municipalities at konzept/pilot in the "
+    "last four quarters and none at rollout yet (candidates for a shared platform).",
+)
+@click.option(
+    "--peers",
+    "peers_mode",
+    type=click.Choice(["similar", "district", "region", "all"]),
+    default="similar",
+    show_default=True,
+    help="Compare with: similar (same settlement density, population within a factor of 2, "
+    "widened until 10 peers), district (same Kreis), region (same Regierungsbezirk), all.",
+)
+@click.option(
+    "--quarter",
+    "-q",
+    metavar="YYYYQn",
+    callback=lambda ctx, param, v: _quarter_arg(v),
+    help="Model quarter (default: the latest).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md"]),
+    default="text",
+    show_default=True,
+    help="md: a one-page profile for a consultation (escaped like the report).",
+)
+@_lang_option("Language of the fixed texts.")
+@click.pass_obj
+def suggest(ws: Workspace, name, parallel, peers_mode, quarter, as_json, fmt, lang) -> None:
+    """What can NAME (municipality or district: name, alias or AGS) take over, whom to ask, and
+    where does work run in parallel? Lists: has, take over (peers at rollout/standard, ranked
+    with reasons), in parallel (konzept/pilot in the last four quarters), ahead."""
+    from trends import transfer
+
+    if bool(name) == parallel:
+        raise click.UsageError("give a municipality NAME or --parallel (not both)")
+    if parallel:
+        rows = _views_or_fail(transfer.parallel_work, ws, quarter)
+        if as_json:
+            return _json_out(rows)
+        sys.stdout.write(transfer.format_parallel_text(rows, lang))
+        return
+    profile = _views_or_fail(
+        transfer.suggest, ws, name, peers_mode=peers_mode, quarter=quarter, lang=lang
+    )
+    if as_json:
+        return _json_out(profile)
+    if fmt == "md":
+        sys.stdout.write(transfer.format_md(ws, profile, lang))
+    else:
+        sys.stdout.write(transfer.format_text(profile, lang))
+
+
 @main.command()
 @click.option(
     "--quarter", "-q", metavar="YYYYQn", help="Quarter to report (default: the latest model)."
@@ -914,6 +985,17 @@ def export_trends(ws: Workspace, fmt: str, quarter: str | None, out_path: str | 
     from trends.models import trend_rows
 
     _model_rows(ws, trend_rows, quarter, fmt, out_path)
+
+
+@export.command("transfer")
+@_model_export_options
+def export_transfer(ws: Workspace, fmt: str, quarter: str | None, out_path: str | None) -> None:
+    """One row per topic and place: topic_id, label, trend_class, place, ags, kind, district,
+    population, stage, role (leader/follower/mentioned), first, latest, quarter, articles,
+    parallel (a Land-wide parallel development), title, url (the evidence)."""
+    from trends.transfer import transfer_rows
+
+    _model_rows(ws, transfer_rows, quarter, fmt, out_path)
 
 
 def _write(writer, out_path: str | None) -> None:

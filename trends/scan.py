@@ -493,6 +493,10 @@ def brief(ws: Workspace, query: str, fmt: str = "md", lang: str = "de") -> str:
     if contacts:
         lines += [f"{t['brief_contacts']} " + "; ".join(contacts), ""]
     lines += [f"## {t['brief_transfer']}", ""]
+    if topic:  # leaders and parallel work (trends.transfer, issue 22)
+        from trends.transfer import brief_lines
+
+        lines += brief_lines(whos, views.model["quarter"], lang)
     lines += [
         f"- {lq}{e['text']}{rq} ([{t['brief_source']}]({_safe_url(e['url'])}))"
         for e in transfer_ev[:3]

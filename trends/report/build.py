@@ -1642,8 +1642,16 @@ def build_context(
         ],
         "comparison": comparison,
         "appendix": appendix,
+        # "Transfer und Nachnutzung" (templates/_transfer.*.j2); data from trends.transfer
+        "transfer": _transfer_section(ws, quarter, lang),
     }
     return context
+
+
+def _transfer_section(ws: Workspace, quarter: str, lang: str) -> dict:
+    from trends.transfer import report_section
+
+    return report_section(ws, quarter, lang)
 
 
 # -- output files ----------------------------------------------------------------------------------
