@@ -14,7 +14,6 @@ sentence, and with ``--list`` every quote that names none.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -23,24 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from trends.config import Workspace  # noqa: E402
+from trends.maturity import word_stems  # noqa: E402
 from trends.models import latest_quarter, load_model, pick_evidence, read_model_file  # noqa: E402
 from trends.report.build import MAX_EVIDENCE  # noqa: E402
 
-_WORD = re.compile(r"\w+")
 
-
-def keyphrase_stems(keyphrases: list[str]) -> set[str]:
-    """Word stems of the keyphrases: words of 4+ letters, the last two letters cut from longer
-    ones (so "Parkausweis" finds "Parkausweise", "digitaler" finds "digitale")."""
-    stems = set()
-    for phrase in keyphrases:
-        for w in _WORD.findall(phrase.lower()):
-            if len(w) >= 4 and not w.isdigit():
-                stems.add(w[:-2] if len(w) > 6 else w)
-    return stems
-
-
-def names_keyphrase(sentence: str, stems: set[str]) -> bool:
+def names_keyphrase(sentence: str, stems: frozenset[str]) -> bool:
     low = sentence.lower()
     return any(s in low for s in stems)
 
@@ -59,7 +46,7 @@ def score(ws: Workspace, quarter: str | None = None, show: bool = False) -> tupl
         )
         if not items and topic["stage"] != "none":
             empty += 1
-        stems = keyphrase_stems(topic["keyphrases"])
+        stems = word_stems(topic["keyphrases"])  # the stems topic_backing matches too
         for e in items:
             total += 1
             ok = names_keyphrase(e["text"], stems)

@@ -109,6 +109,7 @@ __all__ = [
     "split_sentences",
     "topic_backing",
     "trl_for",
+    "word_stems",
 ]
 
 _STAGE_INDEX = {s: i for i, s in enumerate(STAGES)}
@@ -1555,7 +1556,7 @@ TYPICAL_SHARE = 0.5  # an article is typical of its topic at half the topic's me
 TITLE_WORD = 7  # capitalised title words this long name "the solution the article is about"
 
 
-def _stems(words: Iterable[str], min_len: int = 4, nouns: bool = False) -> frozenset[str]:
+def word_stems(words: Iterable[str], min_len: int = 4, nouns: bool = False) -> frozenset[str]:
     """Lower-case stems: words of min_len+ letters (``nouns``: capitalised ones only), the last
     two letters cut from long ones, so that inflected forms and compounds
     ("Bewohnerparkausweise") contain them."""
@@ -1583,14 +1584,14 @@ def topic_backing(
     from trends.relevance import DEFAULT_THRESHOLD, solution_score
 
     top = sorted(terms, key=lambda t: (-terms[t], t))[:TOP_TERMS]
-    subject = _stems([*top, *keyphrases])
+    subject = word_stems([*top, *keyphrases])
     values = sorted(weights.values())
     floor = TYPICAL_SHARE * values[len(values) // 2] if values else 0.0
     languages = languages or {}
 
     @lru_cache(maxsize=256)
     def title_stems(title: str) -> frozenset[str]:
-        return _stems([title], TITLE_WORD, nouns=True)
+        return word_stems([title], TITLE_WORD, nouns=True)
 
     def backs(signal: Signal, meta: ArticleMeta) -> bool:
         if weights.get(meta.article_id, 0.0) < floor:
