@@ -1046,3 +1046,27 @@ def test_a_wheel_carries_the_default_templates(tmp_path):
     names = zipfile.ZipFile(next(tmp_path.glob("*.whl"))).namelist()
     assert "trends/report/templates/report.html.j2" in names
     assert "trends/report/templates/report.md.j2" in names
+
+
+def test_a_stage_no_sentence_backs_is_said_so(tmp_path):
+    # analyze quotes only sentences about the topic (maturity.topic_backing): a topic whose
+    # stage sentences all speak of something else keeps its stage and says no sentence backs it
+    ws = make_workspace(tmp_path / "ws", "basic")
+    topics = json.loads((ws.models_dir / "2026Q3" / "topics.json").read_text(encoding="utf-8"))
+    staged = next(t for t in topics["topics"] if t["stage"] != "none")
+    for quarter in ("2026Q2", "2026Q3"):
+        path = ws.models_dir / quarter / "evidence.json"
+        evidence = json.loads(path.read_text(encoding="utf-8"))
+        kept = {
+            k: e
+            for k, e in evidence.items()
+            if not (e["topic_id"] == staged["id"] and e.get("kind", "stage") == "stage")
+        }
+        path.write_text(json.dumps(kept), encoding="utf-8")
+    for lang, text in (
+        ("de", "Kein Satz der Artikel belegt diesen Reifegrad"),
+        ("en", "No sentence backs this stage"),
+    ):
+        paths = write_report(ws, "2026Q3", lang=lang, today=TODAY, out=tmp_path / lang)
+        md, page = read(paths, "report.md"), read(paths, "report.html")
+        assert md.count(text) == 1 and page.count(text) == 1, lang
