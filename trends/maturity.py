@@ -1425,10 +1425,16 @@ def _evidence(signal: Signal, meta: ArticleMeta) -> Evidence:
     )
 
 
-def _pick(candidates: list[tuple[Signal, ArticleMeta]], limit: int) -> tuple[Evidence, ...]:
-    """Best first, spread over sources, then articles; no sentence twice."""
+def _pick(
+    candidates: list[tuple[Signal, ArticleMeta]],
+    limit: int,
+    backs: Callable[[Signal, ArticleMeta], bool] | None = None,
+) -> tuple[Evidence, ...]:
+    """Best first, spread over sources, then articles; no sentence twice; with ``backs`` only
+    sentences it accepts (asked lazily, best first: a topic has thousands of candidates)."""
     if limit <= 0:
         return ()
+    verdicts: dict[int, bool] = {}
     ranked = sorted(
         candidates,
         key=lambda sm: (sm[0].negated, -sm[0].weight, _neg_date(sm[1].published), sm[1].article_id),
@@ -1447,6 +1453,12 @@ def _pick(candidates: list[tuple[Signal, ArticleMeta]], limit: int) -> tuple[Evi
                 m.article_id == meta.article_id for _, m in chosen
             ):
                 continue
+            if backs is not None:
+                key = id(signal)
+                if key not in verdicts:
+                    verdicts[key] = backs(signal, meta)
+                if not verdicts[key]:
+                    continue
             chosen.append((signal, meta))
             texts.add(signal.text)
     return tuple(_evidence(s, m) for s, m in chosen)
@@ -1526,10 +1538,7 @@ def aggregate(
         confidence=confidence,
         trl=trl_for(winner, lex, moving_up),
         scores={s: round(v, 3) for s, v in scores.items()},
-        evidence=_pick(
-            [sm for sm in by_stage[winner] if backs(*sm)] if backs else by_stage[winner],
-            max_evidence,
-        ),
+        evidence=_pick(by_stage[winner], max_evidence, backs),
         transfer_score=transfer_score,
         transfer_evidence=transfer_evidence,
     )
