@@ -698,6 +698,38 @@ def brief(ws: Workspace, query, fmt, lang, out_path) -> None:
 
 @main.command()
 @click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback needs TRENDS_PASSWORD.",
+)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@_lang_option("Language of the pages (a link on every page switches).")
+@click.pass_obj
+def serve(ws: Workspace, host: str, port: int, lang: str) -> None:
+    """The browser app: what is emerging, topics with their map, search, who did what, printable
+    briefs and the written reports, read-only over this workspace.
+
+    \b
+    Binds 127.0.0.1 by default. Another --host (e.g. 0.0.0.0 on an intranet) starts only with
+    TRENDS_PASSWORD set; every request then needs it (HTTP Basic, any user name). Ctrl-C stops."""
+    from trends.serve.app import ServeError
+    from trends.serve.app import serve as run_serve
+
+    try:
+        run_serve(
+            ws,
+            host,
+            port,
+            lang,
+            on_ready=lambda url: err.print(f"serving {ws.root} on {url} (Ctrl-C stops)"),
+        )
+    except ServeError as exc:
+        _fail(str(exc), 2)
+
+
+@main.command()
+@click.option(
     "--quarter", "-q", metavar="YYYYQn", help="Quarter to report (default: the latest model)."
 )
 @_lang_option("Language of the report's fixed texts.")

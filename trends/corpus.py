@@ -105,17 +105,33 @@ def _now() -> str:
 class Corpus:
     """A handle on corpus.sqlite. Use as a context manager; not shared between threads."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, readonly: bool = False):
+        """`readonly`: for readers that must never write the file (the adviser views and `trends
+        serve`); SQLite itself refuses every write, and an older schema is an error instead of
+        being migrated."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        if readonly:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
-        self.db.execute("PRAGMA foreign_keys=ON")
         # what `search` asks of two-letter words, which the trigram index cannot find
         self.db.create_function("trends_has_words", 3, _has_words, deterministic=True)
         self.db.create_function("trends_mentions", 3, _mentions, deterministic=True)
+        if readonly:
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version < len(_MIGRATIONS):
+                self.db.close()
+                raise ValueError(
+                    f"{self.path} is from an older trends (schema {version} of "
+                    f"{len(_MIGRATIONS)}): run `trends status` once to upgrade it"
+                )
+            return
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a killed process
+        self.db.execute("PRAGMA foreign_keys=ON")
         self._migrate()
 
     def __enter__(self) -> Corpus:
@@ -493,11 +509,13 @@ def find_word(word: str, lowered: str) -> re.Match | None:
     """Where a (lower-case) query word stands in lower-case text, as search matches it: a
     two-letter word as a word or a compound's part ("ki" in "ki-assistent", not in "kita"),
     a longer one anywhere ("parkausweis" in "bewohnerparkausweise")."""
-    return (
-        word_pattern(word).search(lowered)
-        if len(word) == 2
-        else re.search(re.escape(word), lowered)
-    )
+    return next(find_words(word, lowered), None)
+
+
+def find_words(word: str, lowered: str) -> Iterator[re.Match]:
+    """Every place `find_word` would find, left to right (to highlight all hits)."""
+    pattern = word_pattern(word) if len(word) == 2 else re.compile(re.escape(word))
+    return pattern.finditer(lowered)
 
 
 def _has_words(title: str, text: str, words: str) -> bool:
