@@ -151,6 +151,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "serve_archived": ("Archivkopie", "archived copy"),
     "serve_date": ("Datum", "Date"),
+    "serve_kind_municipality": ("Kommune", "Municipality"),
+    "serve_kind_district": ("Kreis", "District"),
     "serve_title": ("Titel", "Title"),
     "serve_in_report": ("Dieses Thema im Quartalsbericht", "This topic in the quarterly report"),
     "serve_brief_print": ("Workshop-Brief (druckbar)", "Workshop brief (printable)"),

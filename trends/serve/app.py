@@ -18,7 +18,9 @@ import re
 import socket
 import sqlite3
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -425,6 +427,8 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
     def reports_page(request: Request) -> Response:
         rel = request.path_params.get("path", "")
         target = _report_path(ws, request.scope, rel)
+        if not rel and target is not None and not target.exists():  # nothing written yet
+            return site.render(request, "reports", rel=rel, entries=[])
         if target is None or not target.exists():
             raise Problem(404, f"not found: /reports/{rel}")
         if target.is_file():
@@ -446,7 +450,10 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
     # -- JSON
     @api
     def api_scan(request: Request) -> object:
-        return scan_data(request)[1]
+        try:
+            return scan_data(request)[1]
+        except AnalysisError as exc:  # a filter that matches nothing known, or no model
+            raise Problem(400, str(exc)) from None
 
     @api
     def api_topic(request: Request) -> object:
@@ -582,3 +589,26 @@ def serve(
         on_ready(f"http://{shown}:{sock.getsockname()[1]}/")
     config = uvicorn.Config(app, log_level="warning", server_header=False, access_log=False)
     uvicorn.Server(config).run(sockets=[sock])
+
+
+@contextmanager
+def background(app, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Run `app` with uvicorn in a thread (tests, benchmarks); yields its base URL and stops it
+    on exit. Port 0 picks a free port."""
+    import uvicorn
+
+    sock = bind(host, port)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        if not server.started:
+            raise ServeError("the server did not start")
+        yield f"http://{host}:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
