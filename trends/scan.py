@@ -169,8 +169,25 @@ class Views:
             row["topic_id"] = merged.get(row["topic_id"], row["topic_id"])
         return rows
 
+    @cached_property
+    def _rows_by_topic(self) -> dict[str, list[dict]]:
+        # one pass instead of one per topic: a page over every topic of a 10k model reads the
+        # assignments once (scan --all: 18 passes were 0.2 s)
+        out: dict[str, list[dict]] = defaultdict(list)
+        for row in self.assignments:
+            out[row["topic_id"]].append(row)
+        return out
+
     def by_topic(self, topic_id: str) -> list[dict]:
-        return [r for r in self.assignments if r["topic_id"] == topic_id]
+        return list(self._rows_by_topic.get(topic_id, ()))
+
+    @cached_property
+    def _evidence_by_topic(self) -> dict[str, dict[str, dict]]:
+        out: dict[str, dict[str, dict]] = defaultdict(dict)
+        for key, e in self.evidence.items():
+            if isinstance(e, dict):
+                out[str(e.get("topic_id"))][key] = e
+        return out
 
     def evidence_for(self, topic_id: str, kind: str = "stage") -> list[dict]:
         """The evidence to quote for a topic, as the report quotes it (models.pick_evidence)."""
@@ -178,7 +195,8 @@ class Views:
             t["id"] for t in self.model["topics"] if t.get("merge_into") == topic_id
         ]
         stage = self.topics[topic_id]["stage"] if topic_id in self.topics else None
-        return pick_evidence(self.evidence, ids, kind, self.model["quarter"], stage=stage)[0]
+        own = {k: e for i in ids for k, e in self._evidence_by_topic.get(i, {}).items()}
+        return pick_evidence(own, ids, kind, self.model["quarter"], stage=stage)[0]
 
     def find_topic(self, query: str) -> dict | None:
         """A topic by id, or the topic whose label/keyphrases best contain the query's words."""
