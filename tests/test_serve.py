@@ -161,6 +161,20 @@ def test_topic_page_has_the_report_view_the_map_and_all_articles(client, ws, lor
     assert any(m["name"] == "Delbrück" and m["key"] == "05774020" for m in data["municipalities"])
 
 
+def test_a_big_topics_articles_come_a_page_at_a_time(client, ws, lora, monkeypatch):  # noqa: F811
+    monkeypatch.setattr("trends.serve.app.ARTICLES_PER_PAGE", 7)
+    rows = Views(ws).by_topic(lora)
+    seen, page = [], 1
+    while True:
+        text = get(client, f"/topics/{lora}?page={page}").text
+        seen += re.findall(r'<td class="nowrap small">(\d{4}-\d\d-\d\d)</td>', text)
+        if f'href="/topics/{lora}?page={page + 1}#articles"' not in text:
+            break
+        page += 1
+    assert page == -(-len(rows) // 7) and len(seen) == len(rows)
+    assert seen == sorted(seen, reverse=True)
+
+
 def test_unknown_topic_or_place_is_a_plain_404(client):
     for path in ("/topics/T999", "/municipalities/Atlantis", "/brief/Marsmission%20Quanten"):
         response = get(client, path)

@@ -712,7 +712,8 @@ def serve(ws: Workspace, host: str, port: int, lang: str) -> None:
 
     \b
     Binds 127.0.0.1 by default. Another --host (e.g. 0.0.0.0 on an intranet) starts only with
-    TRENDS_PASSWORD set; every request then needs it (HTTP Basic, any user name). Ctrl-C stops."""
+    TRENDS_PASSWORD set. Whenever it is set, every request needs it (HTTP Basic, any user name;
+    /healthz excepted). Ctrl-C stops."""
     from trends.serve.app import ServeError
     from trends.serve.app import serve as run_serve
 

@@ -63,6 +63,7 @@ except ImportError:  # pragma: no cover - only in an installation without trends
 MAX_PARAM = 200  # characters of one parameter (query, region, name, id)
 MAX_QUERY_STRING = 2000  # bytes of the whole query string
 PAGE_SIZE = 20  # search hits per page
+ARTICLES_PER_PAGE = 200  # of a topic's articles
 MAX_PAGE = 50
 EMERGING = ("new", "emerging", "growing")
 CSP = (
@@ -334,7 +335,12 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
         lang = site.lang_of(request)
         data = topic(ws, _path_param(request, "topic_id"), lang, views=site.views())
         the_map = site.map(data["municipalities"], lang, title=data["label"])
-        return site.render(request, "topic", topic=data, map=the_map)
+        # all articles, a page at a time (a big topic at 10k has 700: rendering is the cost)
+        number = _page_number(request)
+        first = (number - 1) * ARTICLES_PER_PAGE
+        shown = data["articles"][first : first + ARTICLES_PER_PAGE]
+        pager = {"page": number, "first": first + 1, "last": first + len(shown)}
+        return site.render(request, "topic", topic=data, map=the_map, shown=shown, pager=pager)
 
     # -- search
     def search_data(request: Request) -> dict:
