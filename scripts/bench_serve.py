@@ -76,7 +76,7 @@ def pages(ws: Workspace) -> list[str]:
     place = next(
         (m for r in views.by_topic(biggest["id"]) for m in r.get("municipalities", [])), "Soest"
     )
-    return [
+    paths = [
         "/",
         "/?all=1",
         "/?region=Kreis+Soest&all=1",
@@ -95,6 +95,7 @@ def pages(ws: Workspace) -> list[str]:
         f"/api/who?q={first}",
         "/healthz",
     ]
+    return list(dict.fromkeys(paths))  # the biggest topic may be the first emerging one
 
 
 def free_port() -> int:
