@@ -364,6 +364,12 @@ def map_svg(
             f'<text x="{_n(lx + 11)}" y="{_n(ly + 5)}">{esc(name)}</text>'
         )
         lx += 24 + len(name) * 9
+    # districts (5-digit keys) are squares
+    out.append(
+        f'<rect x="{_n(lx - 7)}" y="{_n(ly - 7)}" width="14" height="14" fill="none" '
+        f'stroke="#222" stroke-width="1.5"/><text x="{_n(lx + 11)}" y="{_n(ly + 5)}">'
+        f"{esc(i18n.pick(_TEXT['district'], lang))}</text>"
+    )
     out.append("</g>")
     # the licence's source note, inside the SVG so it travels with every copy of the map
     lines = attribution().split("; ", 1)
