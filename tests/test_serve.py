@@ -25,7 +25,7 @@ from test_scan import ws  # noqa: F401 - the analysed demo workspace (module-sco
 from trends.cli import main
 from trends.config import Workspace
 from trends.corpus import Corpus
-from trends.scan import Views, scan, search
+from trends.scan import Views, scan, search, who
 from trends.serve.app import (
     CSP,
     MAX_PARAM,
@@ -193,11 +193,18 @@ def test_municipality_page_lists_its_topics_and_marks_it_on_the_map(client, ws):
     assert topics and all(f'href="/topics/{t["topic_id"]}"' in page for t in topics)
 
 
-def test_who_page_and_api(client, ws):  # noqa: F811
-    page = get(client, "/who?q=Bewohnerparkausweis").text
-    assert 'href="/municipalities/Soest"' in page and 'href="/municipalities/Lippstadt"' in page
-    data = get(client, "/api/who?q=Bewohnerparkausweis").json()
-    assert data["topic"] and {"Soest", "Lippstadt"} <= {g["name"] for g in data["municipalities"]}
+def test_who_page_and_api(client, ws, lora):  # noqa: F811
+    expected = who(ws, lora)
+    assert len(expected["municipalities"]) >= 3
+    page = get(client, f"/who?q={lora}").text
+    for g in expected["municipalities"]:  # each place with its page, stage and latest date
+        assert f'href="/municipalities/{quote(g["name"], safe="")}"' in page, g["name"]
+    rows = re.findall(r"<tr>\s*<td><a href=\"/municipalities/", page)
+    assert len(rows) == len(expected["municipalities"])
+    assert re.search(r'<svg[^>]*class="nrw-map"', page)
+    assert get(client, f"/api/who?q={lora}").json() == json.loads(json.dumps(expected))
+    text = get(client, "/who?q=Parkausweis").text  # a query, not a topic: its search hits' places
+    assert 'class="error"' not in text
     assert get(client, "/api/who").status_code == 400
 
 
