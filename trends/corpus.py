@@ -434,21 +434,28 @@ class Corpus:
         short = short_words(query)
         if match is None and not short:
             return []
+        words = " ".join('"' + w.replace('"', '""') + '"' for w in short)
         if match is not None:
             sql = (
                 "SELECT a.*, bm25(articles_fts, 3.0, 1.0) AS score FROM articles_fts "
                 "JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ?"
             )
             args: list = [match]
+            if short and self._has_word_index():  # only the rows whose words include them
+                sql += " AND a.rowid IN (SELECT rowid FROM articles_words WHERE articles_words MATCH ?)"
+                args.append(words)
+        elif self._has_word_index():  # two-letter words only: ranked by the word index
+            sql = (
+                "SELECT a.*, bm25(articles_words, 3.0, 1.0) AS score FROM articles_words "
+                "JOIN articles a ON a.rowid = articles_words.rowid WHERE articles_words MATCH ?"
+            )
+            args = [words]
         else:  # no index to rank by: more mentions (a title's counting 3x) rank higher
             sql = (
                 "SELECT a.*, -trends_mentions(a.title, a.text, ?) AS score FROM articles a WHERE 1"
             )
             args = [" ".join(short)]
-        if short:
-            if self._has_word_index():  # only the rows whose words include them are read
-                sql += " AND a.rowid IN (SELECT rowid FROM articles_words WHERE articles_words MATCH ?)"
-                args.append(" ".join('"' + w.replace('"', '""') + '"' for w in short))
+        if short:  # the index's words are close; the text decides ("KI-Assistent", not "Kita")
             sql += " AND trends_has_words(a.title, a.text, ?)"
             args.append(" ".join(short))
         if since:
