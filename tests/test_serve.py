@@ -521,3 +521,20 @@ def test_pages_in_headless_chromium(ws, lora, tmp_path):  # noqa: F811
         # the map is laid out: the rendered DOM has the SVG with Delbrück's dot
         res = _chromium(["--dump-dom", LOCAL_ONLY, f"{base}/topics/{quote(lora)}"], tmp_path)
         assert 'class="nrw-map"' in res.stdout and "Delbrück – " in res.stdout, res.stderr[-2000:]
+
+
+def test_municipality_page_shows_its_transfer_profile_with_peers_on_the_map(client, ws):  # noqa: F811
+    from trends.transfer import suggest
+
+    profile = suggest(ws, "Soest")
+    page = get(client, "/municipalities/Soest").text
+    assert 'id="transfer"' in page
+    listed = [i for k in ("take_over", "parallel", "ahead") for i in profile[k]]
+    assert profile["take_over"], "the demo gives Soest something to take over"
+    for item in listed:
+        assert item["label"] in page or item["label"].replace("&", "&amp;") in page
+    svg = re.search(r"<svg.*?</svg>", page, re.S)[0]
+    peer_names = {p["name"] for i in profile["take_over"] for p in i["peers"]}
+    for name in peer_names:  # the peers are dots on the map, each linking its page
+        assert f'href="/municipalities/{quote(name, safe="")}"' in svg, name
+    assert "<script" not in page.split('id="transfer"', 1)[1]

@@ -42,7 +42,7 @@ from trends import i18n
 from trends.config import Workspace
 from trends.models import AnalysisError, model_stamp
 from trends.report import charts
-from trends.report.build import environment
+from trends.report.build import commentary_html, environment
 from trends.scan import (
     CLASS_ORDER,
     Views,
@@ -54,6 +54,7 @@ from trends.scan import (
     topic,
     who,
 )
+from trends.transfer import format_md, suggest
 
 try:  # the NRW map (package data built by scripts/build_geo.py); pages work without it
     from trends import geo
@@ -407,10 +408,24 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
         except AnalysisError as exc:
             raise Problem(404, str(exc)) from None
         place = {"name": data["municipality"], "stage": data["stage"], "key": data["key"]}
-        the_map = site.map([place], lang, highlight=data["key"], title=data["municipality"])
-        # issue 22 (trends/transfer.py, `trends suggest`) puts this municipality's suggest
-        # profile here: what it could take over, whom to ask; the template shows `transfer`
-        transfer = None
+        # the transfer profile (`trends suggest`), as its one-page Markdown with the report's
+        # escaping, rendered and sanitized like the analyst's commentary; its peers join the map
+        transfer, peers = None, {}
+        try:
+            profile = suggest(ws, data["municipality"], lang=lang)
+            transfer = commentary_html(format_md(ws, profile, lang))
+            for key in ("take_over", "parallel", "ahead"):
+                for item in profile[key]:
+                    for p in item["peers"]:
+                        peers.setdefault(
+                            p["name"], {"name": p["name"], "stage": p["stage"], "key": p["ags"]}
+                        )
+        except AnalysisError:
+            pass  # a place outside NRW or no model yet: the page shows what who() has
+        peers.pop(place["name"], None)
+        the_map = site.map(
+            [place, *peers.values()], lang, highlight=data["key"], title=data["municipality"]
+        )
         return site.render(request, "municipality", data=data, map=the_map, transfer=transfer)
 
     # -- the workshop brief
