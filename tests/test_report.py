@@ -160,8 +160,11 @@ def make_workspace(
                 if hostile and n == 5:
                     title = " ".join(["Überlang"] * hostile["long_title_words"])
                 src = sources[(n + qi) % len(sources)][0]
+                art_id = f"{t['id']}-{q}-{i}"
+                if hostile and t["id"] == "T001" and i == 0:  # an id that must not become a path
+                    art_id = f"../../{art_id}/<script>x"
                 art = Article(
-                    id=f"{t['id']}-{q}-{i}", title=title, text=text, published=_date_in(q, i + n),
+                    id=art_id, title=title, text=text, published=_date_in(q, i + n),
                     source=src, url=url, language="de",
                 )  # fmt: skip
                 articles.append((art, t["id"]))
@@ -629,9 +632,16 @@ def test_every_text_in_both_languages():
 
 def test_english_report(tmp_path):
     ws = make_workspace(tmp_path / "ws", "basic")
-    paths = write_report(ws, "2026Q3", lang="en", today=TODAY)
-    md, page = read(paths, "report.md"), read(paths, "report.html")
+    german = write_report(ws, "2026Q3", today=TODAY, formats=("md", "html"))
+    german_md = read(german, "report.md")
+    paths = write_report(ws, "2026Q3", lang="en", today=TODAY, formats=("md", "html"))
+    # both languages side by side: English files carry .en, the German ones stay as they were
+    assert {"report.en.md", "report.en.html", "metrics.en.json", "topics.en.csv"} <= set(paths)
+    assert "report.md" not in paths and read(german, "report.md") == german_md
+    assert "## Zusammenfassung" in german_md
+    md, page = read(paths, "report.en.md"), read(paths, "report.en.html")
     assert '<html lang="en">' in page
+    assert "(radar.en.svg)" in md and (paths["report.en.md"].parent / "radar.en.svg").exists()
     for heading in (
         "Executive summary",
         "Trend radar",
@@ -650,7 +660,7 @@ def test_english_report(tmp_path):
         "wachsend",
     ):
         assert german not in md and german not in page, german
-    rows = list(csv.DictReader(io.StringIO(read(paths, "radar.csv"))))
+    rows = list(csv.DictReader(io.StringIO(read(paths, "radar.en.csv"))))
     assert {r["ring"] for r in rows} <= {"Observe", "Trial", "Transfer", "Established"}
     assert "Mobility" in {r["quadrant"] for r in rows}
 
@@ -665,8 +675,8 @@ def test_english_version_next_to_the_german_one_with_out(tmp_path):
     result = runner.invoke(main, [*base, "--lang", "en", "--out", str(tmp_path / "en")])
     assert result.exit_code == 0, result.output
     assert german.read_bytes() == before and '<html lang="de">' in german.read_text()
-    english = (tmp_path / "en" / "report.html").read_text(encoding="utf-8")
-    assert '<html lang="en">' in english and (tmp_path / "en" / "radar.csv").exists()
+    english = (tmp_path / "en" / "report.en.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and (tmp_path / "en" / "radar.en.csv").exists()
 
 
 def test_number_formats():
@@ -761,6 +771,8 @@ def test_deterministic_output(tmp_path):
 
 # -- safety ----------------------------------------------------------------------------------------------
 _HANDLER = re.compile(r"(?i)(?<![a-z])on[a-z]+\s*=")
+# our local links: report -> archived copy, archived copy -> report
+ARCHIVE_LINK = re.compile(r"(archive/[A-Za-z0-9][A-Za-z0-9_-]*|\.\./report)(\.en)?\.(html|md)")
 
 
 def assert_html_safe(page: str) -> None:
@@ -796,7 +808,9 @@ def assert_html_safe(page: str) -> None:
         if "href" in attrs:
             assert tag == "a", (tag, attrs)
             href = attrs["href"] or ""
-            assert href.startswith(("#", "http://", "https://")), href
+            assert href.startswith(("#", "http://", "https://")) or ARCHIVE_LINK.fullmatch(href), (
+                href
+            )
         if tag == "meta" and "http-equiv" in attrs and attrs["http-equiv"].lower() == "refresh":
             raise AssertionError("meta refresh")
     assert tags.tags.count(("style", {})) == 1, "only the report's own <style>"
@@ -842,9 +856,9 @@ def test_hostile_markdown_has_no_raw_html(hostile):
     images = re.findall(r"!\[[^\]]*\]\(([^)]*)\)", md)
     assert images == ["radar.svg", "articles.svg"]  # no images from commentary, only our charts
     for m in re.finditer(r"\]\(([^)]*)\)", md):
-        assert m.group(1).startswith(("http://", "https://", "radar.svg", "articles.svg")), m.group(
-            1
-        )
+        assert m.group(1).startswith(
+            ("http://", "https://", "radar.svg", "articles.svg")
+        ) or ARCHIVE_LINK.fullmatch(m.group(1)), m.group(1)
     assert "**Fett**" in md and "[ok](https://www.onlinezugangsgesetz.de/)" in md
     # what a Markdown viewer makes of it: no element or link from the inputs
     import markdown

@@ -61,5 +61,6 @@ def run_demo(out: str | Path, progress: Progress | None = None) -> DemoResult:
     seconds["analyze"] = time.perf_counter() - t
     t = time.perf_counter()
     result.outputs.update(write_report(ws))
+    result.outputs.update(write_report(ws, lang="en"))  # report.en.* beside the German files
     seconds["report"] = time.perf_counter() - t
     return result

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from trends.config import Workspace
 from trends.files import replacing
+from trends.models import AnalysisError
+from trends.report.archive import archive_pages
 from trends.report.context import (
     MAX_EVIDENCE,
     MAX_QUOTE,
@@ -37,6 +39,8 @@ from trends.report.context import (
     _unquote,
     build_context,
 )
+from trends.report.docx import render_docx
+from trends.report.pdf import render_pdf
 from trends.report.render_html import render_html
 from trends.report.render_md import render_md
 from trends.report.safety import (
@@ -83,7 +87,8 @@ __all__ = [
     "write_report",
 ]
 
-EDITABLE = ("report.md", "report.html")  # kept as a backup when edited by hand since generation
+# kept as a backup when edited by hand since generation
+EDITABLE = ("report.md", "report.html", "report.en.md", "report.en.html")
 
 
 def _sha(data: bytes) -> str:
@@ -107,6 +112,7 @@ def _write_files(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
                 backup = folder / f"{stem}.edited-{stamp}.{suffix}"
                 os.replace(path, backup)
                 out[f"edited_{name}"] = backup
+        path.parent.mkdir(parents=True, exist_ok=True)  # archive/
         with replacing(path, "wb") as fh:
             fh.write(data)
         record[name] = _sha(data)
@@ -116,6 +122,23 @@ def _write_files(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
     return out
 
 
+FORMATS = ("md", "html", "pdf", "docx")
+
+
+def parse_formats(value: str | None) -> tuple[str, ...]:
+    """'md,html,pdf,docx' (any subset, any order) -> the formats in the canonical order."""
+    if not value:
+        return FORMATS
+    asked = [f.strip().lower() for f in value.split(",") if f.strip()]
+    unknown = [f for f in asked if f not in FORMATS]
+    if unknown or not asked:
+        raise AnalysisError(
+            f"unknown report format {', '.join(unknown) or repr(value)} "
+            f"(use any of: {','.join(FORMATS)})"
+        )
+    return tuple(f for f in FORMATS if f in asked)
+
+
 def write_report(
     ws: Workspace,
     quarter: str | None = None,
@@ -123,24 +146,40 @@ def write_report(
     *,
     today: dt.date | None = None,
     out: Path | None = None,
+    formats: tuple[str, ...] | list[str] = FORMATS,
 ) -> dict[str, Path]:
     """Build the context once and write reports/<quarter>/ (or `out`): report.md, report.html,
-    metrics.json, topics.csv, radar.csv, radar.svg and articles.svg (the charts the Markdown
-    links to).
+    report.pdf, report.docx (those in `formats`), metrics.json, topics.csv, radar.csv,
+    radar.svg and articles.svg (the charts the Markdown links to), and archive/<article>.html
+    for every quoted article. German keeps these names; English writes report.en.md,
+    metrics.en.json, archive/<article>.en.html, … beside them.
 
     Returns {file name: path}; a hand-edited report.md/.html that was moved aside appears as
     `edited_report.md` / `edited_report.html`."""
     context = build_context(ws, quarter, lang, today=today)
-    md = render_md(ws, context)
-    page = render_html(ws, context)
+    names = context["files"]
     metrics = json.dumps(_plain(context), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    files = {
-        "report.md": md.encode("utf-8"),
-        "report.html": page.encode("utf-8"),
-        "metrics.json": metrics.encode("utf-8"),
-        "topics.csv": _csv(topic_table(context), TOPIC_FIELDS).encode("utf-8"),
-        "radar.csv": _csv(radar_table(context), RADAR_FIELDS).encode("utf-8"),
-        "radar.svg": _standalone_svg(context["radar"]["radar_svg"]).encode("utf-8"),
-        "articles.svg": _standalone_svg(context["appendix"]["articles_svg"]).encode("utf-8"),
-    }
+    files: dict[str, bytes] = {}
+    if "md" in formats:
+        files[names["md"]] = render_md(ws, context).encode("utf-8")
+    if "html" in formats:
+        files[names["html"]] = render_html(ws, context).encode("utf-8")
+    if "pdf" in formats:
+        files[names["pdf"]] = render_pdf(ws, context)
+    if "docx" in formats:
+        files[names["docx"]] = render_docx(ws, context)
+    files.update(
+        {
+            names["metrics"]: metrics.encode("utf-8"),
+            names["topics"]: _csv(topic_table(context), TOPIC_FIELDS).encode("utf-8"),
+            names["radar_table"]: _csv(radar_table(context), RADAR_FIELDS).encode("utf-8"),
+            names["radar_chart"]: _standalone_svg(context["radar"]["radar_svg"]).encode("utf-8"),
+            names["articles_chart"]: _standalone_svg(context["appendix"]["articles_svg"]).encode(
+                "utf-8"
+            ),
+        }
+    )
+    report = names["html"] if "html" in formats else names["md"]
+    for name, page in archive_pages(ws, context, report).items():
+        files[name] = page.encode("utf-8")
     return _write_files(out or ws.reports_dir / context["quarter"], files)

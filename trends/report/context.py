@@ -51,6 +51,7 @@ from trends.models import (
 )
 from trends.records import quarter_bounds, shift_quarter
 from trends.report import charts
+from trends.report.archive import archive_name
 from trends.report.safety import _clip, commentary_html, commentary_markdown, safe_url
 from trends.trend import QuarterMetrics, TrendRules, classify, explain_stored, observed
 
@@ -538,6 +539,10 @@ def _evidence_view(e: dict, sources: dict, lang: str) -> dict:
         "stage_label": i18n.stage(str(e.get("stage") or "none"), lang) if e.get("stage") else "",
         "cue": e.get("cue"),
         "article_id": e.get("article_id"),
+        # the local copy (report-relative, so the zipped folder keeps working)
+        "archive": archive_name(e.get("article_id"), file_suffix(lang))
+        if e.get("article_id")
+        else "",
     }
 
 
@@ -1398,5 +1403,47 @@ def build_context(
         ],
         "comparison": comparison,
         "appendix": appendix,
+        "files": report_files(lang),
     }
+    appendix["cite"] = _cite_view(context)
     return context
+
+
+def file_suffix(lang: str) -> str:
+    """'' for the first language (German: the files keep their names), '.en' for English, so both
+    languages sit side by side in one folder."""
+    return "" if lang == i18n.LANGS[0] else f".{lang}"
+
+
+def report_files(lang: str) -> dict[str, str]:
+    """The names of the report's files in this language (the templates link the charts)."""
+    sfx = file_suffix(lang)
+    return {
+        "md": f"report{sfx}.md",
+        "html": f"report{sfx}.html",
+        "pdf": f"report{sfx}.pdf",
+        "docx": f"report{sfx}.docx",
+        "metrics": f"metrics{sfx}.json",
+        "topics": f"topics{sfx}.csv",
+        "radar_table": f"radar{sfx}.csv",
+        "radar_chart": f"radar{sfx}.svg",
+        "articles_chart": f"articles{sfx}.svg",
+    }
+
+
+def _cite_view(context: dict) -> dict:
+    """How to cite the report itself (methods appendix), and the command that lists its sources."""
+    lang, author = context["lang"], context["author"]
+    return {
+        "text": i18n.fmt(
+            "cite_report",
+            lang,
+            author=f"{author}: " if author else "",
+            title=context["title"],
+            subtitle=context["subtitle"],
+            quarter=context["quarter"],
+            date=context["generated_text"],
+        ),
+        "note": context["t"]["cite_report_note"],
+        "command": f"trends export citations --quarter {context['quarter']} --format bibtex",
+    }
