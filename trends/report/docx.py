@@ -193,19 +193,56 @@ class _Writer:
             self.para(c["partial_text"], "Intense Quote")
         self.heading(t["contents"], 1)
         toc = self.doc.add_paragraph()
-        self._field(toc, 'TOC \\o "1-3" \\h \\z \\u', placeholder=t["contents"] + " …")
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         self.summary()
         self.radar()
         self.topics()
         self.comparison()
         self.appendix()
+        self._contents(toc)
         buf = io.BytesIO()
         self._update_fields_on_open()
         when = dt.datetime.combine(dt.date.fromisoformat(c["generated"]), dt.time())
         self.doc.core_properties.created = self.doc.core_properties.modified = when
         self.doc.save(buf)
         return _fixed_zip_times(buf.getvalue(), when)
+
+    def _contents(self, anchor) -> None:
+        """The contents as a TOC field that already holds the outline (without page numbers), so
+        a reader that does not update fields (LibreOffice's converter, previews) still shows it;
+        Word replaces it with the page-numbered contents when it opens the file."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        entries = [
+            (int(p.style.name[-1]), p.text)
+            for p in self.doc.paragraphs
+            if p.style.name in ("Heading 1", "Heading 2", "Heading 3")
+            and p.text != _x(self.t["contents"])
+        ]
+        paragraphs = []
+        for level, text in entries or [(1, self.t["contents"])]:
+            para = anchor.insert_paragraph_before()
+            para.paragraph_format.left_indent = self.Cm(0.6 * (level - 1))
+            para.paragraph_format.space_after = self.Pt(1)
+            paragraphs.append((para, text))
+
+        def fld(para, kind: str):
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            para.add_run()._r.append(el)
+
+        first, last = paragraphs[0][0], paragraphs[-1][0]
+        fld(first, "begin")
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = ' TOC \\o "1-3" \\h \\z \\u '
+        first.add_run()._r.append(instr)
+        fld(first, "separate")
+        for para, text in paragraphs:
+            para.add_run(text)
+        fld(last, "end")
+        anchor._p.getparent().remove(anchor._p)
 
     def _update_fields_on_open(self) -> None:
         """Ask Word to fill in the contents (TOC field) when the document opens."""
