@@ -34,6 +34,8 @@ from trends.report.build import build_context, write_report
 from trends.trend import Mention, classify, quarter_metrics
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
+# these tests read the Markdown and HTML; PDF and DOCX are tested in test_report_formats.py
+MD_HTML = ("md", "html")
 TODAY = dt.date(2026, 11, 22)
 ALL_QUARTERS = quarter_range("2024Q3", "2026Q3")  # the union of both models' windows
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
@@ -320,13 +322,13 @@ def make_workspace(
 @pytest.fixture(scope="module")
 def basic(tmp_path_factory) -> tuple[Workspace, dict[str, Path]]:
     ws = make_workspace(tmp_path_factory.mktemp("basic"), "basic")
-    return ws, write_report(ws, "2026Q3", today=TODAY)
+    return ws, write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory) -> tuple[Workspace, dict[str, Path]]:
     ws = make_workspace(tmp_path_factory.mktemp("hostile"), "hostile")
-    return ws, write_report(ws, "2026Q3", today=TODAY)
+    return ws, write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
 
 
 def read(paths: dict[str, Path], name: str) -> str:
@@ -518,7 +520,7 @@ def test_a_corpus_younger_than_the_window_shows_no_data_not_zero(tmp_path):
     assert CliRunner().invoke(main, ["-w", str(tmp_path), "import", str(recent)]).exit_code == 0
     ws = Workspace.resolve(tmp_path)
     analyze(ws, AnalysisConfig(today=TODAY))
-    paths = write_report(ws, today=TODAY)
+    paths = write_report(ws, today=TODAY, formats=MD_HTML)
     md = paths["report.md"].read_text(encoding="utf-8")
     assert md.count("2025Q3: – · 2025Q4: ") >= 5  # each topic: no data before the corpus begins
     assert "2025Q3: 0 ·" not in md
@@ -632,9 +634,9 @@ def test_every_text_in_both_languages():
 
 def test_english_report(tmp_path):
     ws = make_workspace(tmp_path / "ws", "basic")
-    german = write_report(ws, "2026Q3", today=TODAY, formats=("md", "html"))
+    german = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
     german_md = read(german, "report.md")
-    paths = write_report(ws, "2026Q3", lang="en", today=TODAY, formats=("md", "html"))
+    paths = write_report(ws, "2026Q3", lang="en", today=TODAY, formats=MD_HTML)
     # both languages side by side: English files carry .en, the German ones stay as they were
     assert {"report.en.md", "report.en.html", "metrics.en.json", "topics.en.csv"} <= set(paths)
     assert "report.md" not in paths and read(german, "report.md") == german_md
@@ -707,7 +709,7 @@ def test_no_model_raises_analysis_error(tmp_path):
 
 def test_works_without_corpus(tmp_path):
     ws = make_workspace(tmp_path / "ws", "none", corpus=False)
-    paths = write_report(ws, "2026Q3", today=TODAY)
+    paths = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
     page = read(paths, "report.html")
     assert "Kein Korpus" in page and not ws.corpus_db.exists()
 
@@ -738,7 +740,7 @@ def test_workspace_templates_win(tmp_path):
         "# Eigene Vorlage {{ quarter }}: {{ topics|length }} Themen, {{ topics[0].label }}\n",
         encoding="utf-8",
     )
-    paths = write_report(ws, "2026Q3", today=TODAY)
+    paths = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
     assert read(paths, "report.md").startswith("# Eigene Vorlage 2026Q3:")
     assert "<!DOCTYPE html>" in read(
         paths, "report.html"
@@ -750,13 +752,13 @@ def test_workspace_templates_win(tmp_path):
 
 def test_hand_edited_report_is_kept(tmp_path):
     ws = make_workspace(tmp_path / "ws", "none", corpus=False)
-    paths = write_report(ws, "2026Q3", today=TODAY)
-    again = write_report(ws, "2026Q3", today=TODAY)
+    paths = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
+    again = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
     assert not any(k.startswith("edited_") for k in again)  # untouched: simply regenerated
     paths["report.md"].write_text(
         read(paths, "report.md") + "\nMeine redaktionelle Ergänzung.\n", encoding="utf-8"
     )
-    third = write_report(ws, "2026Q3", today=TODAY)
+    third = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
     kept = third["edited_report.md"]
     assert "Meine redaktionelle Ergänzung." in kept.read_text(encoding="utf-8")
     assert "Meine redaktionelle Ergänzung." not in read(third, "report.md")
@@ -1034,7 +1036,7 @@ def test_report_on_analyzed_demo_corpus(tmp_path):
     ws = Workspace.resolve(root)
     analyze(ws, AnalysisConfig(quarter="2026Q2", today=TODAY))
     analyze(ws, AnalysisConfig(today=TODAY))
-    paths = write_report(ws, today=TODAY)
+    paths = write_report(ws, today=TODAY, formats=MD_HTML)
     assert paths["report.html"].parent.name == "2026Q3"
     page = read(paths, "report.html")
     assert_html_safe(page)
