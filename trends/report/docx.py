@@ -50,6 +50,9 @@ class _Writer:
         self.doc.core_properties.author = _x(context["author"] or "trends")
         self.doc.core_properties.language = self.lang
         self.doc.styles["Normal"].font.size = Pt(10)
+        # python-docx looks a style name up by walking every style: resolve each name once
+        self._styles: dict[str, object] = {}
+        self.outline: list[tuple[int, str]] = []  # (level, text) of every heading, for contents
         # running header with the quarter, page number in the footer
         header = section.header.paragraphs[0]
         header.text = _x(f"{context['title']} · {context['quarter']}")
@@ -106,8 +109,15 @@ class _Writer:
         hyperlink.append(run)
         paragraph._p.append(hyperlink)
 
+    def style(self, name: str | None):
+        if name is None:
+            return None
+        if name not in self._styles:
+            self._styles[name] = self.doc.styles[name]
+        return self._styles[name]
+
     def para(self, text: object = "", style: str | None = None, *, bold: str = ""):
-        p = self.doc.add_paragraph(style=style)
+        p = self.doc.add_paragraph(style=self.style(style))
         if bold:
             p.add_run(_x(bold) + " ").bold = True
         if text:
@@ -115,11 +125,12 @@ class _Writer:
         return p
 
     def heading(self, text: object, level: int):
-        return self.doc.add_heading(_x(text), level=level)
+        self.outline.append((level, _x(text)))
+        return self.doc.add_paragraph(_x(text), style=self.style(f"Heading {level}"))
 
     def table(self, header: list, rows: list[list], *, widths: list[float] | None = None):
         table = self.doc.add_table(rows=1, cols=len(header))
-        table.style = self.doc.styles["Light Grid Accent 1"]
+        table.style = self.style("Light Grid Accent 1")
         for cell, value in zip(table.rows[0].cells, header):
             cell.text = _x(value)
         for row in rows:
@@ -166,9 +177,9 @@ class _Writer:
         from docx.enum.text import WD_BREAK
 
         c, t = self.c, self.t
-        self.doc.add_paragraph(_x(f"{t['quarter']} {c['quarter']}"), style="Subtitle")
-        self.doc.add_paragraph(_x(c["title"]), style="Title")
-        self.doc.add_paragraph(_x(c["subtitle"]), style="Subtitle")
+        self.para(f"{t['quarter']} {c['quarter']}", "Subtitle")
+        self.para(c["title"], "Title")
+        self.para(c["subtitle"], "Subtitle")
         corpus = c["corpus"]
         self.table(
             [t["key"], t["value"]],
@@ -214,12 +225,7 @@ class _Writer:
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
-        entries = [
-            (int(p.style.name[-1]), p.text)
-            for p in self.doc.paragraphs
-            if p.style.name in ("Heading 1", "Heading 2", "Heading 3")
-            and p.text != _x(self.t["contents"])
-        ]
+        entries = [(level, text) for level, text in self.outline if text != _x(self.t["contents"])]
         paragraphs = []
         for level, text in entries or [(1, self.t["contents"])]:
             para = anchor.insert_paragraph_before()
@@ -545,15 +551,14 @@ class _HtmlToDocx(HTMLParser):
 
     def _paragraph(self):
         if self.p is None:
-            style = "Quote" if self.quote else None
-            self.p = self.w.doc.add_paragraph(style=style)
+            self.p = self.w.doc.add_paragraph(style=self.w.style("Quote" if self.quote else None))
         return self.p
 
     def handle_starttag(self, tag, attrs):
         if tag in ("ul", "ol"):
             self.list_style = "List Number" if tag == "ol" else "List Bullet"
         elif tag == "li":
-            self.p = self.w.doc.add_paragraph(style=self.list_style)
+            self.p = self.w.doc.add_paragraph(style=self.w.style(self.list_style))
         elif tag in self._BLOCKS:
             self.p = None
             self.quote += tag == "blockquote"
