@@ -708,8 +708,8 @@ def brief(ws: Workspace, query, fmt, lang, out_path) -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write to (default: reports/<quarter>/), e.g. to keep an English version "
-    "next to the German one.",
+    help="Folder to write to (default: reports/<quarter>/). English files carry .en "
+    "(report.en.html, …), so both languages fit in one folder.",
 )
 @click.option(
     "--format",

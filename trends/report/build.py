@@ -179,7 +179,8 @@ def write_report(
             ),
         }
     )
-    report = names["html"] if "html" in formats else names["md"]
+    # the archive pages link back to the report: the HTML, else whichever format was written
+    report = names[next(f for f in ("html", "pdf", "md", "docx") if f in formats)]
     for name, page in archive_pages(ws, context, report).items():
         files[name] = page.encode("utf-8")
     return _write_files(out or ws.reports_dir / context["quarter"], files)

@@ -152,7 +152,8 @@ class _Writer:
             import cairosvg
         except (ImportError, OSError) as exc:
             raise AnalysisError(
-                f"report.docx needs cairosvg and the cairo library (libcairo2): {exc}"
+                "report.docx needs cairosvg and the cairo library (libcairo2), or leave it out "
+                f"with --format md,html,pdf: {exc}"
             ) from None
         png = cairosvg.svg2png(
             bytestring=_standalone_svg(svg).encode("utf-8"),

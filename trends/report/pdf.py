@@ -28,7 +28,8 @@ def render_pdf(ws: Workspace, context: dict) -> bytes:
     except (ImportError, OSError) as exc:  # OSError: WeasyPrint is installed but Pango is not
         raise AnalysisError(
             "report.pdf needs WeasyPrint and Pango (apt-get install libpango-1.0-0 "
-            f"libpangoft2-1.0-0 fonts-dejavu-core): {str(exc).splitlines()[0]}"
+            f"libpangoft2-1.0-0 fonts-dejavu-core), or leave it out with --format md,html,docx: "
+            f"{str(exc).splitlines()[0]}"
         ) from None
     # no base URL: links to archive/… stay relative, so they work in the zipped report folder
     document = HTML(string=pdf_html(ws, context), url_fetcher=_no_fetch)
