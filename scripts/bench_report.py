@@ -13,8 +13,8 @@ a shared machine stretches wall time); the issue's targets are < 10 s and < 30 s
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
+import os
 import sys
 import tempfile
 import time
