@@ -1,4 +1,4 @@
-"""Time the adviser views (scan, search, who, brief) and the report on an analysed synthetic corpus.
+"""Time the adviser views (scan, search, who, brief, suggest) and the report on an analysed synthetic corpus.
 
     python scripts/bench_scan.py [--n 10000]
 
@@ -22,6 +22,7 @@ from trends.analyze import AnalysisConfig, analyze  # noqa: E402
 from trends.config import Workspace  # noqa: E402
 from trends.report.build import write_report  # noqa: E402
 from trends.scan import brief, scan, search, who  # noqa: E402
+from trends.transfer import parallel_work, suggest  # noqa: E402
 
 
 def timed(label: str, fn, repeat: int = 3) -> None:
@@ -56,6 +57,9 @@ def main() -> None:
         timed("who Bewohnerparkausweis", lambda: who(ws, "Bewohnerparkausweis"))
         timed("who --municipality Soest", lambda: who(ws, municipality="Soest"))
         timed("brief Bewohnerparkausweis (md)", lambda: brief(ws, "Bewohnerparkausweis"))
+        timed("suggest Soest", lambda: suggest(ws, "Soest"))
+        timed("suggest Soest --peers all", lambda: suggest(ws, "Soest", peers_mode="all"))
+        timed("suggest --parallel", lambda: parallel_work(ws))
         timed("report (md + html + csv/json)", lambda: write_report(ws), repeat=1)
 
 

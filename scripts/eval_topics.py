@@ -1,14 +1,21 @@
 #!/usr/bin/env python
-"""Cluster a labelled corpus with trends' topic model and print NMI, ARI and seconds.
+"""Cluster labelled corpora with trends' topic model; NMI per set and pooled, by the protocol.
 
-    python scripts/eval_topics.py ../shared/data/10kGNAD/dev.csv            # automatic k
-    python scripts/eval_topics.py ../shared/data/10kGNAD/dev.csv --topics 9 # fixed k
+    python scripts/eval_topics.py                      # every set found, working parts only
+    python scripts/eval_topics.py --auto               # also with automatic k
+    python scripts/eval_topics.py --param n_neighbors=0 --param compounds=false   # an ablation
+    python scripts/eval_topics.py --lockbox            # once, at the end of a change
+    python scripts/eval_topics.py PATH [--topics N]    # one file of your own (no protocol)
 
-Input: 10kGNAD CSV (``label;'text'``, quote char ') or JSONL with ``text`` and ``label``
-(optional ``lang``). A document's cluster is the argmax of its topic weights; documents the model
-puts in "other" (small topics) are scored with their argmax topic too, so every document counts.
-Seconds are reported separately for lemmatizing (analyze_texts, 2 processes) and fitting.
-The model never sees the labels; they are used here only to score.
+Sets: 10kGNAD dev (514 news, 9 labels) and the GermEval 2019 blurbs (2,079, 8 genres), read
+from ../shared/data (never copied into the repo); our demo corpus (planted topics) and the written
+stream in tests/data/stream (10 topics), on-topic articles only. The protocol (scripts/protocol.py): a lockbox
+per set chosen by a hash of the text is left out of everything; the working part is split into
+random halves over several seeds (sets under 400 working documents: one 80 % sample per seed),
+each clustered on its own with k = number of its labels
+(and with automatic k under --auto), and NMI is given as mean ± spread per set and pooled.
+A document's cluster is the argmax of its topic weights ("other" documents included).
+The model never sees the labels.
 """
 
 from __future__ import annotations
@@ -16,28 +23,61 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import statistics
+import random
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
+import protocol  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
 
 from trends.nlp.lemmatize import analyze_texts  # noqa: E402
-from trends.nlp.topics import OTHER, TopicModel  # noqa: E402
+from trends.nlp.topics import TopicModel  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+SETS = {
+    "10kGNAD dev": DATA / "10kGNAD" / "dev.csv",
+    "GermEval19 blurbs": DATA / "germeval19_blurbs" / "items.jsonl",
+    # our own municipal news with planted topics (on-topic articles, English ones included)
+    "demo corpus": ROOT / "trends" / "demo" / "articles",
+    "stream (written)": ROOT / "tests" / "data" / "stream",
+}
+SMALL = 400  # below this many working documents a set is scored on 80 % samples, not halves
 
 
 def load(path: Path) -> tuple[list[str], list[str], list[str]]:
-    """-> texts, labels, langs."""
+    """-> texts, labels, langs (10kGNAD CSV ``label;'text'``, JSONL ``text``/``label``, the demo's
+    article folder, or a stream folder with articles.jsonl + truth.jsonl)."""
     texts, labels, langs = [], [], []
-    if path.suffix in (".jsonl", ".json"):
+    if path.is_dir() and (path / "truth.jsonl").exists():
+        truth = {
+            t["id"]: t["topic"]
+            for t in map(json.loads, (path / "truth.jsonl").read_text("utf-8").splitlines())
+        }
+        for line in (path / "articles.jsonl").read_text("utf-8").splitlines():
+            a = json.loads(line)
+            if truth[a["id"]] != "offtopic":
+                texts.append(f"{a['title']}. {a['text']}")
+                labels.append(truth[a["id"]])
+                langs.append(a.get("language", "de"))
+    elif path.is_dir():
+        from trends.demo.site import load_articles
+
+        for a in load_articles(path):
+            if a.topics and a.topics[0] != "offtopic":
+                texts.append(f"{a.title}. {a.text}")
+                labels.append(a.topics[0])
+                langs.append(a.language)
+    elif path.suffix in (".jsonl", ".json"):
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
                     row = json.loads(line)
-                    texts.append(row["text"])
+                    title = row.get("title")
+                    texts.append(f"{title}. {row['text']}" if title else row["text"])
                     labels.append(str(row["label"]))
                     langs.append(row.get("lang", "de"))
     else:
@@ -50,63 +90,124 @@ def load(path: Path) -> tuple[list[str], list[str], list[str]]:
     return texts, labels, langs
 
 
+def _value(text: str):
+    low = text.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low == "none":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def params_from(items: list[str]) -> dict:
+    out = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        out[key] = _value(value)
+    return out
+
+
+def score_once(docs, labels, langs, k, seed, params) -> tuple[float, float, int, float]:
+    t0 = time.perf_counter()
+    model = TopicModel(n_topics=k, random_state=seed, **params).fit(docs, langs=langs)
+    pred = model.doc_topic_.argmax(1)
+    return (
+        normalized_mutual_info_score(labels, pred),
+        adjusted_rand_score(labels, pred),
+        model.n_topics_,
+        time.perf_counter() - t0,
+    )
+
+
+def evaluate_set(name, path, args, params) -> list[protocol.Scores]:
+    texts, labels, langs = load(path)
+    items = list(zip(texts, labels, langs))
+    work, box = protocol.split_lockbox(items, lambda it: it[0])
+    part = box if args.lockbox else work
+    t0 = time.perf_counter()
+    docs = analyze_texts([t for t, _, _ in part], [g for _, _, g in part], n_jobs=args.jobs)
+    print(
+        f"{name}: {len(items)} documents, {len(work)} working, {len(box)} in the lockbox; "
+        f"scoring {'the LOCKBOX' if args.lockbox else 'the working part'} "
+        f"(lemmatized in {time.perf_counter() - t0:.1f} s)"
+    )
+    labs = [lab for _, lab, _ in part]
+    lng = [g for _, _, g in part]
+    fixed = protocol.Scores(f"{name} k=labels")
+    auto = protocol.Scores(f"{name} auto k")
+    for seed in range(args.seeds):
+        if args.lockbox:
+            splits = [(list(range(len(part))), [])]
+        elif len(part) < SMALL:
+            keep = sorted(random.Random(seed).sample(range(len(part)), int(0.8 * len(part))))
+            splits = [(keep, [])]
+        else:
+            splits = protocol.folds(len(part), 2, seed)
+        for half, _ in splits:
+            d = [docs[i] for i in half]
+            y = [labs[i] for i in half]
+            g = [lng[i] for i in half]
+            k = len(set(y))
+            nmi, ari, _, sec = score_once(d, y, g, k, seed, params)
+            fixed.values.append(nmi)
+            line = f"  seed {seed} n={len(d)} k={k}: NMI {nmi:.3f} ARI {ari:.3f} ({sec:.1f} s)"
+            if args.auto:
+                nmi_a, _, k_a, _ = score_once(d, y, g, None, seed, params)
+                auto.values.append(nmi_a)
+                line += f" | auto k={k_a}: NMI {nmi_a:.3f}"
+            print(line)
+    return [fixed, auto] if args.auto else [fixed]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("path", type=Path)
-    ap.add_argument(
-        "--topics", type=int, default=None, help="number of topics (default: automatic)"
-    )
-    ap.add_argument("--seeds", type=int, default=3, help="random_state 0..N-1, figures are means")
+    ap.add_argument("path", type=Path, nargs="?", help="one labelled file (no protocol)")
+    ap.add_argument("--topics", type=int, default=None, help="k for PATH (default: automatic)")
+    ap.add_argument("--seeds", type=int, default=3, help="seeds (protocol: 2 halves each)")
+    ap.add_argument("--auto", action="store_true", help="also score automatic k")
+    ap.add_argument("--param", action="append", default=[], help="TopicModel param=value")
+    ap.add_argument("--lockbox", action="store_true", help="score the lockbox (once!)")
     ap.add_argument("--jobs", type=int, default=2, help="processes for lemmatizing")
-    ap.add_argument("--show", action="store_true", help="print the topics of the first seed")
     args = ap.parse_args(argv)
+    params = params_from(args.param)
 
-    texts, labels, langs = load(args.path)
-    print(f"{args.path.name}: {len(texts)} documents, {len(set(labels))} labels")
-    t0 = time.perf_counter()
-    docs = analyze_texts(texts, langs, n_jobs=args.jobs)
-    t_lemma = time.perf_counter() - t0
+    if args.path:
+        texts, labels, langs = load(args.path)
+        docs = analyze_texts(texts, langs, n_jobs=args.jobs)
+        scores = protocol.Scores(args.path.name)
+        for seed in range(args.seeds):
+            nmi, ari, k, sec = score_once(docs, labels, langs, args.topics, seed, params)
+            scores.values.append(nmi)
+            print(f"  seed {seed}: k={k} NMI {nmi:.3f} ARI {ari:.3f} fit {sec:.2f} s")
+        protocol.report([scores], "NMI")
+        return 0
 
-    rows = []
-    for seed in range(args.seeds):
-        t1 = time.perf_counter()
-        model = TopicModel(n_topics=args.topics, random_state=seed).fit(docs, langs=langs)
-        t_fit = time.perf_counter() - t1
-        pred = model.doc_topic_.argmax(1)
-        nmi = normalized_mutual_info_score(labels, pred)
-        ari = adjusted_rand_score(labels, pred)
-        n_other = int((model.labels_ == OTHER).sum())
-        rows.append((nmi, ari, t_fit, model.n_topics_, n_other))
-        print(
-            f"  seed {seed}: k={model.n_topics_:2d}  NMI {nmi:.3f}  ARI {ari:.3f}  "
-            f"fit {t_fit:.2f} s  other {n_other} docs"
-            + (f"  stability {model.k_scores_}" if model.k_scores_ else "")
+    found = {n: p for n, p in SETS.items() if p.exists()}
+    if not found:
+        print(f"no labelled sets under {DATA}", file=sys.stderr)
+        return 1
+    print(f"params: {params or 'defaults'}")
+    results: list[protocol.Scores] = []
+    for name, path in found.items():
+        results += evaluate_set(name, path, args, params)
+    fixed = [s for s in results if s.name.endswith("k=labels")]
+    protocol.report(fixed, "NMI")
+    if args.auto:
+        protocol.report([s for s in results if s.name.endswith("auto k")], "NMI")
+    if args.lockbox:
+        mean, _ = protocol.pooled(fixed)
+        protocol.log_lockbox(
+            "eval_topics",
+            f"params {params or 'defaults'}: "
+            + ", ".join(f"{s.name} {s.mean:.3f}" for s in results)
+            + f"; pooled {mean:.3f}",
         )
-        if args.show and seed == 0:
-            show(model, labels)
-    mean = lambda i: statistics.fmean(r[i] for r in rows)  # noqa: E731
-    ks = sorted({r[3] for r in rows})
-    print(
-        f"mean of {len(rows)} seeds: k={'/'.join(map(str, ks))} ({'auto' if args.topics is None else 'fixed'})"
-        f"  NMI {mean(0):.3f}  ARI {mean(1):.3f}  lemmatize {t_lemma:.2f} s  fit {mean(2):.2f} s"
-        f"  ('other' docs scored by their argmax topic)"
-    )
     return 0
-
-
-def show(model: TopicModel, labels: list[str]) -> None:
-    from collections import Counter
-
-    pred = model.doc_topic_.argmax(1)
-    for j, topic in enumerate(model.topics()):
-        mix = Counter(lab for lab, p in zip(labels, pred, strict=True) if p == j).most_common(3)
-        flag = " (other)" if topic.other else ""
-        print(
-            f"    {j:2d} [{topic.size:3d}]{flag} {topic.label:40s} | {', '.join(topic.keyphrases[:5])}"
-        )
-        print(f"         terms: {', '.join(list(topic.terms)[:8])}   labels: {mix}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import distinct_text
 
 import trends.analyze as A
 from trends.analyze import AnalysisConfig, analyze
@@ -408,3 +409,77 @@ def test_analyze_leaves_the_garbage_collector_as_it_found_it():
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.slow
+def test_a_new_topic_of_three_articles_is_found_and_classed_new(tmp_path):
+    """The demo's new subject (the EUDI wallet, 7 articles) cut down to three German articles
+    from three sources: it still becomes its own topic, classed new, instead of being absorbed."""
+    keep = {
+        "eudi-aachen-machbarkeitsstudie",
+        "eudi-institut-bedarfsanalyse-kommunen",
+        "eudi-kommunal-it-markterkundung",
+    }
+    src = demo_jsonl(tmp_path / "all.jsonl")
+    rows = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines()]
+    eudi = [r for r in rows if r["id"].startswith("eudi-")]
+    kept = [r for r in eudi if r["id"] in keep]
+    assert len(kept) == 3 and len({r["source"] for r in kept}) == 3, [r["id"] for r in eudi]
+    small = tmp_path / "small.jsonl"
+    small.write_text(
+        "".join(
+            json.dumps(r, ensure_ascii=False) + "\n" for r in rows if r not in eudi or r in kept
+        ),
+        encoding="utf-8",
+    )
+    root = tmp_path / "ws"
+    root.mkdir()
+    result = CliRunner().invoke(main, ["-w", str(root), "import", str(small)])
+    assert result.exit_code == 0, result.output
+    ws = Workspace.resolve(root)
+    analyze(ws, AnalysisConfig(quarter="2026Q3", today=TODAY))
+    model = load_model(ws, "2026Q3")
+    assignments = {
+        json.loads(line)["id"]: json.loads(line)["topic_id"]
+        for line in (ws.models_dir / "2026Q3" / "assignments.jsonl").read_text().splitlines()
+    }
+    topic_ids = {assignments.get(i) for i in keep}
+    assert len(topic_ids) == 1 and None not in topic_ids, topic_ids
+    (tid,) = topic_ids
+    topic = next(t for t in model["topics"] if t["id"] == tid)
+    assert topic["trend_class"] == "new", topic
+
+
+def test_default_quarter_is_the_latest_complete_one_and_a_partial_one_says_its_days(tmp_path):
+    """A stream that stops on the first day of a quarter (an import cut at 2024-10-01): analyze
+    defaults to 2024Q3, not to the quarter of that one day; asked for 2024Q4, it says which of
+    its days the articles cover, in the manifest and on the terminal."""
+    rows = []
+    for i, day in enumerate(
+        [dt.date(2024, 7, 1) + dt.timedelta(days=3 * k) for k in range(31)]
+        + [dt.date(2024, 10, 1)] * 3
+    ):
+        rows.append(
+            {
+                "id": f"a{i}",
+                "title": f"Meldung {i}: Stadt {('Soest', 'Lemgo', 'Hamm')[i % 3]} digitalisiert",
+                "text": distinct_text(i),
+                "published": day.isoformat(),
+                "source": ("a", "b")[i % 2],
+            }
+        )
+    src = tmp_path / "stream.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    root = tmp_path / "ws"
+    root.mkdir()
+    runner = CliRunner()
+    assert runner.invoke(main, ["-w", str(root), "import", str(src)]).exit_code == 0
+    ws = Workspace.resolve(root)
+    default = analyze(ws, AnalysisConfig(today=TODAY))
+    assert default.quarter == "2024Q3"
+    assert default.coverage == {"from": "2024-07-01", "to": "2024-09-30", "complete": True}
+    out = runner.invoke(main, ["-w", str(root), "analyze", "--quarter", "2024Q4"])
+    assert out.exit_code == 0, out.output
+    manifest = json.loads((ws.models_dir / "2024Q4" / "manifest.json").read_text())
+    assert manifest["coverage"] == {"from": "2024-10-01", "to": "2024-10-01", "complete": False}
+    assert "2024Q4 is covered from 2024-10-01 to 2024-10-01 only" in " ".join(out.output.split())

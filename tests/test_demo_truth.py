@@ -61,3 +61,21 @@ def test_rerunning_the_demo_reuses_the_corpus(demo):
     again = CliRunner().invoke(main, ["demo", "--out", str(out)])
     assert again.exit_code == 0
     assert "unchanged since the last run" in again.output
+
+
+@pytest.mark.slow
+def test_transfer_profiles_against_the_truth(demo):
+    """`suggest NAME --peers all` for the truth's transfer profiles (scripts/eval_transfer.py
+    prints the figures: pooled over 4 profiles, take over P 0.93 R 0.90, parallel P 0.80 R 1.0 on
+    2026-12-04; the floors sit a little below)."""
+    from trends.demo.evaluate import evaluate_transfer
+
+    out, _, _ = demo
+    result = evaluate_transfer(Workspace.resolve(out))
+    assert len(result) >= 3
+    for key, floor_p, floor_r in (("take_over", 0.85, 0.8), ("parallel", 0.7, 0.75)):
+        tp = sum(r[key]["tp"] for r in result.values())
+        shown = sum(r[key]["shown"] for r in result.values())
+        expected = sum(r[key]["expected"] for r in result.values())
+        assert tp / max(1, shown) >= floor_p, (key, result)
+        assert tp / max(1, expected) >= floor_r, (key, result)

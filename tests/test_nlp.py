@@ -261,3 +261,40 @@ def test_topic_label_joins_single_words():
     assert topic_label([("Chatbot", 1.0), ("Sprachassistent", 0.5)]) == "Chatbot · Sprachassistent"
     assert topic_label(["künstliche Intelligenz", "Chatbot"]) == "Künstliche Intelligenz"
     assert topic_label([]) == ""
+
+
+def test_a_press_release_contact_block_never_reaches_the_features():
+    from trends.nlp.lemmatize import analyze_text
+    from trends.nlp.text import clean_text
+
+    story = (
+        "Die Stadt Soest bietet den Bauantrag jetzt vollständig digital an. Architektinnen laden "
+        "Pläne im Portal hoch, die Bauaufsicht prüft sie elektronisch und gibt Rückmeldung."
+    )
+    for block in (
+        " Pressekontakt: Ayşe Demir, Telefon 02921 103-1234, E-Mail presse@soest.de",
+        "\nAnsprechpartner*in Kerstin Trompa Amt für Bürgerdienste Telefon: (030) 90298-2055",
+        " Medienkontakt: Tomasz Nowak, Tel. 0521 51-0, www.example.org/presse",
+        " Press contact: Jane Doe, phone +49 211 123, jane@example.org",
+    ):
+        assert clean_text(story + block) == story
+        analysed = analyze_text(story + block).lower()
+        assert "telefon" not in analysed and "trompa" not in analysed and "demir" not in analysed
+    # early in a text the same words belong to the story
+    early = "Weitere Informationen: " + story
+    assert clean_text(early) == early
+
+
+def test_person_names_of_any_origin_are_no_label():
+    from trends.analyze import is_person, readable_label
+
+    for name in ("Cansel Kiziltepe", "Ayşe Yılmaz", "Jonas Heitkemper", "Kerstin Trompa"):
+        assert is_person(name), name
+    for topic in (
+        "Neues Abholterminal",
+        "Servicekonto NRW",
+        "Urbane Datenplattform",
+        "EUDI Wallet",
+    ):
+        assert not is_person(topic), topic
+    assert readable_label(["Cansel Kiziltepe", "Digitaler Bauantrag"]) == "Digitaler Bauantrag"

@@ -106,7 +106,7 @@ def test_docx_headings_tables_radar_quotes_and_links(basic):
             assert headings.get(f["label"]) == "Heading 2"
     assert headings.get("Trendradar") == "Heading 1" and headings.get("Methodik und Daten")
     assert len(doc.tables) >= len(context["topics"])  # a quarter-series table per topic at least
-    assert len(doc.inline_shapes) == 2  # the radar and the articles chart as pictures
+    assert len(doc.inline_shapes) >= 2  # the radar, the articles chart (and the transfer map)
     radar_png = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
     assert doc.part.related_parts[radar_png].blob.startswith(b"\x89PNG")
     quoted = [p.text for p in doc.paragraphs if p.style.name == "Quote"]

@@ -124,6 +124,23 @@ def test_scan_lists_classes_with_evidence_and_json(ws):
     assert f"{growing[0]['slope_per_quarter']:+.0%}/q" in table and "Theil-Sen" in table
 
 
+def test_scan_leads_with_new_topics_and_shows_all_they_rest_on(ws):
+    rows = scan(ws, classes=("new", "emerging", "growing", "stable", "declining"), limit=50)
+    classes = [r["class"] for r in rows]
+    assert classes[0] == "new" and classes.index("emerging") < classes.index("growing")
+    new = rows[0]  # the demo's EUDI wallet: 7 articles from 7 sources in 2026Q3
+    assert new["articles"] == len(new["items"]) >= 7
+    dates = [i["published"] for i in new["items"]]
+    assert dates == sorted(dates, reverse=True) and all(i["url"] for i in new["items"])
+    assert len(new["sources"]) >= 7 and not new["single_source"]
+    assert "Aachen" in new["municipalities"]
+    big = next(r for r in rows if r["class"] == "stable")
+    assert len(big["items"]) == 3 < big["articles"]  # a big topic shows its latest only
+    assert "sources" in run(ws, "scan").output
+    as_json = json.loads(run(ws, "scan", "--json").output)
+    assert as_json[0]["items"] == new["items"] and as_json[0]["municipalities"]
+
+
 def test_brief_in_markdown_and_html(ws, tmp_path):
     text = brief(ws, "Bewohnerparkausweis")
     for heading in (

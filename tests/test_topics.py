@@ -374,3 +374,67 @@ def test_10kgnad_dev_meets_the_quality_goal():
         for seed in range(3)
     ]
     assert np.mean(scores) >= 0.55, scores
+
+
+# --- new subjects while small -----------------------------------------------------------------
+
+WALLET = [
+    "Die Stadt prüft die Anbindung der EUDI-Wallet an das Servicekonto.",
+    "Mit der EUDI-Wallet weisen sich Bürger digital gegenüber dem Bürgerbüro aus.",
+    "Die Machbarkeitsstudie zur EUDI-Wallet beschreibt die Wallet-Schnittstelle.",
+    "Ausweisdaten aus der Wallet sollen Anträge ohne Papier ermöglichen.",
+]
+
+
+def _with_new_subject(n_new: int, sources: list[str]):
+    """The synthetic corpus as 'old' news plus n_new recent wallet articles from `sources`."""
+    texts, _ = synthetic_corpus()
+    rng = random.Random(3)
+    new = [" ".join(rng.sample(WALLET, 3) + rng.sample(GENERIC, 2)) for _ in range(n_new)]
+    # recent news on old subjects too, so "recent" alone makes no topic
+    recent_old = texts[-20:]
+    docs = analyze_texts(texts[:-20] + recent_old + new, "de", n_jobs=1)
+    n_old = len(texts) - 20
+    recent = [False] * n_old + [True] * (20 + n_new)
+    groups = ["old"] * n_old + [f"s{i % 4}" for i in range(20)] + sources
+    return docs, recent, groups, len(docs) - n_new
+
+
+@pytest.mark.parametrize("n_new", [3, 4])
+def test_a_recent_subject_of_three_articles_becomes_its_own_topic(n_new):
+    docs, recent, groups, first_new = _with_new_subject(n_new, ["a", "b", "c", "d"][:n_new])
+    absorbed = TopicModel(n_topics=6, random_state=0, new_subjects=False).fit(
+        docs, recent=recent, groups=groups
+    )
+    model = TopicModel(n_topics=6, random_state=0).fit(docs, recent=recent, groups=groups)
+    # without the step the wallet articles sit inside an old topic; with it they have their own
+    assert absorbed.new_topics_ == []
+    assert len(model.new_topics_) == 1
+    (j,) = model.new_topics_
+    assert set(np.flatnonzero(model.labels_ == j)) == set(range(first_new, len(docs)))
+    assert not model.other_topics_[j]  # small, but not folded into "other"
+    assert "wallet" in list(model.topic_terms_[j])[:5]
+    # a new article on the subject is placed in it
+    placed = model.predict(analyze_texts([" ".join(WALLET[:2])], "de", n_jobs=1))
+    assert placed.tolist() == [j]
+
+
+def test_one_source_or_two_articles_make_no_topic():
+    docs, recent, groups, _ = _with_new_subject(3, ["a", "a", "a"])
+    assert (
+        TopicModel(n_topics=6, random_state=0).fit(docs, recent=recent, groups=groups).new_topics_
+        == []
+    )
+    docs, recent, groups, _ = _with_new_subject(2, ["a", "b"])
+    assert (
+        TopicModel(n_topics=6, random_state=0).fit(docs, recent=recent, groups=groups).new_topics_
+        == []
+    )
+
+
+def test_recent_articles_of_old_subjects_make_no_new_topic(corpus):
+    docs, _ = corpus
+    recent = [i % 3 == 0 for i in range(len(docs))]
+    groups = [f"s{i % 5}" for i in range(len(docs))]
+    model = TopicModel(n_topics=6, random_state=0).fit(docs, recent=recent, groups=groups)
+    assert model.new_topics_ == []

@@ -43,6 +43,7 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 import numpy as np
+import simplemma
 
 from trends import maturity
 from trends.config import Workspace
@@ -51,9 +52,9 @@ from trends.files import replacing
 from trends.models import AnalysisError, model_quarters, read_model_file
 from trends.nlp import entities
 from trends.nlp.keyphrases import topic_label
-from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text
+from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text, split_compound
 from trends.nlp.topics import TooLittleText, TopicModel, match_topics
-from trends.records import Article, Progress, quarter_range, shift_quarter
+from trends.records import Article, Progress, quarter_coverage, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
 ANALYSIS_VERSION = "nlp-3"  # bump when per-article analysis changes: cached results are redone
@@ -72,6 +73,9 @@ class AnalysisConfig:
     n_topics: int | None = None
     seed: int = 0
     today: dt.date | None = None
+    # a subject only the window's last `new_quarters` quarters share may become a topic while
+    # small (TopicModel.new_subjects): the span in which a topic can still be new or emerging
+    new_quarters: int = 3
 
     def digest(self) -> str:
         data = {
@@ -79,6 +83,7 @@ class AnalysisConfig:
             "n_topics": self.n_topics,
             "seed": self.seed,
             "analysis": ANALYSIS_VERSION,
+            "new_quarters": self.new_quarters,
         }
         return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
 
@@ -96,6 +101,7 @@ class AnalysisResult:
     # the window's quarters, and those with articles (trend classes are read over these only)
     window: tuple[str, ...] = ()
     observed: tuple[str, ...] = ()
+    coverage: dict = field(default_factory=dict)  # the quarter's days the corpus covers
 
 
 # -- helpers ------------------------------------------------------------------------------------------
@@ -173,17 +179,33 @@ def _field_of(terms: dict[str, float], fields: dict[str, list[str]]) -> str:
 
 # -- steps ----------------------------------------------------------------------------------------------
 def choose_window(corpus: Corpus, cfg: AnalysisConfig) -> tuple[str, list[str]]:
+    """The quarter to analyse and its window. Default: the latest quarter that has ended and that
+    the corpus covers to its last weeks (`records.quarter_coverage`); a quarter the articles
+    cover only in part (a running one, or one where the collection stops early) is analysed when
+    asked for, and says which of its days it covers. Only when no quarter is complete is the
+    latest quarter with articles the default."""
     quarters = corpus.quarters()
     if not quarters:
         raise AnalysisError(
             "the corpus has no dated, relevant articles (run `trends collect` or `trends import` first)"
         )
-    quarter = cfg.quarter or quarters[-1]
+    if cfg.quarter:
+        quarter = cfg.quarter
+    else:
+        span, today = corpus.date_span(), cfg.today or dt.date.today()
+        done = [q for q in quarters if quarter_coverage(q, span, today)[2]]
+        quarter = done[-1] if done else quarters[-1]
     if quarter not in quarters:
         raise AnalysisError(
             f"no articles in {quarter}; quarters with articles: {quarters[0]} … {quarters[-1]}"
         )
     return quarter, quarter_range(shift_quarter(quarter, -(cfg.window - 1)), quarter)
+
+
+def coverage(corpus: Corpus, quarter: str, today: dt.date) -> dict:
+    """What the manifest says of the quarter's days: {"from", "to", "complete"}."""
+    first, last, complete = quarter_coverage(quarter, corpus.date_span(), today)
+    return {"from": first.isoformat(), "to": last.isoformat(), "complete": complete}
 
 
 @dataclass(frozen=True)
@@ -437,6 +459,7 @@ def analyze(
                 progress.advance("trends and maturity")
         seconds["trends_maturity"] = time.perf_counter() - t
         seen_in = corpus.seen_in()
+        covered = coverage(corpus, quarter, cfg.today or dt.date.today())
 
     folder = ws.models_dir / quarter
     folder.mkdir(parents=True, exist_ok=True)
@@ -467,6 +490,7 @@ def analyze(
                 },
             },
             "previous_model": previous["quarter"] if previous else None,
+            "coverage": covered,
             "trend_rules": rules.__dict__,
         },
     )
@@ -483,6 +507,7 @@ def analyze(
         len(linked.dormant),
         tuple(quarters),
         tuple(sorted({a.quarter for a in articles})),
+        covered,
     )
 
 
@@ -540,9 +565,13 @@ def fit_topics(
 
     progress = progress or Progress()
     progress.source_started("topic model", len(articles))
+    recent_from = shift_quarter(max(a.quarter for a in articles), -(cfg.new_quarters - 1))
     try:
         model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
-            docs(fit_idx), langs=main_lang
+            docs(fit_idx),
+            langs=main_lang,
+            recent=[articles[i].quarter >= recent_from for i in fit_idx],
+            groups=[articles[i].source for i in fit_idx],
         )
     except TooLittleText as exc:
         raise AnalysisError(f"no topics can be found in this window: {exc}") from None
@@ -805,10 +834,28 @@ def topic_municipalities(places: list[tuple[str, ...]]) -> list[str]:
     )
 
 
+_NAME_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z]+(?:-[^\W\d_][^\W\d_A-Z]+)?")
+
+
+def _unknown_name_word(word: str) -> bool:
+    """A capitalised word that no dictionary knows and that is no compound of known words:
+    what given names and surnames of any origin look like to the lemmatizer."""
+    return (
+        bool(_NAME_WORD.fullmatch(word))
+        and word[0].isupper()
+        and not any(simplemma.is_known(word, lang=lang) for lang in ("de", "en"))
+        and len(split_compound(word)) == 1
+    )
+
+
 def is_person(phrase: str) -> bool:
-    """ "Petra Offermann", "Dezernentin Petra Offermann": a first name followed by a word."""
+    """ "Petra Offermann", "Dezernentin Petra Offermann", "Cansel Kiziltepe": a known first name
+    followed by a word, or two to three capitalised words whose first and last no dictionary
+    knows (names of any origin; "Neues Abholterminal" or "Servicekonto NRW" are not)."""
     words = phrase.split()
-    return any(w in entities.first_names() for w in words[:-1])
+    if any(w in entities.first_names() for w in words[:-1]):
+        return True
+    return 2 <= len(words) <= 3 and _unknown_name_word(words[0]) and _unknown_name_word(words[-1])
 
 
 def readable_label(keyphrases: list[str], publishers: Iterable[str] = ()) -> str:

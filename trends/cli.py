@@ -1,6 +1,7 @@
 """The `trends` command line: a thin layer over the library (no logic lives here).
 
-Exit codes: 0 ok; 1 nothing usable was produced (the message says why); 2 bad input or config.
+Exit codes: 0 ok; 1 nothing usable was produced (the message says why); 2 bad input or config;
+3 (`trends run`) another run holds the workspace's lock.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def main(ctx: click.Context, workspace: str | None) -> None:
       trends analyze              topics, trends, maturity for the latest quarter
       trends report               reports/<quarter>/report.md and report.html
       trends scan                 what is emerging, for advisers
+      trends run --quiet          all of it unattended (cron, systemd timers)
     Try it offline first:  trends demo
     Start your own:        trends init
     """
@@ -318,6 +320,10 @@ def status(ws: Workspace) -> None:
             for r in fails:
                 table.add_row(r["stage"], r["kind"], str(r["n"]))
             con.print(table)
+    from trends.health import problems, workspace_health
+
+    for h in problems(workspace_health(ws)):  # dead or silent: see trends/health.py
+        con.print(f"[yellow]source {h.describe()}[/]", highlight=False, soft_wrap=True)
     from trends.models import model_quarters
 
     models = model_quarters(ws)
@@ -341,7 +347,7 @@ def _format_option(choices: list[str], default: str):
 
 @main.group()
 def export() -> None:
-    """Export tables for scripts and spreadsheets (documents, topics, trends)."""
+    """Export tables for scripts and spreadsheets (documents, topics, trends, transfer)."""
 
 
 @export.command("documents")
@@ -393,6 +399,121 @@ def demo(out: str) -> None:
             con.print(f"  {name}: {path}")
     if archived:
         con.print(f"  archive: {archived[0].parent} ({len(archived)} archived quoted articles)")
+
+
+def _langs(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    langs = tuple(dict.fromkeys(x.strip().lower() for x in value.split(",") if x.strip()))
+    from trends.i18n import LANGS
+
+    wrong = [x for x in langs if x not in LANGS]
+    if wrong or not langs:
+        raise click.BadParameter(f"{value!r}: give de, en or both (de,en)")
+    return langs
+
+
+@main.command("run")
+@click.option(
+    "--quarter",
+    "-q",
+    metavar="YYYYQn",
+    help="Quarter to analyse and report (default: as `trends analyze` picks it, the latest "
+    "complete quarter).",
+)
+@click.option(
+    "--lang",
+    "langs",
+    default="de",
+    show_default=True,
+    callback=_langs,
+    metavar="de,en",
+    help="Report language(s), comma-separated; the first goes to reports/<quarter>/, "
+    "each further one to reports/<quarter>/<lang>/.",
+)
+@click.option(
+    "--no-report",
+    is_flag=True,
+    help="Only collect (and write changes.md): the daily run between weekly reports.",
+)
+@click.option("--quiet", is_flag=True, help="Print only problems (for cron mail).")
+@click.option(
+    "--print-changes",
+    is_flag=True,
+    help="Print changes.md to stdout at the end, e.g. for a weekly cron mail.",
+)
+@click.pass_obj
+def run(
+    ws: Workspace,
+    quarter: str | None,
+    langs: tuple[str, ...],
+    no_report: bool,
+    quiet: bool,
+    print_changes: bool,
+) -> None:
+    """Collect, analyse and report in one go, for cron and systemd timers.
+
+    Collects all enabled sources, analyses the quarter `trends analyze` would pick (or --quarter)
+    and writes its report, then reports/<quarter>/changes.md (new articles per source since the
+    previous run, topics new or with another class or stage since the previous run's model).
+    One line per stage on stderr. Writes logs/last-run.json and appends to logs/runs.jsonl.
+    Names sources that are dead (failed in each of their last 3 runs) or silent (nothing
+    published for longer than their usual interval: the longest pause between their last 10
+    articles, at least 14 days).
+
+    \b
+    Exit codes:
+      0  all went well
+      1  finished, but some sources failed in this run (or nothing could be analysed)
+      2  configuration or usage error (e.g. a broken sources.yaml, named as file:line);
+         nothing fetched
+      3  another run holds the workspace's lock (logs/run.lock); nothing done, exits at once
+    """
+    from trends.pipeline import EXIT_LOCKED, run_pipeline
+    from trends.records import Progress as Silent
+    from trends.records import quarter_bounds
+    from trends.unattended import LockHeld
+
+    if quarter:
+        try:
+            quarter_bounds(quarter)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--quarter") from None
+        quarter = quarter.upper()
+
+    if not ws.root.is_dir():  # a mistyped -w must not create a workspace (logs/) anywhere
+        _fail(f"{ws.root}: no such workspace folder (`trends init` starts one)", 2)
+
+    def say(text: str, problem: bool = False) -> None:
+        if problem:
+            err.print(f"[yellow]problem:[/] {text}", highlight=False, soft_wrap=True)
+        elif not quiet:
+            err.print(text, highlight=False, soft_wrap=True)
+
+    try:
+        if quiet:
+            record = run_pipeline(
+                ws, quarter=quarter, langs=langs, report=not no_report, say=say, progress=Silent()
+            )
+        else:
+            with RichProgress() as progress:
+                record = run_pipeline(
+                    ws,
+                    quarter=quarter,
+                    langs=langs,
+                    report=not no_report,
+                    say=say,
+                    progress=progress,
+                )
+    except LockHeld as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    if not quiet:
+        err.print(
+            f"record: {ws.root / 'logs' / 'last-run.json'} (exit {record['exit_code']})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if print_changes and record["changes"]:
+        sys.stdout.write(Path(record["changes"]).read_text(encoding="utf-8"))
+    sys.exit(record["exit_code"])
 
 
 @main.command()
@@ -467,6 +588,12 @@ def analyze(
         else ""
     )
     con.print(f"trends: {classes}{carried}")
+    if result.coverage and not result.coverage["complete"]:
+        con.print(
+            f"note: {result.quarter} is covered from {result.coverage['from']} to "
+            f"{result.coverage['to']} only (the articles reach no further); "
+            "its figures are those days', not the whole quarter's"
+        )
     if len(result.observed) < len(result.window):
         con.print(
             f"note: articles in {len(result.observed)} of the window's {len(result.window)} "
@@ -594,8 +721,14 @@ def scan(ws: Workspace, since, region, field, limit, all_classes, as_json) -> No
             text = r["evidence"]["text"]
             text = text if len(text) <= 160 else text[:159].rsplit(" ", 1)[0] + " …"
             ev = f"„{text}“\n{r['evidence']['url']}"
+        reach = f"{len(r['sources'])} source" + ("s" if len(r["sources"]) != 1 else " only")
+        if r["municipalities"]:
+            reach += f", {len(r['municipalities'])} places: " + ", ".join(r["municipalities"][:4])
+            reach += " …" if len(r["municipalities"]) > 4 else ""
+        if r["class"] in ("new", "emerging"):  # small and recent: list what it rests on
+            ev += "".join(f"\n· {i['published']} {i['title']}" for i in r["items"])
         table.add_row(
-            f"[bold]{r['label']}[/] ({r['id']}, {r['articles']} art.)",
+            f"[bold]{r['label']}[/] ({r['id']}, {r['articles']} art.; {reach})",
             cls,
             growth,
             f"{r['stage']} ({r['confidence']:.0%})",
@@ -698,6 +831,77 @@ def brief(ws: Workspace, query, fmt, lang, out_path) -> None:
         err.print(f"wrote {out_path}")
     else:
         sys.stdout.write(text)
+
+
+def _quarter_arg(value: str | None) -> str | None:
+    from trends.records import quarter_bounds
+
+    if value:
+        try:
+            quarter_bounds(value.upper())
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--quarter") from None
+    return value.upper() if value else None
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option(
+    "--parallel",
+    is_flag=True,
+    help="Land-wide instead: topics with at least three municipalities at konzept/pilot in the "
+    "last four quarters and none at rollout yet (candidates for a shared platform).",
+)
+@click.option(
+    "--peers",
+    "peers_mode",
+    type=click.Choice(["similar", "district", "region", "all"]),
+    default="similar",
+    show_default=True,
+    help="Compare with: similar (same settlement density, population within a factor of 2, "
+    "widened until 10 peers), district (same Kreis), region (same Regierungsbezirk), all.",
+)
+@click.option(
+    "--quarter",
+    "-q",
+    metavar="YYYYQn",
+    callback=lambda ctx, param, v: _quarter_arg(v),
+    help="Model quarter (default: the latest).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md"]),
+    default="text",
+    show_default=True,
+    help="md: a one-page profile for a consultation (escaped like the report).",
+)
+@_lang_option("Language of the fixed texts.")
+@click.pass_obj
+def suggest(ws: Workspace, name, parallel, peers_mode, quarter, as_json, fmt, lang) -> None:
+    """What can NAME (municipality or district: name, alias or AGS) take over, whom to ask, and
+    where does work run in parallel? Lists: has, take over (peers at rollout/standard, ranked
+    with reasons), in parallel (konzept/pilot in the last four quarters), ahead."""
+    from trends import transfer
+
+    if bool(name) == parallel:
+        raise click.UsageError("give a municipality NAME or --parallel (not both)")
+    if parallel:
+        rows = _views_or_fail(transfer.parallel_work, ws, quarter)
+        if as_json:
+            return _json_out(rows)
+        sys.stdout.write(transfer.format_parallel_text(rows, lang))
+        return
+    profile = _views_or_fail(
+        transfer.suggest, ws, name, peers_mode=peers_mode, quarter=quarter, lang=lang
+    )
+    if as_json:
+        return _json_out(profile)
+    if fmt == "md":
+        sys.stdout.write(transfer.format_md(ws, profile, lang))
+    else:
+        sys.stdout.write(transfer.format_text(profile, lang))
 
 
 @main.command()
@@ -829,6 +1033,17 @@ def export_citations(ws: Workspace, fmt: str, quarter: str | None, out_path: str
     except AnalysisError as exc:
         _fail(str(exc))
     _write(lambda fh: write_citations(items, fmt, fh), out_path)
+
+
+@export.command("transfer")
+@_model_export_options
+def export_transfer(ws: Workspace, fmt: str, quarter: str | None, out_path: str | None) -> None:
+    """One row per topic and place: topic_id, label, trend_class, place, ags, kind, district,
+    population, stage, role (leader/follower/mentioned), first, latest, quarter, articles,
+    parallel (a Land-wide parallel development), title, url (the evidence)."""
+    from trends.transfer import transfer_rows
+
+    _model_rows(ws, transfer_rows, quarter, fmt, out_path)
 
 
 def _write(writer, out_path: str | None) -> None:

@@ -303,6 +303,16 @@ class Corpus:
         )
         return [r[0] for r in rows]
 
+    def date_span(self) -> tuple[dt.date, dt.date] | None:
+        """First and last publication date of any dated article (relevant or not): how far the
+        collection reaches, which decides whether a quarter is covered to its end."""
+        row = self.db.execute(
+            "SELECT MIN(published), MAX(published) FROM articles WHERE published IS NOT NULL"
+        ).fetchone()
+        if not row or row[0] is None:
+            return None
+        return dt.date.fromisoformat(row[0][:10]), dt.date.fromisoformat(row[1][:10])
+
     def seen_in(self) -> dict[str, set[str]]:
         """article id -> every source that published it (own source plus syndicating ones)."""
         out: dict[str, set[str]] = {}
@@ -327,6 +337,42 @@ class Corpus:
             + " ORDER BY id DESC LIMIT 1"
         )
         return self.db.execute(sql, (command,) if command else ()).fetchone()
+
+    def finished_runs(self, command: str, limit: int = 500) -> list[sqlite3.Row]:
+        """The latest finished runs of a command (id, started, finished, stats), newest first; a
+        killed run never finished and has no stats."""
+        return self.db.execute(
+            "SELECT * FROM runs WHERE command=? AND finished IS NOT NULL ORDER BY id DESC LIMIT ?",
+            (command, limit),
+        ).fetchall()
+
+    def last_failures_by_source(self) -> dict[str, sqlite3.Row]:
+        """source -> its latest failure row (reason, stage, url, at, run_id)."""
+        rows = self.db.execute(
+            "SELECT f.* FROM failures f JOIN (SELECT source, MAX(id) AS id FROM failures "
+            "GROUP BY source) m ON f.id = m.id"
+        )
+        return {r["source"] or "": r for r in rows}
+
+    def publication_dates(self, source: str, limit: int) -> list[dt.date]:
+        """The newest `limit` distinct publication dates of a source's articles, newest first,
+        counting articles it shared with another source (stored once, under the other one)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT published FROM (SELECT published FROM articles WHERE source=? "
+            "UNION ALL SELECT a.published FROM aliases al JOIN articles a ON a.id = al.article_id "
+            "WHERE al.source=?) WHERE published IS NOT NULL ORDER BY published DESC LIMIT ?",
+            (source, source, limit),
+        )
+        return [dt.date.fromisoformat(r[0]) for r in rows]
+
+    def articles_since_run(self, run_id: int) -> list[sqlite3.Row]:
+        """Articles stored by runs after `run_id` (id, title, url, published, source, relevant),
+        by source and date: what is new since then."""
+        return self.db.execute(
+            "SELECT id, title, url, published, source, relevant FROM articles WHERE run_id > ? "
+            "ORDER BY source, published DESC, title",
+            (run_id,),
+        ).fetchall()
 
     def failures_by_reason(self, run_id: int | None = None) -> list[sqlite3.Row]:
         """Failure counts grouped by stage and the reason's kind (text before the first ':')."""

@@ -371,6 +371,59 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "rings_order": ("Ringe von innen nach außen", "rings from the centre outwards"),
     "na": ("–", "–"),
+    # source health (trends.health) in the report's appendix and in changes.md
+    "app_health": ("Ausgefallene und verstummte Quellen", "Dead and silent sources"),
+    "health_never": ("nie", "never"),
+    "health_dead": ("ausgefallen", "dead"),
+    "health_silent": ("verstummt", "silent"),
+    "health_dead_why": (
+        "in den letzten {n} Läufen fehlgeschlagen",
+        "failed in its last {n} runs",
+    ),
+    "health_silent_why": (
+        "seit {days} Tagen nichts Neues (sonst höchstens {usual} Tage Pause)",
+        "nothing new for {days} days (its usual interval: at most {usual} days)",
+    ),
+    "health_state": ("Zustand", "State"),
+    "health_why": ("Grund", "Why"),
+    "health_last_success": ("letzter Erfolg", "Last success"),
+    "health_last_error": ("letzter Fehler", "Last error"),
+    # changes.md, written by `trends run` after each run
+    "chg_title": ("Was ist neu – {quarter}", "What changed – {quarter}"),
+    "chg_run": ("Lauf vom {started} UTC,", "Run of {started} UTC,"),
+    "chg_since": (
+        "verglichen mit dem Lauf vom {since} UTC.",
+        "compared with the run of {since} UTC.",
+    ),
+    "chg_first": ("der erste aufgezeichnete Lauf.", "the first recorded run."),
+    "chg_articles": ("Neue Artikel ({n})", "New articles ({n})"),
+    "chg_undated": ("ohne Datum", "undated"),
+    "chg_more": ("und {n} weitere", "and {n} more"),
+    "chg_offtopic": (
+        "{n} weitere neue Artikel wurden vom Relevanzfilter ihrer Quelle aussortiert.",
+        "{n} more new articles were marked off-topic by their source's relevance filter.",
+    ),
+    "chg_nothing_new": ("Nichts Neues von", "Nothing new from"),
+    "chg_failed": ("Fehlgeschlagen in diesem Lauf", "Failed in this run"),
+    "chg_topics": ("Themen", "Topics"),
+    "chg_not_analysed": (
+        "Dieser Lauf hat nicht analysiert (`--no-report`, oder die Analyse schlug fehl).",
+        "This run did not analyse (`--no-report`, or the analysis failed).",
+    ),
+    "chg_no_previous": (
+        "{n} Themen; noch kein früheres Modell eines Laufs zum Vergleich.",
+        "{n} topics; no earlier model of a run to compare with yet.",
+    ),
+    "chg_quarters": (
+        "Modell {after} verglichen mit dem Modell {before}.",
+        "Model {after} compared with model {before}.",
+    ),
+    "chg_new_topic": ("neues Thema", "new topic"),
+    "chg_stage": ("Reifegrad", "maturity"),
+    "chg_no_topic_changes": (
+        "Kein Thema ist neu, keines hat Trendklasse oder Reifegrad gewechselt.",
+        "No topic is new, none changed trend class or maturity.",
+    ),
 }
 
 TREND_CLASSES = {

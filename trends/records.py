@@ -112,6 +112,26 @@ def quarter_range(first: str, last: str) -> list[str]:
     return out
 
 
+# The corpus covers a quarter when it reaches into the quarter's last two weeks (and its first
+# two): news is sparse, so a quarter whose last article is ten days before its end is complete.
+COVERAGE_SLACK = dt.timedelta(days=14)
+
+
+def quarter_coverage(
+    quarter: str, span: tuple[dt.date, dt.date] | None, today: dt.date
+) -> tuple[dt.date, dt.date, bool]:
+    """(first day, last day, complete) of `quarter` that the corpus covers: the quarter cut to
+    the corpus's first and last article and to today. Complete means the quarter has ended and
+    the corpus reaches within COVERAGE_SLACK of both its ends."""
+    start, end = quarter_bounds(quarter)
+    if span is None:
+        return start, min(end, today), False
+    first = max(start, min(span[0], end))
+    last = min(end, max(span[1], start), today)
+    complete = end < today and span[1] >= end - COVERAGE_SLACK and span[0] <= start + COVERAGE_SLACK
+    return first, last, complete
+
+
 class Progress:
     """What the CLI shows of long work (a bar per source or stage); the library calls these hooks
     and stays silent by default."""

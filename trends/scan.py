@@ -210,6 +210,9 @@ def scan(
             continue
         latest = _latest_complete(views.trends.get(topic["id"], []))
         evidence = views.evidence_for(topic["id"])
+        sources = sorted({r["source"] for r in rows})
+        places = sorted({m for r in rows for m in r.get("municipalities", [])})
+        fresh = topic["trend_class"] in ("new", "emerging")
         out.append(
             {
                 "id": topic["id"],
@@ -220,6 +223,15 @@ def scan(
                 # last quarter than the one before (growth < 0)
                 "slope_per_quarter": (topic.get("trend_numbers") or {}).get("slope_per_quarter"),
                 "articles": len(rows),
+                "sources": sources,
+                # a topic carried by one publisher may be its campaign, not a trend
+                "single_source": len(sources) == 1,
+                "municipalities": places,
+                # a new or emerging topic is small: an adviser reads all of it
+                "items": [
+                    {k: r.get(k) for k in ("title", "url", "published", "source")}
+                    for r in sorted(rows, key=lambda r: r["published"], reverse=True)
+                ][: None if fresh else 3],
                 "stage": topic["stage"],
                 "confidence": topic["confidence"],
                 "field": topic.get("field", ""),
@@ -481,6 +493,10 @@ def brief(ws: Workspace, query: str, fmt: str = "md", lang: str = "de") -> str:
     if contacts:
         lines += [f"{t['brief_contacts']} " + "; ".join(contacts), ""]
     lines += [f"## {t['brief_transfer']}", ""]
+    if topic:  # leaders and parallel work (trends.transfer, issue 22)
+        from trends.transfer import brief_lines
+
+        lines += brief_lines(whos, views.model["quarter"], lang)
     lines += [
         f"- {lq}{e['text']}{rq} ([{t['brief_source']}]({_safe_url(e['url'])}))"
         for e in transfer_ev[:3]

@@ -44,6 +44,9 @@ class RunStats:
     failures: int = 0
     listings_unchanged: int = 0  # feeds/sitemaps/pages that answered 304 Not Modified
     per_source: dict[str, Counter] = field(default_factory=dict)
+    # every source the run tried, also those with nothing to count (a feed answering 304):
+    # source health needs to know which runs a source took part in
+    sources: list[str] = field(default_factory=list)
 
     def count(self, source: str, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -58,6 +61,7 @@ class RunStats:
             "skipped": self.skipped,
             "failures": self.failures,
             "per_source": {k: dict(v) for k, v in sorted(self.per_source.items())},
+            "sources": list(self.sources),
         }
 
 
@@ -262,7 +266,7 @@ def collect(
     progress = progress or Progress()
     defaults = config.defaults
     sources = config.select(tuple(source_ids))
-    stats = RunStats()
+    stats = RunStats(sources=[s.id for s in sources])
     run_id = corpus.start_run("collect")
     store = Store(corpus, run_id, stats)
     for problem in config.errors:

@@ -24,6 +24,11 @@ def load_truth() -> dict:
     return yaml.safe_load((DEMO_DIR / "truth.yaml").read_text(encoding="utf-8"))
 
 
+def f1(a: set, b: set) -> float:
+    """F1 of two article sets (how well a found topic matches a planted one)."""
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
 def _slug(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
 
@@ -52,9 +57,6 @@ def evaluate(ws: Workspace) -> dict:
         t["id"]: {s for s, a in demo.items() if a.topics and a.topics[0] == t["id"]}
         for t in truth["topics"]
     }
-
-    def f1(a: set, b: set) -> float:
-        return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
     best_found = {
         p: max(found_sets, key=lambda f: f1(ps, found_sets[f]), default=None)
@@ -156,3 +158,132 @@ def format_report(result: dict) -> str:
             f"{r['class_truth'] + '/' + str(r['class_found']):<22}{r['stage_truth'] + '/' + str(r['stage_found']):<22}{r['label']}"
         )
     return "\n".join(lines)
+
+
+# -- transfer (trends suggest) ----------------------------------------------------------------------
+TRANSFER_LISTS = ("has", "take_over", "parallel", "ahead")
+_ORDER = ("none", "konzept", "pilot", "rollout", "standard")
+
+
+def _quarter_index(day) -> int:
+    return day.year * 4 + (day.month - 1) // 3
+
+
+def expected_transfer(records, name: str, quarter: str) -> dict[str, set[str]]:
+    """The right `suggest NAME --peers all` lists, from known who-did-what alone.
+
+    `records`: (topic, stage, places, published date) per article, as a truth file states them.
+    A place's stage on a topic is the furthest of the articles that name it. has: topics it is
+    named in; take_over: topics it is not named in and another place reached rollout/standard;
+    parallel: topics where it and another place are at konzept/pilot with a mention in the last
+    four quarters up to `quarter`; ahead: topics where it reached rollout/standard and fewer than
+    half of all other places are named (with every NRW place a peer, that is nearly always).
+    Written from the issue's definitions, independently of trends.transfer, to check it."""
+    last = int(quarter[:4]) * 4 + int(quarter[5]) - 1
+    stage: dict[tuple[str, str], str] = {}
+    latest: dict[tuple[str, str], int] = {}
+    for topic, st, places, published in records:
+        q = _quarter_index(published)
+        if q > last:
+            continue
+        for p in places:
+            k = (topic, p)
+            if _ORDER.index(st) > _ORDER.index(stage.get(k, "none")):
+                stage[k] = st
+            stage.setdefault(k, st)
+            latest[k] = max(latest.get(k, q), q)
+    topics = {t for t, _ in stage}
+    mine = {t for t, p in stage if p == name}
+
+    def others(t: str, ok) -> bool:
+        return any(ok(k) for k in stage if k[0] == t and k[1] != name)
+
+    adopted = ("rollout", "standard")
+    working = ("konzept", "pilot")
+
+    def recent(k) -> bool:
+        return latest[k] > last - 4
+
+    return {
+        "has": mine,
+        "take_over": {t for t in topics - mine if others(t, lambda k: stage[k] in adopted)},
+        "parallel": {
+            t
+            for t in mine
+            if stage[(t, name)] in working
+            and recent((t, name))
+            and others(t, lambda k: stage[k] in working and recent(k))
+        },
+        "ahead": {t for t in mine if stage[(t, name)] in adopted},
+    }
+
+
+def demo_records() -> list[tuple[str, str, tuple[str, ...], object]]:
+    return [
+        (a.topics[0], a.stage, a.municipalities, a.published) for a in load_articles() if a.topics
+    ]
+
+
+def topic_map(ws: Workspace, truth_sets: dict[str, set[str]], key=None) -> dict[str, str]:
+    """Found topic id -> the truth topic whose articles it overlaps most (F1 of article sets);
+    `truth_sets`: truth topic -> article keys, `key(assignment row)` the same key (default: the
+    URL slug, as the demo's articles are known)."""
+    key = key or (lambda row: _slug(row["url"]))
+    model = load_model(ws)
+    found: dict[str, set[str]] = {}
+    path = ws.models_dir / model["quarter"] / "assignments.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["topic_id"] != "other":
+            found.setdefault(row["topic_id"], set()).add(key(row))
+
+    out = {}
+    for f, fs in found.items():
+        best = max(truth_sets, key=lambda t: f1(truth_sets[t], fs), default=None)
+        if best is not None and f1(truth_sets[best], fs) > 0:
+            out[f] = best
+    return out
+
+
+def score_lists(expected: dict[str, set[str]], shown: dict[str, set[str]]) -> dict[str, dict]:
+    """Precision and recall per list (tp, shown, expected kept for pooling)."""
+    out = {}
+    for key in TRANSFER_LISTS:
+        e, s = expected.get(key, set()), shown.get(key, set())
+        tp = len(e & s)
+        out[key] = {
+            "tp": tp,
+            "shown": len(s),
+            "expected": len(e),
+            "precision": round(tp / len(s), 3) if s else (1.0 if not e else 0.0),
+            "recall": round(tp / len(e), 3) if e else 1.0,
+        }
+    return out
+
+
+def shown_transfer(profile: dict, mapping: dict[str, str]) -> dict[str, set[str]]:
+    """A `suggest --json` profile's lists as truth topic ids (unmapped topics count as wrong)."""
+    return {
+        key: {mapping.get(item["topic_id"], f"?{item['topic_id']}") for item in profile[key]}
+        for key in TRANSFER_LISTS
+    }
+
+
+def evaluate_transfer(ws: Workspace, names: list[str] | None = None) -> dict:
+    """`suggest --peers all` of the demo truth's transfer profiles against the truth."""
+    from trends.transfer import Landscape, suggest
+
+    truth = load_truth()["transfer"]
+    demo = {a.slug: a for a in load_articles()}
+    sets = {t["id"]: set() for t in load_truth()["topics"]}
+    for slug, a in demo.items():
+        if a.topics:
+            sets[a.topics[0]].add(slug)
+    mapping = topic_map(ws, sets)
+    land = Landscape(ws, truth["quarter"])
+    out = {}
+    for name in names or list(truth["profiles"]):
+        expected = {k: set(v) for k, v in truth["profiles"][name].items()}
+        profile = suggest(ws, name, peers_mode="all", quarter=truth["quarter"], land=land)
+        out[name] = score_lists(expected, shown_transfer(profile, mapping))
+    return out

@@ -32,7 +32,7 @@ from trends.nlp.text import (
     tokenize,
 )
 
-ANALYZER_VERSION = "3"
+ANALYZER_VERSION = "4"
 """Bump when :func:`analyze_text` output changes; cached strings of another version are stale."""
 
 # Batches smaller than this are analysed in-process: starting workers costs more than it saves.

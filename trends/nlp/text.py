@@ -97,9 +97,32 @@ def strip_boilerplate(text: str) -> str:
     return "\n".join(lines)
 
 
+# Where a press release's contact block begins: from there on come names, phone numbers and
+# addresses of the press office, which every release of a source carries and which would make a
+# topic ("E-Mail · Telefon") or a label (a press officer's name) of their own.
+_CONTACT = re.compile(
+    r"""(?:^|(?<=[\s.;:!?)\]]))(?:
+        presse-?\s?kontakt|medien-?\s?kontakt|kontakt\s+für\s+(?:die\s+)?(?:presse|medien)
+      | pressestelle\s*:|ansprechpartner(?:\*in|:in|_in|/in|in|innen)?\b|ansprechperson
+      | (?:für\s+)?rückfragen(?:\s+(?:bitte\s+)?an|\s*:)|weitere\s+informationen\s*(?::|unter\b|erhalten\b)
+      | press\s+contact|media\s+contact|for\s+(?:further|more)\s+information\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def strip_contact_block(text: str) -> str:
+    """Cut a press release's contact block: from the first contact cue in the text's second half
+    to the end (in the first half such a cue is part of the story)."""
+    for m in _CONTACT.finditer(text, len(text) // 2):
+        return text[: m.start()].rstrip()
+    return text
+
+
 def clean_text(text: str) -> str:
-    """What every article goes through before tokenizing: boilerplate lines out, then normalize."""
-    return normalize(strip_boilerplate(text or ""))
+    """What every article goes through before tokenizing: boilerplate lines and the contact
+    block out, then normalize."""
+    return normalize(strip_contact_block(strip_boilerplate(text or "")))
 
 
 # --- tokenization ---------------------------------------------------------------------------

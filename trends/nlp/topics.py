@@ -440,6 +440,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
         Threads for the search of k and the neighbour search (results do not depend on it).
     random_state : int
         Seed for everything random (same input + same params => identical output).
+    new_subjects : bool
+        With ``recent`` given to :meth:`fit`: carve subjects that only recent documents share
+        out of the topics that absorbed them (see :func:`find_new_subjects`).
+    new_min_docs, new_min_groups : int
+        A new subject needs this many recent documents from this many groups (sources).
+    new_neighbors : int
+        Nearest neighbours per recent document when grouping them.
 
     Fitted attributes
     -----------------
@@ -481,6 +488,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
         tol: float = 1e-3,
         n_jobs: int = 2,
         random_state: int = 0,
+        new_subjects: bool = True,
+        new_min_docs: int = 3,
+        new_min_groups: int = 2,
+        new_neighbors: int = 3,
     ):
         self.n_topics = n_topics
         self.k_min = k_min
@@ -510,6 +521,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.tol = tol
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.new_subjects = new_subjects
+        self.new_min_docs = new_min_docs
+        self.new_min_groups = new_min_groups
+        self.new_neighbors = new_neighbors
 
     # -- features --
 
@@ -715,14 +730,29 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     # -- public API --
 
-    def fit(self, X: Iterable[str], y: Any = None, langs: Sequence[str] | str | None = None):
+    def fit(
+        self,
+        X: Iterable[str],
+        y: Any = None,
+        langs: Sequence[str] | str | None = None,
+        recent: Sequence[bool] | None = None,
+        groups: Sequence[str] | None = None,
+    ):
         """Fit on analysed strings (``analyze_text`` output). ``langs`` (one per document or one
-        for all, default German) selects the keyphrase patterns."""
+        for all, default German) selects the keyphrase patterns. ``recent`` (one flag per
+        document) and ``groups`` (its source) let a subject that only the latest documents share
+        become a topic of its own while small (``new_subjects``)."""
         # BLAS threads only slow the small dense products down and fight with the k-search threads
         with threadpool_limits(limits=1, user_api="blas"):
-            return self._fit(X, langs)
+            return self._fit(X, langs, recent, groups)
 
-    def _fit(self, X: Iterable[str], langs: Sequence[str] | str | None):
+    def _fit(
+        self,
+        X: Iterable[str],
+        langs: Sequence[str] | str | None,
+        recent: Sequence[bool] | None = None,
+        groups: Sequence[str] | None = None,
+    ):
         docs = _as_docs(X)
         n = len(docs)
         if n < 2:
@@ -734,7 +764,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
             if len(lang_list) != n:
                 raise ValueError(f"{n} documents but {len(lang_list)} languages")
         rng = np.random.RandomState(self.random_state)
-        Xs = self._fit_smoothing(self._fit_features(docs), rng)
+        X0 = self._fit_features(docs)
+        Xs = self._fit_smoothing(X0, rng)
         self.k_scores_ = {}
         if self.n_topics is None:
             k = self._select_k(Xs, rng)
@@ -746,8 +777,24 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.n_topics_ = k
         self.nmf_ = self._nmf(k, streaming=self.hashing_)
         W = self.nmf_.fit_transform(Xs)
-        self.components_ = self.nmf_.components_
         self.reconstruction_err_ = float(self.nmf_.reconstruction_err_)
+        self.new_topics_ = []
+        if self.new_subjects and recent is not None:
+            flags = np.asarray(recent, dtype=bool)
+            if len(flags) != n or (groups is not None and len(groups) != n):
+                raise ValueError(f"{n} documents but {len(flags)} recent flags or groups")
+            found = find_new_subjects(
+                X0,
+                flags,
+                np.asarray(groups if groups is not None else range(n), dtype=object),
+                W.argmax(1),
+                neighbors=self.new_neighbors,
+                min_docs=self.new_min_docs,
+                min_groups=self.new_min_groups,
+            )
+            W = self._add_topics(W, X0, found)
+            k = self.n_topics_
+        self.components_ = self.nmf_.components_
         self.doc_topic_ = _row_normalize(W)
         argmax = W.argmax(1)
         empty = W.max(1) <= 1e-12
@@ -757,7 +804,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
             min_size = int(np.clip(round(0.005 * n), 3, 15)) if n >= 50 else 1
         self.min_topic_size_ = min_size
         self.topic_sizes_ = sizes
-        self.other_topics_ = sizes < min_size
+        # a carved subject passed its own test of size and sources
+        self.other_topics_ = (sizes < min_size) & ~np.isin(np.arange(k), self.new_topics_)
         labels = argmax.copy()
         labels[empty | self.other_topics_[argmax]] = OTHER
         self.labels_ = labels
@@ -777,9 +825,32 @@ class TopicModel(TransformerMixin, BaseEstimator):
         ]
         return self
 
-    def fit_transform(self, X, y=None, langs=None):
+    def _add_topics(self, W: np.ndarray, X: sp.csr_matrix, subjects: list[np.ndarray]):
+        """One topic per new subject: its component is the mean of its documents' features
+        (scaled like the others), and its documents belong to it alone."""
+        if not subjects:
+            return W
+        H = np.asarray(self.nmf_.components_, dtype=np.float64)
+        scale = float(np.linalg.norm(H, axis=1).mean()) or 1.0
+        rows, W = [], np.hstack([W, np.zeros((W.shape[0], len(subjects)))])
+        for j, docs in enumerate(subjects):
+            h = np.asarray(X[docs].mean(axis=0)).ravel()
+            rows.append(h * (scale / (np.linalg.norm(h) or 1.0)))
+            col = H.shape[0] + j
+            W[docs] = 0.0
+            W[docs, col] = 1.0
+            self.new_topics_.append(col)
+        H = np.vstack([H, *rows]).astype(self.nmf_.components_.dtype)
+        self.nmf_.components_ = H
+        self.nmf_.n_components = H.shape[0]
+        if hasattr(self.nmf_, "_n_components"):
+            self.nmf_._n_components = H.shape[0]
+        self.n_topics_ = H.shape[0]
+        return W
+
+    def fit_transform(self, X, y=None, langs=None, recent=None, groups=None):
         """Fit and return the training documents' topic weights (rows sum to 1)."""
-        return self.fit(X, y, langs=langs).doc_topic_
+        return self.fit(X, y, langs=langs, recent=recent, groups=groups).doc_topic_
 
     def transform(self, X: Iterable[str]) -> np.ndarray:
         """Topic weights of new analysed documents (rows sum to 1; all-zero for empty documents).
@@ -839,6 +910,134 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return out
 
 
+# --- new subjects ---------------------------------------------------------------------------
+
+
+def find_new_subjects(
+    X: sp.csr_matrix,
+    recent: np.ndarray,
+    groups: np.ndarray,
+    labels: np.ndarray,
+    *,
+    neighbors: int = 3,
+    min_docs: int = 3,
+    min_groups: int = 2,
+    top_terms: int = 20,
+    novelty: float = 1 / 3,
+) -> list[np.ndarray]:
+    """Groups of recent documents on a subject whose words the older documents do not use.
+
+    A topic model spends its k topics on what is big over the whole window, so a subject that
+    appears with three or four articles in the last quarters is absorbed into a larger topic.
+    Here recent documents that use a bursting word (see below) are linked when each is among the
+    other's ``neighbors`` most similar documents of the whole window (cosine of unsmoothed TF-IDF rows: smoothing would lend them the
+    vocabulary of the big topic around them). A connected group is a new subject when some of its
+    ``top_terms`` strongest terms burst: at most one older document uses them (one stray earlier
+    mention does not make a subject old) and at least ``min_docs`` of the group's documents, from
+    ``min_groups`` groups (sources), do, and the fresh words (those at most one older document
+    uses) carry ``novelty`` of the weight of the group's strongest terms; leftover documents that are only each other's nearest
+    neighbours share no such word. The subject's documents are those of the group that use a
+    bursting term, and other recent documents that use two of them. It is the recent part of an
+    old subject, not a new one, when an older document comes as close to its centre as its own
+    loosest member does to the centre of the others; and it is skipped when the model already gave
+    it a topic of its own (it holds more than half of the topic most of its documents are in). Returns
+    document indices per subject, in a deterministic order."""
+    old = np.flatnonzero(~recent)
+    if int(np.sum(recent)) < min_docs or len(old) == 0:
+        return []
+    Xn = normalize(X.astype(np.float64))
+    present = (Xn > 0).astype(np.int32).tocsc()
+    fresh_term = np.asarray(present[old].sum(axis=0)).ravel() <= 1
+    # only recent documents that use a word bursting in enough of them can belong to a new
+    # subject: the neighbour search (the costly part) is run for these alone
+    recent_docs = np.flatnonzero(recent)
+    bursting = fresh_term & (np.asarray(present[recent_docs].sum(axis=0)).ravel() >= min_docs)
+    rec = recent_docs[np.asarray(present[recent_docs][:, bursting].sum(axis=1)).ravel() > 0]
+    if len(rec) < min_docs:
+        return []
+    m = min(neighbors, X.shape[0] - 1)
+    near = np.empty((len(rec), m), dtype=np.int64)
+    for start in range(0, len(rec), 1024):
+        part = rec[start : start + 1024]
+        S = (Xn[part] @ Xn.T).toarray().astype(np.float32)
+        S[np.arange(len(part)), part] = -1.0
+        top = np.argpartition(-S, m - 1, axis=1)[:, :m]
+        # ties in a fixed order (similarity, then index): byte-identical re-runs
+        order = np.lexsort((top, -np.take_along_axis(S, top, axis=1)), axis=1)
+        near[start : start + len(part)] = np.take_along_axis(top, order, axis=1)
+    where = {int(d): i for i, d in enumerate(rec)}
+    parent = list(range(len(rec)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, row in enumerate(near):
+        for d in row:
+            j = where.get(int(d))
+            if j is not None and j > i and rec[i] in near[j]:
+                parent[root(i)] = root(j)
+    comps: dict[int, list[int]] = {}
+    for i in range(len(rec)):
+        comps.setdefault(root(i), []).append(int(rec[i]))
+    sizes = np.bincount(labels, minlength=int(labels.max()) + 1)
+    recent_present = present[rec].tocsr()
+    out: list[np.ndarray] = []
+    taken: set[int] = set()
+    for comp in sorted(comps.values(), key=lambda c: c[0]):
+        if len(comp) < min_docs:
+            continue
+        comp_a = np.array(comp)
+        centre = np.asarray(Xn[comp_a].mean(axis=0)).ravel()
+        strongest = np.argsort(-centre, kind="stable")[:top_terms]
+        top = strongest[(centre[strongest] > 0) & fresh_term[strongest]]
+        uses = present[comp_a][:, top].toarray() > 0  # group documents x fresh top terms
+        core = [
+            t
+            for c, t in enumerate(top)
+            if uses[:, c].sum() >= min_docs and len(set(groups[comp_a[uses[:, c]]])) >= min_groups
+        ]
+        # a recurring name in the recent part of an old subject bursts too ("Miriam Kleinschmidt"
+        # in Paderborn's parking news); a new subject's own words carry a good part of its weight
+        # (demo, stream, cut demo: new subjects 0.49-0.69, such parts 0.14)
+        if not core or centre[top].sum() < novelty * centre[strongest].sum():
+            continue
+        hits = np.asarray(recent_present[:, core].sum(axis=1)).ravel()
+        in_group = np.isin(rec, comp_a)
+        chosen = rec[(in_group & (hits >= 1)) | (hits >= min(2, len(core)) + (len(core) == 1))]
+        docs = np.array(sorted(int(d) for d in chosen if int(d) not in taken))
+        if len(docs) < min_docs or len(set(groups[docs])) < min_groups:
+            continue
+        if _closest_old(Xn, docs, old) >= _loosest_member(Xn, docs):
+            continue
+        majority = Counter(labels[docs].tolist()).most_common(1)[0][0]
+        if 2 * np.sum(labels[docs] == majority) > sizes[majority]:
+            continue
+        taken.update(docs.tolist())
+        out.append(docs)
+    return out
+
+
+def _centre(Xn: sp.csr_matrix, docs: np.ndarray) -> np.ndarray:
+    c = np.asarray(Xn[docs].mean(axis=0)).ravel()
+    return c / (np.linalg.norm(c) or 1.0)
+
+
+def _loosest_member(Xn: sp.csr_matrix, docs: np.ndarray) -> float:
+    """The lowest cosine of a document to the centre of the others (leave one out)."""
+    return min(
+        float(Xn[int(d)].dot(_centre(Xn, np.delete(docs, i)))[0]) for i, d in enumerate(docs)
+    )
+
+
+def _closest_old(Xn: sp.csr_matrix, docs: np.ndarray, old: np.ndarray) -> float:
+    """The highest cosine of an older document to the group's centre: were it recent, it would
+    belong to the group when it comes as close as the group's own loosest member."""
+    return float(np.max(Xn[old] @ _centre(Xn, docs)))
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -887,6 +1086,7 @@ __all__ = [
     "Topic",
     "TopicModel",
     "count_matrix",
+    "find_new_subjects",
     "knn_graph",
     "match_topics",
     "prune_rows",

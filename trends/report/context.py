@@ -1278,6 +1278,8 @@ def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
             partial_note=t["partial_star"].lstrip("* "),
         )
     )
+    from trends.health import report_rows as source_health_rows
+
     failures = _failures(corpus, lang)
     manifest_rows = _manifest_rows(inp, window)
     rules_view = _rules_view(inp)
@@ -1292,6 +1294,7 @@ def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
         "manifest": manifest_rows,
         "rules": rules_view,
         "curation": {"applied": inp.cur.applied, "warnings": warnings},
+        "health": source_health_rows(inp.ws, lang),  # dead and silent sources
     }
 
 
@@ -1404,9 +1407,17 @@ def build_context(
         "comparison": comparison,
         "appendix": appendix,
         "files": report_files(lang),
+        # "Transfer und Nachnutzung" (templates/_transfer.*.j2); data from trends.transfer
+        "transfer": _transfer_section(ws, quarter, lang),
     }
     appendix["cite"] = _cite_view(context)
     return context
+
+
+def _transfer_section(ws: Workspace, quarter: str, lang: str) -> dict:
+    from trends.transfer import report_section
+
+    return report_section(ws, quarter, lang)
 
 
 def file_suffix(lang: str) -> str:

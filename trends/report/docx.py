@@ -209,6 +209,7 @@ class _Writer:
         self.summary()
         self.radar()
         self.topics()
+        self.transfer()
         self.comparison()
         self.appendix()
         self._contents(toc)
@@ -423,6 +424,46 @@ class _Writer:
                 else:
                     self.para(tp["commentary_hint"])
 
+    def transfer(self) -> None:
+        """The section "Transfer und Nachnutzung" (trends.transfer.report_section), if any."""
+        tr = self.c.get("transfer")
+        if not tr:
+            return
+        lab = tr["labels"]
+        self.heading(lab["section"], 1)
+        self.para(lab["section_intro"])
+        if tr.get("map_svg"):
+            self.picture(tr["map_svg"], 15)
+            self.para(lab["map_title"], "Caption")
+
+        def places(rows: list[dict]) -> str:
+            shown = ", ".join(f"{p['name']} ({p['stage_label']})" for p in rows[:8]) or "–"
+            return shown + (f" … +{len(rows) - 8}" if len(rows) > 8 else "")
+
+        if tr["topics"]:
+            self.table(
+                [lab["topic"], lab["leaders"], lab["followers"], lab["districts_reached"]],
+                [
+                    [
+                        tp["label"],
+                        places(tp["leaders"]),
+                        places(tp["followers"]),
+                        f"{tp['districts_reached']} {lab['of']} {tp['districts_total']}",
+                    ]
+                    for tp in tr["topics"]
+                ],
+            )
+        else:
+            self.para(lab["no_places"])
+        self.heading(lab["parallel"], 2)
+        for tp in tr["parallel"]:
+            munis = "; ".join(
+                f"{p['name']} ({p['stage_label']}, {p['district']})" for p in tp["municipalities"]
+            )
+            self.para(munis, "List Bullet", bold=f"{tp['label']} ({tp['stage_label']}):")
+        if not tr["parallel"]:
+            self.para(lab["no_parallel"])
+
     def comparison(self) -> None:
         c, t = self.c, self.t
         cmp_ = c["comparison"]
@@ -510,6 +551,27 @@ class _Writer:
             self.table(
                 [t["stage"], t["kind"], t["count"]],
                 [[f["stage"], f["kind"], self.n(f["n"])] for f in fl["by_reason"]],
+            )
+        if a.get("health"):
+            self.heading(t["app_health"], 2)
+            self.table(
+                [
+                    t["source"],
+                    t["health_state"],
+                    t["health_why"],
+                    t["health_last_success"],
+                    t["health_last_error"],
+                ],
+                [
+                    [
+                        h["source"],
+                        h["state_label"],
+                        h["why"],
+                        h["last_success_text"],
+                        h["last_error_text"],
+                    ]
+                    for h in a["health"]
+                ],
             )
         self.heading(t["app_manifest"], 2)
         self.table([t["key"], t["value"]], [[r["key"], r["value"]] for r in a["manifest"]])

@@ -1,0 +1,55 @@
+"""The JSON text model predicts what scikit-learn fitted, before and after a round trip."""
+
+import numpy as np
+import pytest
+
+from trends.nlp.linear import Features, LinearTextModel
+
+TEXTS = [
+    "Die Stadt führt die E-Akte in allen Ämtern ein",
+    "Der Rat beschließt ein Konzept für die Datenplattform",
+    "Der Fußballverein gewinnt das Derby am Samstag",
+    "Das Stadtfest beginnt am Freitag mit Musik",
+    "Bürgerinnen beantragen den Parkausweis jetzt online",
+    "Morgen wird es sonnig und warm",
+    "Sensoren melden den Pegel der Lenne an die Leitstelle",
+    "Die Feuerwehr löscht einen Brand in der Altstadt",
+]
+LABELS = ["yes", "yes", "no", "no", "yes", "no", "yes", "no"]
+
+
+def _sklearn_proba(model_texts, labels, extra, query, query_extra):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    feats = Features()
+    docs = [feats.tokens(t, e) for t, e in zip(model_texts, extra)]
+    vec = TfidfVectorizer(analyzer=lambda d: d, min_df=1, sublinear_tf=True)
+    clf = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
+    clf.fit(vec.fit_transform(docs), labels)
+    return clf.predict_proba(vec.transform([feats.tokens(query, query_extra)]))[0]
+
+
+@pytest.mark.parametrize("labels", [LABELS, ["a", "b", "c", "a", "b", "c", "a", "b"]])
+def test_same_probabilities_as_sklearn_and_after_json(tmp_path, labels):
+    extra = [["cue=rollout"], ["cue=konzept"], [], [], [], [], ["cue=pilot"], []]
+    model = LinearTextModel.fit(TEXTS, labels, extra=extra, min_df=1)
+    query = "Die Stadt beantragt Sensoren für die Plattform"
+    expected = _sklearn_proba(TEXTS, labels, extra, query, ["cue=pilot"])
+    got = model.proba(query, ["cue=pilot"])
+    assert np.allclose([got[c] for c in model.classes], expected, atol=1e-9)
+
+    path = tmp_path / "model.json"
+    model.to_json(path, digits=8)
+    again = LinearTextModel.from_json(path).proba(query, ["cue=pilot"])
+    assert np.allclose([again[c] for c in model.classes], expected, atol=1e-5)
+
+
+def test_unknown_words_give_the_prior_and_wrong_files_are_refused(tmp_path):
+    model = LinearTextModel.fit(TEXTS, LABELS, min_df=1)
+    probs = model.proba("qqq zzz")
+    assert set(probs) == {"no", "yes"} and abs(sum(probs.values()) - 1) < 1e-9
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "other"}', "utf-8")
+    with pytest.raises(ValueError, match="not a trends-linear-1 model"):
+        LinearTextModel.from_json(bad)

@@ -1,0 +1,162 @@
+"""A small linear text classifier that ships as JSON: the one learned-model format of trends.
+
+Features are word uni- and bigrams, character n-grams inside words, and any extra tokens the caller
+adds (e.g. "cue=pilot" from a lexicon), weighted by TF-IDF and L2-normalised; the classifier is
+scikit-learn's logistic regression. Only what prediction needs is saved (vocabulary, idf,
+coefficients), as JSON: no pickles, so a model file is safe to load, readable, diffable, and not
+tied to one scikit-learn version. Prediction needs numpy only.
+
+Used by `trends.relevance` (is it about public-sector digitalization / a digital solution) and
+`trends.maturity` (the stage a sentence states). Models are built by scripts in `scripts/`
+from labelled sets, never at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+_WORD = re.compile(r"\w[\w-]*", re.UNICODE)
+FORMAT = "trends-linear-1"
+
+
+@dataclass(frozen=True)
+class Features:
+    """How a text becomes tokens; saved with the model so training and prediction agree."""
+
+    char_min: int = 3
+    char_max: int = 5
+    bigrams: bool = True
+
+    def tokens(self, text: str, extra: Iterable[str] = ()) -> list[str]:
+        words = [w.lower() for w in _WORD.findall(text)]
+        out = [f"w:{w}" for w in words]
+        if self.bigrams:
+            out += [f"b:{a} {b}" for a, b in zip(words, words[1:])]
+        for w in words:
+            padded = f"<{w}>"
+            for n in range(self.char_min, self.char_max + 1):
+                out += [f"c:{padded[i : i + n]}" for i in range(len(padded) - n + 1)]
+        out += [f"x:{t}" for t in extra]
+        return out
+
+
+@dataclass
+class LinearTextModel:
+    """Fitted model: `classes[i]` is scored by `coef[i] · tfidf(text) + intercept[i]`."""
+
+    classes: list[str]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    coef: np.ndarray  # (n_classes, n_features); one row for a binary model (score of classes[1])
+    intercept: np.ndarray
+    features: Features
+    meta: dict
+
+    # -- fitting (scripts only) -----------------------------------------------------------------
+    @classmethod
+    def fit(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        extra: Sequence[Iterable[str]] | None = None,
+        features: Features | None = None,
+        C: float = 4.0,
+        min_df: int = 2,
+        sample_weight: Sequence[float] | None = None,
+        meta: dict | None = None,
+    ) -> LinearTextModel:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        feats = features or Features()
+        docs = [feats.tokens(t, e) for t, e in zip(texts, extra or [()] * len(texts))]
+        vec = TfidfVectorizer(
+            analyzer=lambda d: d, min_df=min_df, sublinear_tf=True, dtype=np.float64
+        )
+        x = vec.fit_transform(docs)
+        clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
+        clf.fit(x, list(labels), sample_weight=sample_weight)
+        return cls(
+            classes=[str(c) for c in clf.classes_],
+            vocabulary={k: int(v) for k, v in vec.vocabulary_.items()},
+            idf=np.asarray(vec.idf_, dtype=np.float64),
+            coef=np.asarray(clf.coef_, dtype=np.float64),
+            intercept=np.asarray(clf.intercept_, dtype=np.float64),
+            features=feats,
+            meta=dict(meta or {}),
+        )
+
+    # -- prediction --------------------------------------------------------------------------------
+    def _vector(self, text: str, extra: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        counts = Counter(
+            self.vocabulary[t] for t in self.features.tokens(text, extra) if t in self.vocabulary
+        )
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64)
+        val = tf * self.idf[idx]
+        return idx, val / np.linalg.norm(val)
+
+    def decision(self, text: str, extra: Iterable[str] = ()) -> np.ndarray:
+        idx, val = self._vector(text, extra)
+        return self.coef[:, idx] @ val + self.intercept
+
+    def proba(self, text: str, extra: Iterable[str] = ()) -> dict[str, float]:
+        """Class probabilities (logistic for two classes, softmax over one-vs-rest otherwise)."""
+        z = self.decision(text, extra)
+        if len(self.classes) == 2:
+            p = 1.0 / (1.0 + math.exp(-float(z[0])))
+            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
+        e = np.exp(z - z.max())
+        e /= e.sum()
+        return dict(zip(self.classes, map(float, e)))
+
+    def predict(self, text: str, extra: Iterable[str] = ()) -> str:
+        probs = self.proba(text, extra)
+        return max(probs, key=probs.__getitem__)
+
+    # -- files -------------------------------------------------------------------------------------
+    def to_json(self, path: Path, *, digits: int = 5) -> None:
+        """Write the model; weights under 10^-digits are left out (sparse, and small files)."""
+        keep = np.flatnonzero(np.abs(self.coef).max(axis=0) >= 10**-digits)
+        inverse = {i: t for t, i in self.vocabulary.items()}
+        data = {
+            "format": FORMAT,
+            "meta": self.meta,
+            "features": self.features.__dict__,
+            "classes": self.classes,
+            "intercept": [round(float(v), digits) for v in self.intercept],
+            "terms": {
+                inverse[i]: [round(float(self.idf[i]), 4)]
+                + [round(float(v), digits) for v in self.coef[:, i]]
+                for i in keep
+            },
+        }
+        path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n", "utf-8")
+
+    @classmethod
+    def from_json(cls, path: Path) -> LinearTextModel:
+        data = json.loads(Path(path).read_text("utf-8"))
+        if data.get("format") != FORMAT:
+            raise ValueError(f"{path}: not a {FORMAT} model file")
+        terms = sorted(data["terms"].items())
+        table = np.array([v for _, v in terms], dtype=np.float64).reshape(len(terms), -1)
+        return cls(
+            classes=list(data["classes"]),
+            vocabulary={t: i for i, (t, _) in enumerate(terms)},
+            idf=table[:, 0].copy(),
+            coef=np.ascontiguousarray(table[:, 1:].T),
+            intercept=np.array(data["intercept"], dtype=np.float64),
+            features=Features(**data["features"]),
+            meta=data.get("meta", {}),
+        )
