@@ -398,7 +398,9 @@ def demo(out: str) -> None:
         if not name.startswith("archive/"):
             con.print(f"  {name}: {path}")
     if archived:
-        con.print(f"  archive: {archived[0].parent} ({len(archived)} archived quoted articles)")
+        con.print(
+            f"  archive: {archived[0].parent} ({len(archived)} pages: quoted articles, de + en)"
+        )
 
 
 def _langs(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
