@@ -269,3 +269,25 @@ def test_citations_of_a_hostile_corpus_parse(hostile):
     for e in library.entries:
         url = e.fields_dict.get("url")
         assert url is None or url.value.startswith(("http://", "https://"))
+
+
+def test_docx_links_only_http_and_our_archive(basic):
+    """The Word writer's own check, behind the context's: nothing else becomes a hyperlink."""
+    from trends.report.docx import _Writer
+
+    _, _, context = basic
+    w = _Writer(context)
+    p = w.doc.add_paragraph()
+    for bad in (
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(2)",
+        "data:text/html,x",
+        "archive/../../etc/passwd.html",
+        "file:///etc/passwd",
+        "//evil.example/x",
+    ):
+        w.link(p, "x", bad)
+    assert docx_links(w.doc) == [] and p.text == "x" * 6
+    w.link(p, "ok", "https://example.org/a")
+    w.link(p, "copy", "archive/abc-1.en.html")
+    assert docx_links(w.doc) == ["https://example.org/a", "archive/abc-1.en.html"]
