@@ -291,3 +291,38 @@ def test_docx_links_only_http_and_our_archive(basic):
     w.link(p, "ok", "https://example.org/a")
     w.link(p, "copy", "archive/abc-1.en.html")
     assert docx_links(w.doc) == ["https://example.org/a", "archive/abc-1.en.html"]
+
+
+def test_bibtex_values_cannot_break_out_of_their_field():
+    import io
+
+    import bibtexparser
+
+    from trends.report.citations import write_bibtex
+
+    item = {
+        "id": "evil2026abcdef",
+        "title": "Ende} , note = {eingeschleust} @misc{x, title={y}",
+        "container-title": "Quelle 100% & Co #1 $x$ a_b ~ ^ \\input{/etc/passwd}",
+        "URL": "https://example.org/a?b=1%202",
+        "language": "de",
+        "note": "n",
+        "issued": {"date-parts": [[2026, 7, 1]]},
+        "accessed": {"date-parts": [[2026, 10, 1]]},
+    }
+    buf = io.StringIO()
+    write_bibtex([item], buf)
+    library = bibtexparser.parse_string(buf.getvalue())
+    assert not library.failed_blocks and len(library.entries) == 1
+    entry = library.entries[0]
+    assert entry.key == "evil2026abcdef" and "eingeschleust" in entry.fields_dict["title"].value
+    assert set(entry.fields_dict) == {
+        "title",
+        "organization",
+        "date",
+        "url",
+        "urldate",
+        "langid",
+        "note",
+    }
+    assert "\\input" not in entry.fields_dict["organization"].value
