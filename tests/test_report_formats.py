@@ -137,6 +137,7 @@ def test_every_quote_has_an_archived_copy_with_the_sentence_marked(basic):
     assert marked >= len(quotes(context)) // 2
 
 
+@pytest.mark.slow  # writes all four formats again, in English
 def test_english_report_sits_beside_the_german_one(basic, tmp_path):
     ws, german, _ = basic
     before = {n: german[n].read_bytes() for n in ("report.md", "report.pdf", "report.docx")}
