@@ -493,6 +493,15 @@ class Corpus:
         rows = self._by_ids("SELECT id, title, text, language FROM articles WHERE id IN ({})", ids)
         return {r[0]: (r[1], r[2], r[3] or "") for r in rows}
 
+    def records(self, ids: list[str]) -> dict[str, dict]:
+        """id -> the stored article with when it was collected (fetched_at), for the report's
+        archive pages and citations."""
+        sql = (
+            "SELECT id, url, title, text, published, source, language, fetched_at "
+            "FROM articles WHERE id IN ({})"
+        )
+        return {r["id"]: dict(r) for r in self._by_ids(sql, ids)}
+
     def analysis_of(self, ids: list[str], version: str, part: str) -> dict[str, str]:
         """id -> one cached part ("places", "lemmas" or "signals") of these articles' analysis
         (`version` only)."""

@@ -427,6 +427,35 @@ TEXTS: dict[str, tuple[str, str]] = {
     "marks": ("Veränderung", "Change"),
     "summary_more": ("Mehr im Abschnitt", "More in section"),
     "cite_sep": ("—", "—"),
+    # archived evidence (reports/<quarter>/archive/<article>.html) and citing the report
+    "archived": ("Archivkopie", "archived copy"),
+    "archive_title": ("Archivierte Kopie", "Archived copy"),
+    "archive_original": ("Original", "Original"),
+    "archive_published": ("Veröffentlicht", "Published"),
+    "archive_collected": ("Erfasst am", "Collected on"),
+    "archive_quoted": ("Im Bericht zitiert", "Quoted in the report"),
+    "archive_text": ("Gespeicherter Text", "Stored text"),
+    "archive_note": (
+        "Kopie des Textes, wie ihn das Werkzeug gespeichert hat; markiert sind die im Bericht "
+        "zitierten Sätze.",
+        "Copy of the text as the tool stored it; the sentences the report quotes are marked.",
+    ),
+    "archive_no_text": (
+        "Der Artikel liegt nicht im Korpus; erhalten ist nur das Zitat.",
+        "The article is not in the corpus; only the quote is kept.",
+    ),
+    "archive_back": ("zum Bericht", "to the report"),
+    "cite_report_title": ("Diesen Bericht zitieren", "How to cite this report"),
+    "cite_report": (
+        "{author}{title}. {subtitle}, {quarter}. Stand: {date}.",
+        "{author}{title}. {subtitle}, {quarter}. As of {date}.",
+    ),
+    "cite_report_note": (
+        "Die zitierten Artikel liegen als Archivkopien im Ordner archive/ neben dem Bericht; für "
+        "Literaturverwaltungen (Zotero, Citavi, JabRef) listet sie dieser Befehl:",
+        "The quoted articles are archived in the folder archive/ next to the report; this command "
+        "lists them for reference managers (Zotero, Citavi, JabRef):",
+    ),
     "rings_order": ("Ringe von innen nach außen", "rings from the centre outwards"),
     "na": ("–", "–"),
     # source health (trends.health) in the report's appendix and in changes.md
