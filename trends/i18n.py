@@ -33,6 +33,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "generated": ("Erstellt am", "Generated on"),
     "author": ("Verantwortlich", "Responsible"),
     "model": ("Modell", "Model"),
+    "coverage_note": (
+        "die Artikel decken nur diese Tage von {quarter} ab; seine Zahlen gelten für sie, nicht "
+        "für das ganze Quartal",
+        "the articles cover only these days of {quarter}; its figures are theirs, not the whole "
+        "quarter's",
+    ),
     "partial_note": (
         "Das Quartal {quarter} läuft noch (Stand {date}): seine Zahlen sind vorläufig; Trendklassen "
         "beruhen auf dem letzten abgeschlossenen Quartal.",

@@ -1298,6 +1298,27 @@ def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
     }
 
 
+def _period(manifest: dict, quarter: str, start, end, partial: bool, lang: str) -> dict:
+    """The quarter's days; for a quarter the articles cover only in part (analyze's `coverage`,
+    e.g. a stream that stops on its first day) the days covered, and a note that says so."""
+    cov = manifest.get("coverage") or {}
+    if cov and not cov.get("complete", True) and not partial:
+        first, last = dt.date.fromisoformat(cov["from"]), dt.date.fromisoformat(cov["to"])
+        note = i18n.fmt("coverage_note", lang, quarter=quarter)
+        return {
+            "start": cov["from"],
+            "end": cov["to"],
+            "text": f"{i18n.fmt_period(first, last, lang)} ({note})",
+            "covered_in_part": True,
+        }
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "text": i18n.fmt_period(start, end, lang),
+        "covered_in_part": False,
+    }
+
+
 def build_context(
     ws: Workspace, quarter: str | None = None, lang: str = "de", *, today: dt.date | None = None
 ) -> dict:
@@ -1363,11 +1384,7 @@ def build_context(
         "subtitle": _clip(settings.get("subtitle") or t["subtitle"], 200),
         "author": _clip(settings.get("author") or "", 200),
         "quarter": quarter,
-        "period": {
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "text": i18n.fmt_period(start, end, lang),
-        },
+        "period": _period(cur.manifest, quarter, start, end, partial, lang),
         "partial": partial,
         "partial_text": i18n.fmt(
             "partial_note", lang, quarter=quarter, date=i18n.fmt_date(today, lang)
