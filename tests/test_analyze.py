@@ -483,3 +483,10 @@ def test_default_quarter_is_the_latest_complete_one_and_a_partial_one_says_its_d
     manifest = json.loads((ws.models_dir / "2024Q4" / "manifest.json").read_text())
     assert manifest["coverage"] == {"from": "2024-10-01", "to": "2024-10-01", "complete": False}
     assert "2024Q4 is covered from 2024-10-01 to 2024-10-01 only" in " ".join(out.output.split())
+    # the report names the days wherever it names the quarter's period (md, html, pdf, docx)
+    from trends.report.context import build_context
+
+    period = build_context(ws, "2024Q4", today=TODAY)["period"]
+    assert period["covered_in_part"] and period["start"] == period["end"] == "2024-10-01"
+    assert "die Artikel decken nur diese Tage von 2024Q4 ab" in period["text"]
+    assert not build_context(ws, "2024Q3", today=TODAY)["period"]["covered_in_part"]

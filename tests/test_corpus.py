@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+import pytest
+
 from trends.corpus import _MIGRATIONS, Corpus, _statements
 from trends.records import Article
 
@@ -69,3 +71,48 @@ def test_quarters_are_those_of_relevant_dated_articles(tmp_path):
         assert [a.id for a in window] == ["a"]
         plan = corpus.db.execute(f"EXPLAIN QUERY PLAN {statements[-1]}").fetchall()
         assert any("COVERING INDEX articles_meta" in row[3] for row in plan), plan
+
+
+def test_two_letter_words_use_the_word_index_and_an_older_corpus_reads_without_it(tmp_path):
+    texts = {
+        "k1": ("KI-Assistent im Bürgerbüro", "Die Stadt testet einen KI-Assistenten."),
+        "k2": ("Neue Kita eröffnet", "Die Kita hat 80 Plätze."),
+        "k3": ("Förderung", "Die EU und das Land fördern KI in Kommunen."),
+    }
+
+    def fill(corpus: Corpus) -> None:
+        for aid, (title, text) in texts.items():
+            art = Article(
+                id=aid, url=f"https://x.example/{aid}", title=title, text=text,
+                published=dt.date(2026, 8, 1), source="s", language="de",
+            )  # fmt: skip
+            corpus.add_article(art, url_key=art.url, content_hash=aid, minhash=None, run_id=None)
+
+    with Corpus(tmp_path / "new.sqlite") as corpus:
+        fill(corpus)
+        assert corpus._has_word_index()
+        assert sorted(a.id for a, _ in corpus.search("KI")) == ["k1", "k3"]
+        assert [a.id for a, _ in corpus.search("KI EU")] == ["k3"]
+        assert [a.id for a, _ in corpus.search("KI Assistent")] == ["k1"]
+    # schema 4 (before the word index), read-only: the same answers from the texts, nothing migrated
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    for script in _MIGRATIONS[:4]:
+        for statement in _statements(script):
+            old.execute(statement)
+    old.execute("PRAGMA user_version=4")
+    old.commit()
+    old.close()
+    with Corpus(path) as corpus:  # fill through the current code, then take the index away again
+        fill(corpus)
+        corpus.db.execute("DROP TABLE articles_words")
+        for name in ("ai", "ad", "au"):
+            corpus.db.execute(f"DROP TRIGGER articles_words_{name}")
+        corpus.db.execute("PRAGMA user_version=4")
+    with Corpus(path, readonly=True) as corpus:
+        assert not corpus._has_word_index()
+        assert sorted(a.id for a, _ in corpus.search("KI")) == ["k1", "k3"]
+        with pytest.raises(sqlite3.OperationalError):
+            corpus.db.execute("DELETE FROM articles")
+    with sqlite3.connect(path) as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == 4

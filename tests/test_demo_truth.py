@@ -5,6 +5,8 @@ The figures themselves are printed by scripts/eval_demo.py; the floors sit a lit
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+
 import pytest
 from click.testing import CliRunner
 
@@ -35,6 +37,40 @@ def test_every_reachable_article_is_collected_once(demo):
     _, _, result = demo
     assert result["articles_collected"] == result["articles_published"] == len(load_articles())
     assert result["duplicates_stored"] == 0
+    assert result["offtopic_total"] + result["ontopic_total"] == len(load_articles())
+
+
+# Planted topics the pipeline does not recover yet (issue 23: a new subject at three articles, an
+# emerging one at two to four a quarter, stages said without cue words). Each has its own xfail
+# test below; take an id out of here when the model finds it, and the floors cover it too.
+NOT_YET = {
+    "friedhofsregister": "issue 23.2: a new topic of three articles is absorbed into a bigger one",
+    "hitzewarnung": "issue 23.2/23.5: the emerging topic is found but classed growing, its "
+    "pilot stage read as konzept (facts, no cue words); the keyword filter drops 2 of its 9",
+}
+
+
+def test_truth_follows_from_the_articles():
+    """truth.yaml states per topic what the articles say: counts per quarter by first topic, the
+    most common stage of each quarter, the municipalities named; off-topic articles counted."""
+    truth = load_truth()
+    articles = load_articles()
+    quarter = {a.slug: f"{a.published.year}Q{(a.published.month - 1) // 3 + 1}" for a in articles}
+    for t in truth["topics"]:
+        mine = [a for a in articles if a.topics and a.topics[0] == t["id"]]
+        counts = Counter(quarter[a.slug] for a in mine)
+        assert [counts.get(q, 0) for q in truth["quarters"]] == t["counts"], t["id"]
+        stages: dict[str, Counter] = defaultdict(Counter)
+        for a in mine:
+            stages[quarter[a.slug]][a.stage] += 1
+        expected = [
+            stages[q].most_common(1)[0][0] if stages[q] else "none" for q in truth["quarters"]
+        ]
+        assert expected == t["stages"], t["id"]
+        assert {m for a in mine for m in a.municipalities} == set(t["municipalities"]), t["id"]
+    offtopic = sum(1 for a in articles if not a.topics)
+    assert offtopic == truth["offtopic_articles"] + truth["offtopic_with_digital_words"]
+    assert set(NOT_YET) <= {t["id"] for t in truth["topics"]}
 
 
 @pytest.mark.slow
@@ -45,14 +81,44 @@ def test_planted_topics_trends_stages_and_municipalities(demo):
     # Measured (scripts/eval_demo.py, 3 runs, identical since the model's input order no longer
     # depends on the port in the URLs): 14/14 recovered, classes, stages and radar sectors;
     # municipalities P 0.98 R 1.0; `who` shows the furthest stage of 57 of 60 municipalities
-    # right. A little slack for other machines; the issue asks 11 of 12.
-    recovered = result["topics_recovered"]
-    assert recovered >= len(planted) - 1, result["topics"]
-    assert result["classes_right"] >= recovered - 1, result["topics"]
-    assert result["stages_right"] >= recovered - 1, result["topics"]
-    assert result["fields_right"] >= recovered - 2, result["topics"]
+    # right. A little slack for other machines; the issue asks 11 of 12. The topics in NOT_YET
+    # are scored by their own (xfail) test, not by this one's slack.
+    rows = [r for r in result["topics"] if r["planted"] not in NOT_YET]
+    rec = [r for r in rows if r["found"]]
+    recovered = len(rec)
+    assert recovered >= len(rows) - 1, result["topics"]
+    assert sum(r["class_truth"] == r["class_found"] for r in rec) >= recovered - 1, rows
+    assert sum(r["stage_truth"] == r["stage_found"] for r in rec) >= recovered - 1, rows
+    assert sum(r["field_right"] for r in rec) >= recovered - 2, rows
     assert result["muni_precision"] >= 0.9 and result["muni_recall"] >= 0.9
     assert result["who_stage_right"] >= 0.85 * result["who_stage_total"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "planted",
+    [
+        pytest.param(t, marks=pytest.mark.xfail(strict=False, reason=why))
+        for t, why in NOT_YET.items()
+    ],
+)
+def test_issue_23_topic_is_recovered_with_its_class_and_stage(demo, planted):
+    _, _, result = demo
+    row = next(r for r in result["topics"] if r["planted"] == planted)
+    assert row["found"], row
+    assert (row["class_found"], row["stage_found"]) == (row["class_truth"], row["stage_truth"]), row
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 23.1: no relevance judgement yet; the municipal keyword filter lets off-topic "
+    "news with digital words through (live streams, phishing warnings, staff news)",
+)
+def test_offtopic_news_is_set_aside_and_on_topic_news_kept(demo):
+    _, _, result = demo
+    assert result["offtopic_set_aside"] >= 0.9 * result["offtopic_total"], result
+    assert result["ontopic_lost"] <= 0.05 * result["ontopic_total"], result
 
 
 @pytest.mark.slow

@@ -34,6 +34,8 @@ from trends.report.build import build_context, write_report
 from trends.trend import Mention, classify, quarter_metrics
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
+# these tests read the Markdown and HTML; PDF and DOCX are tested in test_report_formats.py
+MD_HTML = ("md", "html")
 TODAY = dt.date(2026, 11, 22)
 ALL_QUARTERS = quarter_range("2024Q3", "2026Q3")  # the union of both models' windows
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
@@ -160,8 +162,11 @@ def make_workspace(
                 if hostile and n == 5:
                     title = " ".join(["Überlang"] * hostile["long_title_words"])
                 src = sources[(n + qi) % len(sources)][0]
+                art_id = f"{t['id']}-{q}-{i}"
+                if hostile and t["id"] == "T001" and i == 0:  # an id that must not become a path
+                    art_id = f"../../{art_id}/<script>x"
                 art = Article(
-                    id=f"{t['id']}-{q}-{i}", title=title, text=text, published=_date_in(q, i + n),
+                    id=art_id, title=title, text=text, published=_date_in(q, i + n),
                     source=src, url=url, language="de",
                 )  # fmt: skip
                 articles.append((art, t["id"]))
@@ -317,13 +322,13 @@ def make_workspace(
 @pytest.fixture(scope="module")
 def basic(tmp_path_factory) -> tuple[Workspace, dict[str, Path]]:
     ws = make_workspace(tmp_path_factory.mktemp("basic"), "basic")
-    return ws, write_report(ws, "2026Q3", today=TODAY)
+    return ws, write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory) -> tuple[Workspace, dict[str, Path]]:
     ws = make_workspace(tmp_path_factory.mktemp("hostile"), "hostile")
-    return ws, write_report(ws, "2026Q3", today=TODAY)
+    return ws, write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
 
 
 def read(paths: dict[str, Path], name: str) -> str:
@@ -516,7 +521,7 @@ def test_a_corpus_younger_than_the_window_shows_no_data_not_zero(tmp_path):
     assert CliRunner().invoke(main, ["-w", str(tmp_path), "import", str(recent)]).exit_code == 0
     ws = Workspace.resolve(tmp_path)
     analyze(ws, AnalysisConfig(today=TODAY))
-    paths = write_report(ws, today=TODAY)
+    paths = write_report(ws, today=TODAY, formats=MD_HTML)
     md = paths["report.md"].read_text(encoding="utf-8")
     assert md.count("2025Q3: – · 2025Q4: ") >= 5  # each topic: no data before the corpus begins
     assert "2025Q3: 0 ·" not in md
@@ -630,9 +635,16 @@ def test_every_text_in_both_languages():
 
 def test_english_report(tmp_path):
     ws = make_workspace(tmp_path / "ws", "basic")
-    paths = write_report(ws, "2026Q3", lang="en", today=TODAY)
-    md, page = read(paths, "report.md"), read(paths, "report.html")
+    german = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
+    german_md = read(german, "report.md")
+    paths = write_report(ws, "2026Q3", lang="en", today=TODAY, formats=MD_HTML)
+    # both languages side by side: English files carry .en, the German ones stay as they were
+    assert {"report.en.md", "report.en.html", "metrics.en.json", "topics.en.csv"} <= set(paths)
+    assert "report.md" not in paths and read(german, "report.md") == german_md
+    assert "## Zusammenfassung" in german_md
+    md, page = read(paths, "report.en.md"), read(paths, "report.en.html")
     assert '<html lang="en">' in page
+    assert "(radar.en.svg)" in md and (paths["report.en.md"].parent / "radar.en.svg").exists()
     for heading in (
         "Executive summary",
         "Trend radar",
@@ -651,7 +663,7 @@ def test_english_report(tmp_path):
         "wachsend",
     ):
         assert german not in md and german not in page, german
-    rows = list(csv.DictReader(io.StringIO(read(paths, "radar.csv"))))
+    rows = list(csv.DictReader(io.StringIO(read(paths, "radar.en.csv"))))
     assert {r["ring"] for r in rows} <= {"Observe", "Trial", "Transfer", "Established"}
     assert "Mobility" in {r["quadrant"] for r in rows}
 
@@ -666,8 +678,8 @@ def test_english_version_next_to_the_german_one_with_out(tmp_path):
     result = runner.invoke(main, [*base, "--lang", "en", "--out", str(tmp_path / "en")])
     assert result.exit_code == 0, result.output
     assert german.read_bytes() == before and '<html lang="de">' in german.read_text()
-    english = (tmp_path / "en" / "report.html").read_text(encoding="utf-8")
-    assert '<html lang="en">' in english and (tmp_path / "en" / "radar.csv").exists()
+    english = (tmp_path / "en" / "report.en.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and (tmp_path / "en" / "radar.en.csv").exists()
 
 
 def test_number_formats():
@@ -698,7 +710,7 @@ def test_no_model_raises_analysis_error(tmp_path):
 
 def test_works_without_corpus(tmp_path):
     ws = make_workspace(tmp_path / "ws", "none", corpus=False)
-    paths = write_report(ws, "2026Q3", today=TODAY)
+    paths = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
     page = read(paths, "report.html")
     assert "Kein Korpus" in page and not ws.corpus_db.exists()
 
@@ -729,7 +741,7 @@ def test_workspace_templates_win(tmp_path):
         "# Eigene Vorlage {{ quarter }}: {{ topics|length }} Themen, {{ topics[0].label }}\n",
         encoding="utf-8",
     )
-    paths = write_report(ws, "2026Q3", today=TODAY)
+    paths = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
     assert read(paths, "report.md").startswith("# Eigene Vorlage 2026Q3:")
     assert "<!DOCTYPE html>" in read(
         paths, "report.html"
@@ -741,13 +753,13 @@ def test_workspace_templates_win(tmp_path):
 
 def test_hand_edited_report_is_kept(tmp_path):
     ws = make_workspace(tmp_path / "ws", "none", corpus=False)
-    paths = write_report(ws, "2026Q3", today=TODAY)
-    again = write_report(ws, "2026Q3", today=TODAY)
+    paths = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
+    again = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
     assert not any(k.startswith("edited_") for k in again)  # untouched: simply regenerated
     paths["report.md"].write_text(
         read(paths, "report.md") + "\nMeine redaktionelle Ergänzung.\n", encoding="utf-8"
     )
-    third = write_report(ws, "2026Q3", today=TODAY)
+    third = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
     kept = third["edited_report.md"]
     assert "Meine redaktionelle Ergänzung." in kept.read_text(encoding="utf-8")
     assert "Meine redaktionelle Ergänzung." not in read(third, "report.md")
@@ -762,6 +774,8 @@ def test_deterministic_output(tmp_path):
 
 # -- safety ----------------------------------------------------------------------------------------------
 _HANDLER = re.compile(r"(?i)(?<![a-z])on[a-z]+\s*=")
+# our local links: report -> archived copy, archived copy -> report
+ARCHIVE_LINK = re.compile(r"(archive/[A-Za-z0-9][A-Za-z0-9_-]*|\.\./report)(\.en)?\.(html|md)")
 
 
 def assert_html_safe(page: str) -> None:
@@ -797,7 +811,9 @@ def assert_html_safe(page: str) -> None:
         if "href" in attrs:
             assert tag == "a", (tag, attrs)
             href = attrs["href"] or ""
-            assert href.startswith(("#", "http://", "https://")), href
+            assert href.startswith(("#", "http://", "https://")) or ARCHIVE_LINK.fullmatch(href), (
+                href
+            )
         if tag == "meta" and "http-equiv" in attrs and attrs["http-equiv"].lower() == "refresh":
             raise AssertionError("meta refresh")
     assert tags.tags.count(("style", {})) == 1, "only the report's own <style>"
@@ -843,9 +859,9 @@ def test_hostile_markdown_has_no_raw_html(hostile):
     images = re.findall(r"!\[[^\]]*\]\(([^)]*)\)", md)
     assert images == ["radar.svg", "articles.svg"]  # no images from commentary, only our charts
     for m in re.finditer(r"\]\(([^)]*)\)", md):
-        assert m.group(1).startswith(("http://", "https://", "radar.svg", "articles.svg")), m.group(
-            1
-        )
+        assert m.group(1).startswith(
+            ("http://", "https://", "radar.svg", "articles.svg")
+        ) or ARCHIVE_LINK.fullmatch(m.group(1)), m.group(1)
     assert "**Fett**" in md and "[ok](https://www.onlinezugangsgesetz.de/)" in md
     # what a Markdown viewer makes of it: no element or link from the inputs
     import markdown
@@ -877,7 +893,8 @@ def test_hostile_markdown_has_no_raw_html(hostile):
     for tag, attrs in tags.tags:
         assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
         if tag == "a":
-            assert attrs["href"].startswith(("http://", "https://")), attrs
+            href = attrs["href"]
+            assert href.startswith(("http://", "https://")) or ARCHIVE_LINK.fullmatch(href), attrs
         if tag == "img":
             assert attrs["src"] in ("radar.svg", "articles.svg"), attrs
     assert "javascript:" not in rendered.lower()
@@ -1020,7 +1037,7 @@ def test_report_on_analyzed_demo_corpus(tmp_path):
     ws = Workspace.resolve(root)
     analyze(ws, AnalysisConfig(quarter="2026Q2", today=TODAY))
     analyze(ws, AnalysisConfig(today=TODAY))
-    paths = write_report(ws, today=TODAY)
+    paths = write_report(ws, today=TODAY, formats=MD_HTML)
     assert paths["report.html"].parent.name == "2026Q3"
     page = read(paths, "report.html")
     assert_html_safe(page)

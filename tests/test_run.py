@@ -95,8 +95,8 @@ def test_a_good_and_a_dead_source_exit_1_with_record_report_and_changes(site, wo
     assert "cannot connect" in rec["failures"]["verstummt-nie"][0]["reason"]
     quarter = rec["quarter"]
     assert quarter == rec["analyze"]["quarter"] and rec["analyze"]["topics"] >= 1
-    de, en = Path(rec["report"]["de"]["report.html"]), Path(rec["report"]["en"]["report.html"])
-    assert de.parent == workspace.root / "reports" / quarter and en.parent == de.parent / "en"
+    de, en = Path(rec["report"]["de"]["report.html"]), Path(rec["report"]["en"]["report.en.html"])
+    assert de.parent == workspace.root / "reports" / quarter and en.parent == de.parent
     assert '<html lang="de">' in de.read_text() and '<html lang="en">' in en.read_text()
     lines = (workspace.root / "logs" / "runs.jsonl").read_text().splitlines()
     assert [json.loads(x)["started"] for x in lines] == [rec["started"]]

@@ -393,8 +393,14 @@ def demo(out: str) -> None:
     _summary(result.collect, "demo: collect")
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
     con.print(f"demo workspace: {result.workspace}  ({timing})")
+    archived = [p for n, p in result.outputs.items() if n.startswith("archive/")]
     for name, path in result.outputs.items():
-        con.print(f"  {name}: {path}")
+        if not name.startswith("archive/"):
+            con.print(f"  {name}: {path}")
+    if archived:
+        con.print(
+            f"  archive: {archived[0].parent} ({len(archived)} pages: quoted articles, de + en)"
+        )
 
 
 def _langs(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -904,38 +910,85 @@ def suggest(ws: Workspace, name, parallel, peers_mode, quarter, as_json, fmt, la
 
 @main.command()
 @click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback needs TRENDS_PASSWORD.",
+)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@_lang_option("Language of the pages (a link on every page switches).")
+@click.pass_obj
+def serve(ws: Workspace, host: str, port: int, lang: str) -> None:
+    """The browser app: what is emerging, topics with their map, search, who did what, printable
+    briefs and the written reports, read-only over this workspace.
+
+    \b
+    Binds 127.0.0.1 by default. Another --host (e.g. 0.0.0.0 on an intranet) starts only with
+    TRENDS_PASSWORD set. Whenever it is set, every request needs it (HTTP Basic, any user name;
+    /healthz excepted). Ctrl-C stops."""
+    from trends.serve.app import ServeError
+    from trends.serve.app import serve as run_serve
+
+    try:
+        run_serve(
+            ws,
+            host,
+            port,
+            lang,
+            on_ready=lambda url: err.print(f"serving {ws.root} on {url} (Ctrl-C stops)"),
+        )
+    except ServeError as exc:
+        _fail(str(exc), 2)
+
+
+@main.command()
+@click.option(
     "--quarter", "-q", metavar="YYYYQn", help="Quarter to report (default: the latest model)."
 )
 @_lang_option("Language of the report's fixed texts.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write to (default: reports/<quarter>/), e.g. to keep an English version "
-    "next to the German one.",
+    help="Folder to write to (default: reports/<quarter>/). English files carry .en "
+    "(report.en.html, …), so both languages fit in one folder.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="md,html,pdf,docx",
+    show_default=True,
+    metavar="LIST",
+    help="Which report files to write, comma-separated: md, html, pdf (A4, WeasyPrint), docx "
+    "(Word). The tables and the archive are always written.",
 )
 @click.pass_obj
-def report(ws: Workspace, quarter: str | None, lang: str, out: Path | None) -> None:
+def report(ws: Workspace, quarter: str | None, lang: str, out: Path | None, formats: str) -> None:
     """Write the quarterly report: reports/<quarter>/report.md, report.html (self-contained),
-    metrics.json, topics.csv and radar.csv.
+    report.pdf, report.docx, metrics.json, topics.csv and radar.csv, and archive/<article>.html,
+    a local copy of every quoted article (quoted sentences marked; every quote links it).
 
     Built from models/<quarter>/ (run `trends analyze` first) and curation.yaml. Templates in the
     workspace's templates/ replace the default ones. A report.md/.html edited by hand since it was
-    generated is kept as report.edited-<time>.md/.html instead of being overwritten. The files of
-    one quarter have the same names in every language: use --out to keep both."""
+    generated is kept as report.edited-<time>.md/.html instead of being overwritten. The German
+    files keep these names; --lang en writes report.en.md, report.en.html, report.en.pdf,
+    report.en.docx, metrics.en.json, … beside them."""
     from trends.models import AnalysisError
-    from trends.report.build import write_report
+    from trends.report.build import parse_formats, write_report
 
     try:
         with err.status("writing report…"):
-            paths = write_report(ws, quarter, lang, out=out)
+            paths = write_report(ws, quarter, lang, out=out, formats=parse_formats(formats))
     except AnalysisError as exc:
         _fail(str(exc))
     for name, path in paths.items():
         if name.startswith("edited_"):
             err.print(f"[yellow]kept your edited {name[7:]} as[/] {path}", highlight=False)
+    written = [k for k in paths if not k.startswith(("edited_", "archive/"))]
+    n_archive = sum(1 for k in paths if k.startswith("archive/"))
     con.print(
-        f"{paths['report.html'].parent}: "
-        + ", ".join(k for k in paths if not k.startswith("edited_"))
+        f"{paths[written[0]].parent}: "
+        + ", ".join(written)
+        + (f", archive/ ({n_archive} quoted articles)" if n_archive else "")
     )
 
 
@@ -987,6 +1040,36 @@ def export_trends(ws: Workspace, fmt: str, quarter: str | None, out_path: str | 
     from trends.models import trend_rows
 
     _model_rows(ws, trend_rows, quarter, fmt, out_path)
+
+
+@export.command("citations")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csl-json", "bibtex", "ris"]),
+    default="csl-json",
+    show_default=True,
+    help="CSL-JSON (Zotero, citeproc), BibTeX (biblatex @online with urldate; JabRef, Citavi) or RIS.",
+)
+@click.option(
+    "--quarter", "-q", metavar="YYYYQn", help="The report's quarter (default: the latest model)."
+)
+@click.option(
+    "--out", "out_path", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+)
+@click.pass_obj
+def export_citations(ws: Workspace, fmt: str, quarter: str | None, out_path: str | None) -> None:
+    """The articles the quarter's report quotes, one record each, for reference managers: title,
+    URL, publication date, the date it was collected (accessed), the source's name and the
+    language. BibTeX keys stay the same across runs."""
+    from trends.models import AnalysisError
+    from trends.report.citations import citation_records, write_citations
+
+    try:
+        items = citation_records(ws, quarter)
+    except AnalysisError as exc:
+        _fail(str(exc))
+    _write(lambda fh: write_citations(items, fmt, fh), out_path)
 
 
 @export.command("transfer")

@@ -33,6 +33,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "generated": ("Erstellt am", "Generated on"),
     "author": ("Verantwortlich", "Responsible"),
     "model": ("Modell", "Model"),
+    "coverage_note": (
+        "die Artikel decken nur diese Tage von {quarter} ab; seine Zahlen gelten für sie, nicht "
+        "für das ganze Quartal",
+        "the articles cover only these days of {quarter}; its figures are theirs, not the whole "
+        "quarter's",
+    ),
     "partial_note": (
         "Das Quartal {quarter} läuft noch (Stand {date}): seine Zahlen sind vorläufig; Trendklassen "
         "beruhen auf dem letzten abgeschlossenen Quartal.",
@@ -92,6 +98,93 @@ TEXTS: dict[str, tuple[str, str]] = {
         "What do introduction and operation cost a small municipality, and who can support it?",
     ),
     "brief_sources": ("Quellen", "Sources"),
+    # the browser app (trends serve)
+    "serve_emerging": ("Was kommt auf?", "What is emerging?"),
+    "serve_search": ("Suche", "Search"),
+    "serve_who": ("Wer hat was gemacht?", "Who did what?"),
+    "serve_reports": ("Berichte", "Reports"),
+    "serve_other_lang": ("English", "Deutsch"),
+    "serve_emerging_lead": (
+        "Neue, aufkommende und wachsende Themen im Modell des Quartals {quarter} ({first}–{last}).",
+        "New, emerging and growing topics in the model of {quarter} ({first}–{last}).",
+    ),
+    "serve_all_classes": ("auch stabile und rückläufige", "stable and declining too"),
+    "serve_region": ("Kommune oder Kreis", "Municipality or district"),
+    "serve_any": ("alle", "any"),
+    "serve_last_days": ("letzte {n} Tage", "last {n} days"),
+    "serve_since_quarter": ("seit {quarter}", "since {quarter}"),
+    "serve_show": ("Anzeigen", "Show"),
+    "serve_nothing_emerging": (
+        "Keine Themen für diese Auswahl (mehr zeigen: „auch stabile und rückläufige“ oder einen "
+        "längeren Zeitraum wählen).",
+        "No topics for this selection (show more: tick “stable and declining too” or pick a "
+        "longer period).",
+    ),
+    "serve_growth": ("Wachstum", "Growth"),
+    "serve_course": ("Verlauf", "Trajectory"),
+    "serve_query": ("Suchbegriffe", "Search words"),
+    "serve_all_sources": ("alle Quellen", "all sources"),
+    "serve_results": ("Treffer {first}–{last}", "Results {first}–{last}"),
+    "serve_no_hits": ("Keine Artikel zu {lq}{query}{rq}.", "No articles match {lq}{query}{rq}."),
+    "serve_previous": ("← zurück", "← previous"),
+    "serve_next": ("weiter →", "next →"),
+    "serve_who_lead": (
+        "Welche Kommunen und Kreise haben zu einem Thema schon etwas gemacht, wie weit sind sie "
+        "gekommen, und wann wurde zuletzt berichtet?",
+        "Which municipalities and districts have done something on a topic, how far did they "
+        "get, and when was it last reported?",
+    ),
+    "serve_topic_or_query": ("Thema oder Suchbegriffe", "Topic or search words"),
+    "serve_search_hits_of": (
+        "Suchtreffer zu {lq}{query}{rq}",
+        "Search results for {lq}{query}{rq}",
+    ),
+    "serve_place": ("Kommune / Kreis", "Municipality / district"),
+    "serve_first": ("erste Meldung", "first report"),
+    "serve_latest": ("letzte Meldung", "latest report"),
+    "serve_map": ("Karte", "Map"),
+    "serve_not_drawn": (
+        "Nicht auf der Karte (außerhalb NRW oder ohne Ortsschlüssel): {names}",
+        "Not on the map (outside NRW or without a place key): {names}",
+    ),
+    "serve_no_map": (
+        "Die Karte fehlt in dieser Installation (Paket trends.geo nicht vorhanden).",
+        "The map is not available in this installation (package trends.geo missing).",
+    ),
+    "serve_all_articles": (
+        "Alle Artikel ({n}), neueste zuerst",
+        "All articles ({n}), newest first",
+    ),
+    "serve_archived": ("Archivkopie", "archived copy"),
+    "serve_date": ("Datum", "Date"),
+    "serve_kind_municipality": ("Kommune", "Municipality"),
+    "serve_kind_district": ("Kreis", "District"),
+    "serve_title": ("Titel", "Title"),
+    "serve_in_report": ("Dieses Thema im Quartalsbericht", "This topic in the quarterly report"),
+    "serve_brief_print": ("Workshop-Brief (druckbar)", "Workshop brief (printable)"),
+    "serve_brief_md": ("Brief als Markdown", "Brief as Markdown"),
+    "serve_growth_prev": ("zum Vorquartal", "vs previous quarter"),
+    "serve_growth_yoy": ("zum Vorjahresquartal", "vs a year before"),
+    "serve_independent": ("unabhängige Quellen", "independent sources"),
+    "serve_topics_of": ("Themen, an denen {name} gearbeitet hat", "Topics {name} has worked on"),
+    "serve_no_topics_of": (
+        "Im Modell nennt kein Artikel {name}.",
+        "No article of the model names {name}.",
+    ),
+    "serve_reports_lead": (
+        "Die geschriebenen Quartalsberichte aus reports/.",
+        "The written quarterly reports from reports/.",
+    ),
+    "serve_no_reports": (
+        "Noch keine Berichte: `trends report` schreibt sie nach reports/.",
+        "No reports yet: `trends report` writes them to reports/.",
+    ),
+    "serve_not_found": ("Nicht gefunden", "Not found"),
+    "serve_error": ("Das geht nicht", "That did not work"),
+    "serve_too_long": (
+        "Die Anfrage ist zu lang (höchstens {n} Zeichen je Feld).",
+        "The request is too long (at most {n} characters a field).",
+    ),
     # sections
     "summary": ("Zusammenfassung", "Executive summary"),
     "radar": ("Trendradar", "Trend radar"),
@@ -346,6 +439,35 @@ TEXTS: dict[str, tuple[str, str]] = {
     "marks": ("Veränderung", "Change"),
     "summary_more": ("Mehr im Abschnitt", "More in section"),
     "cite_sep": ("—", "—"),
+    # archived evidence (reports/<quarter>/archive/<article>.html) and citing the report
+    "archived": ("Archivkopie", "archived copy"),
+    "archive_title": ("Archivierte Kopie", "Archived copy"),
+    "archive_original": ("Original", "Original"),
+    "archive_published": ("Veröffentlicht", "Published"),
+    "archive_collected": ("Erfasst am", "Collected on"),
+    "archive_quoted": ("Im Bericht zitiert", "Quoted in the report"),
+    "archive_text": ("Gespeicherter Text", "Stored text"),
+    "archive_note": (
+        "Kopie des Textes, wie ihn das Werkzeug gespeichert hat; markiert sind die im Bericht "
+        "zitierten Sätze.",
+        "Copy of the text as the tool stored it; the sentences the report quotes are marked.",
+    ),
+    "archive_no_text": (
+        "Der Artikel liegt nicht im Korpus; erhalten ist nur das Zitat.",
+        "The article is not in the corpus; only the quote is kept.",
+    ),
+    "archive_back": ("zum Bericht", "to the report"),
+    "cite_report_title": ("Diesen Bericht zitieren", "How to cite this report"),
+    "cite_report": (
+        "{author}{title}. {subtitle}, {quarter}. Stand: {date}.",
+        "{author}{title}. {subtitle}, {quarter}. As of {date}.",
+    ),
+    "cite_report_note": (
+        "Die zitierten Artikel liegen als Archivkopien im Ordner archive/ neben dem Bericht; für "
+        "Literaturverwaltungen (Zotero, Citavi, JabRef) listet sie dieser Befehl:",
+        "The quoted articles are archived in the folder archive/ next to the report; this command "
+        "lists them for reference managers (Zotero, Citavi, JabRef):",
+    ),
     "rings_order": ("Ringe von innen nach außen", "rings from the centre outwards"),
     "na": ("–", "–"),
     # source health (trends.health) in the report's appendix and in changes.md

@@ -47,6 +47,31 @@ def latest_quarter(ws: Workspace) -> str | None:
     return quarters[-1] if quarters else None
 
 
+def model_stamp(ws: Workspace) -> tuple:
+    """Changes whenever what `load_model` and the adviser views read changes (a new quarter, a
+    re-analysis, an edited curation.yaml): a long-running reader reloads when it differs."""
+    quarter = latest_quarter(ws)
+    paths = [ws.curation_yaml]
+    if quarter:
+        folder = ws.models_dir / quarter
+        names = (
+            "manifest.json",
+            "topics.json",
+            "trends.json",
+            "evidence.json",
+            "assignments.jsonl",
+        )
+        paths += [folder / name for name in names]
+    stamp: list = [quarter]
+    for path in paths:
+        try:
+            st = path.stat()
+            stamp.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamp.append(None)
+    return tuple(stamp)
+
+
 def read_curation(ws: Workspace) -> dict:
     """curation.yaml as a mapping ({} when absent); broken YAML is an AnalysisError naming the
     line, for every command that reads it (report, scan, who, brief, export)."""

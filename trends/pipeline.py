@@ -95,6 +95,7 @@ def run_demo(out: str | Path, progress: Progress | None = None) -> DemoResult:
     seconds["analyze"] = time.perf_counter() - t
     t = time.perf_counter()
     result.outputs.update(write_report(ws))
+    result.outputs.update(write_report(ws, lang="en"))  # report.en.* beside the German files
     seconds["report"] = time.perf_counter() - t
     return result
 
@@ -222,6 +223,7 @@ def _run(
     current = None
     if report:
         from trends.report.build import write_report
+        from trends.report.context import report_files
 
         try:
             t = time.perf_counter()
@@ -238,12 +240,17 @@ def _run(
                 f"analyze: {result.quarter}: {result.n_topics} topics from {result.n_articles} "
                 f"articles -> {result.folder}"
             )
-            for i, lang in enumerate(langs):
-                # one language per folder: the files have the same names in every language
-                out = None if i == 0 else ws.reports_dir / result.quarter / lang
-                paths = write_report(ws, result.quarter, lang, out=out)
-                record["report"][lang] = {k: str(p) for k, p in paths.items()}
-                say(f"report ({lang}): {paths['report.html'].parent}: report.html, report.md")
+            for lang in langs:
+                # both languages in one folder: English files carry .en (report.en.html, …)
+                paths = write_report(ws, result.quarter, lang)
+                record["report"][lang] = {
+                    k: str(p) for k, p in paths.items() if not k.startswith("archive/")
+                }
+                names = report_files(lang)
+                say(
+                    f"report ({lang}): {paths[names['html']].parent}: "
+                    + ", ".join(names[f] for f in ("html", "md", "pdf", "docx"))
+                )
             current = model_summary(ws, result.quarter)
         except AnalysisError as exc:
             problem(f"analyze: {exc}")

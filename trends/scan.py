@@ -22,7 +22,7 @@ from functools import cached_property
 
 from trends import i18n
 from trends.config import Workspace
-from trends.corpus import Corpus, find_word
+from trends.corpus import Corpus, find_word, find_words
 from trends.models import (
     AnalysisError,
     latest_quarter,
@@ -64,16 +64,62 @@ def sparkline(values: list[int]) -> str:
     return "".join(_SPARK[min(len(_SPARK) - 1, round(v / top * (len(_SPARK) - 1)))] for v in values)
 
 
+def _query_words(query: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", query.lower()) if len(w) >= 2]
+
+
+def mark_spans(text: str, query: str) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is_hit) where the query's words stand, as search matches them:
+    what a page highlights with <mark> (the pieces are raw text, to be escaped)."""
+    lowered = text.lower()
+    found = sorted(
+        (m.start(), m.end()) for w in _query_words(query) for m in find_words(w, lowered)
+    )
+    spans, pos = [], 0
+    for start, end in found:
+        if start < pos:  # overlaps the previous hit: extend it
+            if end > pos:
+                spans[-1] = (spans[-1][0] + text[pos:end], True)
+                pos = end
+            continue
+        if start > pos:
+            spans.append((text[pos:start], False))
+        spans.append((text[start:end], True))
+        pos = end
+    if pos < len(text) or not spans:
+        spans.append((text[pos:], False))
+    return spans
+
+
+def _window(text: str, query: str, width: int) -> tuple[int, int, int, int] | None:
+    """(start, end, hit start, hit end) of the text around the first query word found."""
+    lowered = text.lower()
+    hits = [(m.start(), w) for w in _query_words(query) if (m := find_word(w, lowered))]
+    if not hits:
+        return None
+    pos, word = min(hits)
+    return max(0, pos - width), min(len(text), pos + len(word) + width), pos, pos + len(word)
+
+
+def snippet_spans(text: str, query: str, width: int = 90) -> list[tuple[str, bool]]:
+    """`snippet` as `mark_spans` pieces, every hit in it marked (for <mark> on a page)."""
+    window = _window(text, query, width)
+    if window is None:
+        return [(snippet(text, query, width), False)]
+    start, end, _, _ = window
+    spans = [(re.sub(r"\s+", " ", piece), hit) for piece, hit in mark_spans(text[start:end], query)]
+    spans[0] = (("…" if start else "") + spans[0][0].lstrip(), spans[0][1])
+    spans[-1] = (spans[-1][0].rstrip() + ("…" if end < len(text) else ""), spans[-1][1])
+    return spans
+
+
 def snippet(text: str, query: str, width: int = 90) -> str:
     """The text around the first query word found, with the match in «»."""
-    words = [w for w in re.findall(r"\w+", query.lower()) if len(w) >= 2]
-    lowered = text.lower()
-    hits = [(m.start(), w) for w in words if (m := find_word(w, lowered))]
-    if not hits:
+    window = _window(text, query, width)
+    if window is None:
         return " ".join(text[: 2 * width].split()) + ("…" if len(text) > 2 * width else "")
-    pos, word = min(hits)
-    start, end = max(0, pos - width), min(len(text), pos + len(word) + width)
-    piece = text[start:pos] + "«" + text[pos : pos + len(word)] + "»" + text[pos + len(word) : end]
+    start, end, pos, hit_end = window
+    piece = text[start:pos] + "«" + text[pos:hit_end] + "»" + text[hit_end:end]
     return ("…" if start else "") + " ".join(piece.split()) + ("…" if end < len(text) else "")
 
 
@@ -123,8 +169,25 @@ class Views:
             row["topic_id"] = merged.get(row["topic_id"], row["topic_id"])
         return rows
 
+    @cached_property
+    def _rows_by_topic(self) -> dict[str, list[dict]]:
+        # one pass instead of one per topic: a page over every topic of a 10k model reads the
+        # assignments once (scan --all: 18 passes were 0.2 s)
+        out: dict[str, list[dict]] = defaultdict(list)
+        for row in self.assignments:
+            out[row["topic_id"]].append(row)
+        return out
+
     def by_topic(self, topic_id: str) -> list[dict]:
-        return [r for r in self.assignments if r["topic_id"] == topic_id]
+        return list(self._rows_by_topic.get(topic_id, ()))
+
+    @cached_property
+    def _evidence_by_topic(self) -> dict[str, dict[str, dict]]:
+        out: dict[str, dict[str, dict]] = defaultdict(dict)
+        for key, e in self.evidence.items():
+            if isinstance(e, dict):
+                out[str(e.get("topic_id"))][key] = e
+        return out
 
     def evidence_for(self, topic_id: str, kind: str = "stage") -> list[dict]:
         """The evidence to quote for a topic, as the report quotes it (models.pick_evidence)."""
@@ -132,7 +195,8 @@ class Views:
             t["id"] for t in self.model["topics"] if t.get("merge_into") == topic_id
         ]
         stage = self.topics[topic_id]["stage"] if topic_id in self.topics else None
-        return pick_evidence(self.evidence, ids, kind, self.model["quarter"], stage=stage)[0]
+        own = {k: e for i in ids for k, e in self._evidence_by_topic.get(i, {}).items()}
+        return pick_evidence(own, ids, kind, self.model["quarter"], stage=stage)[0]
 
     def find_topic(self, query: str) -> dict | None:
         """A topic by id, or the topic whose label/keyphrases best contain the query's words."""
@@ -182,8 +246,10 @@ def scan(
     field: str | None = None,
     limit: int = 10,
     classes: tuple[str, ...] = ("new", "emerging", "growing"),
+    views: Views | None = None,
 ) -> list[dict]:
-    views = Views(ws)
+    """`views`: an already loaded model (the browser app keeps one); else it is read now."""
+    views = views or Views(ws)
     in_region = _region_filter(region)
     # a typo must not read as "nothing is emerging": an unknown field or place is an error
     if field:
@@ -236,6 +302,7 @@ def scan(
                 "confidence": topic["confidence"],
                 "field": topic.get("field", ""),
                 "trajectory": sparkline(list(topic["quarter_counts"].values())),
+                "counts": dict(topic["quarter_counts"]),
                 "evidence": (
                     {
                         "text": evidence[0]["text"],
@@ -261,30 +328,35 @@ def search(
     since: dt.date | None = None,
     source: str | None = None,
     limit: int = 20,
+    offset: int = 0,
+    views: Views | None = None,
 ) -> list[dict]:
+    """Hits `offset` to `offset + limit` of the ranking (a page of results)."""
     if not ws.corpus_db.exists():
         raise AnalysisError(
             f"no corpus at {ws.corpus_db} (run `trends collect` or `trends import` first)"
         )
     topics: dict[str, str] = {}
     labels: dict[str, str] = {}
-    if latest_quarter(ws):
-        views = Views(ws)
+    if views is not None or latest_quarter(ws):
+        views = views or Views(ws)
         topics = {r["id"]: r["topic_id"] for r in views.assignments}
         labels = {t["id"]: t["label"] for t in views.topics.values()}
-    with Corpus(ws.corpus_db) as corpus:
+    with Corpus(ws.corpus_db, readonly=True) as corpus:
         if source and source not in (known := corpus.sources()):
             raise AnalysisError(f"unknown source {source!r}; sources: {', '.join(sorted(known))}")
-        hits = corpus.search(query, since=since, source=source, limit=limit)
+        hits = corpus.search(query, since=since, source=source, limit=offset + limit)[offset:]
     return [
         {
             "id": a.id,
             "title": a.title,
+            "title_spans": mark_spans(a.title, query),
             "published": a.published.isoformat() if a.published else "",
             "source": a.source,
             "url": a.url,
             "score": round(score, 3),
             "snippet": snippet(a.text, query),
+            "snippet_spans": snippet_spans(a.text, query),
             "topic_id": topics.get(a.id, ""),
             "topic_label": labels.get(topics.get(a.id, ""), ""),
         }
@@ -298,7 +370,7 @@ def _articles_for(ws: Workspace, views: Views, query: str) -> tuple[dict | None,
     if topic is not None:
         return topic, views.by_topic(topic["id"])
     known = {r["id"]: r for r in views.assignments}
-    hits = search(ws, query, limit=200)
+    hits = search(ws, query, limit=200, views=views)
     return None, [known[h["id"]] for h in hits if h["id"] in known]
 
 
@@ -359,9 +431,16 @@ def _group(rows: list[dict], key, about: str | None = None) -> list[dict]:
     return out
 
 
-def who(ws: Workspace, query: str | None = None, *, municipality: str | None = None) -> dict:
-    """Municipalities that did something on `query`, or topics one `municipality` worked on."""
-    views = Views(ws)
+def who(
+    ws: Workspace,
+    query: str | None = None,
+    *,
+    municipality: str | None = None,
+    views: Views | None = None,
+) -> dict:
+    """Municipalities that did something on `query`, or topics one `municipality` worked on.
+    Each municipality group carries its gazetteer `key` (AGS, "" outside NRW) for maps."""
+    views = views or Views(ws)
     if municipality:
         from trends.nlp import entities
 
@@ -381,15 +460,145 @@ def who(ws: Workspace, query: str | None = None, *, municipality: str | None = N
             "kind": entry.kind,
             "key": entry.key,
             "region": entry.region,
+            # the furthest stage over its topics (groups come furthest first)
+            "stage": groups[0]["stage"] if groups else NONE,
             "topics": groups,
         }
     topic, rows = _articles_for(ws, views, query or "")
-    groups = _group(rows, lambda r: r.get("municipalities", []))
+    groups = _with_keys(_group(rows, lambda r: r.get("municipalities", [])))
     return {
         "query": query,
         "topic": {"id": topic["id"], "label": topic["label"]} if topic else None,
         "municipalities": groups,
     }
+
+
+def facets(ws: Workspace, views: Views | None = None) -> dict:
+    """What the views can be filtered by: the model's quarter and window, the fields of action of
+    its visible topics, the places its articles name, and the corpus's sources (id -> name)."""
+    views = views or Views(ws)
+    sources: dict[str, str] = {}
+    if ws.corpus_db.exists():
+        with Corpus(ws.corpus_db, readonly=True) as corpus:
+            sources = {k: v["name"] or k for k, v in sorted(corpus.sources().items())}
+    return {
+        "quarter": views.model["quarter"],
+        "quarters": list(views.model["quarters"]),
+        "fields": sorted({t.get("field") or "" for t in views.topics.values()} - {""}),
+        "places": sorted({m for r in views.assignments for m in r.get("municipalities", [])}),
+        "topics": sorted(
+            ({"id": t["id"], "label": t["label"]} for t in views.topics.values()),
+            key=lambda t: t["label"].lower(),
+        ),
+        "sources": sources,
+    }
+
+
+def topic(ws: Workspace, topic_id: str, lang: str = "de", views: Views | None = None) -> dict:
+    """Everything known about one topic: what the report says of it (keyphrases, quarters, trend
+    class with the numbers that decided it, stage with evidence, transferability, commentary),
+    who did what (municipality groups with their AGS), its sources, and all its articles, newest
+    first, with the archived copy's path under reports/ where the report made one."""
+    views = views or Views(ws)
+    tp = views.topics.get(topic_id.strip().upper())
+    if tp is None:
+        raise AnalysisError(f"no topic {topic_id!r} in the model of {views.model['quarter']}")
+    tid, quarter = tp["id"], views.model["quarter"]
+    rows = views.by_topic(tid)
+    trend_rows = views.trends.get(tid, [])
+    latest = _latest_complete(trend_rows)
+    names: dict[str, str] = {}
+    if ws.corpus_db.exists():
+        with Corpus(ws.corpus_db, readonly=True) as corpus:
+            names = {k: v["name"] or k for k, v in corpus.sources().items()}
+    archive_dir = ws.reports_dir / quarter / "archive"
+    archived = {p.name for p in archive_dir.iterdir()} if archive_dir.is_dir() else set()
+    report = ws.reports_dir / quarter / "report.html"
+
+    def quote(e: dict) -> dict:
+        return {k: e.get(k, "") for k in ("text", "title", "url", "source", "published", "stage")}
+
+    by_source: dict[str, int] = defaultdict(int)
+    for r in rows:
+        by_source[r["source"]] += 1
+    return {
+        "id": tid,
+        "label": tp["label"],
+        "quarter": quarter,
+        "field": tp.get("field", ""),
+        "keyphrases": list(tp.get("keyphrases", [])),
+        "class": tp["trend_class"],
+        "explanation": explain_stored(
+            tp["trend_class"],
+            tp.get("trend_numbers") or {},
+            tp.get("trend_decided_on") or "",
+            str(tp.get("trend_rule") or ""),
+            trend_rows,
+            views.rules,
+            lang,
+        ),
+        "series": [
+            {
+                "quarter": r["quarter"],
+                "count": r["count"],
+                "share": r["share"],
+                "partial": bool(r.get("partial")),
+                "observed": observed(r),
+            }
+            for r in trend_rows
+        ],
+        "latest": {
+            k: latest.get(k)
+            for k in ("quarter", "growth_prev", "growth_yoy", "sources", "independent_sources")
+        }
+        if latest
+        else {},
+        "stage": tp["stage"],
+        "confidence": tp["confidence"],
+        "trl": tp.get("trl"),
+        "evidence": [quote(e) for e in views.evidence_for(tid)[:3]],
+        "transfer_score": float((latest or {}).get("transfer_score") or 0.0),
+        "transfer_evidence": [quote(e) for e in views.evidence_for(tid, "transfer")[:3]],
+        "commentary": tp.get("commentary", ""),
+        "merged_from": [
+            {"id": t["id"], "label": t["label"]}
+            for t in views.model["topics"]
+            if t.get("merge_into") == tid
+        ],
+        "municipalities": _with_keys(_group(rows, lambda r: r.get("municipalities", []))),
+        "sources": [
+            {"id": k, "name": names.get(k, k), "articles": n}
+            for k, n in sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "articles": [
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "url": r["url"],
+                "published": r["published"],
+                "source": r["source"],
+                "source_name": names.get(r["source"], r["source"]),
+                "stage": r.get("stage", NONE),
+                "municipalities": r.get("municipalities", []),
+                "archive": f"{quarter}/archive/{r['id']}.html"
+                if f"{r['id']}.html" in archived
+                else "",
+            }
+            for r in sorted(rows, key=lambda r: (r["published"], r["id"]), reverse=True)
+        ],
+        "report": f"{quarter}/report.html" if report.exists() else "",
+        "report_anchor": f"topic-{tid}",  # the topic's section there
+    }
+
+
+def _with_keys(groups: list[dict]) -> list[dict]:
+    """Municipality/district groups with their gazetteer key (AGS; "" if none)."""
+    from trends.nlp import entities
+
+    for g in groups:
+        entry = entities.lookup(g["name"])
+        g["key"] = entry.key if entry is not None else ""
+    return groups
 
 
 def _questions(topic: dict, rows: list[dict], latest: dict | None, lang: str) -> list[str]:
@@ -412,10 +621,12 @@ def _questions(topic: dict, rows: list[dict], latest: dict | None, lang: str) ->
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|(?:Tel\.?|Telefon)\s*:?\s*[\d /()+-]{6,}")
 
 
-def brief(ws: Workspace, query: str, fmt: str = "md", lang: str = "de") -> str:
+def brief(
+    ws: Workspace, query: str, fmt: str = "md", lang: str = "de", views: Views | None = None
+) -> str:
     """A one-page workshop brief on a topic (or, failing that, on the articles matching the query),
     in German or English (`lang`), as Markdown or HTML (`fmt`)."""
-    views = Views(ws)
+    views = views or Views(ws)
     topic, rows = _articles_for(ws, views, query)
     if not rows:
         raise AnalysisError(
@@ -536,7 +747,7 @@ def brief(ws: Workspace, query: str, fmt: str = "md", lang: str = "de") -> str:
 def _texts(ws: Workspace, ids: list[str]) -> list[str]:
     if not ids or not ws.corpus_db.exists():
         return []
-    with Corpus(ws.corpus_db) as corpus:
+    with Corpus(ws.corpus_db, readonly=True) as corpus:
         rows = corpus.db.execute(
             f"SELECT text FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids
         )

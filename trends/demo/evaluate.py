@@ -108,6 +108,7 @@ def evaluate(ws: Workspace) -> dict:
         "muni_recall": round(tp / max(1, sum(r["muni_truth"] for r in rec)), 3),
         "who_stage_right": who_right,
         "who_stage_total": who_total,
+        **_article_figures(stored, assignments, demo),
         "topics": rows,
     }
 
@@ -133,6 +134,28 @@ def _who_stages(ws: Workspace, recovered: list[dict], demo) -> tuple[int, int]:
     return right, total
 
 
+def _article_figures(stored, assignments: list[str], demo: dict) -> dict:
+    """Issue 23's article figures: off-topic articles (no planted topic) set aside by the
+    relevance judgement (stored with relevant=0) or left in topics, on-topic ones lost, and each
+    on-topic article's stage as the model gives it (`article_stage`) against the truth."""
+    relevant = {_slug(a.url): a.relevant for a in stored}
+    placed = {_slug(json.loads(line)["url"]): json.loads(line) for line in assignments}
+    off = [s for s, a in demo.items() if not a.topics and s in relevant]
+    on = [s for s, a in demo.items() if a.topics and s in relevant]
+    staged = [s for s in on if s in placed]
+    return {
+        "offtopic_total": len(off),
+        "offtopic_set_aside": sum(not relevant[s] for s in off),
+        "offtopic_in_topics": sum(
+            placed.get(s, {}).get("topic_id", "other") != "other" for s in off
+        ),
+        "ontopic_total": len(on),
+        "ontopic_lost": sum(not relevant[s] for s in on),
+        "article_stage_right": sum(placed[s].get("stage") == demo[s].stage for s in staged),
+        "article_stage_total": len(staged),
+    }
+
+
 def _fields(cell: str) -> set[str]:
     """'Energie, Klima & Umwelt' -> {'Energie', 'Klima & Umwelt'} (field names contain '&', not ',')."""
     return {f.strip() for f in cell.split(",") if f.strip()}
@@ -149,6 +172,9 @@ def format_report(result: dict) -> str:
         f"radar sector (field) right (recovered topics): {result['fields_right']} / {result['topics_recovered']}",
         f"municipalities per topic: precision {result['muni_precision']:.3f}, recall {result['muni_recall']:.3f}",
         f"who: furthest stage per municipality right {result['who_stage_right']} / {result['who_stage_total']}",
+        f"off-topic articles set aside: {result['offtopic_set_aside']} / {result['offtopic_total']}; "
+        f"in a topic: {result['offtopic_in_topics']}; on-topic lost: {result['ontopic_lost']} / {result['ontopic_total']}",
+        f"article stage right (article_stage, on-topic in the window): {result['article_stage_right']} / {result['article_stage_total']}",
         "",
         f"{'planted':<24}{'found':<7}{'F1':>6}  {'class truth/found':<22}{'stage truth/found':<22}label",
     ]
