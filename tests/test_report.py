@@ -1080,10 +1080,10 @@ def test_a_stage_no_sentence_backs_is_said_so(tmp_path):
             if not (e["topic_id"] == staged["id"] and e.get("kind", "stage") == "stage")
         }
         path.write_text(json.dumps(kept), encoding="utf-8")
-    for lang, text in (
-        ("de", "Kein Satz der Artikel belegt diesen Reifegrad"),
-        ("en", "No sentence backs this stage"),
+    for lang, text, suffix in (
+        ("de", "Kein Satz der Artikel belegt diesen Reifegrad", ""),
+        ("en", "No sentence backs this stage", ".en"),
     ):
-        paths = write_report(ws, "2026Q3", lang=lang, today=TODAY, out=tmp_path / lang)
-        md, page = read(paths, "report.md"), read(paths, "report.html")
+        paths = write_report(ws, "2026Q3", lang=lang, today=TODAY, formats=MD_HTML)
+        md, page = read(paths, f"report{suffix}.md"), read(paths, f"report{suffix}.html")
         assert md.count(text) == 1 and page.count(text) == 1, lang
