@@ -169,7 +169,8 @@ def test_rules_decide_where_they_find_a_stage_the_model_elsewhere():
 
 
 @needs_model
-def test_an_article_without_a_cue_stage_is_read_by_the_model():
+def test_an_article_without_a_cue_stage_is_read_by_the_model(monkeypatch):
+    from trends import maturity
     from trends.maturity import article_signals, article_stage
 
     text = (
@@ -177,7 +178,10 @@ def test_an_article_without_a_cue_stage_is_read_by_the_model():
         "mit der elektronischen Akte. Die Bürgerinnen und Bürger buchen ihre Termine online."
     )
     assert article_stage(article_signals(text, model=None)) == "none"
-    assert article_stage(article_signals(text)) != "none"
+    # the model reads it as rollout, but not surely enough (p < MODEL_FLOOR) to count in analyze
+    assert article_stage(article_signals(text)) == "none"
+    monkeypatch.setattr(maturity, "MODEL_FLOOR", 0.0)
+    assert article_stage(article_signals(text)) == "rollout"
     # an article whose cues give a stage is left to the rules
     cued = "Die Stadt Hamm testet in einem Pilotprojekt digitale Parkscheine. " + text
     assert article_signals(cued) == article_signals(cued, model=None)
