@@ -97,13 +97,17 @@ class LinearTextModel:
 
     # -- prediction --------------------------------------------------------------------------------
     def _vector(self, text: str, extra: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
-        counts = Counter(
-            self.vocabulary[t] for t in self.features.tokens(text, extra) if t in self.vocabulary
-        )
-        if not counts:
+        # count all tokens first (in C), then look up each distinct one once: half the time
+        vocab = self.vocabulary
+        hits = [
+            (i, c)
+            for t, c in Counter(self.features.tokens(text, extra)).items()
+            if (i := vocab.get(t)) is not None
+        ]
+        if not hits:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64)
+        idx = np.fromiter((i for i, _ in hits), dtype=np.int64, count=len(hits))
+        tf = np.fromiter((1.0 + math.log(c) for _, c in hits), dtype=np.float64, count=len(hits))
         val = tf * self.idf[idx]
         return idx, val / np.linalg.norm(val)
 
