@@ -12,7 +12,7 @@ Trained on the working part (never the lockbox, see scripts/protocol.py) of:
 Not on 10kGNAD or GermEval (non-commercial licences): eval_relevance.py uses 10kGNAD as
 negatives only. The default threshold is chosen on out-of-fold predictions (the same folds
 eval_relevance.py scores): the highest at which the written articles lose at most 5 % of their
-on-topic ones (the issue's goal), written into the model file.
+on-topic ones (the issue's goal) as mean + one spread over the folds, written into the model file.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import statistics
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -200,8 +201,9 @@ MAX_LOST = 0.05  # the issue's goal: at most 5 % of on-topic articles lost
 
 def choose_threshold(folds: list[dict[str, list[tuple[Item, float]]]]) -> float:
     """The highest threshold (most off-topic articles set aside) at which the written articles,
-    local news of every kind, lose at most MAX_LOST of their on-topic ones (mean over the folds);
-    without written articles, the best berlin stream F1."""
+    local news of every kind, lose at most MAX_LOST of their on-topic ones, as mean + one spread
+    over the folds: the goal must hold on news not seen, not only on average (0.45 lost 3.7 % ±
+    3.9 %, 0.40 1.5 %); without written articles, the best berlin stream F1."""
     grid = [round(0.05 * i, 2) for i in range(2, 17)]
 
     def lost(t: float) -> float:
@@ -209,7 +211,7 @@ def choose_threshold(folds: list[dict[str, list[tuple[Item, float]]]]) -> float:
         for pairs in folds:
             yes = [s for it, s in pairs.get("articles", []) if it.label == "yes"]
             shares.append(sum(s < t for s in yes) / len(yes))
-        return sum(shares) / len(shares)
+        return statistics.fmean(shares) + (statistics.stdev(shares) if len(shares) > 1 else 0.0)
 
     def berlin_f1(t: float) -> float:
         total = 0.0
