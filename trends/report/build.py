@@ -1665,7 +1665,7 @@ def _set_aside(manifest: dict, source_meta: dict[str, dict], lang: str) -> dict 
             lang,
             n=i18n.fmt_int(int(rel.get("set_aside", 0)), lang),
             total=i18n.fmt_int(total, lang),
-            threshold=rel.get("threshold"),
+            threshold=f"{rel.get('threshold')}".replace(".", "," if lang == "de" else "."),
             not_judged=i18n.fmt_int(int(rel.get("not_judged", 0)), lang),
         ),
         "by_source": [r for r in rows if r["n"]],
