@@ -70,16 +70,17 @@ def language_of(language: str | None) -> str:
 
 
 def judgeable(text: str, language: str | None) -> bool:
-    return language_of(language) in LANGUAGES and len(_WORD.findall(text)) >= MIN_WORDS
+    return language_of(language) in LANGUAGES and len(_WORD.findall(text[:400])) >= MIN_WORDS
 
 
 def lead(text: str, chars: int = LEAD_CHARS) -> str:
     """The opening of an article without its contact block, e-mail addresses, URLs and phone
     numbers, cut at a word boundary after `chars` characters."""
+    text = text[: chars + 200]  # what lies beyond the lead is never read
     m = _CONTACT.search(text, 80)  # a contact line in the very first words is a dateline
     if m:
         text = text[: m.start()]
-    text = _NOISE.sub(" ", text[: chars + 200])
+    text = _NOISE.sub(" ", text)
     if len(text) > chars:
         text = text[:chars].rsplit(" ", 1)[0]
     return text
