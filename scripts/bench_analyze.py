@@ -43,6 +43,7 @@ def _planted() -> list[str]:
 
 
 def build(root: Path, n: int, seed: int = 0) -> None:
+    from trends import relevance
     from trends.collect.dedup import content_hash
     from trends.corpus import Corpus
     from trends.demo.site import load_articles
@@ -91,6 +92,9 @@ def build(root: Path, n: int, seed: int = 0) -> None:
                 ),
             )
         corpus.db.execute("COMMIT")
+        # judged as import and collect judge them: analyze only judges what was stored before
+        # relevance existed (not timed here)
+        relevance.judge_stored(corpus)
 
 
 def baseline(root: Path, n: int) -> None:

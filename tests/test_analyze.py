@@ -72,7 +72,11 @@ def test_two_consecutive_quarters_keep_topic_ids(imported, tmp_path):
     # the big planted topics are in both windows: most topics must be re-found under their old ids
     assert len(kept) >= max(1, len(q2) - 1), ([t["label"] for t in q3["topics"]], list(q2))
     for t in kept:
-        assert t["label"] == q2[t["id"]]["label"]  # a matched topic keeps its label
+        # a matched topic keeps its label, unless another topic of the new model took that name
+        # (link_topics: two topics never share one; with off-topic articles set aside the demo's
+        # data-platform topic splits in 2026Q3 into "Urbane Datenplattform" and "Open-Data-Portal")
+        others = {o["label"] for o in q3["topics"] if o["id"] != t["id"]}
+        assert t["label"] == q2[t["id"]]["label"] or q2[t["id"]]["label"] in others
     new_ids = [t["id"] for t in q3["topics"] if t["id"] not in q2]
     assert all(int(i[1:]) >= load_model(ws, "2026Q2")["next_id"] for i in new_ids)
     # what the command tells the user: classes, ids kept, dormant topics, what to run next
@@ -146,7 +150,8 @@ def test_curation_survives_reanalysis_and_exports(imported, tmp_path):
         main, ["-w", str(ws.root), "export", "documents", "--format", "jsonl"]
     ).output
     docs = [json.loads(line) for line in out.splitlines()]
-    assert any(d["topic_id"] == first for d in docs) and all(d["topic_id"] for d in docs)
+    assert any(d["topic_id"] == first for d in docs)
+    assert all(d["topic_id"] for d in docs if d["relevant"])  # set aside: in no topic
     csv_out = runner.invoke(
         main, ["-w", str(ws.root), "export", "topics", "--format", "csv"]
     ).output

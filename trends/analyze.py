@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 import simplemma
 
-from trends import maturity
+from trends import maturity, relevance
 from trends.config import Workspace
 from trends.corpus import Corpus
 from trends.files import replacing
@@ -76,6 +76,9 @@ class AnalysisConfig:
     # a subject only the window's last `new_quarters` quarters share may become a topic while
     # small (TopicModel.new_subjects): the span in which a topic can still be new or emerging
     new_quarters: int = 3
+    # relevance score an article needs to count (None: curation.yaml `articles: threshold:`, else
+    # the model's default); recorded in the manifest
+    relevance_threshold: float | None = None
 
     def digest(self) -> str:
         data = {
@@ -186,8 +189,15 @@ def choose_window(corpus: Corpus, cfg: AnalysisConfig) -> tuple[str, list[str]]:
     latest quarter with articles the default."""
     quarters = corpus.quarters()
     if not quarters:
+        aside = corpus.db.execute(
+            "SELECT COUNT(*) FROM articles WHERE relevant=0 AND published IS NOT NULL"
+        ).fetchone()[0]
         raise AnalysisError(
-            "the corpus has no dated, relevant articles (run `trends collect` or `trends import` first)"
+            f"the corpus has no dated, relevant articles ({aside} dated ones are set aside as "
+            "off-topic: see `trends status`; curation.yaml can keep them)"
+            if aside
+            else "the corpus has no dated, relevant articles (run `trends collect` or "
+            "`trends import` first)"
         )
     if cfg.quarter:
         quarter = cfg.quarter
@@ -416,8 +426,16 @@ def analyze(
     lexicon = maturity.load_lexicon(taxonomy_file)  # a broken file stops here, naming the line
     version = nlp_version(taxonomy_file)
     rules = trend_rules(ws)
+    policy = relevance.policy(ws, cfg.relevance_threshold)  # curation.yaml read once, here
     with Corpus(ws.corpus_db) as corpus:
+        t = time.perf_counter()
+        # articles stored before relevance was judged (or by an older model) are judged now;
+        # then every article is decided again: curation or the threshold may have changed
+        relevance.judge_stored(corpus, progress)
+        relevance.decide_stored(corpus, policy, write=True)
+        seconds["relevance"] = time.perf_counter() - t
         quarter, quarters = choose_window(corpus, cfg)
+        kept = relevance.decide_stored(corpus, policy, quarters=set(quarters))
         articles = list(corpus.articles(quarters=quarters, dated_only=True, with_text=False))
         # The model samples by position, so the order must not depend on ids (hashes of URLs,
         # which change with the host): by date and title, ids only break ties.
@@ -495,6 +513,7 @@ def analyze(
             "previous_model": previous["quarter"] if previous else None,
             "coverage": covered,
             "trend_rules": rules.__dict__,
+            "relevance": relevance.manifest_entry(policy, kept),
         },
     )
     seconds["total"] = time.perf_counter() - t0

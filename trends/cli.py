@@ -88,6 +88,12 @@ class _Main(click.Group):
             if isinstance(exc, TaxonomyError):
                 _fail(f"taxonomy: {exc}")
             raise
+        except RuntimeError as exc:
+            from trends.relevance import ModelError
+
+            if isinstance(exc, ModelError):
+                _fail(str(exc))
+            raise
         except sqlite3.OperationalError as exc:  # also what a wrong query raises: keep those loud
             if "locked" not in str(exc):
                 raise
@@ -162,8 +168,14 @@ def _summary(stats, title: str) -> None:
         )
     if stats.offtopic:
         err.print(
-            f"{stats.offtopic} new article(s) marked off-topic by a source's relevance filter "
-            "(stored, left out of the analysis)."
+            f"{stats.offtopic} new article(s) set aside as off-topic (relevance score under the "
+            "threshold, a source's filter or curation.yaml): stored and searchable, left out of "
+            "topics and trends."
+        )
+    if stats.not_judged:
+        err.print(
+            f"{stats.not_judged} new article(s) not judged (a title only, or a language other "
+            "than German or English): stored and analysed."
         )
     if stats.failures:
         err.print("Failures are stored with their reason: see `trends status`.")
@@ -206,9 +218,16 @@ def collect(ws: Workspace, sources: tuple[str, ...], since: str | None, limit: i
         _fail(str(exc), 2)
     if not selected:
         _fail(f"{config.path}: no enabled sources to collect", 2)
+    policy = _relevance_policy(ws)
     with Corpus(ws.corpus_db) as corpus, RichProgress() as progress:
         stats = run_collect(
-            config, corpus, source_ids=sources, since=_date(since), limit=limit, progress=progress
+            config,
+            corpus,
+            source_ids=sources,
+            since=_date(since),
+            limit=limit,
+            progress=progress,
+            policy=policy,
         )
     _summary(stats, "collect")
     if (
@@ -235,13 +254,18 @@ def import_(ws: Workspace, paths: tuple[str, ...], source: str, language: str) -
     JSONL/CSV columns: title, text, published (2026-03-01 or 01.03.2026) required;
     id, url, source, language optional; German names (Titel, Inhalt, Datum, Quelle,
     Sprache, Link) work too. CSV as German Excel saves it (semicolons, Windows-1252) is
-    read as such. Same dedup as collect.
+    read as such. Markdown and HTML markup in texts is reduced to plain text. Same dedup
+    and relevance judgement as collect; a row with a title and no text is stored, marked
+    not judged.
     """
     from trends.collect.run import import_paths
     from trends.corpus import Corpus
 
+    policy = _relevance_policy(ws)
     with Corpus(ws.corpus_db) as corpus, RichProgress() as progress:
-        stats = import_paths(paths, corpus, source=source, language=language, progress=progress)
+        stats = import_paths(
+            paths, corpus, source=source, language=language, progress=progress, policy=policy
+        )
     _summary(stats, "import")
     if stats.new + stats.unchanged + stats.duplicates == 0:
         _fail("nothing was imported (see the failures above and in `trends status`)")
@@ -267,28 +291,45 @@ def init(ws: Workspace) -> None:
     )
 
 
+def _relevance_policy(ws: Workspace):
+    """What decides relevance here (threshold, curation.yaml's `articles:`); a broken
+    curation.yaml or a missing model ends the command with its reason."""
+    from trends import relevance
+    from trends.models import AnalysisError
+
+    try:
+        return relevance.policy(ws)
+    except AnalysisError as exc:
+        _fail(str(exc), 2)
+
+
 @main.command()
 @click.pass_obj
 def status(ws: Workspace) -> None:
-    """Validate sources.yaml, then show the corpus: articles per source and quarter, last run,
-    failures by reason. Exits 2 if sources.yaml is invalid."""
+    """Validate sources.yaml, then show the corpus: articles per source and quarter, kept / set
+    aside / not judged per source, last run, failures by reason. Exits 2 if sources.yaml is
+    invalid; a workspace of imported articles needs none."""
     from trends.corpus import Corpus
 
-    try:
-        config = load_sources(ws.sources_yaml)
-    except ConfigError as exc:
-        _fail(str(exc), 2)
-    if config.errors:
-        for problem in config.errors:
-            err.print(f"[red]{problem}[/]", highlight=False)
-        _fail(
-            f"{ws.sources_yaml}: {len(config.errors)} invalid source entr{'y' if len(config.errors) == 1 else 'ies'}",
-            2,
+    if not ws.sources_yaml.exists() and ws.corpus_db.exists():
+        con.print(f"{ws.sources_yaml}: none (imported articles only; `trends init` starts one)")
+    else:
+        try:
+            config = load_sources(ws.sources_yaml)
+        except ConfigError as exc:
+            _fail(str(exc), 2)
+        if config.errors:
+            for problem in config.errors:
+                err.print(f"[red]{problem}[/]", highlight=False)
+            _fail(
+                f"{ws.sources_yaml}: {len(config.errors)} invalid source entr{'y' if len(config.errors) == 1 else 'ies'}",
+                2,
+            )
+        con.print(
+            f"{ws.sources_yaml}: valid, {len(config.sources)} sources "
+            f"({sum(s.enabled for s in config.sources)} enabled)"
         )
-    con.print(
-        f"{ws.sources_yaml}: valid, {len(config.sources)} sources "
-        f"({sum(s.enabled for s in config.sources)} enabled)"
-    )
+    policy = _relevance_policy(ws)
     with Corpus(ws.corpus_db) as corpus:
         rows = corpus.counts_by_source_quarter()
         if not rows:
@@ -307,6 +348,7 @@ def status(ws: Workspace) -> None:
             for src, counts in by_source.items():
                 table.add_row(src, *(str(counts.get(q, "")) for q in quarters))
             con.print(table)
+            _relevance_table(corpus, policy)
         last = corpus.last_run()
         if last:
             state = f"finished {last['finished']}" if last["finished"] else "did not finish"
@@ -334,6 +376,34 @@ def status(ws: Workspace) -> None:
     )
 
 
+def _relevance_table(corpus, policy) -> None:
+    """Kept / set aside / not judged per source, as analysis will count them."""
+    from trends import relevance
+
+    counts = relevance.decide_stored(corpus, policy)
+    origin = {"model": "the model's default"}.get(policy.origin, policy.origin)
+    con.print(
+        f"relevance per source (threshold {policy.threshold:g} from {origin}; set aside: "
+        "stored and searchable, not in topics and trends):"
+    )
+    table = Table(show_edge=False)
+    table.add_column("source", no_wrap=True)
+    for col in (relevance.KEPT, relevance.SET_ASIDE, relevance.NOT_JUDGED):
+        table.add_column(col, justify="right")
+    for src, row in sorted(counts.by_source.items()):
+        table.add_row(
+            src, *(str(row[c]) for c in (relevance.KEPT, relevance.SET_ASIDE, relevance.NOT_JUDGED))
+        )
+    table.add_row(
+        "[bold]total",
+        *(
+            f"[bold]{counts.total(c)}"
+            for c in (relevance.KEPT, relevance.SET_ASIDE, relevance.NOT_JUDGED)
+        ),
+    )
+    con.print(table)
+
+
 def _format_option(choices: list[str], default: str):
     return click.option(
         "--format",
@@ -359,15 +429,19 @@ def export() -> None:
 @click.pass_obj
 def export_documents(ws: Workspace, fmt: str, out_path: str | None, relevant_only: bool) -> None:
     """One row per article: id, url, title, published, quarter, source, language, relevant, text,
-    topic_id, topic_weight (topic columns filled once `trends analyze` has run)."""
+    topic_id, topic_weight, relevance (topic columns filled once `trends analyze` has run).
+
+    relevant: false when the article is set aside (relevance score under the threshold, the
+    source's filter, or curation.yaml); relevance: the score, empty when not judged."""
     from trends.corpus import Corpus
     from trends.export import DOCUMENT_FIELDS, document_rows, write_rows
 
     if not ws.corpus_db.exists():
         _fail(f"no corpus at {ws.corpus_db} (run `trends collect` or `trends import` first)")
+    policy = _relevance_policy(ws)
     with Corpus(ws.corpus_db) as corpus:
         assignments = _assignments(ws)
-        rows = document_rows(corpus, assignments, include_offtopic=not relevant_only)
+        rows = document_rows(corpus, assignments, include_offtopic=not relevant_only, policy=policy)
         _write(lambda fh: write_rows(rows, fmt, fh, DOCUMENT_FIELDS), out_path)
 
 
@@ -595,6 +669,15 @@ def analyze(
             f"note: {result.quarter} is covered from {result.coverage['from']} to "
             f"{result.coverage['to']} only (the articles reach no further); "
             "its figures are those days', not the whole quarter's"
+        )
+    from trends.models import load_manifest
+
+    rel = load_manifest(ws, result.quarter).get("relevance") or {}
+    if rel:
+        con.print(
+            f"relevance: {rel['kept']} kept, {rel['set_aside']} set aside as off-topic, "
+            f"{rel['not_judged']} not judged in the window (threshold {rel['threshold']:g}; "
+            "per source: `trends status`)"
         )
     if len(result.observed) < len(result.window):
         con.print(

@@ -112,6 +112,17 @@ _MIGRATIONS: list[str] = [
     END;
     INSERT INTO articles_words(articles_words) VALUES ('rebuild');
     """,
+    # 6: relevance as a judgement on the text (trends.relevance): `relevance` is the model's score
+    # (NULL = not judged: no text beyond a title, or a language it does not know), `relevance_model`
+    # the model that judged (NULL = stored before this migration: judged on the next analyze),
+    # `source_filter` what the source's `filter` said (until now that was `relevant`). `relevant`
+    # stays what analysis reads: the decision of `relevance.Policy.decide` over all three.
+    """
+    ALTER TABLE articles ADD COLUMN relevance REAL;
+    ALTER TABLE articles ADD COLUMN relevance_model TEXT;
+    ALTER TABLE articles ADD COLUMN source_filter INTEGER NOT NULL DEFAULT 1;
+    UPDATE articles SET source_filter = relevant;
+    """,
 ]
 ANALYSIS_PARTS = ("places", "lemmas", "signals")
 
@@ -253,14 +264,18 @@ class Corpus:
         content_hash: str,
         minhash: bytes | None,
         run_id: int | None,
+        relevance_model: str | None = None,
+        source_filter: bool = True,
     ) -> None:
-        """Insert one article in its own transaction (a crash never leaves half of one)."""
+        """Insert one article in its own transaction (a crash never leaves half of one).
+        `article.relevance` is stored as judged by `relevance_model` (None: not judged yet)."""
         with self.db:
             self.db.execute("BEGIN")
             self.db.execute(
                 "INSERT INTO articles(id, url, url_key, title, text, published, quarter, source, "
-                "language, relevant, content_hash, minhash, fetched_at, run_id) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "language, relevant, content_hash, minhash, fetched_at, run_id, relevance, "
+                "relevance_model, source_filter) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     article.id,
                     article.url,
@@ -276,6 +291,9 @@ class Corpus:
                     minhash,
                     _now(),
                     run_id,
+                    article.relevance,
+                    relevance_model,
+                    int(source_filter),
                 ),
             )
 
@@ -304,7 +322,9 @@ class Corpus:
         columns = (
             "*"
             if with_text
-            else "id, title, '' AS text, published, source, url, language, relevant"
+            # only what the covering index holds (the score is not needed without the text)
+            else "id, title, '' AS text, published, source, url, language, relevant, "
+            "NULL AS relevance"
         )
         sql, args = f"SELECT {columns} FROM articles WHERE 1=1", []
         if relevant_only:
@@ -349,6 +369,42 @@ class Corpus:
         ):
             out.setdefault(row[0], set()).add(row[1])
         return out
+
+    # -- relevance (trends.relevance decides; these only read and write) -------------------------
+    def relevance_rows(self) -> Iterator[sqlite3.Row]:
+        """id, url, source, quarter, relevance, source_filter, relevant of every article (no
+        texts)."""
+        yield from self.db.execute(
+            "SELECT id, url, source, quarter, relevance, source_filter, relevant FROM articles "
+            "ORDER BY id"
+        )
+
+    def unjudged(self, model_id: str) -> list[str]:
+        """Ids of articles not judged by this model (stored before it, or by an older one)."""
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE relevance_model IS NULL OR relevance_model != ? "
+            "ORDER BY id",
+            (model_id,),
+        )
+        return [r[0] for r in rows]
+
+    def set_relevance(self, items: Iterable[tuple[str, float | None]], model_id: str) -> None:
+        """Store (id, score) as judged by `model_id`, in one transaction."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "UPDATE articles SET relevance=?, relevance_model=? WHERE id=?",
+                [(score, model_id, aid) for aid, score in items],
+            )
+
+    def set_relevant(self, items: Iterable[tuple[str, bool]]) -> None:
+        """Store the decision (id, counts in analysis) of `relevance.Policy.decide`."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "UPDATE articles SET relevant=? WHERE id=?",
+                [(int(rel), aid) for aid, rel in items],
+            )
 
     # -- status ---------------------------------------------------------------------------------
     def counts_by_source_quarter(self) -> list[sqlite3.Row]:
@@ -636,6 +692,7 @@ def _article(row: sqlite3.Row) -> Article:
         url=row["url"] or "",
         language=row["language"] or "",
         relevant=bool(row["relevant"]),
+        relevance=row["relevance"],
     )
 
 

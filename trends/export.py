@@ -12,7 +12,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from trends import relevance
 from trends.corpus import Corpus
+from trends.relevance import Policy
 
 DOCUMENT_FIELDS = [
     "id",
@@ -26,6 +28,7 @@ DOCUMENT_FIELDS = [
     "text",
     "topic_id",
     "topic_weight",
+    "relevance",  # the score of trends.relevance.judge; empty when not judged
 ]
 
 
@@ -85,10 +88,23 @@ def document_rows(
     corpus: Corpus,
     assignments: dict[str, tuple[str, float]] | None = None,
     include_offtopic: bool = True,
+    policy: Policy | None = None,
 ) -> Iterator[dict]:
-    """One row per stored article; topic columns are empty until `trends analyze` has run."""
+    """One row per stored article; topic columns are empty until `trends analyze` has run.
+    `relevant` is `policy`'s decision now (default: the model's threshold, no curation), so an
+    edit of curation.yaml shows before the next analyze."""
     assignments = assignments or {}
-    for art in corpus.articles(relevant_only=not include_offtopic):
+    policy = policy or relevance.policy()
+    decided = {
+        row["id"]: policy.decide(
+            row["id"], row["url"] or "", row["relevance"], bool(row["source_filter"])
+        )
+        for row in corpus.relevance_rows()
+    }
+    for art in corpus.articles(relevant_only=False):
+        relevant = decided[art.id].relevant
+        if not (relevant or include_offtopic):
+            continue
         topic_id, weight = assignments.get(art.id, ("", None))
         yield {
             "id": art.id,
@@ -98,8 +114,9 @@ def document_rows(
             "quarter": art.quarter,
             "source": art.source,
             "language": art.language,
-            "relevant": art.relevant,
+            "relevant": relevant,
             "text": art.text,
             "topic_id": topic_id,
             "topic_weight": round(weight, 4) if weight is not None else "",
+            "relevance": art.relevance if art.relevance is not None else "",
         }

@@ -383,6 +383,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Last collection run (no. {run}, started {started}): {n} failures.",
     ),
     "failures_all": ("Alle erfassten Fehler: {n}.", "All recorded failures: {n}."),
+    "set_aside": (
+        "Relevanz: {n} von {total} Artikeln des Zeitfensters wurden als nicht themenrelevant "
+        "beiseitegelegt (Relevanzwert unter {threshold}, Quellfilter oder curation.yaml; sie "
+        "bleiben gespeichert und durchsuchbar, zählen aber in keinem Thema und keinem Anteil), "
+        "{not_judged} nicht bewertet (nur Titel oder andere Sprache). Beiseitegelegt je Quelle:",
+        "Relevance: {n} of the window's {total} articles were set aside as off-topic (relevance "
+        "score under {threshold}, a source filter or curation.yaml; they stay stored and "
+        "searchable but count in no topic and no share), {not_judged} not judged (a title only "
+        "or another language). Set aside per source:",
+    ),
     "failures_none": ("Keine Fehler erfasst.", "No failures recorded."),
     "stage": ("Stufe", "Stage"),
     "kind": ("Art", "Kind"),

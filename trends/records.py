@@ -73,6 +73,8 @@ class Article:
     language: str = ""
     relevant: bool = True
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    # score of trends.relevance.judge (None: not judged); `relevant` is what analysis reads
+    relevance: float | None = None
 
     @property
     def quarter(self) -> str:

@@ -22,10 +22,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trends import relevance
 from trends.collect.dedup import article_id, content_hash, minhash, signature_bytes, url_key
 from trends.collect.extract import Extracted, detect_language, extract_article, listing_links
 from trends.collect.feeds import parse_feed
 from trends.collect.fetch import Fetcher
+from trends.collect.markup import plain_text
 from trends.collect.sitemaps import parse_sitemap
 from trends.config import Source, SourcesConfig
 from trends.corpus import Corpus
@@ -39,7 +41,12 @@ class RunStats:
     new: int = 0
     unchanged: int = 0
     duplicates: int = 0
-    offtopic: int = 0
+    offtopic: int = (
+        0  # stored, set aside (relevance under the threshold, a source filter, curation)
+    )
+    not_judged: int = (
+        0  # stored, not judged (title only, or a language the judgement does not know)
+    )
     skipped: int = 0  # older than --since, or over the per-source limit
     failures: int = 0
     listings_unchanged: int = 0  # feeds/sitemaps/pages that answered 304 Not Modified
@@ -58,6 +65,7 @@ class RunStats:
             "unchanged": self.unchanged,
             "duplicates": self.duplicates,
             "offtopic": self.offtopic,
+            "not_judged": self.not_judged,
             "skipped": self.skipped,
             "failures": self.failures,
             "per_source": {k: dict(v) for k, v in sorted(self.per_source.items())},
@@ -88,10 +96,15 @@ def is_relevant(source: Source | None, title: str, text: str) -> bool:
 
 
 class Store:
-    """Dedup + insert, one transaction per article. Keeps the near-duplicate index in memory."""
+    """Dedup + judge + insert, one transaction per article. Keeps the near-duplicate index in
+    memory. `policy` decides what counts (default: the model's threshold, no curation)."""
 
-    def __init__(self, corpus: Corpus, run_id: int, stats: RunStats):
+    def __init__(
+        self, corpus: Corpus, run_id: int, stats: RunStats, policy: relevance.Policy | None = None
+    ):
         self.corpus, self.run_id, self.stats = corpus, run_id, stats
+        self.policy = policy or relevance.policy()  # a missing model stops here, before any work
+        self.model_id = relevance.model_id()
         self.near = corpus.near_duplicate_index()
 
     def fail(self, failure: Failure) -> None:
@@ -100,18 +113,21 @@ class Store:
         self.stats.per_source.setdefault(failure.source, Counter())["failures"] += 1
 
     def add(self, c: Candidate, source: Source | None) -> str:
-        key = url_key(c.url) if c.url else f"id:{c.id}" if c.id else f"text:{content_hash(c.text)}"
+        # an article without text (a title only) is told apart by its title
+        same = c.text if c.text.strip() else f"title only: {c.title}"
+        key = url_key(c.url) if c.url else f"id:{c.id}" if c.id else f"text:{content_hash(same)}"
         if self.corpus.known(key):
             self.stats.count(c.source, "unchanged")
             return "unchanged"
-        digest = content_hash(c.text)
-        signature = minhash(c.text)
+        digest = content_hash(same)
+        signature = minhash(same)
         original = self.corpus.by_content_hash(digest) or self.near.find(signature)
         if original:
             self.corpus.add_alias(key, original, url=c.url, source=c.source, kind="duplicate")
             self.stats.count(c.source, "duplicates")
             return "duplicates"
-        relevant = is_relevant(source, c.title, c.text)
+        source_filter = is_relevant(source, c.title, c.text)
+        score = relevance.judge(c.title, c.text, c.language)
         published = c.published
         # a date after tomorrow is a typo or an event date, not when the news appeared: kept, it
         # would make its quarter the latest one that analyze and report default to
@@ -125,15 +141,18 @@ class Store:
                 )
             )
             published = None
+        aid = c.id or article_id(key)
+        decision = self.policy.decide(aid, c.url, score, source_filter)
         art = Article(
-            id=c.id or article_id(key),
+            id=aid,
             title=c.title,
             text=c.text,
             published=published,
             source=c.source,
             url=c.url,
             language=c.language,
-            relevant=relevant,
+            relevant=decision.relevant,
+            relevance=score,
         )
         self.corpus.add_article(
             art,
@@ -141,11 +160,15 @@ class Store:
             content_hash=digest,
             minhash=signature_bytes(signature),
             run_id=self.run_id,
+            relevance_model=self.model_id,
+            source_filter=source_filter,
         )
         self.near.add(art.id, signature)
         self.stats.count(c.source, "new")
-        if not relevant:
+        if decision.status == relevance.SET_ASIDE:
             self.stats.offtopic += 1
+        elif decision.status == relevance.NOT_JUDGED:
+            self.stats.not_judged += 1
         return "new"
 
 
@@ -261,14 +284,17 @@ def collect(
     limit: int | None = None,
     progress: Progress | None = None,
     fetcher: Fetcher | None = None,
+    policy: relevance.Policy | None = None,
 ) -> RunStats:
-    """Collect new articles from the configured sources into the corpus."""
+    """Collect new articles from the configured sources into the corpus (each judged and decided
+    by `policy`, default: the model's threshold)."""
     progress = progress or Progress()
     defaults = config.defaults
     sources = config.select(tuple(source_ids))
     stats = RunStats(sources=[s.id for s in sources])
+    pol = policy or relevance.policy()  # a missing model stops here, before a run is recorded
     run_id = corpus.start_run("collect")
-    store = Store(corpus, run_id, stats)
+    store = Store(corpus, run_id, stats, pol)
     for problem in config.errors:
         store.fail(Failure(str(config.path), "config", problem))
     own_fetcher = fetcher is None
@@ -384,12 +410,15 @@ def import_paths(
     source: str = "import",
     language: str = "de",
     progress: Progress | None = None,
+    policy: relevance.Policy | None = None,
 ) -> RunStats:
-    """Import JSONL/CSV files or folders of .html/.md/.txt files with the same dedup as collect."""
+    """Import JSONL/CSV files or folders of .html/.md/.txt files with the same dedup and
+    relevance judgement as collect."""
     progress = progress or Progress()
     stats = RunStats()
+    pol = policy or relevance.policy()  # a missing model stops here, before a run is recorded
     run_id = corpus.start_run("import")
-    store = Store(corpus, run_id, stats)
+    store = Store(corpus, run_id, stats, pol)
     known_sources = set(corpus.sources())
     try:
         for raw in paths:
@@ -487,9 +516,10 @@ def _row_candidate(
 ) -> Candidate | None:
     row = _columns(row)
     title, text = str(row.get("title") or "").strip(), str(row.get("text") or "").strip()
-    missing = [k for k, v in (("title", title), ("text", text)) if not v]
-    if missing:
-        store.fail(Failure(where, "import", f"missing {' and '.join(missing)}", source))
+    title, text = plain_text(title), plain_text(text)
+    if not title:  # a title alone is stored (marked not judged); a text needs its title
+        missing = "title and text" if not text else "title"
+        store.fail(Failure(where, "import", f"missing {missing}", source))
         return None
     published = None
     raw_date = str(row.get("published") or "").strip()
@@ -509,7 +539,9 @@ def _row_candidate(
         title=title,
         text=text,
         published=published,
-        language=str(row.get("language") or "").strip() or detect_language(text) or language,
+        language=str(row.get("language") or "").strip()
+        or (detect_language(text) if text else "")
+        or language,
         source=str(row.get("source") or "").strip() or source,
         id=str(row.get("id") or "").strip() or None,
     )
@@ -603,11 +635,8 @@ def _dir_candidates(
         lines = body.splitlines()
         while lines and (not lines[0].strip() or _FRONT_DATE.match(lines[0])):
             lines.pop(0)  # "Date: 2026-08-01" above the title, without a --- block
-        title = lines[0].lstrip("# ").strip() if lines else path.stem
-        text = "\n".join(lines[1:]).strip()
-        if not text:
-            store.fail(Failure(str(path), "import", "file has a title line but no text", source))
-            continue
+        title = plain_text(lines[0]) if lines else path.stem
+        text = plain_text("\n".join(lines[1:]))  # empty: a title only, stored as not judged
         published = _row_date(match.group(1)) if match else None
         if match and published is None:
             store.fail(
@@ -623,6 +652,6 @@ def _dir_candidates(
             title=title,
             text=text,
             published=published,
-            language=detect_language(text) or language,
+            language=(detect_language(text) if text else "") or language,
             source=source,
         )

@@ -1302,6 +1302,34 @@ def _appendix(inp: _Inputs, fig: _Figures, warnings: list[str]) -> dict:
     }
 
 
+def _set_aside(manifest: dict, source_meta: dict[str, dict], lang: str) -> dict | None:
+    """The methods' line on relevance: articles of the window set aside, per source (from the
+    manifest analyze wrote); None for a model analysed before relevance was judged."""
+    rel = manifest.get("relevance")
+    if not isinstance(rel, dict) or not isinstance(rel.get("by_source"), dict):
+        return None
+    rows = [
+        {
+            "name": str((source_meta.get(sid) or {}).get("name") or sid),
+            "n": int(row.get("set aside", 0)),
+            "of": sum(int(v) for v in row.values()),
+        }
+        for sid, row in sorted(rel["by_source"].items())
+    ]
+    total = sum(r["of"] for r in rows)
+    return {
+        "text": i18n.fmt(
+            "set_aside",
+            lang,
+            n=i18n.fmt_int(int(rel.get("set_aside", 0)), lang),
+            total=i18n.fmt_int(total, lang),
+            threshold=f"{rel.get('threshold')}".replace(".", "," if lang == "de" else "."),
+            not_judged=i18n.fmt_int(int(rel.get("not_judged", 0)), lang),
+        ),
+        "by_source": [r for r in rows if r["n"]],
+    }
+
+
 def _period(manifest: dict, quarter: str, start, end, partial: bool, lang: str) -> dict:
     """The quarter's days; for a quarter the articles cover only in part (analyze's `coverage`,
     e.g. a stream that stops on its first day) the days covered, and a note that says so."""
@@ -1427,6 +1455,7 @@ def build_context(
         ],
         "comparison": comparison,
         "appendix": appendix,
+        "set_aside": _set_aside(cur.manifest, inp.source_meta, lang),
         "files": report_files(lang),
         # "Transfer und Nachnutzung" (templates/_transfer.*.j2); data from trends.transfer
         "transfer": _transfer_section(ws, quarter, lang),

@@ -544,6 +544,12 @@ class _Writer:
                 ]
             ],
         )
+        if c.get("set_aside"):
+            sa = c["set_aside"]
+            per = "; ".join(
+                f"{r['name']} {self.n(r['n'])}/{self.n(r['of'])}" for r in sa["by_source"]
+            )
+            self.para(f"{sa['text']} {per or '–'}.")
         self.heading(t["app_failures"], 2)
         fl = a["failures"]
         self.para((f"{fl['run_text']} " if fl["run"] else "") + fl["total_text"])

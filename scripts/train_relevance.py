@@ -1,0 +1,275 @@
+"""Build trends/nlp/data/relevance.json: the relevance judgement of articles and sentences.
+
+    python scripts/train_relevance.py [--out PATH]
+
+Trained on the working part (never the lockbox, see scripts/protocol.py) of:
+  - berlin.de press releases labelled yes/no (../shared/data/berlin_press_relevance/dev.jsonl,
+    CC BY-SA 4.0). Unweighted: weighting them by stratum as the stream has them (capped at 8 or
+    2.5, or not capped) lowered the pooled cross-validated figure (written articles 0.92 -> 0.76-0.88
+    accuracy, berlin F1 no better); the strata weigh in evaluation only;
+  - our written articles (tests/data/relevance_articles.jsonl) and sentences
+    (tests/data/solution_sentences.tsv: does the sentence describe a digital solution?).
+Not on 10kGNAD or GermEval (non-commercial licences): eval_relevance.py uses 10kGNAD as
+negatives only. The default threshold is chosen on out-of-fold predictions (the same folds
+eval_relevance.py scores): the highest at which the written articles lose at most 5 % of their
+on-topic ones (the issue's goal) as mean + one spread over the folds, written into the model file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import json
+import statistics
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import protocol  # noqa: E402
+
+from trends import relevance  # noqa: E402
+from trends.nlp.linear import Features, LinearTextModel  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+BERLIN = SHARED / "berlin_press_relevance" / "dev.jsonl"
+GNAD = SHARED / "10kGNAD" / "dev.csv"
+DATA = ROOT / "tests" / "data"
+WRITTEN_ARTICLES = DATA / "relevance_articles.jsonl"
+WRITTEN_SENTENCES = DATA / "solution_sentences.tsv"
+
+# The 20,000-item sample the berlin labels were drawn from (its README): items per stratum.
+STREAM = {"A": 908, "B": 1742, "C": 17350}
+C_REG = 4.0
+SEEDS, K = 5, 5
+
+
+@dataclass(frozen=True)
+class Item:
+    set: str  # berlin | articles | sentences | 10kgnad
+    title: str
+    text: str
+    label: str  # yes | no
+    stratum: str = ""  # berlin only
+    language: str = "de"
+    note: str = ""  # 10kGNAD label, written item kind
+
+    @property
+    def key(self) -> str:
+        """What the lockbox hash reads."""
+        return self.text
+
+    def features(self) -> tuple[str, list[str]]:
+        if self.set == "sentences":
+            return relevance.sentence_features(self.text)
+        return relevance.article_features(self.title, self.text)
+
+
+def load_berlin() -> list[Item]:
+    if not BERLIN.exists():
+        return []
+    out = []
+    for line in BERLIN.open(encoding="utf-8"):
+        r = json.loads(line)
+        if r["label"] in ("yes", "no"):  # two items the annotators split on are left out
+            out.append(Item("berlin", r["title"], r["text"], r["label"], r["stratum"], "de"))
+    return out
+
+
+def load_written_articles() -> list[Item]:
+    if not WRITTEN_ARTICLES.exists():
+        return []
+    out = []
+    for line in WRITTEN_ARTICLES.open(encoding="utf-8"):
+        if line.strip():
+            r = json.loads(line)
+            label = _yes_no(r.get("label", r.get("relevant")))
+            note = str(r.get("style") or r.get("kind") or "")
+            lang = str(r.get("language") or r.get("lang") or "de")
+            out.append(Item("articles", r["title"], r["text"], label, "", lang, note))
+    return out
+
+
+def load_written_sentences() -> list[Item]:
+    if not WRITTEN_SENTENCES.exists():
+        return []
+    out = []
+    with WRITTEN_SENTENCES.open(encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if not row or row[0].startswith("#") or row[0].strip().lower() == "label":
+                continue
+            label, text = _yes_no(row[0]), row[1]
+            lang = row[2] if len(row) > 2 and row[2] else "de"
+            note = row[3] if len(row) > 3 else ""
+            out.append(Item("sentences", "", text, label, "", lang, note))
+    return out
+
+
+def load_gnad() -> list[Item]:
+    if not GNAD.exists():
+        return []
+    with GNAD.open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh, delimiter=";", quotechar="'"))
+    # 10kGNAD has no titles: its first sentence stands in for one
+    return [Item("10kgnad", "", text, "no", "", "de", label) for label, text in rows]
+
+
+def _yes_no(value: object) -> str:
+    v = str(value).strip().lower()
+    if v in ("yes", "ja", "1", "true", "relevant", "y", "on-topic", "on"):
+        return "yes"
+    if v in ("no", "nein", "0", "false", "irrelevant", "n", "off-topic", "off"):
+        return "no"
+    raise ValueError(f"not a yes/no label: {value!r}")
+
+
+def working(items: Sequence[Item]) -> list[Item]:
+    return protocol.split_lockbox(items, lambda it: it.key)[0]
+
+
+def lockbox(items: Sequence[Item]) -> list[Item]:
+    return protocol.split_lockbox(items, lambda it: it.key)[1]
+
+
+def fit(items: Sequence[Item], meta: dict | None = None) -> LinearTextModel:
+    feats = [it.features() for it in items]
+    return LinearTextModel.fit(
+        [f[0] for f in feats],
+        [it.label for it in items],
+        extra=[f[1] for f in feats],
+        features=Features(),
+        C=C_REG,
+        min_df=2,
+        meta=meta,
+    )
+
+
+def score(model: LinearTextModel, item: Item) -> float:
+    return model.proba(*item.features())["yes"]
+
+
+def stream_pr(
+    items: Sequence[Item], scores: Sequence[float], threshold: float
+) -> tuple[float, float]:
+    """(recall, precision) of "kept" on the real stream: each berlin item weighted by its
+    stratum's size in the stream over its count among `items`."""
+    n: dict[str, int] = {}
+    for it in items:
+        n[it.stratum] = n.get(it.stratum, 0) + 1
+    tp = fn = fp = 0.0
+    for it, s in zip(items, scores):
+        w = STREAM[it.stratum] / n[it.stratum]
+        kept = s >= threshold
+        if it.label == "yes":
+            tp += w * kept
+            fn += w * (not kept)
+        else:
+            fp += w * kept
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    return recall, precision
+
+
+def out_of_fold(sets: dict[str, list[Item]], seeds: int = SEEDS, k: int = K):
+    """For each seed: every item's score by a model fitted without its fold (all sets are split
+    into stratified folds together; fold f of every set is left out of model f).
+    Yields (seed, fold, model, {set: [(item, score)]})."""
+    for seed in range(seeds):
+        per_set = {
+            name: protocol.stratified_folds([f"{it.label}{it.stratum}" for it in items], k, seed)
+            for name, items in sets.items()
+        }
+        for f in range(k):
+            train = [sets[n][i] for n in sets for i in per_set[n][f][0]]
+            model = fit(train)
+            test = {n: [sets[n][i] for i in per_set[n][f][1]] for n in sets}
+            yield (
+                seed,
+                f,
+                model,
+                {n: [(it, score(model, it)) for it in its] for n, its in test.items()},
+            )
+
+
+MAX_LOST = 0.05  # the issue's goal: at most 5 % of on-topic articles lost
+
+
+def choose_threshold(folds: list[dict[str, list[tuple[Item, float]]]]) -> float:
+    """The highest threshold (most off-topic articles set aside) at which the written articles,
+    local news of every kind, lose at most MAX_LOST of their on-topic ones, as mean + one spread
+    over the folds: the goal must hold on news not seen, not only on average (0.45 lost 3.7 % ±
+    3.9 %, 0.40 1.5 %); without written articles, the best berlin stream F1."""
+    grid = [round(0.05 * i, 2) for i in range(2, 17)]
+
+    def lost(t: float) -> float:
+        shares = []
+        for pairs in folds:
+            yes = [s for it, s in pairs.get("articles", []) if it.label == "yes"]
+            shares.append(sum(s < t for s in yes) / len(yes))
+        return statistics.fmean(shares) + (statistics.stdev(shares) if len(shares) > 1 else 0.0)
+
+    def berlin_f1(t: float) -> float:
+        total = 0.0
+        for pairs in folds:
+            b = pairs["berlin"]
+            r, p = stream_pr([it for it, _ in b], [s for _, s in b], t)
+            total += 2 * r * p / (r + p) if r + p else 0.0
+        return total / len(folds)
+
+    if not all(pairs.get("articles") for pairs in folds):
+        return max(grid, key=berlin_f1)
+    ok = [t for t in grid if lost(t) <= MAX_LOST]
+    return max(ok) if ok else grid[0]
+
+
+def training_sets() -> dict[str, list[Item]]:
+    sets = {
+        "berlin": working(load_berlin()),
+        "articles": working(load_written_articles()),
+        "sentences": working(load_written_sentences()),
+    }
+    return {k: v for k, v in sets.items() if v}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=relevance.MODEL_FILE)
+    ap.add_argument("--threshold", type=float, help="skip the cross-validated choice")
+    args = ap.parse_args(argv)
+    sets = training_sets()
+    if "berlin" not in sets:
+        sys.exit(f"error: {BERLIN} not found: the berlin labels are needed to train")
+    threshold = args.threshold
+    if threshold is None:
+        threshold = choose_threshold([pairs for _, _, _, pairs in out_of_fold(sets)])
+    items = [it for s in sets.values() for it in s]
+    digest = hashlib.sha1("".join(sorted(it.key for it in items)).encode()).hexdigest()[:8]
+    meta = {
+        "id": f"relevance-{dt.date.today().isoformat()}-{digest}",
+        "threshold": threshold,
+        "trained_on": {name: len(s) for name, s in sets.items()},
+        "labels": "yes = reports on digitalization in the public sector (articles) / "
+        "describes a digital solution (sentences)",
+        "licences": {
+            "berlin": "berlin.de press releases (QUADRIGA Fallstudie 2), CC BY-SA 4.0",
+            "articles": "written for trends (tests/data/relevance_articles.jsonl)",
+            "sentences": "written for trends (tests/data/solution_sentences.tsv)",
+        },
+        "C": C_REG,
+    }
+    model = fit(items, meta)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    model.to_json(args.out, digits=4)
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size // 1024} KB, {len(model.vocabulary)} terms); "
+        f"threshold {threshold}; trained on {meta['trained_on']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
