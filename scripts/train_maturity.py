@@ -10,8 +10,9 @@ there, the real sentences of ../shared/data/maturity_real/dev.tsv. The model is
 trends.nlp.linear (TF-IDF over words, bigrams and char n-grams plus the cue-lexicon tokens of
 `trends.maturity.rule_features`, logistic regression). Where the rules are sure was read from
 cross-validation (scripts/eval_maturity.py, 3 seeds x 5 folds): wherever they find a stage
-(pooled 0.708), rather than only the kinds of rule verdict whose precision on the training rows
-was >= 0.9 (0.703) or nowhere (the model alone, 0.702); the model decides where they find none.
+(pooled 0.708 on the colleague's first written set, 0.704 on the final one), rather than only
+the kinds of rule verdict whose precision on the training rows was >= 0.9 (0.703) or nowhere
+(the model alone, 0.702 / 0.704); the model decides where they find none.
 """
 
 from __future__ import annotations

@@ -1244,8 +1244,9 @@ def _span_features(
 class StageModel:
     """The learned sentence classifier (trends.nlp.linear, built by scripts/train_maturity.py).
     The rules decide wherever they find a stage, the model where they find none: in
-    cross-validation over every labelled set this scored 0.708 pooled, the model deciding
-    everything 0.702, the rules alone 0.644 (scripts/eval_maturity.py)."""
+    cross-validation over every labelled set this scored as well as the model deciding
+    everything (0.704 pooled both; the rules alone 0.639, scripts/eval_maturity.py), keeps the
+    rules' readable verdict (its cue) where they fire, and calls the model far less often."""
 
     model: Any  # trends.nlp.linear.LinearTextModel
 
@@ -1585,9 +1586,12 @@ def topic_backing(
     the topic (its topic weight at least TYPICAL_SHARE of the median of ``weights``, article id
     -> weight), names the topic's subject (one of its TOP_TERMS strongest ``terms``, a keyphrase
     word, or a long word of its article's title: the solution the article is about) and
-    describes a digital solution (``trends.relevance.solution_score`` >= its threshold). A
+    describes a digital solution (``trends.relevance.solution_score`` at the relevance model's
+    threshold). A
     sentence that only carries a cue word ("vom Konzept bis zur ersten Demo") does not."""
-    from trends.relevance import DEFAULT_THRESHOLD, solution_score
+    from trends.relevance import default_threshold, solution_score
+
+    threshold = default_threshold()
 
     top = sorted(terms, key=lambda t: (-terms[t], t))[:TOP_TERMS]
     subject = word_stems([*top, *keyphrases])
@@ -1608,6 +1612,6 @@ def topic_backing(
         ):
             return False
         language = languages.get(meta.article_id) or "de"
-        return solution_score(signal.text, language) >= DEFAULT_THRESHOLD
+        return solution_score(signal.text, language) >= threshold
 
     return backs
