@@ -110,11 +110,6 @@ def test_issue_23_topic_is_recovered_with_its_class_and_stage(demo, planted):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 23.1: no relevance judgement yet; the municipal keyword filter lets off-topic "
-    "news with digital words through (live streams, phishing warnings, staff news)",
-)
 def test_offtopic_news_is_set_aside_and_on_topic_news_kept(demo):
     _, _, result = demo
     assert result["offtopic_set_aside"] >= 0.9 * result["offtopic_total"], result

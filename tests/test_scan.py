@@ -63,18 +63,6 @@ def test_query_with_no_hits(ws):
     assert result.exit_code == 1 and "nothing found" in result.output
 
 
-# With the demo's issue-23 articles (two more topics, 22 off-topic news with digital words) an
-# import without a relevance judgement fits more topics, and the 44-article parking topic splits
-# in two with the same label: its pilot years in Soest and its rollout years in Lippstadt and
-# beyond. `who` and `brief` then take the older half. The expectations that need the whole topic:
-PARKING_SPLIT = pytest.mark.xfail(
-    strict=False,
-    reason="issue 23: the demo's parking topic splits in two (same label) on an import with "
-    "off-topic news and two more topics; who/brief take the half without the rollout",
-)
-
-
-@PARKING_SPLIT
 def test_who_for_the_parking_topic_names_its_pilot_and_its_rollout_towns(ws):
     names = [g["name"] for g in who(ws, "Bewohnerparkausweis")["municipalities"]]
     assert "Soest" in names and "Lippstadt" in names
@@ -186,7 +174,6 @@ def test_brief_in_markdown_and_html(ws, tmp_path):
     assert quotes.count("<p>") >= 2  # each evidence quote a paragraph of its own
 
 
-@PARKING_SPLIT
 def test_brief_states_class_rule_and_stage_in_the_readers_language(ws):
     # German throughout: class, rule with its numbers, stage (demo: growing, rollout); English too
     text = brief(ws, "Bewohnerparkausweis")

@@ -509,8 +509,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chg_undated": ("ohne Datum", "undated"),
     "chg_more": ("und {n} weitere", "and {n} more"),
     "chg_offtopic": (
-        "{n} weitere neue Artikel wurden vom Relevanzfilter ihrer Quelle aussortiert.",
-        "{n} more new articles were marked off-topic by their source's relevance filter.",
+        "{n} weitere neue Artikel wurden als nicht themenrelevant beiseitegelegt (Relevanzurteil "
+        "oder Filter ihrer Quelle; sie bleiben durchsuchbar).",
+        "{n} more new articles were set aside as off-topic (the relevance judgement or their "
+        "source's filter; they stay searchable).",
     ),
     "chg_nothing_new": ("Nichts Neues von", "Nothing new from"),
     "chg_failed": ("Fehlgeschlagen in diesem Lauf", "Failed in this run"),

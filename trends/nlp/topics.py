@@ -389,7 +389,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
     n_topics : int or None
         Number of topics; None chooses it by stability between ``k_min`` and ``k_max``.
     k_min, k_max : int or None
-        Range searched when ``n_topics`` is None (None: 5 and min(30, docs / 20)).
+        Range searched when ``n_topics`` is None (None: 5 and min(30, docs / docs_per_topic)).
+    docs_per_topic : int
+        Documents per topic the default k_max allows on average.
     stability_tolerance : float
         Auto k is the largest k whose stability >= this fraction of the best stability.
     min_df, max_df : int or float
@@ -492,6 +494,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         new_min_docs: int = 3,
         new_min_groups: int = 2,
         new_neighbors: int = 3,
+        docs_per_topic: int = 10,
     ):
         self.n_topics = n_topics
         self.k_min = k_min
@@ -525,6 +528,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.new_min_docs = new_min_docs
         self.new_min_groups = new_min_groups
         self.new_neighbors = new_neighbors
+        self.docs_per_topic = docs_per_topic
 
     # -- features --
 
@@ -671,7 +675,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def _k_range(self, n: int) -> list[int]:
         k_min = self.k_min if self.k_min is not None else (5 if n >= 100 else 2)
-        k_max = self.k_max if self.k_max is not None else min(30, max(k_min, n // 20))
+        k_max = (
+            self.k_max if self.k_max is not None else min(30, max(k_min, n // self.docs_per_topic))
+        )
         k_max = max(k_min, min(k_max, n // 4))
         grid = [k for k in (*range(2, 13), 14, 16, 18, 20, 25, 30) if k_min <= k <= k_max]
         if k_max > 30:
