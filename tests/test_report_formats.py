@@ -327,3 +327,22 @@ def test_bibtex_values_cannot_break_out_of_their_field():
         "note",
     }
     assert "\\input" not in entry.fields_dict["organization"].value
+
+
+def test_a_format_whose_system_library_is_missing_is_named_with_its_reason(monkeypatch):
+    """What the demo leaves out on a bare machine without Pango (it writes the other formats and
+    prints this reason): the PDF, naming the packages to install."""
+    import builtins
+
+    from trends.report import build
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kw):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kw)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    missing = build.unavailable_formats()
+    assert set(missing) == {"pdf"} and "libpango-1.0-0" in missing["pdf"]

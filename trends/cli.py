@@ -475,6 +475,8 @@ def demo(out: str) -> None:
         con.print(
             f"  archive: {archived[0].parent} ({len(archived)} pages: quoted articles, de + en)"
         )
+    for fmt, why in result.skipped.items():
+        err.print(f"[yellow]note:[/] report.{fmt} left out: it {why}", highlight=False)
 
 
 def _langs(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:

@@ -48,6 +48,7 @@ class DemoResult:
     collect: RunStats
     seconds: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, Path] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # report format -> why it was left out
 
 
 def analyze_with_previous(
@@ -75,7 +76,7 @@ def run_demo(out: str | Path, progress: Progress | None = None) -> DemoResult:
     """
     from trends.collect.run import collect
     from trends.demo.site import serve, sources_yaml
-    from trends.report.build import write_report
+    from trends.report.build import FORMATS, unavailable_formats, write_report
 
     ws = Workspace.resolve(out)
     ws.root.mkdir(parents=True, exist_ok=True)
@@ -94,8 +95,12 @@ def run_demo(out: str | Path, progress: Progress | None = None) -> DemoResult:
     result.outputs["model"] = analyze_with_previous(ws, None, progress).folder
     seconds["analyze"] = time.perf_counter() - t
     t = time.perf_counter()
-    result.outputs.update(write_report(ws))
-    result.outputs.update(write_report(ws, lang="en"))  # report.en.* beside the German files
+    # the demo must run on a bare machine: a format whose system library is missing is left
+    # out with a note (`trends report` asked for it explicitly fails instead)
+    result.skipped = unavailable_formats()
+    formats = [f for f in FORMATS if f not in result.skipped]
+    result.outputs.update(write_report(ws, formats=formats))
+    result.outputs.update(write_report(ws, lang="en", formats=formats))  # report.en.* beside it
     seconds["report"] = time.perf_counter() - t
     return result
 

@@ -125,6 +125,21 @@ def _write_files(folder: Path, files: dict[str, bytes]) -> dict[str, Path]:
 FORMATS = ("md", "html", "pdf", "docx")
 
 
+def unavailable_formats() -> dict[str, str]:
+    """Formats whose system libraries are missing here, with the reason: PDF needs Pango (through
+    WeasyPrint), Word needs cairo (through cairosvg, for the radar picture)."""
+    out = {}
+    for fmt, module, libs in (
+        ("pdf", "weasyprint", "libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"),
+        ("docx", "cairosvg", "libcairo2"),
+    ):
+        try:
+            __import__(module)
+        except (ImportError, OSError) as exc:  # OSError: installed, but its C library is not
+            out[fmt] = f"needs {libs} (apt-get install {libs}): {str(exc).splitlines()[0]}"
+    return out
+
+
 def parse_formats(value: str | None) -> tuple[str, ...]:
     """'md,html,pdf,docx' (any subset, any order) -> the formats in the canonical order."""
     if not value:
