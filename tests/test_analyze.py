@@ -70,7 +70,9 @@ def test_two_consecutive_quarters_keep_topic_ids(imported, tmp_path):
     assert manifest["previous_model"] == "2026Q2"
     kept = [t for t in q3["topics"] if t["id"] in q2]
     # the big planted topics are in both windows: most topics must be re-found under their old ids
-    assert len(kept) >= max(1, len(q2) - 1), ([t["label"] for t in q3["topics"]], list(q2))
+    # (2026-12-04, one topic per 10 articles allowed: 15 of 17; with one per 20 it was 16 of 17,
+    # but a 139-article stream then got 6 topics for its 10 subjects)
+    assert len(kept) >= max(1, int(0.85 * len(q2))), ([t["label"] for t in q3["topics"]], list(q2))
     for t in kept:
         # a matched topic keeps its label, unless another topic of the new model took that name
         # (link_topics: two topics never share one; with off-topic articles set aside the demo's
