@@ -44,21 +44,9 @@ def demo_workspace(root: Path) -> Workspace:
     """The demo articles imported and analysed (what `trends demo` builds, without its website)."""
     from trends.collect.run import import_paths
     from trends.corpus import Corpus
-    from trends.demo.site import load_articles
+    from trends.demo.site import import_rows
 
-    rows = [
-        {
-            "id": a.slug,
-            "url": f"https://demo.invalid/{a.source}/{a.slug}.html",
-            "title": a.title,
-            "text": a.text,
-            "published": a.published.isoformat(),
-            "source": a.source,
-            "language": a.language,
-        }
-        for a in load_articles()
-        if a.published <= dt.date(2026, 9, 30)
-    ]
+    rows = import_rows()
     root.mkdir(parents=True, exist_ok=True)
     jsonl = root / "demo.jsonl"
     jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")

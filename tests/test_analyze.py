@@ -16,26 +16,14 @@ import trends.analyze as A
 from trends.analyze import AnalysisConfig, analyze
 from trends.cli import main
 from trends.config import Workspace
-from trends.demo.site import load_articles
+from trends.demo.site import import_rows
 from trends.models import AnalysisError, load_model, model_quarters, topic_rows, trend_rows
 
 TODAY = dt.date(2026, 11, 22)
 
 
 def demo_jsonl(path: Path, until: str = "2026-09-30") -> Path:
-    rows = [
-        {
-            "id": a.slug,
-            "url": f"https://demo.invalid/{a.source}/{a.slug}.html",
-            "title": a.title,
-            "text": a.text,
-            "published": a.published.isoformat(),
-            "source": a.source,
-            "language": a.language,
-        }
-        for a in load_articles()
-        if a.published.isoformat() <= until
-    ]
+    rows = import_rows(dt.date.fromisoformat(until))
     path.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
     )

@@ -92,6 +92,24 @@ def load_articles(folder: Path = DEMO_DIR / "articles") -> tuple[DemoArticle, ..
     return tuple(sorted(out, key=lambda a: (a.published, a.slug)))
 
 
+def import_rows(until: dt.date = dt.date(2026, 9, 30)) -> list[dict]:
+    """The demo articles as `trends import` reads them (JSONL rows), up to `until`: the demo
+    without its website, for tests and benchmarks."""
+    return [
+        {
+            "id": a.slug,
+            "url": f"https://demo.invalid/{a.source}/{a.slug}.html",
+            "title": a.title,
+            "text": a.text,
+            "published": a.published.isoformat(),
+            "source": a.source,
+            "language": a.language,
+        }
+        for a in load_articles()
+        if a.published <= until
+    ]
+
+
 def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
