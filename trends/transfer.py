@@ -289,13 +289,16 @@ def _ratio(a: int, b: int) -> float:
 class Landscape:
     """Per topic and place: furthest stage, first/latest mention, evidence (scan's grouping)."""
 
-    def __init__(self, ws: Workspace, quarter: str | None = None) -> None:
+    def __init__(
+        self, ws: Workspace, quarter: str | None = None, views: Views | None = None
+    ) -> None:
+        """`views`: a model already loaded (the browser app's), instead of reading it again."""
         if quarter is not None:
             try:
                 quarter = shift_quarter(quarter.upper(), 0)
             except ValueError as exc:
                 raise AnalysisError(str(exc)) from None
-        self.views = Views(ws, quarter)
+        self.views = views if views is not None else Views(ws, quarter)
         self.quarter: str = self.views.model["quarter"]  # raises AnalysisError without a model
         self.window_start = shift_quarter(self.quarter, -(WINDOW - 1))
 

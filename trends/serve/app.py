@@ -54,7 +54,7 @@ from trends.scan import (
     topic,
     who,
 )
-from trends.transfer import format_md, suggest
+from trends.transfer import Landscape, format_md, suggest
 
 try:  # the NRW map (package data built by scripts/build_geo.py); pages work without it
     from trends import geo
@@ -159,6 +159,7 @@ class Site:
         self.envs = {lang: self._environment(lang) for lang in i18n.LANGS}
         self._views: Views | None = None
         self._stamp: tuple | None = None
+        self._land: Landscape | None = None
         self._lock = threading.Lock()
 
     def _environment(self, lang: str) -> Environment:
@@ -178,8 +179,17 @@ class Site:
         stamp = model_stamp(self.ws)
         with self._lock:
             if self._views is None or stamp != self._stamp:
-                self._views, self._stamp = Views(self.ws), stamp
+                self._views, self._stamp, self._land = Views(self.ws), stamp, None
             return self._views
+
+    def landscape(self) -> Landscape:
+        """The transfer view of the loaded model (per place and topic its furthest stage),
+        built once per model instead of on every municipality page."""
+        views = self.views()
+        with self._lock:
+            if self._land is None or self._land.views is not views:
+                self._land = Landscape(self.ws, views=views)
+            return self._land
 
     def warm_up(self) -> None:
         """Load the model and the gazetteer before the first request (a slow first page reads
@@ -412,7 +422,7 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
         # escaping, rendered and sanitized like the analyst's commentary; its peers join the map
         transfer, peers = None, {}
         try:
-            profile = suggest(ws, data["municipality"], lang=lang)
+            profile = suggest(ws, data["municipality"], lang=lang, land=site.landscape())
             transfer = commentary_html(format_md(ws, profile, lang))
             for key in ("take_over", "parallel", "ahead"):
                 for item in profile[key]:
