@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"off-topic set aside: {set_aside} of {len(off)} ({set_aside / max(1, len(off)):.0%}); "
         f"on-topic lost: {lost} of {len(on)} ({lost / max(1, len(on)):.1%}); none deleted: "
-        f"{len(stored) >= len(articles) - sum(1 for _ in ())}"
+        f"{all(i in stored for i in articles)}"
     )
     staged = [i for i in on if i in assignments]
     right = sum(1 for i in staged if assignments[i].get("stage") == truth[i]["stage"])

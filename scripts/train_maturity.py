@@ -41,7 +41,6 @@ from trends.nlp.linear import Features, LinearTextModel  # noqa: E402
 LABELS = (*STAGES, NONE)
 OURS = ROOT / "tests" / "data" / "maturity_sentences.tsv"
 WRITTEN = ROOT / "tests" / "data" / "maturity_written.tsv"
-WRITTEN_FALLBACK = Path("/work/written/maturity_written.tsv")  # until it is copied in
 REAL = ROOT.parent / "shared" / "data" / "maturity_real" / "dev.tsv"  # never copied into the repo
 OUT = ROOT / "trends" / "nlp" / "data" / "maturity.json"
 
@@ -76,11 +75,10 @@ def load_sets() -> dict[str, list[dict]]:
         {"text": r["text"], "stage": r["stage"], "lang": r.get("lang") or "de", "kind": "ours"}
         for r in _read(OURS)
     ]
-    written = WRITTEN if WRITTEN.exists() else WRITTEN_FALLBACK
-    if written.exists():
+    if WRITTEN.exists():
         sets["written"] = [
             {"text": r["text"], "stage": r["stage"], "lang": r["lang"], "kind": r.get("style", "")}
-            for r in _read(written)
+            for r in _read(WRITTEN)
         ]
     if REAL.exists():
         sets["real"] = [
