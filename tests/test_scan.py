@@ -168,7 +168,11 @@ def test_brief_in_markdown_and_html(ws, tmp_path):
     out = tmp_path / "brief.html"
     result = run(ws, "brief", "Bewohnerparkausweis", "--format", "html", "--out", str(out))
     html = out.read_text(encoding="utf-8")
-    assert result.exit_code == 0 and html.startswith("<!DOCTYPE html>") and '<table class="who">' in html
+    assert (
+        result.exit_code == 0
+        and html.startswith("<!DOCTYPE html>")
+        and '<table class="who">' in html
+    )
     assert "<script" not in html and "javascript:" not in html
     quotes = re.search(r"<blockquote[^>]*>(.*?)</blockquote>", html, re.S)[1]
     assert quotes.count("<p>") >= 2  # each evidence quote a paragraph of its own
