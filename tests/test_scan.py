@@ -178,6 +178,21 @@ def test_brief_in_markdown_and_html(ws, tmp_path):
     assert quotes.count("<p>") >= 2  # each evidence quote a paragraph of its own
 
 
+def test_brief_template_in_the_workspace_wins(ws, tmp_path):
+    import shutil
+
+    copy = Workspace.resolve(shutil.copytree(ws.root, tmp_path / "ws"))
+    (copy.root / "templates").mkdir(exist_ok=True)
+    (copy.root / "templates" / "brief.md.j2").write_text(
+        "# {{ heading }}\n{% for g in who %}- {{ g.name }}\n{% endfor %}", encoding="utf-8"
+    )
+    own = brief(copy, "Bewohnerparkausweis")
+    assert own.startswith("# Workshop-Brief: ") and "## Quellen" not in own
+    assert own.count("\n- ") == len(who(ws, "Bewohnerparkausweis")["municipalities"][:15])
+    # the HTML brief has no copy there: the default one
+    assert "<h2>Quellen</h2>" in brief(copy, "Bewohnerparkausweis", "html")
+
+
 def test_brief_states_class_rule_and_stage_in_the_readers_language(ws):
     # German throughout: class, rule with its numbers, stage (demo: growing, rollout); English too
     text = brief(ws, "Bewohnerparkausweis")
