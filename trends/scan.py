@@ -632,7 +632,12 @@ def brief(
 
 
 def brief_context(ws: Workspace, query: str, lang: str = "de", views: Views | None = None) -> dict:
-    """What the workshop brief shows, as plain values (the templates escape every one)."""
+    """What the workshop brief shows, as plain values (the templates escape every one): `heading`,
+    `title`, `topic` (None for a query brief; else `what`, `class_label`, `class_text`,
+    `stage_text`, `quotes`, `no_backing`), `course` (`first`, `last`, `spark`, `counts`), `who`
+    (places with `stage_label` and their evidence `link`), `contacts`, `transfer` (leaders,
+    parallel work), `transfer_quotes`, `questions`, `sources`; `t` and `quote_open`/`quote_close`
+    in the reader's language."""
     views = views or Views(ws)
     topic, rows = _articles_for(ws, views, query)
     if not rows:
