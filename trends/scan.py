@@ -621,14 +621,20 @@ _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|(?:Tel\.?|Telefon)\s*:?\s*[\d /
 
 
 def brief(
-    ws: Workspace, query: str, fmt: str = "md", lang: str = "de", views: Views | None = None
+    ws: Workspace,
+    query: str,
+    fmt: str = "md",
+    lang: str = "de",
+    views: Views | None = None,
+    env=None,
 ) -> str:
     """A one-page workshop brief on a topic (or, failing that, on the articles matching the query),
     in German or English (`lang`), as Markdown or HTML (`fmt`): `brief_context` rendered through
-    templates/brief.<fmt>.j2 with the report's escaping and link rules."""
+    templates/brief.<fmt>.j2 with the report's escaping and link rules (`env`: the Jinja
+    environment of that format and language, kept by a long-running caller such as `serve`)."""
     from trends.report.templating import render
 
-    return render(ws, brief_context(ws, query, lang, views), fmt, "brief")
+    return render(ws, brief_context(ws, query, lang, views), fmt, "brief", env)
 
 
 def brief_context(ws: Workspace, query: str, lang: str = "de", views: Views | None = None) -> dict:

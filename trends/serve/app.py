@@ -157,6 +157,8 @@ class Site:
         self.ws = ws
         self.lang = lang if lang in i18n.LANGS else "de"
         self.envs = {lang: self._environment(lang) for lang in i18n.LANGS}
+        # the brief's Markdown: kept, so its template is compiled once, not on every download
+        self.md_envs = {lang: environment(ws, lang, "md") for lang in i18n.LANGS}
         self._views: Views | None = None
         self._stamp: tuple | None = None
         self._land: Landscape | None = None
@@ -444,14 +446,14 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
         lang = site.lang_of(request)
         query = _path_param(request, "topic_id")
         if _param(request, "format") == "md":
-            text = brief(ws, query, "md", lang, views=site.views())
+            text = brief(ws, query, "md", lang, views=site.views(), env=site.md_envs[lang])
             name = re.sub(r"[^A-Za-z0-9_-]+", "-", query).strip("-")[:60] or "brief"
             return Response(
                 text,
                 media_type="text/markdown; charset=utf-8",
                 headers={"Content-Disposition": f'attachment; filename="brief-{name}.md"'},
             )
-        return HTMLResponse(brief(ws, query, "html", lang, views=site.views()))
+        return HTMLResponse(brief(ws, query, "html", lang, views=site.views(), env=site.envs[lang]))
 
     # -- the written reports
     @page
