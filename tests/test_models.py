@@ -179,7 +179,7 @@ def test_a_damaged_model_file_stops_every_command_with_one_line(tmp_path, name):
             assert "Traceback" not in page.text
 
 
-def test_a_model_file_cut_at_a_line_end_is_damaged_too(tmp_path):
+def test_a_model_file_that_still_parses_can_be_damaged_too(tmp_path):
     # every line of a shortened assignments.jsonl still parses: the manifest's count tells
     ws = make_workspace(tmp_path / "ws", "plain")
     path = ws.models_dir / Q / "assignments.jsonl"
@@ -191,6 +191,10 @@ def test_a_model_file_cut_at_a_line_end_is_damaged_too(tmp_path):
         build_context(ws, Q, lang="de", today=TODAY)
     path.write_text("".join(lines[:-1]) + "[1, 2]\n", encoding="utf-8")  # valid JSON, not a row
     with pytest.raises(AnalysisError, match=rf"line {len(lines)}: not an article row"):
+        load_model(ws, Q)
+    topics = ws.models_dir / Q / "topics.json"
+    topics.write_text('{"quarter": "2026Q3", "topics": [{"label": "ohne id"}]}', encoding="utf-8")
+    with pytest.raises(AnalysisError, match=r"topics.json is damaged \(a topic without an id\)"):
         load_model(ws, Q)
 
 

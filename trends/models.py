@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -113,14 +115,14 @@ _SHAPES = {
 _NO_DEFAULT = object()
 
 
-def _damaged(path, quarter: str, reason: object) -> ModelDamaged:
+def _damaged(path: Path, quarter: str, reason: object) -> ModelDamaged:
     reason = " ".join(str(reason).split())[:160]
     return ModelDamaged(
         f"{path} is damaged ({reason}): run `trends analyze --quarter {quarter}` again"
     )
 
 
-def read_model_file(ws: Workspace, quarter: str, name: str, default=_NO_DEFAULT):
+def read_model_file(ws: Workspace, quarter: str, name: str, default: Any = _NO_DEFAULT) -> Any:
     """The one reader of a quarter's model files: a JSON file (`*.json`) or the rows of a JSON
     Lines file (`*.jsonl`). A damaged file (cut short by a full disk or a killed copy, edited by
     hand) is an AnalysisError naming it and the command that rebuilds it; nothing is skipped, so
@@ -146,12 +148,16 @@ def read_model_file(ws: Workspace, quarter: str, name: str, default=_NO_DEFAULT)
     shape = _SHAPES.get(name)
     if shape is not None and not isinstance(data, shape):
         raise _damaged(path, quarter, f"not a JSON {'object' if shape is dict else 'list'}")
-    if name == "topics.json" and not isinstance(data.get("topics"), list):
-        raise _damaged(path, quarter, "no list of topics")
+    if name == "topics.json":
+        topics = data.get("topics")
+        if not isinstance(topics, list):
+            raise _damaged(path, quarter, "no list of topics")
+        if not all(isinstance(t, dict) and isinstance(t.get("id"), str) for t in topics):
+            raise _damaged(path, quarter, "a topic without an id")
     return data
 
 
-def _jsonl_rows(ws: Workspace, quarter: str, path, text: str) -> list[dict]:
+def _jsonl_rows(ws: Workspace, quarter: str, path: Path, text: str) -> list[dict]:
     rows = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -163,10 +169,11 @@ def _jsonl_rows(ws: Workspace, quarter: str, path, text: str) -> list[dict]:
         if not isinstance(row, dict) or "id" not in row or "topic_id" not in row:
             raise _damaged(path, quarter, f"line {n}: not an article row")
         rows.append(row)
-    # cut at a line end, the rows still parse: the manifest says how many there must be
-    expected = read_model_file(ws, quarter, "manifest.json", default={}).get("n_articles")
-    if path.name == "assignments.jsonl" and isinstance(expected, int) and expected != len(rows):
-        raise _damaged(path, quarter, f"{len(rows)} articles, manifest.json says {expected}")
+    if path.name == "assignments.jsonl":
+        # cut at a line end, the rows still parse: the manifest says how many there must be
+        expected = read_model_file(ws, quarter, "manifest.json", default={}).get("n_articles")
+        if isinstance(expected, int) and expected != len(rows):
+            raise _damaged(path, quarter, f"{len(rows)} articles, manifest.json says {expected}")
     return rows
 
 
