@@ -135,7 +135,6 @@ class _Model:
 
     def __init__(self, ws: Workspace, quarter: str, tax: dict, lang: str):
         self.quarter = quarter
-        self.folder = ws.models_dir / quarter
         self.data = load_model(ws, quarter)
         self.quarters: list[str] = list(self.data.get("quarters") or [quarter])
         self.manifest: dict = self.data["manifest"]
