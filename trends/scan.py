@@ -13,7 +13,6 @@ All return plain dicts/strings; the CLI renders them. `Views` loads the model fi
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,12 +24,10 @@ from trends.corpus import Corpus, find_word, find_words
 from trends.models import (
     AnalysisError,
     latest_quarter,
-    load_manifest,
     load_model,
-    load_trends,
     manifest_rules,
     pick_evidence,
-    read_model_file,
+    visible_topics,
 )
 from trends.records import NONE, STAGES, quarter_bounds
 from trends.trend import CLASSES, TrendRules, explain_stored, observed
@@ -135,38 +132,30 @@ class Views:
 
     @cached_property
     def topics(self) -> dict[str, dict]:
-        return {t["id"]: t for t in self.model["topics"] if not t.get("hidden")}
+        return {t["id"]: t for t in visible_topics(self.model)}
 
     @cached_property
     def trends(self) -> dict[str, list[dict]]:
-        out: dict[str, list[dict]] = defaultdict(list)
-        for row in load_trends(self.ws, self.model["quarter"]):
-            out[row["topic_id"]].append(row)
-        return out
+        # a merge target's rows are the merged series load_model built
+        return defaultdict(list, self.model["trend_rows"])
 
     @cached_property
     def rules(self) -> TrendRules:
         """The trend thresholds the model was classified with (its manifest)."""
-        return manifest_rules(load_manifest(self.ws, self.model["quarter"]))
+        return manifest_rules(self.model["manifest"])
 
     @cached_property
     def evidence(self) -> dict[str, dict]:
-        path = self.ws.models_dir / self.model["quarter"] / "evidence.json"
-        return (
-            read_model_file(self.ws, self.model["quarter"], "evidence.json")
-            if path.exists()
-            else {}
-        )
+        return self.model["evidence"]
 
     @cached_property
     def assignments(self) -> list[dict]:
-        path = self.ws.models_dir / self.model["quarter"] / "assignments.jsonl"
-        with path.open(encoding="utf-8") as fh:
-            rows = [json.loads(line) for line in fh]
-        merged = {t["id"]: t["merge_into"] for t in self.model["topics"] if t.get("merge_into")}
-        for row in rows:  # curation merges: articles count under the target topic
-            row["topic_id"] = merged.get(row["topic_id"], row["topic_id"])
-        return rows
+        merged = self.model["merged_into"]  # chains resolved: T1 -> T2 -> T3 is T1 -> T3
+        # curation merges: articles count under the target topic
+        return [
+            {**row, "topic_id": merged.get(row["topic_id"], row["topic_id"])}
+            for row in self.model["assignments"]
+        ]
 
     @cached_property
     def _rows_by_topic(self) -> dict[str, list[dict]]:

@@ -26,7 +26,7 @@ from trends.config import Workspace
 from trends.corpus import Corpus
 from trends.files import replacing
 from trends.health import SourceHealth, localized
-from trends.models import load_model
+from trends.models import load_model, visible_topics
 from trends.records import Failure
 
 RUNS_KEPT = 1000  # lines of logs/runs.jsonl: about three years of daily runs
@@ -141,8 +141,7 @@ def model_summary(ws: Workspace, quarter: str) -> dict:
         "quarter": quarter,
         "topics": {
             t["id"]: {"label": t["label"], "class": t["trend_class"], "stage": t["stage"]}
-            for t in data["topics"]
-            if not t.get("hidden") and not t.get("merge_into")
+            for t in visible_topics(data)
         },
     }
 

@@ -40,7 +40,7 @@ from starlette.routing import Route
 
 from trends import i18n
 from trends.config import Workspace
-from trends.models import AnalysisError, model_stamp
+from trends.models import AnalysisError, ModelDamaged, model_stamp
 from trends.report import charts
 from trends.report.build import commentary_html, environment
 from trends.scan import (
@@ -297,6 +297,8 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
                 return handler(request)
             except Problem as exc:
                 return site.render(request, "message", exc.status, message=str(exc))
+            except ModelDamaged as exc:  # not the visitor's fault: the model needs rebuilding
+                return site.render(request, "message", 503, message=str(exc))
             except (AnalysisError, ValueError) as exc:
                 return site.render(request, "message", 404, message=str(exc))
             except sqlite3.Error as exc:
@@ -310,6 +312,8 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
                 return JSONResponse(handler(request))
             except Problem as exc:
                 return JSONResponse({"error": str(exc)}, exc.status)
+            except ModelDamaged as exc:
+                return JSONResponse({"error": str(exc)}, 503)
             except (AnalysisError, ValueError) as exc:
                 return JSONResponse({"error": str(exc)}, 404)
             except sqlite3.Error as exc:
@@ -485,6 +489,8 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
     def api_scan(request: Request) -> object:
         try:
             return scan_data(request)[1]
+        except ModelDamaged:
+            raise  # not a filter's fault: the api wrapper answers 503
         except AnalysisError as exc:  # a filter that matches nothing known, or no model
             raise Problem(400, str(exc)) from None
 
