@@ -101,6 +101,23 @@ def test_stopword_lists(tmp_path):
     assert stopwords("/x") == stopwords("de")
 
 
+def test_spacy_stopwords_are_read_without_importing_spacy():
+    # the fast path runs spaCy's stop_words.py on its own (importing spaCy costs 2-3 s in every
+    # worker); a spaCy that moves the file fails here instead of silently losing or slowing it
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from trends.nlp.text import spacy_stop_words as s; "
+        "de, en = s('de'), s('en'); assert 'spacy' not in sys.modules, 'spaCy was imported'; "
+        "from spacy.lang.de.stop_words import STOP_WORDS as DE; "
+        "from spacy.lang.en.stop_words import STOP_WORDS as EN; "
+        "assert (de, en) == (DE, EN) and len(de) > 500, 'not spaCy lists'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 # --- lemmas and compounds --------------------------------------------------------------------
 
 
@@ -138,6 +155,23 @@ def test_german_lemmas(token, lemma):
 )
 def test_split_compound(word, parts):
     assert split_compound(word) == parts
+
+
+def test_compound_parts_are_the_lemmatizers_own_base_nouns():
+    # the set of base nouns is read once from simplemma's public dictionary API and must answer as
+    # the lemmatizer does: a known capitalised word that is its own lemma (not Erreich -> erreichen)
+    import simplemma
+
+    from trends.nlp.lemmatize import _base_nouns
+
+    nouns = _base_nouns()
+    words = ["Regierung", "Strategie", "Parkausweis", "Leistung", "Erreich", "Häuser", "Verwaltung"]
+    words += ["Bund", "Kommunen", "Datum", "Daten", "Projekt", "Projekte", "Gehen", "Xyzzyplonk"]
+    expected = {
+        w for w in words if simplemma.is_known(w, "de") and simplemma.lemmatize(w, "de") == w
+    }
+    assert {w for w in words if w in nouns} == expected
+    assert {"Regierung", "Strategie", "Parkausweis"} <= expected and "Erreich" not in expected
 
 
 # --- analysed string -------------------------------------------------------------------------
