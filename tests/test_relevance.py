@@ -129,11 +129,6 @@ def _raise(path: Path):
     raise relevance.ModelError(f"relevance model missing: {path} (reinstall trends)")
 
 
-def _count(root: Path) -> int:
-    with Corpus(root / "corpus" / "corpus.sqlite") as corpus:
-        return corpus.count()
-
-
 def test_the_shipped_model_is_there_and_readable():
     path = relevance.MODEL_FILE
     assert path.exists(), f"{path} is missing: build it with scripts/train_relevance.py"
