@@ -16,6 +16,7 @@ import trends.analyze as A
 from trends.analyze import AnalysisConfig, analyze
 from trends.cli import main
 from trends.config import Workspace
+from trends.corpus import Corpus
 from trends.demo.site import import_rows
 from trends.models import AnalysisError, load_model, model_quarters, topic_rows, trend_rows
 
@@ -229,7 +230,14 @@ def test_editing_the_taxonomy_during_a_run_does_not_break_it(imported, tmp_path,
 
     monkeypatch.setattr(A, "article_nlp", then_edit)
     result = analyze(ws, AnalysisConfig(today=TODAY))
-    assert result.n_topics > 0
+    manifest = json.loads((result.folder / "manifest.json").read_text())
+    assert manifest["trend_rules"]["growth_slope"] == 0.1  # the rules the run started with
+    # the per-article results were stored under the key the run started with: with the file as it
+    # was, the next run finds every one of them and has nothing left to read
+    ws.taxonomy_yaml.write_text("trend:\n  growth_slope: 0.1\n", encoding="utf-8")
+    with Corpus(ws.corpus_db) as corpus:
+        stored = list(corpus.analysis_places(A.nlp_version(ws.taxonomy_yaml)))
+    assert len(stored) == manifest["n_articles"] > 0
 
 
 def test_a_run_killed_while_writing_leaves_no_mixed_model(imported, tmp_path, monkeypatch):

@@ -310,9 +310,14 @@ def test_import_jsonl_csv_and_folder_then_export(tmp_path, monkeypatch):
     folder.mkdir()
     (folder / "x.md").write_text("# Notiz aus Ordner\n" + distinct_text(5), encoding="utf-8")
 
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")  # in a folder: passed over
+    pdf = tmp_path / "scan.pdf"  # named alone: a failure that says what import reads
+    pdf.write_bytes(b"%PDF-1.4")
+
     runner = CliRunner()
+    missing = str(tmp_path / "missing.jsonl")
     result = runner.invoke(
-        main, ["import", str(jsonl), str(csv_path), str(folder), str(tmp_path / "missing.jsonl")]
+        main, ["import", str(jsonl), str(csv_path), str(folder), missing, str(pdf)]
     )
     assert result.exit_code == 0, result.output
     assert "total" in result.output
@@ -346,6 +351,7 @@ def test_import_jsonl_csv_and_folder_then_export(tmp_path, monkeypatch):
         "missing title",
         "unparseable published date, stored undated",
         "no such file or folder",
+        "not .jsonl, .csv, .html, .htm, .md or .txt",
     ):
         assert reason in status.output
 

@@ -149,7 +149,7 @@ def test_stage_of_sentence(text, stage):
 def test_signal_fields():
     s = classify_sentence("Die E-Akte ist noch nicht flächendeckend eingeführt.")
     assert (s.stage, s.negated, s.transfer) == ("pilot", True, False)
-    assert s.cue in ("flächendeckend", "eingeführt")
+    assert s.cue == "eingeführt"  # the word the stage was read from
     assert s.text == "Die E-Akte ist noch nicht flächendeckend eingeführt."
     assert 0 < s.weight <= 1
     p = classify_sentence("Paderborn ist Pilotkommune für das neue Online-Bauportal.")
@@ -189,12 +189,38 @@ def test_no_transfer(text):
     assert not classify_sentence(text).transfer
 
 
-def test_signal_record_for_cli():
-    record = signal_record(
-        classify_sentence("Die E-Akte ist noch nicht flächendeckend eingeführt.")
+def test_signal_record_for_cli(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from trends.cli import main
+
+    sentence = "Die E-Akte ist noch nicht flächendeckend eingeführt."
+    expected = {
+        "text": sentence,
+        "stage": "pilot",
+        "cue": "eingeführt",
+        "negated": True,
+        "transfer": False,
+    }
+    record = signal_record(classify_sentence(sentence))
+    assert list(record) == ["text", "stage", "cue", "negated", "transfer"] and record == expected
+    # `trends signals`: one JSON object per non-empty line, in input order
+    result = CliRunner().invoke(
+        main, ["-w", str(tmp_path), "signals"], input=f"{sentence}\n\nDas Wetter ist schön.\n"
     )
-    assert list(record) == ["text", "stage", "cue", "negated", "transfer"]
-    assert record["stage"] in (*STAGES, "none") and isinstance(record["transfer"], bool)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line) for line in result.output.splitlines()] == [
+        expected,
+        {
+            "text": "Das Wetter ist schön.",
+            "stage": "none",
+            "cue": None,
+            "negated": False,
+            "transfer": False,
+        },
+    ]
 
 
 # --- sentence splitting -------------------------------------------------------------------------

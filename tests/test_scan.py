@@ -52,7 +52,9 @@ def test_search_finds_compound_parts_ranked_with_snippets(ws):
 def test_fts_syntax_in_queries_never_crashes(ws, query):
     result = run(ws, "search", query)
     assert result.exit_code == 0, result.output
-    assert run(ws, "who", query).exit_code in (0, 1)
+    # click turns a crash into exit 1, so only 0 shows that `who` handled the query
+    result = run(ws, "who", query)
+    assert result.exit_code == 0 and result.exception is None, result.output
 
 
 def test_query_with_no_hits(ws):
@@ -73,7 +75,8 @@ def test_who_for_a_topic_lists_municipalities_with_stage_and_links(ws):
     names = [g["name"] for g in data["municipalities"]]
     assert data["topic"] and "Soest" in names
     soest = next(g for g in data["municipalities"] if g["name"] == "Soest")
-    assert soest["stage"] in ("pilot", "rollout", "standard") and soest["first"] <= soest["latest"]
+    # the demo's Soest piloted the online permit, then rolled it out (trends/demo/truth.yaml)
+    assert soest["stage"] == "rollout" and soest["first"] < soest["latest"]
     assert soest["evidence"][0]["url"].startswith("https://")
     as_json = json.loads(run(ws, "who", "Bewohnerparkausweis", "--json").output)
     assert as_json["municipalities"][0]["name"]

@@ -669,27 +669,6 @@ def _places_map(land: Landscape, lang: str) -> str:
     return geo.map_svg(points, width=640, lang=lang, title=text("map_title", lang))
 
 
-TRANSFER_FIELDS = [
-    "topic_id",
-    "label",
-    "trend_class",
-    "place",
-    "ags",
-    "kind",
-    "district",
-    "population",
-    "stage",
-    "role",
-    "first",
-    "latest",
-    "quarter",
-    "articles",
-    "parallel",
-    "title",
-    "url",
-]
-
-
 def transfer_rows(ws: Workspace, quarter: str | None = None) -> list[dict]:
     """Rows for `trends export transfer`: one per topic and place with its furthest stage and
     role (leader: rollout/standard; follower: konzept/pilot; mentioned: no stage), and whether the

@@ -108,14 +108,6 @@ def read_runs(ws: Workspace) -> list[dict]:
     return out
 
 
-def previous_collect_run(ws: Workspace) -> int | None:
-    """The corpus run id of the collect of the latest recorded run that collected."""
-    for rec in reversed(read_runs(ws)):
-        if rec.get("collect_run") is not None:
-            return int(rec["collect_run"])
-    return None
-
-
 def failures_by_source(failures: list[Failure], limit: int = 20) -> dict[str, list[dict]]:
     """source -> [{stage, reason, count, url (the first)}], most frequent first."""
     grouped: dict[str, Counter] = {}

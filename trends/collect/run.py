@@ -400,7 +400,8 @@ def _collect_source(
 
 
 # -- import ----------------------------------------------------------------------------------------
-IMPORT_SUFFIXES = {".jsonl", ".csv", ".html", ".htm", ".md", ".txt"}
+_PAGE_SUFFIXES = (".html", ".htm", ".md", ".txt")  # one article per file, alone or in folders
+IMPORT_SUFFIXES = (".jsonl", ".csv", *_PAGE_SUFFIXES)
 
 
 def import_paths(
@@ -434,8 +435,12 @@ def import_paths(
                 candidates = _jsonl_candidates(path, source, language, store)
             elif path.suffix.lower() == ".csv":
                 candidates = _csv_candidates(path, source, language, store)
-            else:
+            elif path.suffix.lower() in _PAGE_SUFFIXES:
                 candidates = _dir_candidates([path], source, language, store)
+            else:  # a folder skips such files; one named alone is a mistake worth saying
+                reason = f"not {', '.join(IMPORT_SUFFIXES[:-1])} or {IMPORT_SUFFIXES[-1]}"
+                store.fail(Failure(str(path), "import", reason, source))
+                continue
             for cand in candidates:
                 if cand.source not in known_sources:
                     known_sources.add(cand.source)
@@ -612,7 +617,7 @@ def _dir_candidates(
     `date: YYYY-MM-DD` line (Markdown front matter) or, for HTML, the page's metadata."""
     for path in files:
         suffix = path.suffix.lower()
-        if suffix not in (".html", ".htm", ".md", ".txt"):
+        if suffix not in _PAGE_SUFFIXES:
             continue
         url = path.resolve().as_uri()
         if suffix in (".html", ".htm"):
