@@ -347,6 +347,7 @@ SHAPING = {
     "match_threshold": 0.4,
     "min_stage_articles": 2,
     "field_min_share": 0.1,
+    "cache_chunk": 100,
 }
 
 
@@ -359,9 +360,9 @@ def test_every_setting_that_shapes_the_model_changes_its_digest_and_resources_do
     # every field is one or the other, besides what picks the quarter
     names = {f.name for f in dataclasses.fields(AnalysisConfig)}
     assert names - set(SHAPING) - set(A.RESOURCE_FIELDS) == {"quarter", "today"}
-    fast = AnalysisConfig(n_jobs=1, nlp_batch=10, cache_chunk=7)
+    fast = AnalysisConfig(n_jobs=1, nlp_batch=10)
     assert fast.digest() == base.digest() and fast.settings() == base.settings()
-    assert fast.resources() == {"n_jobs": 1, "nlp_batch": 10, "cache_chunk": 7}
+    assert fast.resources() == {"n_jobs": 1, "nlp_batch": 10}
     # the quarter and the day pick what is analysed; the manifest says which
     assert AnalysisConfig(quarter="2026Q2", today=TODAY).digest() == base.digest()
 
@@ -395,13 +396,13 @@ def test_settings_reach_the_stages():
 @pytest.mark.slow
 def test_a_large_window_is_fitted_on_a_sample_and_the_rest_placed(imported, tmp_path):
     full = analyze(fresh_copy(imported, tmp_path / "full"), AnalysisConfig(today=TODAY)).folder
-    # fitted on 250 of 359 German articles; "a" places the rest 40 at a time with the text stage
-    # in this process, in batches of 50, "b" in one chunk with text workers and a whole batch:
-    # resources differ, the settings do not
-    settings = {"today": TODAY, "fit_max": 250}
+    # fitted on 250 of 359 German articles, the rest placed 40 at a time (several chunks); "a"
+    # runs the text stage in this process in batches of 50, "b" with text workers in one batch:
+    # the resources differ, the settings do not
+    settings = {"today": TODAY, "fit_max": 250, "cache_chunk": 40}
     cfgs = {
-        "a": AnalysisConfig(**settings, cache_chunk=40, n_jobs=1, nlp_batch=50),
-        "b": AnalysisConfig(**settings, cache_chunk=1000, n_jobs=2, nlp_batch=4000),
+        "a": AnalysisConfig(**settings, n_jobs=1, nlp_batch=50),
+        "b": AnalysisConfig(**settings, n_jobs=2, nlp_batch=4000),
     }
     runs = [analyze(fresh_copy(imported, tmp_path / n), cfg).folder for n, cfg in cfgs.items()]
     rows = [json.loads(x) for x in (runs[0] / "assignments.jsonl").read_text().splitlines()]
@@ -414,14 +415,21 @@ def test_a_large_window_is_fitted_on_a_sample_and_the_rest_placed(imported, tmp_
     for name in ("topics.json", "trends.json", "evidence.json", "assignments.jsonl"):
         assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
     manifests = [json.loads((run / "manifest.json").read_text()) for run in runs]
-    assert manifests[0]["resources"] == {"n_jobs": 1, "nlp_batch": 50, "cache_chunk": 40}
-    assert manifests[1]["resources"] == {"n_jobs": 2, "nlp_batch": 4000, "cache_chunk": 1000}
+    assert manifests[0]["resources"] == {"n_jobs": 1, "nlp_batch": 50}
+    assert manifests[1]["resources"] == {"n_jobs": 2, "nlp_batch": 4000}
     assert manifests[0]["settings"]["fit_max"] == 250
     assert {k: v for k, v in manifests[0].items() if k != "resources"} == {
         k: v for k, v in manifests[1].items() if k != "resources"
     }
     full_manifest = json.loads((full / "manifest.json").read_text())
     assert full_manifest["config_hash"] != manifests[0]["config_hash"]  # fit_max shapes the model
+    # an article placed by transform() needs `min_placed_weight` in its topic: asking more
+    # sends more of the placed ones to "other" (the fitted ones keep their topic)
+    strict = analyze(
+        fresh_copy(imported, tmp_path / "strict"), AnalysisConfig(**settings, min_placed_weight=0.9)
+    ).folder
+    strict_rows = [json.loads(x) for x in (strict / "assignments.jsonl").read_text().splitlines()]
+    assert sum(r["topic_id"] != "other" for r in strict_rows) < placed
     # and the topics found on the sample are the full model's topics
     from trends.nlp.topics import match_topics
 
