@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -330,15 +331,32 @@ def test_aggregate_caps_one_article():
     assert est.stage == "pilot"
 
 
-def test_article_stage_is_the_topic_rule_on_one_article():
+def test_article_stage_is_the_most_advanced_stage_it_reports():
     text = (
         "Die Stadt Soest testet den digitalen Parkausweis in einem Pilotprojekt. "
         "Seit März ist das Serviceportal in allen Ortsteilen im Regelbetrieb."
     )
-    signals = article_signals(text)
+    signals = article_signals(text, model=None)
+    assert {s.stage for s in signals} == {"pilot", "standard"}
+    assert article_stage(signals) == "standard"
+    # the topic rule would ask for a second article and source before Standard counts in full
     meta = ArticleMeta("a1", "t", "u", "2026-05-01", "src", ("Soest",))
-    assert article_stage(signals) == aggregate([(s, meta) for s in signals]).stage != "none"
+    assert aggregate([(s, meta) for s in signals]).stage == "pilot"
     assert article_stage([]) == "none"
+
+
+def test_article_stage_a_plan_beside_what_runs_is_the_next_step():
+    # one reached stage against two plans: what runs is the article's stage
+    signals = [_signal("konzept"), _signal("konzept"), _signal("rollout", weight=0.6)]
+    assert article_stage(signals) == "rollout"
+    assert article_stage([_signal("konzept", weight=0.3)]) == "konzept"
+    # among reached stages the better supported wins, a tie goes to the later one
+    assert article_stage([_signal("pilot"), _signal("rollout", weight=0.5)]) == "pilot"
+    assert (
+        article_stage([_signal("pilot", weight=0.5), _signal("rollout", weight=0.5)]) == "rollout"
+    )
+    # a flat denial brings no stage
+    assert article_stage([_signal("none"), _signal("none")]) == "none"
 
 
 def test_aggregate_without_evidence():
@@ -443,6 +461,23 @@ def test_workspace_taxonomy_overrides_sections(tmp_path):
     s = classify_sentence("Die Lösung wurde als Blaupause in weiteren Kommunen eingeführt.", lex)
     assert s.stage == "rollout" and s.transfer_cue == "Blaupause"
     assert not classify_sentence("Die Software ist Open Source.", lex).transfer
+
+
+def test_compiled_taxonomies_are_bounded_and_follow_edits(tmp_path):
+    from trends import maturity
+
+    path = tmp_path / "taxonomy.yaml"
+    cues = []
+    for i in range(maturity.LEXICON_CACHE + 4):
+        cues.append(f"Blaupause{i}")
+        path.write_text(f"transfer:\n  cues: [{', '.join(cues)}]\n", encoding="utf-8")
+        os.utime(path, (i, i))  # each edit a new mtime, also on a coarse clock
+        lex = load_lexicon(path)
+        # an edited file is read again, not served from the cache
+        assert classify_sentence(f"Die Lösung ist eine Blaupause{i}.", lex).transfer
+    assert load_lexicon(path) is lex
+    # a long-running process (serve) that sees many edits keeps only the last few
+    assert maturity._load_lexicon.cache_info().currsize <= maturity.LEXICON_CACHE
 
 
 def test_custom_cues_and_syntax(tmp_path):
