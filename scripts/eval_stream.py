@@ -13,8 +13,7 @@ colleague who never read the code (189 articles, 8 sources, 10 topics, 50 off-to
 
 Printed, as in the issue: known topics recovered (the best model topic by F1 over articles,
 recovered when F1 >= 0.6), trend class and last-quarter stage of each topic, stage of each
-article (`article_stage`, as `export documents` gives it), the stage of each place an article
-names (`place_stages`, against the truth's places), off-topic articles set aside and
+article (`article_stage`, as `export documents` gives it), off-topic articles set aside and
 on-topic ones lost, and municipalities that `who` names for each topic.
 
 Protocol (scripts/protocol.py): the analysis sees every article (it is unsupervised); the
@@ -43,7 +42,6 @@ from trends.analyze import AnalysisConfig, analyze  # noqa: E402
 from trends.cli import main as cli  # noqa: E402
 from trends.config import Workspace  # noqa: E402
 from trends.corpus import Corpus  # noqa: E402
-from trends.maturity import article_signals, article_stage, place_stages  # noqa: E402
 from trends.models import load_model  # noqa: E402
 from trends.scan import who  # noqa: E402
 
@@ -142,26 +140,6 @@ def main(argv: list[str] | None = None) -> int:
         f"({right / max(1, len(staged)):.2f}); articles in no topic: {len(on) - len(staged)}"
     )
     print("  gold -> read: " + ", ".join(f"{g}->{p} {n}" for (g, p), n in confusion.most_common(8)))
-
-    # stage per place: the truth's places of each scored on-topic article (issue 22 reads them)
-    mentions = right_place = right_article = 0
-    for i in on:
-        names = [p["name"] for p in truth[i]["places"]]
-        if not names:
-            continue
-        a = articles[i]
-        signals = article_signals(f"{a['title']}. {a['text']}")  # as analyze reads it
-        whole = article_stage(signals)
-        own = place_stages(signals, names)
-        for p in truth[i]["places"]:
-            mentions += 1
-            right_place += own[p["name"]] == p["stage"]
-            right_article += whole == p["stage"]
-    print(
-        f"stage per place right (place_stages): {right_place} of {mentions} "
-        f"({right_place / max(1, mentions):.2f}); the article's stage for every place: "
-        f"{right_article} of {mentions}"
-    )
 
     # who: places per topic that the matched topic's who-table names
     named = total = 0

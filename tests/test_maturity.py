@@ -342,25 +342,6 @@ def test_article_stage_is_the_topic_rule_on_one_article():
     assert article_stage([]) == "none"
 
 
-def test_each_place_gets_the_stage_of_the_sentences_that_name_it():
-    from trends.maturity import place_stages
-
-    text = (
-        "Die Stadt Detmold hat das Ausweisterminal im Bürgerbüro eingeführt, es ist seit "
-        "September in Betrieb. Gütersloh plant ein Pilotprojekt mit zwei Geräten. "
-        "Der Kreis Lippe informiert."
-    )
-    signals = article_signals(text, model=None)
-    stages = place_stages(signals, ["Detmold", "Gütersloh", "Lemgo"])
-    assert stages["Detmold"] == "rollout"
-    assert stages["Gütersloh"] == "konzept"
-    # a place no staged sentence names keeps the article's own stage
-    assert stages["Lemgo"] == article_stage(signals)
-    # one stage for the whole article would give both places the same
-    assert article_stage(signals) in ("rollout", "konzept")
-    assert place_stages([], ["Soest"]) == {"Soest": "none"}
-
-
 def test_aggregate_without_evidence():
     est = aggregate([(_signal("none"), _meta(1, "a"))])
     assert (est.stage, est.confidence, est.trl, est.evidence) == ("none", 0.0, 0, ())

@@ -102,7 +102,6 @@ __all__ = [
     "classify_sentence",
     "load_lexicon",
     "load_stage_model",
-    "place_stages",
     "ring_for",
     "rule_features",
     "sentence_stage",
@@ -1433,34 +1432,6 @@ def article_stage(signals: Iterable[Signal], lexicon: Lexicon | None = None) -> 
     name it) first."""
     meta = ArticleMeta("", "", "", "", "")
     return aggregate([(sig, meta) for sig in signals], max_evidence=0, lexicon=lexicon).stage
-
-
-@lru_cache(maxsize=2048)  # bounded: the places of a corpus, a few hundred
-def _place_regex(name: str) -> re.Pattern:
-    # at a word start, case-insensitive; "Soest" also finds "Soester Bürgerbüro"
-    return re.compile(r"(?<!\w)" + re.escape(name), re.IGNORECASE)
-
-
-def place_stages(
-    signals: Iterable[Signal], places: Iterable[str], lexicon: Lexicon | None = None
-) -> dict[str, str]:
-    """Each named place's own stage in one article (issue 22: "who is at which stage"): the
-    article rule (:func:`article_stage`) over the signals of the sentences that name the place;
-    a place that no staged sentence names gets the article's stage. One article often reports
-    one place's rollout and another's plan ("Detmold gibt seit September Ausweise am Terminal
-    aus … Gütersloh hat eine Ausschreibung veröffentlicht"); the article's single stage gives
-    both the same. On the written stream (working part, the truth's places,
-    ``scripts/eval_stream.py``) this is right for 85 of 162 place mentions, the article's stage
-    for 79."""
-    signals = list(signals)
-    whole = article_stage(signals, lexicon)
-    out: dict[str, str] = {}
-    for name in places:
-        rx = _place_regex(name)
-        own = [sig for sig in signals if rx.search(sig.text)]
-        stage = article_stage(own, lexicon) if own else NONE
-        out[name] = stage if stage != NONE else whole
-    return out
 
 
 def trl_for(stage: str, lexicon: Lexicon | None = None, moving_up: bool = False) -> int:
