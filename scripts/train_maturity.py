@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import protocol  # noqa: E402
 
 from trends.maturity import (  # noqa: E402
+    MODEL_FLOOR,
     NONE,
     STAGES,
     StageModel,
@@ -142,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             "C": C,
             "real_weight": REAL_WEIGHT,
             "rules_decide": "where they find a stage (trends.maturity.StageModel)",
+            # in the file, so that analyze's signal cache (keyed on this file) follows a change
+            "floor": MODEL_FLOOR,
         }
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -469,6 +470,23 @@ def test_workspace_taxonomy_overrides_sections(tmp_path):
     s = classify_sentence("Die Lösung wurde als Blaupause in weiteren Kommunen eingeführt.", lex)
     assert s.stage == "rollout" and s.transfer_cue == "Blaupause"
     assert not classify_sentence("Die Software ist Open Source.", lex).transfer
+
+
+def test_compiled_taxonomies_are_bounded_and_follow_edits(tmp_path):
+    from trends import maturity
+
+    path = tmp_path / "taxonomy.yaml"
+    cues = []
+    for i in range(maturity.LEXICON_CACHE + 4):
+        cues.append(f"Blaupause{i}")
+        path.write_text(f"transfer:\n  cues: [{', '.join(cues)}]\n", encoding="utf-8")
+        os.utime(path, (i, i))  # each edit a new mtime, also on a coarse clock
+        lex = load_lexicon(path)
+        # an edited file is read again, not served from the cache
+        assert classify_sentence(f"Die Lösung ist eine Blaupause{i}.", lex).transfer
+    assert load_lexicon(path) is lex
+    # a long-running process (serve) that sees many edits keeps only the last few
+    assert maturity._load_lexicon.cache_info().currsize <= maturity.LEXICON_CACHE
 
 
 def test_custom_cues_and_syntax(tmp_path):
