@@ -42,6 +42,9 @@ from trends.nlp.linear import Features, LinearTextModel  # noqa: E402
 LABELS = (*STAGES, NONE)
 OURS = ROOT / "tests" / "data" / "maturity_sentences.tsv"
 WRITTEN = ROOT / "tests" / "data" / "maturity_written.tsv"
+# a second colleague's set, written blind from a brief that asks for the ways a stage is told
+# without a cue word (limited scope, spread, volume, whole organisation, routine, open decision)
+WRITTEN2 = ROOT / "tests" / "data" / "maturity_written2.tsv"
 REAL = ROOT.parent / "shared" / "data" / "maturity_real" / "dev.tsv"  # never copied into the repo
 OUT = ROOT / "trends" / "nlp" / "data" / "maturity.json"
 
@@ -76,11 +79,17 @@ def load_sets() -> dict[str, list[dict]]:
         {"text": r["text"], "stage": r["stage"], "lang": r.get("lang") or "de", "kind": "ours"}
         for r in _read(OURS)
     ]
-    if WRITTEN.exists():
-        sets["written"] = [
-            {"text": r["text"], "stage": r["stage"], "lang": r["lang"], "kind": r.get("style", "")}
-            for r in _read(WRITTEN)
-        ]
+    for name, path in (("written", WRITTEN), ("written2", WRITTEN2)):
+        if path.exists():
+            sets[name] = [
+                {
+                    "text": r["text"],
+                    "stage": r["stage"],
+                    "lang": r["lang"],
+                    "kind": r.get("style", ""),
+                }
+                for r in _read(path)
+            ]
     if REAL.exists():
         sets["real"] = [
             {
