@@ -264,7 +264,7 @@ def cross_validate(
     seeds: int,
     k: int,
     fixed: bool = False,
-    extra: list[dict] = (),
+    extra: list[dict] | None = None,
 ) -> Result:
     """Stratified k folds per set and seed; a fold's training rows are the other folds of all
     sets together, plus ``extra`` (rows that train every fold and are never scored: does a new
@@ -279,7 +279,9 @@ def cross_validate(
         }
         for f in range(k):
             if not fixed:
-                predict = method([sets[n][i] for n in names for i in splits[n][f][0]] + extra)
+                predict = method(
+                    [sets[n][i] for n in names for i in splits[n][f][0]] + (extra or [])
+                )
             repeat = {}
             for n in names:
                 rows = [sets[n][i] for i in splits[n][f][1]]
