@@ -45,7 +45,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -441,6 +441,11 @@ def main(argv: list[str] | None = None) -> int:
         "--errors", action="store_true", help="with PATH: list misclassified dev sentences"
     )
     ap.add_argument("--bench", action="store_true", help="time article_signals on 10,000 articles")
+    ap.add_argument(
+        "--unseen",
+        action="store_true",
+        help="the shipped model on the blind-written set it was never trained on",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="benchmark runs (best is reported)")
     args = ap.parse_args(argv)
     lexicon = load_lexicon(args.taxonomy)
@@ -449,6 +454,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.bench:
         bench(read_rows(DEFAULT), lexicon, repeat=args.repeat)
         return 0
+    if args.unseen:
+        return unseen(lexicon)
     sets = train_maturity.load_sets()
     if args.lockbox:
         lockbox(sets, "hybrid" if args.method == "all" else args.method, lexicon)
@@ -473,6 +480,26 @@ def main(argv: list[str] | None = None) -> int:
             METHODS[name](lexicon), work, args.seeds, args.folds, fixed=name == "rules", extra=extra
         )
         print_result(name, result)
+    return 0
+
+
+def unseen(lexicon) -> int:
+    """Accuracy of the shipped model (rules + learned model, as analyze reads a sentence) on
+    tests/data/maturity_written3.tsv, per stage and language."""
+    rows = train_maturity.unseen_set()
+    if not rows:
+        raise SystemExit(f"no unseen set at {train_maturity.UNSEEN}")
+    preds = [maturity.sentence_stage(r["text"], lexicon).stage for r in rows]
+    ok = [r["stage"] == p for r, p in zip(rows, preds)]
+    print(
+        f"unseen (written3, never trained on): {sum(ok)} of {len(rows)} = {sum(ok) / len(rows):.3f}"
+    )
+    for key in ("stage", "lang"):
+        cells = defaultdict(lambda: [0, 0])
+        for r, good in zip(rows, ok):
+            cells[r[key]][0] += good
+            cells[r[key]][1] += 1
+        print(f"  by {key}: " + ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(cells.items())))
     return 0
 
 
