@@ -17,6 +17,7 @@ Two rules hold for every reader:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -410,21 +411,9 @@ def normalise_row(row: dict, q: str) -> dict:
 
 
 def _metrics(r: dict) -> QuarterMetrics:
-    return QuarterMetrics(
-        quarter=r["quarter"],
-        count=r["count"],
-        total=r["total"],
-        share=r["share"],
-        growth_prev=r["growth_prev"],
-        growth_yoy=r["growth_yoy"],
-        burst=r["burst"],
-        sources=r["sources"],
-        independent_sources=r["independent_sources"],
-        source_types=r["source_types"],
-        municipalities=r["municipalities"],
-        regions=r["regions"],
-        partial=bool(r["partial"]),
-    )
+    """A trends.json quarter row (it may carry more keys) as the record the trend rules read."""
+    values = {f.name: r[f.name] for f in dataclasses.fields(QuarterMetrics)}
+    return QuarterMetrics(**values | {"partial": bool(values["partial"])})
 
 
 def visible_topics(data: dict) -> list[dict]:
