@@ -1094,7 +1094,11 @@ def find_new_subjects(
             chosen = np.union1d(chosen, rec[hits >= min(2, len(strong)) + (len(strong) == 1)])
         chosen = np.concatenate([chosen, comp_a[silent]])
         docs = np.array(sorted(int(d) for d in chosen if int(d) not in taken), dtype=np.int64)
-        if len(docs) < min_docs or len(set(groups[docs])) < min_groups:
+        if (
+            len(docs) < min_docs
+            or len(set(groups[docs])) < min_groups
+            or np.sum(~foreign[docs]) < min(2, min_docs)  # main-language part taken before
+        ):
             continue
         # foreign rows hold only the shared words, so they are not the measure of a member
         if _closest_old(Xn, docs, old) >= _loosest_member(Xn, docs, ~foreign[docs]):
