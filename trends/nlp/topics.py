@@ -996,7 +996,8 @@ def find_new_subjects(
     foreign &= recent
     Xn = normalize(X.astype(np.float64))
     present = (Xn > 0).astype(np.int32).tocsc()
-    fresh_term = np.asarray(present[old].sum(axis=0)).ravel() <= 1
+    present_old = present[old].tocsc()
+    fresh_term = np.asarray(present_old.sum(axis=0)).ravel() <= 1
     # only recent documents that use a word bursting in enough of them can belong to a new
     # subject: the neighbour search (the costly part) is run for these alone
     recent_docs = np.flatnonzero(recent & ~foreign)
@@ -1084,7 +1085,7 @@ def find_new_subjects(
             continue
         # a fresh word may have one older mention (a stray), but an older document that uses two
         # of the subject's words is an earlier report on it: the subject is not new
-        if len(core) > 1 and np.asarray(present[old][:, core].sum(axis=1)).max() >= 2:
+        if len(core) > 1 and np.asarray(present_old[:, core].sum(axis=1)).max() >= 2:
             continue
         hits = np.asarray(recent_present[:, core].sum(axis=1)).ravel()
         in_group = np.isin(rec, comp_a)
