@@ -259,10 +259,16 @@ class Result:
 
 
 def cross_validate(
-    method: Method, sets: dict[str, list[dict]], seeds: int, k: int, fixed: bool = False
+    method: Method,
+    sets: dict[str, list[dict]],
+    seeds: int,
+    k: int,
+    fixed: bool = False,
+    extra: list[dict] | None = None,
 ) -> Result:
     """Stratified k folds per set and seed; a fold's training rows are the other folds of all
-    sets together. ``fixed``: the method does not learn (rules), so it is built once."""
+    sets together, plus ``extra`` (rows that train every fold and are never scored: does a new
+    set help the others?). ``fixed``: the method does not learn (rules), so it is built once."""
     names = sorted(sets)
     result = Result(names)
     result.seeds = seeds
@@ -273,7 +279,9 @@ def cross_validate(
         }
         for f in range(k):
             if not fixed:
-                predict = method([sets[n][i] for n in names for i in splits[n][f][0]])
+                predict = method(
+                    [sets[n][i] for n in names for i in splits[n][f][0]] + (extra or [])
+                )
             repeat = {}
             for n in names:
                 rows = [sets[n][i] for i in splits[n][f][1]]
@@ -420,6 +428,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5, help="folds per seed")
     ap.add_argument("--ablation", action="store_true", help="effect of each tuned rule step")
     ap.add_argument(
+        "--train-only",
+        metavar="SET",
+        action="append",
+        default=[],
+        help="a set whose working part trains every fold but is not scored (repeatable)",
+    )
+    ap.add_argument(
         "--lockbox", action="store_true", help="score the lockbox once (logged); at the end only"
     )
     ap.add_argument(
@@ -447,9 +462,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.ablation:
         ablation(work, args.seeds, args.folds, args.taxonomy)
         return 0
+    unknown = set(args.train_only) - set(work)
+    if unknown:
+        raise SystemExit(
+            f"--train-only: no set {', '.join(sorted(unknown))} (sets: {sorted(work)})"
+        )
+    extra = [r for n in args.train_only for r in work.pop(n)]
     for name in METHODS if args.method == "all" else [args.method]:
         result = cross_validate(
-            METHODS[name](lexicon), work, args.seeds, args.folds, fixed=name == "rules"
+            METHODS[name](lexicon), work, args.seeds, args.folds, fixed=name == "rules", extra=extra
         )
         print_result(name, result)
     return 0

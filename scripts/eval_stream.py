@@ -13,8 +13,9 @@ colleague who never read the code (189 articles, 8 sources, 10 topics, 50 off-to
 
 Printed, as in the issue: known topics recovered (the best model topic by F1 over articles,
 recovered when F1 >= 0.6), trend class and last-quarter stage of each topic, stage of each
-article (`article_stage`, as `export documents` gives it), off-topic articles set aside and
-on-topic ones lost, and municipalities that `who` names for each topic.
+article (`article_stage`, as `export documents` gives it), the stage of each place an article
+names as `who` and `suggest` read it (the article's stage, against the truth's places), off-topic
+articles set aside and on-topic ones lost, and municipalities that `who` names for each topic.
 
 Protocol (scripts/protocol.py): the analysis sees every article (it is unsupervised); the
 article-level figures are computed on the working part, and on the hash-chosen lockbox only with
@@ -42,6 +43,7 @@ from trends.analyze import AnalysisConfig, analyze  # noqa: E402
 from trends.cli import main as cli  # noqa: E402
 from trends.config import Workspace  # noqa: E402
 from trends.corpus import Corpus  # noqa: E402
+from trends.maturity import article_signals, article_stage  # noqa: E402
 from trends.models import load_model  # noqa: E402
 from trends.scan import who  # noqa: E402
 
@@ -140,6 +142,22 @@ def main(argv: list[str] | None = None) -> int:
         f"({right / max(1, len(staged)):.2f}); articles in no topic: {len(on) - len(staged)}"
     )
     print("  gold -> read: " + ", ".join(f"{g}->{p} {n}" for (g, p), n in confusion.most_common(8)))
+
+    # stage per place: who and suggest give each place an article names the article's stage
+    # (issue 22's "in parallel" reads it); scored against the truth's places of each article
+    mentions = right_place = 0
+    for i in on:
+        if not truth[i]["places"]:
+            continue
+        a = articles[i]
+        stage = article_stage(article_signals(f"{a['title']}. {a['text']}"))  # as analyze reads it
+        for p in truth[i]["places"]:
+            mentions += 1
+            right_place += stage == p["stage"]
+    print(
+        f"stage per place right (the article's stage for each place it names): {right_place} "
+        f"of {mentions} ({right_place / max(1, mentions):.2f})"
+    )
 
     # who: places per topic that the matched topic's who-table names
     named = total = 0

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import protocol  # noqa: E402
 
 from trends.maturity import (  # noqa: E402
+    MODEL_FLOOR,
     NONE,
     STAGES,
     StageModel,
@@ -41,6 +42,9 @@ from trends.nlp.linear import Features, LinearTextModel  # noqa: E402
 LABELS = (*STAGES, NONE)
 OURS = ROOT / "tests" / "data" / "maturity_sentences.tsv"
 WRITTEN = ROOT / "tests" / "data" / "maturity_written.tsv"
+# a second colleague's set, written blind from a brief that asks for the ways a stage is told
+# without a cue word (limited scope, spread, volume, whole organisation, routine, open decision)
+WRITTEN2 = ROOT / "tests" / "data" / "maturity_written2.tsv"
 REAL = ROOT.parent / "shared" / "data" / "maturity_real" / "dev.tsv"  # never copied into the repo
 OUT = ROOT / "trends" / "nlp" / "data" / "maturity.json"
 
@@ -75,11 +79,17 @@ def load_sets() -> dict[str, list[dict]]:
         {"text": r["text"], "stage": r["stage"], "lang": r.get("lang") or "de", "kind": "ours"}
         for r in _read(OURS)
     ]
-    if WRITTEN.exists():
-        sets["written"] = [
-            {"text": r["text"], "stage": r["stage"], "lang": r["lang"], "kind": r.get("style", "")}
-            for r in _read(WRITTEN)
-        ]
+    for name, path in (("written", WRITTEN), ("written2", WRITTEN2)):
+        if path.exists():
+            sets[name] = [
+                {
+                    "text": r["text"],
+                    "stage": r["stage"],
+                    "lang": r["lang"],
+                    "kind": r.get("style", ""),
+                }
+                for r in _read(path)
+            ]
     if REAL.exists():
         sets["real"] = [
             {
@@ -142,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             "C": C,
             "real_weight": REAL_WEIGHT,
             "rules_decide": "where they find a stage (trends.maturity.StageModel)",
+            # in the file, so that analyze's signal cache (keyed on this file) follows a change
+            "floor": MODEL_FLOOR,
         }
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -16,6 +17,7 @@ import trends.analyze as A
 from trends.analyze import AnalysisConfig, analyze
 from trends.cli import main
 from trends.config import Workspace
+from trends.corpus import Corpus
 from trends.demo.site import import_rows
 from trends.models import AnalysisError, load_model, model_quarters, topic_rows, trend_rows
 
@@ -186,10 +188,9 @@ def test_text_analysis_is_saved_batch_by_batch_so_an_interrupted_run_keeps_its_w
             done.append(item)
             return real(item)
 
-        monkeypatch.setattr(A, "NLP_BATCH", 10)
         monkeypatch.setattr(A, "_nlp_one", crash_on_the_third_batch)
         with pytest.raises(KeyboardInterrupt):
-            A.article_nlp(corpus, articles, None, n_jobs=1)
+            A.article_nlp(corpus, articles, None, n_jobs=1, batch=10)
         monkeypatch.setattr(A, "_nlp_one", real)
         kept = corpus.db.execute("SELECT COUNT(*) FROM analysis").fetchone()[0]
         assert kept == 20  # two finished batches kept
@@ -229,7 +230,14 @@ def test_editing_the_taxonomy_during_a_run_does_not_break_it(imported, tmp_path,
 
     monkeypatch.setattr(A, "article_nlp", then_edit)
     result = analyze(ws, AnalysisConfig(today=TODAY))
-    assert result.n_topics > 0
+    manifest = json.loads((result.folder / "manifest.json").read_text())
+    assert manifest["trend_rules"]["growth_slope"] == 0.1  # the rules the run started with
+    # the per-article results were stored under the key the run started with: with the file as it
+    # was, the next run finds every one of them and has nothing left to read
+    ws.taxonomy_yaml.write_text("trend:\n  growth_slope: 0.1\n", encoding="utf-8")
+    with Corpus(ws.corpus_db) as corpus:
+        stored = list(corpus.analysis_places(A.nlp_version(ws.taxonomy_yaml)))
+    assert len(stored) == manifest["n_articles"] > 0
 
 
 def test_a_run_killed_while_writing_leaves_no_mixed_model(imported, tmp_path, monkeypatch):
@@ -336,26 +344,100 @@ def test_a_topic_outside_every_field_goes_to_other_not_the_first_field():
     )
 
 
-@pytest.mark.slow
-def test_a_large_window_is_fitted_on_a_sample_and_the_rest_placed(imported, tmp_path, monkeypatch):
+SHAPING = {
+    "window": 6,
+    "n_topics": 12,
+    "seed": 1,
+    "new_quarters": 2,
+    "relevance_threshold": 0.7,
+    "fit_max": 500,
+    "min_placed_weight": 0.5,
+    "match_threshold": 0.4,
+    "min_stage_articles": 2,
+    "field_min_share": 0.1,
+    "cache_chunk": 100,
+}
 
+
+def test_every_setting_that_shapes_the_model_changes_its_digest_and_resources_do_not():
+    base = AnalysisConfig()
+    for name, value in SHAPING.items():
+        changed = AnalysisConfig(**{name: value})
+        assert changed.digest() != base.digest(), name
+        assert changed.settings()[name] == value, name
+    # every field is one or the other, besides what picks the quarter
+    names = {f.name for f in dataclasses.fields(AnalysisConfig)}
+    assert names - set(SHAPING) - set(A.RESOURCE_FIELDS) == {"quarter", "today"}
+    fast = AnalysisConfig(n_jobs=1, nlp_batch=10)
+    assert fast.digest() == base.digest() and fast.settings() == base.settings()
+    assert fast.resources() == {"n_jobs": 1, "nlp_batch": 10}
+    # the quarter and the day pick what is analysed; the manifest says which
+    assert AnalysisConfig(quarter="2026Q2", today=TODAY).digest() == base.digest()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"n_jobs": 0}, {"fit_max": 1}, {"nlp_batch": 0}, {"min_placed_weight": 1.5}, {"window": 0}],
+)
+def test_a_setting_out_of_range_is_refused_by_name(bad):
+    (name,) = bad
+    with pytest.raises(ValueError, match=f"^{name} must be"):
+        AnalysisConfig(**bad)
+
+
+def test_settings_reach_the_stages():
+    # the linking threshold and the stage basis come from the config, not from a module constant
+    t001 = {"id": "T001", "label": "Akte", "terms": {"akte": 0.6, "e-akte": 0.4}}
+    prev = {"topics": [t001], "next_id": 2}
+    terms = [{"akte": 0.5, "rechnung": 0.5}]  # cosine similarity 0.59 to T001
+    assert A.link_topics(terms, ["Akte"], prev, 0.5).ids == ["T001"]
+    assert A.link_topics(terms, ["Akte"], prev, 0.6).ids == ["T002"]
+    by_quarter = {"2026Q3": ["a"], "2026Q2": ["b"], "2026Q1": ["c", "d"]}
+    assert A.stage_basis(by_quarter, "2026Q3", 1)[1] == ["2026Q3"]
+    assert A.stage_basis(by_quarter, "2026Q3", 2)[1] == ["2026Q3", "2026Q2"]
+    assert A.stage_basis(by_quarter, "2026Q3", 3)[1] == ["2026Q3", "2026Q2", "2026Q1"]
+    fields = {"Bildung": ["schule"]}
+    assert A._field_of({"schule": 0.05, "spiel": 0.95}, fields, 0.04) == "Bildung"
+    assert A._field_of({"schule": 0.05, "spiel": 0.95}, fields, 0.1) == ""
+
+
+@pytest.mark.slow
+def test_a_large_window_is_fitted_on_a_sample_and_the_rest_placed(imported, tmp_path):
     full = analyze(fresh_copy(imported, tmp_path / "full"), AnalysisConfig(today=TODAY)).folder
-    monkeypatch.setattr(A, "FIT_MAX", 250)  # of 359 German articles
-    monkeypatch.setattr(A, "CACHE_CHUNK", 40)  # several chunks
-    runs = []
-    for name, jobs in (("a", 1), ("b", 2)):  # "a" in this process only, "b" with text workers
-        monkeypatch.setattr(A, "N_JOBS", jobs)
-        ws = fresh_copy(imported, tmp_path / name)
-        runs.append(analyze(ws, AnalysisConfig(today=TODAY)).folder)
+    # fitted on 250 of 359 German articles, the rest placed 40 at a time (several chunks); "a"
+    # runs the text stage in this process in batches of 50, "b" with text workers in one batch:
+    # the resources differ, the settings do not
+    settings = {"today": TODAY, "fit_max": 250, "cache_chunk": 40}
+    cfgs = {
+        "a": AnalysisConfig(**settings, n_jobs=1, nlp_batch=50),
+        "b": AnalysisConfig(**settings, n_jobs=2, nlp_batch=4000),
+    }
+    runs = [analyze(fresh_copy(imported, tmp_path / n), cfg).folder for n, cfg in cfgs.items()]
     rows = [json.loads(x) for x in (runs[0] / "assignments.jsonl").read_text().splitlines()]
     full_rows = (full / "assignments.jsonl").read_text().splitlines()
     assert len(rows) == len(full_rows)  # every article placed, fitted or not
     placed = sum(r["topic_id"] != "other" for r in rows)
     assert placed >= 0.85 * len(rows)
-    # the sample is seeded, and the text workers' share does not matter: the same input gives
-    # the same model
+    # the sample is seeded, and how the work is cut up does not matter: the same input and
+    # settings give the same model, and the manifest says both
     for name in ("topics.json", "trends.json", "evidence.json", "assignments.jsonl"):
         assert (runs[0] / name).read_bytes() == (runs[1] / name).read_bytes(), name
+    manifests = [json.loads((run / "manifest.json").read_text()) for run in runs]
+    assert manifests[0]["resources"] == {"n_jobs": 1, "nlp_batch": 50}
+    assert manifests[1]["resources"] == {"n_jobs": 2, "nlp_batch": 4000}
+    assert manifests[0]["settings"]["fit_max"] == 250
+    assert {k: v for k, v in manifests[0].items() if k != "resources"} == {
+        k: v for k, v in manifests[1].items() if k != "resources"
+    }
+    full_manifest = json.loads((full / "manifest.json").read_text())
+    assert full_manifest["config_hash"] != manifests[0]["config_hash"]  # fit_max shapes the model
+    # an article placed by transform() needs `min_placed_weight` in its topic: asking more
+    # sends more of the placed ones to "other" (the fitted ones keep their topic)
+    strict = analyze(
+        fresh_copy(imported, tmp_path / "strict"), AnalysisConfig(**settings, min_placed_weight=0.9)
+    ).folder
+    strict_rows = [json.loads(x) for x in (strict / "assignments.jsonl").read_text().splitlines()]
+    assert sum(r["topic_id"] != "other" for r in strict_rows) < placed
     # and the topics found on the sample are the full model's topics
     from trends.nlp.topics import match_topics
 

@@ -147,6 +147,25 @@ def test_import_a_csv_saved_by_german_excel(tmp_path):
     assert "unparseable published date" in status
 
 
+def test_a_csv_cell_longer_than_the_csv_default_cap_is_imported_whole_and_the_cap_kept(tmp_path):
+    import csv
+
+    write(tmp_path, "sources: []\n")
+    long_text = (distinct_text(4) + " ") * 2000  # far beyond the csv module's 128 KiB per field
+    assert len(long_text) > 2 * csv.field_size_limit()
+    path = tmp_path / "long.csv"
+    path.write_text(f'title,text,published\nLanger Bericht,"{long_text}",2026-03-01\n', "utf-8")
+    cap = csv.field_size_limit()
+    runner = CliRunner()
+    result = runner.invoke(main, ["-w", str(tmp_path), "import", str(path)])
+    assert result.exit_code == 0, result.output
+    # the import raised the process-wide cap only while it parsed a row
+    assert csv.field_size_limit() == cap
+    docs = runner.invoke(main, ["-w", str(tmp_path), "export", "documents"]).output.splitlines()
+    (doc,) = map(json.loads, docs)
+    assert doc["text"] == long_text.strip()
+
+
 def test_import_reads_german_column_names_and_names_a_header_it_cannot_use(tmp_path):
     write(tmp_path, "sources: []\n")
     good = tmp_path / "meldungen.csv"
@@ -310,9 +329,14 @@ def test_import_jsonl_csv_and_folder_then_export(tmp_path, monkeypatch):
     folder.mkdir()
     (folder / "x.md").write_text("# Notiz aus Ordner\n" + distinct_text(5), encoding="utf-8")
 
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")  # in a folder: passed over
+    pdf = tmp_path / "scan.pdf"  # named alone: a failure that says what import reads
+    pdf.write_bytes(b"%PDF-1.4")
+
     runner = CliRunner()
+    missing = str(tmp_path / "missing.jsonl")
     result = runner.invoke(
-        main, ["import", str(jsonl), str(csv_path), str(folder), str(tmp_path / "missing.jsonl")]
+        main, ["import", str(jsonl), str(csv_path), str(folder), missing, str(pdf)]
     )
     assert result.exit_code == 0, result.output
     assert "total" in result.output
@@ -346,6 +370,7 @@ def test_import_jsonl_csv_and_folder_then_export(tmp_path, monkeypatch):
         "missing title",
         "unparseable published date, stored undated",
         "no such file or folder",
+        "not .jsonl, .csv, .html, .htm, .md or .txt",
     ):
         assert reason in status.output
 

@@ -246,8 +246,22 @@ def test_user_agent_is_sent(site):
     assert headers["User-Agent"].startswith("trends-test/1")
 
 
-@pytest.mark.parametrize("value", ["0", "Wed, 21 Oct 2015 07:28:00 GMT"])
-def test_retry_after_forms(value):
-    from trends.collect.fetch import _retry_after
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("0", 0.0),
+        ("120", 120.0),
+        (" 7 ", 7.0),
+        ("Wed, 21 Oct 2015 07:30:00 GMT", 90.0),  # an HTTP date: seconds from "now"
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # already past: no wait, never negative
+        ("soon", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_retry_after_forms(value, seconds, monkeypatch):
+    from trends.collect import fetch
 
-    assert _retry_after(value) == 0.0
+    # "now" is 21 Oct 2015 07:28:30 GMT, so the dates above are 90 s ahead and 30 s behind
+    monkeypatch.setattr(fetch.time, "time", lambda: 1445412510.0)
+    assert fetch._retry_after(value) == seconds

@@ -53,10 +53,11 @@ def test_delbrueck_and_soest_have_population_and_density() -> None:
     assert soest is not None and delbrueck is not None
     assert (soest.ags, soest.kind, soest.district) == ("05974040", "municipality", "Kreis Soest")
     assert delbrueck.ags == "05774020" and delbrueck.district_ags == "05774"
-    for p in (soest, delbrueck):
-        assert p.population > 10_000
-        assert p.area_km2 > 0
-        assert p.density_class in (1, 2, 3)
+    # Destatis, 31.12.2018
+    assert (soest.population, soest.area_km2) == (47460, 85.81)
+    assert (delbrueck.population, delbrueck.area_km2) == (31949, 157.28)
+    # settlement density (1 dicht, 2 mittel, 3 gering besiedelt): Soest 2, Delbrück 3
+    assert (soest.density_class, delbrueck.density_class) == (2, 3)
     assert geo.municipalities()["05774020"].population == delbrueck.population
 
 

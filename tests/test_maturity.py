@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -149,7 +150,7 @@ def test_stage_of_sentence(text, stage):
 def test_signal_fields():
     s = classify_sentence("Die E-Akte ist noch nicht flächendeckend eingeführt.")
     assert (s.stage, s.negated, s.transfer) == ("pilot", True, False)
-    assert s.cue in ("flächendeckend", "eingeführt")
+    assert s.cue == "eingeführt"  # the word the stage was read from
     assert s.text == "Die E-Akte ist noch nicht flächendeckend eingeführt."
     assert 0 < s.weight <= 1
     p = classify_sentence("Paderborn ist Pilotkommune für das neue Online-Bauportal.")
@@ -189,12 +190,38 @@ def test_no_transfer(text):
     assert not classify_sentence(text).transfer
 
 
-def test_signal_record_for_cli():
-    record = signal_record(
-        classify_sentence("Die E-Akte ist noch nicht flächendeckend eingeführt.")
+def test_signal_record_for_cli(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from trends.cli import main
+
+    sentence = "Die E-Akte ist noch nicht flächendeckend eingeführt."
+    expected = {
+        "text": sentence,
+        "stage": "pilot",
+        "cue": "eingeführt",
+        "negated": True,
+        "transfer": False,
+    }
+    record = signal_record(classify_sentence(sentence))
+    assert list(record) == ["text", "stage", "cue", "negated", "transfer"] and record == expected
+    # `trends signals`: one JSON object per non-empty line, in input order
+    result = CliRunner().invoke(
+        main, ["-w", str(tmp_path), "signals"], input=f"{sentence}\n\nDas Wetter ist schön.\n"
     )
-    assert list(record) == ["text", "stage", "cue", "negated", "transfer"]
-    assert record["stage"] in (*STAGES, "none") and isinstance(record["transfer"], bool)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line) for line in result.output.splitlines()] == [
+        expected,
+        {
+            "text": "Das Wetter ist schön.",
+            "stage": "none",
+            "cue": None,
+            "negated": False,
+            "transfer": False,
+        },
+    ]
 
 
 # --- sentence splitting -------------------------------------------------------------------------
@@ -443,6 +470,23 @@ def test_workspace_taxonomy_overrides_sections(tmp_path):
     s = classify_sentence("Die Lösung wurde als Blaupause in weiteren Kommunen eingeführt.", lex)
     assert s.stage == "rollout" and s.transfer_cue == "Blaupause"
     assert not classify_sentence("Die Software ist Open Source.", lex).transfer
+
+
+def test_compiled_taxonomies_are_bounded_and_follow_edits(tmp_path):
+    from trends import maturity
+
+    path = tmp_path / "taxonomy.yaml"
+    cues = []
+    for i in range(maturity.LEXICON_CACHE + 4):
+        cues.append(f"Blaupause{i}")
+        path.write_text(f"transfer:\n  cues: [{', '.join(cues)}]\n", encoding="utf-8")
+        os.utime(path, (i, i))  # each edit a new mtime, also on a coarse clock
+        lex = load_lexicon(path)
+        # an edited file is read again, not served from the cache
+        assert classify_sentence(f"Die Lösung ist eine Blaupause{i}.", lex).transfer
+    assert load_lexicon(path) is lex
+    # a long-running process (serve) that sees many edits keeps only the last few
+    assert maturity._load_lexicon.cache_info().currsize <= maturity.LEXICON_CACHE
 
 
 def test_custom_cues_and_syntax(tmp_path):

@@ -77,7 +77,9 @@ def test_regex_and_spacy_tokenizers_agree_on_words():
 
 
 def test_newlines_are_boundaries():
-    assert analyze_text("Neues Portal\n\nDie Stadt startet", "de").count(BOUNDARY) >= 1
+    # a line break is a boundary where no stopword or punctuation makes one
+    assert analyze_text("Neues Portal\n\nStadt startet", "de") == f"Portal {BOUNDARY} Stadt starten"
+    assert analyze_text("Neues Portal Stadt startet", "de") == "Portal Stadt starten"
 
 
 def test_keep_token_drops_numbers_and_abbreviations():
@@ -99,6 +101,23 @@ def test_stopword_lists(tmp_path):
     (tmp_path / "stop_words.py").write_text("STOP_WORDS = {'planted'}\n", encoding="utf-8")
     assert spacy_stop_words(str(tmp_path)) == spacy_stop_words("..") == frozenset()
     assert stopwords("/x") == stopwords("de")
+
+
+def test_spacy_stopwords_are_read_without_importing_spacy():
+    # the fast path runs spaCy's stop_words.py on its own (importing spaCy costs 2-3 s in every
+    # worker); a spaCy that moves the file fails here instead of silently losing or slowing it
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from trends.nlp.text import spacy_stop_words as s; "
+        "de, en = s('de'), s('en'); assert 'spacy' not in sys.modules, 'spaCy was imported'; "
+        "from spacy.lang.de.stop_words import STOP_WORDS as DE; "
+        "from spacy.lang.en.stop_words import STOP_WORDS as EN; "
+        "assert (de, en) == (DE, EN) and len(de) > 500, 'not spaCy lists'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 # --- lemmas and compounds --------------------------------------------------------------------
@@ -138,6 +157,23 @@ def test_german_lemmas(token, lemma):
 )
 def test_split_compound(word, parts):
     assert split_compound(word) == parts
+
+
+def test_compound_parts_are_the_lemmatizers_own_base_nouns():
+    # the set of base nouns is read once from simplemma's public dictionary API and must answer as
+    # the lemmatizer does: a known capitalised word that is its own lemma (not Erreich -> erreichen)
+    import simplemma
+
+    from trends.nlp.lemmatize import _base_nouns
+
+    nouns = _base_nouns()
+    words = ["Regierung", "Strategie", "Parkausweis", "Leistung", "Erreich", "Häuser", "Verwaltung"]
+    words += ["Bund", "Kommunen", "Datum", "Daten", "Projekt", "Projekte", "Gehen", "Xyzzyplonk"]
+    expected = {
+        w for w in words if simplemma.is_known(w, "de") and simplemma.lemmatize(w, "de") == w
+    }
+    assert {w for w in words if w in nouns} == expected
+    assert {"Regierung", "Strategie", "Parkausweis"} <= expected and "Erreich" not in expected
 
 
 # --- analysed string -------------------------------------------------------------------------
@@ -235,7 +271,7 @@ def test_extract_keyphrases_names_topics_by_distinctive_phrases():
     labels = [0, 0, 0, 1, 1, 1]
     kps = extract_keyphrases(docs, labels, "de")
     assert kps[0][0][0] == "Bewohnerparkausweis online"
-    assert "Tablet" in [p for p, _ in kps[1]] or "Grundschule" in [p for p, _ in kps[1]]
+    assert {"Tablet", "Grundschule", "Digitalpakt"} <= {p for p, _ in kps[1]}
     assert not {p for p, _ in kps[0]} & {p for p, _ in kps[1]}
     assert topic_label(kps[0]) == "Bewohnerparkausweis online"
     assert extract_keyphrases([], [], "de") == {}

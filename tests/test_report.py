@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import html
 import io
 import json
 import os
@@ -142,6 +143,7 @@ def make_workspace(
 
     # articles
     articles: list[tuple[Article, str]] = []  # (article, topic id or "other")
+    places: dict[str, list[str]] = {}  # hostile: the town an article names (who-did-what tables)
     towns = ["Soest", "Lippstadt", "Paderborn", "Aachen", "Wuppertal", "Delbrück", "Hamm"]
     n = 0
     for t in topics:
@@ -165,6 +167,8 @@ def make_workspace(
                 art_id = f"{t['id']}-{q}-{i}"
                 if hostile and t["id"] == "T001" and i == 0:  # an id that must not become a path
                     art_id = f"../../{art_id}/<script>x"
+                if hostile:
+                    places[art_id] = [town]
                 art = Article(
                     id=art_id, title=title, text=text, published=_date_in(q, i + n),
                     source=src, url=url, language="de",
@@ -311,7 +315,7 @@ def make_workspace(
                 fh.write(json.dumps(
                     {"id": a.id, "topic_id": tid, "topic_weight": 0.5, "quarter": a.quarter,
                      "published": a.published.isoformat(), "title": a.title, "url": a.url, "source": a.source,
-                     "municipalities": [], "stage": "none", "seen_in": [a.source]}, ensure_ascii=False) + "\n")  # fmt: skip
+                     "municipalities": places.get(a.id, []), "stage": "none", "seen_in": [a.source]}, ensure_ascii=False) + "\n")  # fmt: skip
         previous = data
     if variant in ("basic", "hostile"):
         shutil.copy(FIXTURES / variant / "curation.yaml", ws.curation_yaml)
@@ -329,6 +333,22 @@ def basic(tmp_path_factory) -> tuple[Workspace, dict[str, Path]]:
 def hostile(tmp_path_factory) -> tuple[Workspace, dict[str, Path]]:
     ws = make_workspace(tmp_path_factory.mktemp("hostile"), "hostile")
     return ws, write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
+
+
+# the workshop brief (trends brief, /brief/<id>) is held to the report's rules: two hostile topics
+# (labels, keyphrases, titles, quotes, places, URLs) and a query that is not a topic
+HOSTILE_BRIEFS = ("T001", "T002", "Emoji <script>alert(1)</script>")
+
+
+@pytest.fixture(scope="module", params=["report", *HOSTILE_BRIEFS])
+def hostile_doc(request, hostile) -> tuple[str, dict[str, str]]:
+    """("report" or the brief's query, {"md": text, "html": text}) of the hostile workspace."""
+    from trends.scan import brief
+
+    ws, paths = hostile
+    if request.param == "report":
+        return "report", {fmt: read(paths, f"report.{fmt}") for fmt in MD_HTML}
+    return request.param, {fmt: brief(ws, request.param, fmt) for fmt in MD_HTML}
 
 
 def read(paths: dict[str, Path], name: str) -> str:
@@ -472,8 +492,8 @@ def test_executive_summary_three_sentences_with_numbers(basic):
     ctx = build_context(ws, "2026Q3", today=TODAY)
     items = ctx["summary"]["entries"]
     assert items and all(len(i["sentences"]) == 3 for i in items)
-    assert {i["class"] for i in items} <= {"new", "emerging", "growing"}
-    assert items[0]["class"] in ("new", "emerging")
+    # new and emerging before growing, each by this quarter's articles (the fixture's four risers)
+    assert [i["class"] for i in items] == ["emerging", "new", "growing", "growing"]
     for item in items:
         assert re.search(r"\d", item["sentences"][0]) and re.search(r"\d", item["sentences"][1])
     assert "Artikel" in ctx["summary"]["intro"] and "Quellen" in ctx["summary"]["intro"]
@@ -612,7 +632,7 @@ def test_example_curation_yaml_changes_nothing():
     text = (root / "curation.yaml").read_text(encoding="utf-8")
     assert yaml.safe_load(text) is None  # everything commented out
     for key in ("label:", "merge_into:", "hide:", "ring:", "commentary:"):
-        assert f"#     {key}" in text or f"#    {key}" in text, key
+        assert f"#     {key}" in text, key  # in the commented-out example
     # uncommented, the example is valid curation
     lines = text.splitlines()
     example = lines[lines.index("# report:") :]
@@ -821,25 +841,33 @@ def assert_html_safe(page: str) -> None:
         assert "url(" not in css and "@import" not in css and "expression(" not in css
 
 
-def test_hostile_html_is_safe(hostile):
+def test_hostile_html_is_safe(hostile_doc):
+    _, doc = hostile_doc
+    page = doc["html"]
+    assert_html_safe(page)
+    assert "&lt;script&gt;" in page  # the hostile text is still shown, as text
+    assert "Überlang " * 200 not in page  # very long titles are clipped
+
+
+def test_hostile_report_keeps_harmless_text_and_commentary(hostile):
     _, paths = hostile
     page = read(paths, "report.html")
-    assert_html_safe(page)
-    # the hostile text is still shown, as text
-    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in page or "&lt;script&gt;" in page
+    # the hostile text is still shown, as text: a curated label, a place, a source name
+    for shown in ("curated label')</script>Parken", "ort')</script>Soest", "quelle')</script>WDR"):
+        assert "&lt;script&gt;alert(&#x27;" + html.escape(shown) in page, shown
     assert "مدينة ذكية" in page and "🚀" in page
     assert "<strong>Fett</strong>" in page  # harmless Markdown in commentary survives
     assert 'href="https://www.onlinezugangsgesetz.de/"' in page
     assert (
         "pixel.png" not in page and "tracker.example/p.png" not in page
     )  # commentary img, style dropped
-    # very long titles are clipped
-    assert "Überlang " * 200 not in page
-
-
-def test_hostile_markdown_has_no_raw_html(hostile):
-    _, paths = hostile
     md = read(paths, "report.md")
+    assert "**Fett**" in md and "[ok](https://www.onlinezugangsgesetz.de/)" in md
+
+
+def test_hostile_markdown_has_no_raw_html(hostile_doc):
+    name, doc = hostile_doc
+    md = doc["md"]
     low = md.lower()
     for needle in (
         "<script",
@@ -856,13 +884,13 @@ def test_hostile_markdown_has_no_raw_html(hostile):
     ):
         assert needle not in low, needle
     assert "](javascript" not in low and "](data:" not in low and "](//" not in low
+    charts = ["radar.svg", "articles.svg"] if name == "report" else []
     images = re.findall(r"!\[[^\]]*\]\(([^)]*)\)", md)
-    assert images == ["radar.svg", "articles.svg"]  # no images from commentary, only our charts
+    assert images == charts  # no images from inputs, only the report's charts
     for m in re.finditer(r"\]\(([^)]*)\)", md):
-        assert m.group(1).startswith(
-            ("http://", "https://", "radar.svg", "articles.svg")
-        ) or ARCHIVE_LINK.fullmatch(m.group(1)), m.group(1)
-    assert "**Fett**" in md and "[ok](https://www.onlinezugangsgesetz.de/)" in md
+        assert m.group(1).startswith(("http://", "https://", *charts)) or ARCHIVE_LINK.fullmatch(
+            m.group(1)
+        ), m.group(1)
     # what a Markdown viewer makes of it: no element or link from the inputs
     import markdown
 
@@ -896,8 +924,26 @@ def test_hostile_markdown_has_no_raw_html(hostile):
             href = attrs["href"]
             assert href.startswith(("http://", "https://")) or ARCHIVE_LINK.fullmatch(href), attrs
         if tag == "img":
-            assert attrs["src"] in ("radar.svg", "articles.svg"), attrs
+            assert attrs["src"] in charts, attrs
     assert "javascript:" not in rendered.lower()
+
+
+@pytest.mark.parametrize("query", HOSTILE_BRIEFS)
+def test_hostile_brief_keeps_its_table_and_heading(hostile, query):
+    import markdown
+
+    from trends.scan import brief
+
+    ws, _ = hostile
+    md = brief(ws, query)
+    table = markdown.markdown(md, extensions=["tables"]).split("<table>")[1].split("</table>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    # "|" in a title or a place name does not add a column; every place is a row of its own
+    assert len(rows) > 2 and all(len(re.findall(r"<t[hd]", r)) == 5 for r in rows), rows
+    if query == "T001":  # its places have hostile names: shown as text
+        assert "| &lt;script&gt;alert('ort')&lt;/script&gt;Soest |" in md
+    heading = md.splitlines()[0]  # the label or the query, as text: one line, no markup
+    assert heading.startswith("# Workshop-Brief: ") and "&lt;" in heading and "<" not in heading
 
 
 def test_hostile_csv_and_metrics(hostile):

@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 from test_report import CHROMIUM, _chromium, make_workspace, parse
 from test_scan import ws  # noqa: F401 - the analysed demo workspace (module-scoped fixture)
 
@@ -376,7 +377,8 @@ def test_reports_are_served_from_reports_only(reports_ws):
     assert (
         get(client, "/reports/2026Q3/report.md").headers["content-type"].startswith("text/markdown")
     )
-    assert get(client, "/reports/2026Q3").status_code in (200, 307)
+    folder = get(client, "/reports/2026Q3")  # redirected to the folder's listing
+    assert folder.status_code == 200 and folder.url.path == "/reports/2026Q3/"
     for path in (
         "/reports/..%2fsecret.txt",
         "/reports/..%2Fsecret.txt",
@@ -429,7 +431,9 @@ def test_hostile_corpus_renders_inert(tmp_path):
     paths += ["/municipalities/Soest", "/search?q=%3Cscript%3E", "/who?q=%3Cimg%20onerror%3D1%3E"]
     for path in paths:
         response = get(client, path)
-        assert response.status_code in (200, 404), (path, response.text[-500:])
+        # a brief with nothing to say is a page saying so (404); every other page is there
+        ok = (200, 404) if path.startswith("/brief/") else (200,)
+        assert response.status_code in ok, (path, response.text[-500:])
         assert_inert(response.text)
     page = get(client, "/?all=1").text
     assert "&lt;script&gt;alert(&#x27;curated label&#x27;)&lt;/script&gt;Parken" in page
@@ -532,7 +536,7 @@ def test_municipality_page_shows_its_transfer_profile_with_peers_on_the_map(clie
     listed = [i for k in ("take_over", "parallel", "ahead") for i in profile[k]]
     assert profile["take_over"], "the demo gives Soest something to take over"
     for item in listed:
-        assert item["label"] in page or item["label"].replace("&", "&amp;") in page
+        assert str(escape(item["label"])) in page  # as the templates escape it
     svg = re.search(r"<svg.*?</svg>", page, re.S)[0]
     peer_names = {p["name"] for i in profile["take_over"] for p in i["peers"]}
     for name in peer_names:  # the peers are dots on the map, each linking its page

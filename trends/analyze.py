@@ -1,22 +1,31 @@
 """analyze: corpus -> models/<quarter>/ (topics, trend metrics, maturity with evidence).
 
-`analyze` runs these steps, each a function over plain records:
-  1. window   - `choose_window`: the quarter to analyse (default: the latest with articles) and
-                the N quarters up to it (default 8);
-  2. text     - `article_nlp`: per article lemmas, places (gazetteer), maturity signals and its own
-                stage, in worker processes, cached in the corpus (only new articles are processed;
-                each batch is saved, so an interrupted run keeps its work);
-  3. topics   - `fit_topics`: TopicModel fit on the window (a sample above FIT_MAX articles);
-                every article gets a main topic or "other";
-  4. linking  - `link_topics`: topics matched one-to-one to the previous quarter's model by
-                term-vector similarity keep its id and label; others get new ids; unmatched old
-                topics are kept as dormant;
-  5. per topic - `_describe_topic`: quarter metrics and trend class (trends.trend), and per quarter
-                the stage, confidence and evidence (trends.maturity), judged on at least 3
-                articles (a thin quarter borrows up to two earlier quarters);
-  6. save     - `_write_model`: JSON files written deterministically (same corpus + same config =
-                same bytes), each through a temporary file, and manifest.json last: a folder
-                without a manifest is not a model (a killed run leaves none half-written).
+`analyze` runs these stages, each a function over what the stages before it returned:
+  0. inputs    - `read_inputs`: taxonomy (maturity lexicon, trend rules), curation (relevance
+                 policy) and the key of cached per-article results, read once;
+  1. window    - relevance decided for every stored article, then `select_window`: the quarter
+                 to analyse (`choose_window`, default: the latest the corpus covers), the N
+                 quarters up to it (default 8) and their dated, relevant articles;
+  2. text      - `article_nlp`: per article lemmas, places (gazetteer), maturity signals and its
+                 own stage, in worker processes, cached in the corpus (only new articles are
+                 processed; each batch is saved, so an interrupted run keeps its work);
+  3. topics    - `fit_topics`: TopicModel fit on the window (a seeded sample above `fit_max`
+                 articles); every article gets a main topic or "other"; then `link_topics`:
+                 topics matched one-to-one to the previous quarter's model by term-vector
+                 similarity keep its id and label, others get new ids, unmatched old topics are
+                 kept as dormant;
+  4. trends and maturity - `describe_topics`: per topic the quarter metrics and trend class
+                 (trends.trend), and per quarter the stage, confidence and evidence
+                 (trends.maturity), judged on at least 3 articles (a thin quarter borrows up to
+                 two earlier quarters);
+  5. save      - `_write_model`: JSON files written deterministically (same corpus + same config
+                 = same bytes), each through a temporary file, and manifest.json (`_manifest`)
+                 last: a folder without a manifest is not a model (a killed run leaves none
+                 half-written).
+
+Every setting that shapes the model is an `AnalysisConfig` field, in its digest (the manifest's
+`config_hash`) and in the manifest's `settings`; `n_jobs` and `nlp_batch` only decide speed and
+memory: the manifest's `resources`, not the digest.
 
 Memory stays bounded as the corpus grows: only places and stages of the window's articles are
 held; lemmas are read back from the cache for the fit and for placing, signals topic by topic.
@@ -26,6 +35,7 @@ The analyst's curation (renames, merges, hidden topics) is applied when a model 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -58,16 +68,20 @@ from trends.records import Article, Progress, quarter_coverage, quarter_range, s
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
 ANALYSIS_VERSION = "nlp-3"  # bump when per-article analysis changes: cached results are redone
-MIN_PLACED_WEIGHT = 0.4  # an article placed by transform() needs this share in its best topic
-FIT_MAX = 12_000  # the topic model is fitted on at most this many articles (a seeded sample)
-CACHE_CHUNK = 5_000  # articles whose lemmas are read back and placed at a time
-MIN_STAGE_ARTICLES = 3  # a thin quarter's stage also looks at up to two previous quarters
-MATCH_THRESHOLD = 0.3  # cosine similarity of topic term vectors to count as "the same topic"
-N_JOBS = 2  # text-stage worker processes (sized for 2 cores)
+
+# Fields that decide how fast a run is and how much memory it holds, never what it writes: the
+# manifest records them, the digest leaves them out (two runs that differ only here are the same
+# model, byte for byte).
+RESOURCE_FIELDS = ("n_jobs", "nlp_batch")
 
 
 @dataclass(frozen=True)
 class AnalysisConfig:
+    """Every setting of a run. Those that shape the model are in `settings()` and its `digest()`
+    (manifest.json: `settings`, `config_hash`); the resource fields only in `resources()`.
+    `quarter` and `today` pick what is analysed (the manifest says the quarter and the days
+    covered), not how."""
+
     quarter: str | None = None
     window: int = 8
     n_topics: int | None = None
@@ -77,18 +91,54 @@ class AnalysisConfig:
     # small (TopicModel.new_subjects): the span in which a topic can still be new or emerging
     new_quarters: int = 3
     # relevance score an article needs to count (None: curation.yaml `articles: threshold:`, else
-    # the model's default); recorded in the manifest
+    # the model's default); the threshold used is recorded in the manifest's `relevance`
     relevance_threshold: float | None = None
+    # the topic model is fitted on at most this many articles (a seeded sample); the others are
+    # placed with transform()
+    fit_max: int = 12_000
+    # an article placed by transform() needs this share in its best topic, else it is "other"
+    min_placed_weight: float = 0.4
+    # cosine similarity of topic term vectors to count as "the same topic" as last quarter's
+    match_threshold: float = 0.3
+    # a quarter with fewer articles in a topic also looks at up to two previous quarters for its
+    # stage
+    min_stage_articles: int = 3
+    # share of a topic's term weight a radar field's seeds need, else the topic is "other" (_field_of)
+    field_min_share: float = 0.04
+    # articles whose lemmas are read back and placed at a time. It bounds memory, but it shapes
+    # the model too: the topic model's transform() solves a whole chunk at once and stops on a
+    # chunk-wide tolerance, so other chunks give topic weights that differ in the 4th decimal
+    # (2 of 388 demo articles with fit_max 250, chunks of 40 vs 1000)
+    cache_chunk: int = 5_000
+    # -- resources (RESOURCE_FIELDS): not in the digest --
+    n_jobs: int = 2  # text-stage worker processes (sized for 2 cores)
+    nlp_batch: int = 4000  # articles per text batch: bounds texts in memory; each batch is saved
+
+    def __post_init__(self) -> None:
+        for name in ("window", "new_quarters", "n_jobs", "nlp_batch", "cache_chunk"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, not {getattr(self, name)}")
+        if self.fit_max < 2:  # a topic model needs two documents
+            raise ValueError(f"fit_max must be at least 2, not {self.fit_max}")
+        for name in ("min_placed_weight", "match_threshold", "field_min_share"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be between 0 and 1, not {getattr(self, name)}")
+        if self.min_stage_articles < 0:
+            raise ValueError(f"min_stage_articles must be 0 or more, not {self.min_stage_articles}")
+
+    def settings(self) -> dict:
+        """What shapes the model (besides the corpus, the taxonomy and the code's versions)."""
+        skip = {"quarter", "today", *RESOURCE_FIELDS}
+        data = {
+            f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in skip
+        }
+        return {**data, "analysis": ANALYSIS_VERSION}
+
+    def resources(self) -> dict:
+        return {name: getattr(self, name) for name in RESOURCE_FIELDS}
 
     def digest(self) -> str:
-        data = {
-            "window": self.window,
-            "n_topics": self.n_topics,
-            "seed": self.seed,
-            "analysis": ANALYSIS_VERSION,
-            "new_quarters": self.new_quarters,
-        }
-        return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
+        return hashlib.sha1(json.dumps(self.settings(), sort_keys=True).encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -155,16 +205,18 @@ def _previous_model(ws: Workspace, quarter: str) -> dict | None:
     return read_model_file(ws, earlier[-1], "topics.json")
 
 
-# Below this share of a topic's term weight, a field's seeds matched by chance (a stray "Wasser" or
-# "Netz"): the topic goes to the report's "other" sector instead of the nearest field. Measured
-# on the top-50 terms: demo topics 0.055-0.36, off-domain news (10kGNAD sport, culture, foreign
-# politics) 0.000-0.027.
-FIELD_MIN_SHARE = 0.04
-
-
-def _field_of(terms: dict[str, float], fields: dict[str, list[str]]) -> str:
+def _field_of(
+    terms: dict[str, float],
+    fields: dict[str, list[str]],
+    min_share: float = AnalysisConfig.field_min_share,
+) -> str:
     """The radar sector whose seed terms carry most of the topic's term weight; "" (other) when
-    no field's seeds carry at least FIELD_MIN_SHARE of it."""
+    no field's seeds carry at least `min_share` of it.
+
+    Below that share a field's seeds matched by chance (a stray "Wasser" or "Netz"): the topic
+    goes to the report's "other" sector instead of the nearest field. Measured on the top-50
+    terms: demo topics 0.055-0.36, off-domain news (10kGNAD sport, culture, foreign politics)
+    0.000-0.027 (so 0.04 by default)."""
     best, best_score = "", 0.0
     lowered = {t.lower(): w for t, w in terms.items()}
     for name, seeds in fields.items():
@@ -177,7 +229,7 @@ def _field_of(terms: dict[str, float], fields: dict[str, list[str]]) -> str:
                 score += sum(w for t, w in lowered.items() if s in t)
         if score > best_score:
             best, best_score = name, score
-    return best if best_score >= FIELD_MIN_SHARE * sum(terms.values()) else ""
+    return best if best_score >= min_share * sum(terms.values()) else ""
 
 
 # -- steps ----------------------------------------------------------------------------------------------
@@ -262,23 +314,21 @@ def _nlp_one(item: tuple[str, str, str]) -> tuple[str, str, str]:
     )
 
 
-NLP_BATCH = 4000  # articles per batch: bounds the texts held in memory, and each batch is saved
-
-
 def article_nlp(
     corpus: Corpus,
     articles: list[Article],
     taxonomy: Path | None,
-    n_jobs: int = N_JOBS,
+    n_jobs: int = AnalysisConfig.n_jobs,
     progress: Progress | None = None,
     version: str | None = None,
+    batch: int = AnalysisConfig.nlp_batch,
 ) -> dict[str, ArticleNLP]:
     """Lemmas, places and maturity signals per article, cached in the corpus; returns the places
     and stage of each (`ArticleNLP`; lemmas and signals are read back when needed).
 
     Only articles without a cached result for this analysis version and taxonomy are processed,
     in parallel over `n_jobs` processes (so a new quarter costs only its new articles). Texts are
-    read from the corpus in batches and each batch is stored when done: `articles` may come
+    read from the corpus `batch` articles at a time and each batch is stored when done: `articles` may come
     without text, memory stays bounded, and an interrupted run keeps what it finished. `version`:
     the run's `nlp_version` (computed here when not given)."""
     version = version or nlp_version(taxonomy)
@@ -293,7 +343,7 @@ def article_nlp(
     if not todo:
         return out
     tax = str(taxonomy) if taxonomy else None
-    batches = [todo[i : i + NLP_BATCH] for i in range(0, len(todo), NLP_BATCH)]
+    batches = [todo[i : i + batch] for i in range(0, len(todo), batch)]
 
     def items(ids: list[str]) -> list[tuple[str, str, str]]:
         texts = corpus.texts(ids)
@@ -314,7 +364,7 @@ def article_nlp(
         # load dictionaries, gazetteer and lexicon once here (~2 s); forked workers share them
         _init_worker(tax)
         _nlp_one(("Haus", "Stadt Soest", "de"))
-    chunksize = max(1, min(NLP_BATCH, len(todo)) // (n_jobs * 8))
+    chunksize = max(1, min(batch, len(todo)) // (n_jobs * 8))
     pool = ctx.Pool(n_jobs, initializer=_init_worker, initargs=(tax,))
     try:
         # Two batches in flight: the workers start on the next batch while this process stores
@@ -377,11 +427,17 @@ class Linked:
     next_id: int
 
 
-def link_topics(terms: list[dict[str, float]], labels: list[str], previous: dict | None) -> Linked:
-    """Give the new topics ids: a topic matched to the previous model keeps its id and label."""
+def link_topics(
+    terms: list[dict[str, float]],
+    labels: list[str],
+    previous: dict | None,
+    threshold: float = AnalysisConfig.match_threshold,
+) -> Linked:
+    """Give the new topics ids: a topic matched to the previous model (term vectors at least
+    `threshold` cosine-similar) keeps its id and label."""
     prev_topics = {t["id"]: t for t in (previous or {}).get("topics", [])}
     mapping = (
-        match_topics({tid: t["terms"] for tid, t in prev_topics.items()}, terms, MATCH_THRESHOLD)
+        match_topics({tid: t["terms"] for tid, t in prev_topics.items()}, terms, threshold)
         if prev_topics
         else {}
     )
@@ -414,123 +470,202 @@ def link_topics(terms: list[dict[str, float]], labels: list[str], previous: dict
     return Linked(ids, names, sorted(dormant, key=lambda t: t["id"]), next_id)
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What the workspace tells a run besides the corpus, read before the corpus is opened: a
+    broken taxonomy.yaml or curation.yaml stops the run here, naming the line."""
+
+    taxonomy: Path | None
+    lexicon: maturity.Lexicon
+    version: str  # nlp_version: the key of the cached per-article results
+    rules: TrendRules
+    policy: relevance.Policy  # curation.yaml read once, here
+
+
+def read_inputs(ws: Workspace, cfg: AnalysisConfig) -> Inputs:
+    """The inputs stage: the workspace's taxonomy (lexicon first: a broken file stops the run
+    before anything else is read), trend rules and relevance policy."""
+    taxonomy = ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None
+    lexicon = maturity.load_lexicon(taxonomy)
+    return Inputs(
+        taxonomy,
+        lexicon,
+        nlp_version(taxonomy),
+        trend_rules(ws),
+        relevance.policy(ws, cfg.relevance_threshold),
+    )
+
+
+@dataclass(frozen=True)
+class WindowArticles:
+    """The window stage's result: the quarter, its window and the window's dated, relevant
+    articles (without text) in the order the topic model samples them."""
+
+    quarter: str
+    quarters: list[str]
+    articles: list[Article]
+    sources: dict[str, dict]
+    kept: relevance.Counts  # the window's articles kept / set aside, for the manifest
+    today: dt.date
+
+
+def select_window(corpus: Corpus, policy: relevance.Policy, cfg: AnalysisConfig) -> WindowArticles:
+    """The quarter to analyse (`choose_window`) and its articles; run after the stored articles'
+    relevance was decided."""
+    quarter, quarters = choose_window(corpus, cfg)
+    kept = relevance.decide_stored(corpus, policy, quarters=set(quarters))
+    articles = list(corpus.articles(quarters=quarters, dated_only=True, with_text=False))
+    # The model samples by position, so the order must not depend on ids (hashes of URLs,
+    # which change with the host): by date and title, ids only break ties.
+    articles.sort(key=lambda a: (a.published, a.title, a.id))
+    if len(articles) < 2:
+        raise AnalysisError(
+            f"only {len(articles)} dated article in the window {quarters[0]}–{quarters[-1]}: "
+            "topics need at least 2 (collect or import more, or pick another --quarter)"
+        )
+    return WindowArticles(
+        quarter, quarters, articles, corpus.sources(), kept, cfg.today or dt.date.today()
+    )
+
+
+def describe_topics(
+    corpus: Corpus,
+    win: WindowArticles,
+    nlp: dict[str, ArticleNLP],
+    fit: TopicFit,
+    linked: Linked,
+    inputs: Inputs,
+    cfg: AnalysisConfig,
+    progress: Progress,
+) -> _TopicOutputs:
+    """The trends and maturity stage: every topic's record, trend rows and evidence
+    (`_describe_topic`), its articles' signals read from the cache topic by topic."""
+    window = _Window(
+        win.quarter,
+        win.quarters,
+        win.today,
+        inputs.rules,
+        inputs.lexicon,
+        win.sources,
+        nlp,
+        Counter(a.published for a in win.articles),
+        cfg,
+    )
+    out = _TopicOutputs()
+    members = fit.members(win.articles)
+    weights = {a.id: w for a, w in zip(win.articles, fit.weight)}  # how typical of its topic
+    progress.source_started("trends and maturity", len(members))
+    with _gc_spares_what_exists():  # ~1M signals are built here
+        for k, arts in sorted(members.items()):
+            signals = cached_signals(corpus, [a.id for a in arts], inputs.version)
+            _describe_topic(window, k, arts, signals, fit, linked, out, weights)
+            progress.advance("trends and maturity")
+    return out
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    t = time.perf_counter()
+    yield
+    seconds[stage] = time.perf_counter() - t
+
+
 def analyze(
     ws: Workspace, cfg: AnalysisConfig | None = None, progress: Progress | None = None
 ) -> AnalysisResult:
-    """Run the analysis for one quarter and write models/<quarter>/. Returns where it went."""
+    """Run the analysis for one quarter and write models/<quarter>/. Returns where it went.
+
+    The stages, each a function over what the one before returned (see the module docstring)."""
     cfg = cfg or AnalysisConfig()
     progress = progress or Progress()
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    taxonomy_file = ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None
-    lexicon = maturity.load_lexicon(taxonomy_file)  # a broken file stops here, naming the line
-    version = nlp_version(taxonomy_file)
-    rules = trend_rules(ws)
-    policy = relevance.policy(ws, cfg.relevance_threshold)  # curation.yaml read once, here
+    inputs = read_inputs(ws, cfg)
     with Corpus(ws.corpus_db) as corpus:
-        t = time.perf_counter()
-        # articles stored before relevance was judged (or by an older model) are judged now;
-        # then every article is decided again: curation or the threshold may have changed
-        relevance.judge_stored(corpus, progress)
-        relevance.decide_stored(corpus, policy, write=True)
-        seconds["relevance"] = time.perf_counter() - t
-        quarter, quarters = choose_window(corpus, cfg)
-        kept = relevance.decide_stored(corpus, policy, quarters=set(quarters))
-        articles = list(corpus.articles(quarters=quarters, dated_only=True, with_text=False))
-        # The model samples by position, so the order must not depend on ids (hashes of URLs,
-        # which change with the host): by date and title, ids only break ties.
-        articles.sort(key=lambda a: (a.published, a.title, a.id))
-        if len(articles) < 2:
-            raise AnalysisError(
-                f"only {len(articles)} dated article in the window {quarters[0]}–{quarters[-1]}: "
-                "topics need at least 2 (collect or import more, or pick another --quarter)"
+        with _timed(seconds, "relevance"):
+            # articles stored before relevance was judged (or by an older model) are judged now;
+            # then every article is decided again: curation or the threshold may have changed
+            relevance.judge_stored(corpus, progress)
+            relevance.decide_stored(corpus, inputs.policy, write=True)
+        win = select_window(corpus, inputs.policy, cfg)
+        with _timed(seconds, "text"):
+            nlp = article_nlp(
+                corpus,
+                win.articles,
+                inputs.taxonomy,
+                cfg.n_jobs,
+                progress,
+                inputs.version,
+                batch=cfg.nlp_batch,
             )
-        sources = corpus.sources()
-        t = time.perf_counter()
-        nlp = article_nlp(corpus, articles, taxonomy_file, N_JOBS, progress, version)
-        seconds["text"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        publishers = [str(src.get("name") or "") for src in sources.values()]
-        fit = fit_topics(corpus, articles, version, publishers, cfg, progress)
-        seconds["topics"] = time.perf_counter() - t
-
-        previous = _previous_model(ws, quarter)
-        linked = link_topics(fit.terms, fit.labels, previous)
-
-        t = time.perf_counter()
-        window = _Window(
-            quarter,
-            quarters,
-            cfg.today or dt.date.today(),
-            rules,
-            lexicon,
-            sources,
-            nlp,
-            Counter(a.published for a in articles),
-        )
-        out = _TopicOutputs()
-        members = fit.members(articles)
-        weights = {a.id: w for a, w in zip(articles, fit.weight)}  # how typical of its topic
-        progress.source_started("trends and maturity", len(members))
-        with _gc_spares_what_exists():  # ~1M signals are built here
-            for k, arts in sorted(members.items()):
-                signals = cached_signals(corpus, [a.id for a in arts], version)
-                _describe_topic(window, k, arts, signals, fit, linked, out, weights)
-                progress.advance("trends and maturity")
-        seconds["trends_maturity"] = time.perf_counter() - t
+        with _timed(seconds, "topics"):
+            publishers = [str(src.get("name") or "") for src in win.sources.values()]
+            fit = fit_topics(corpus, win.articles, inputs.version, publishers, cfg, progress)
+        previous = _previous_model(ws, win.quarter)
+        linked = link_topics(fit.terms, fit.labels, previous, cfg.match_threshold)
+        with _timed(seconds, "trends_maturity"):
+            out = describe_topics(corpus, win, nlp, fit, linked, inputs, cfg, progress)
         seen_in = corpus.seen_in()
-        covered = coverage(corpus, quarter, cfg.today or dt.date.today())
+        covered = coverage(corpus, win.quarter, win.today)
 
-    folder = ws.models_dir / quarter
-    folder.mkdir(parents=True, exist_ok=True)
-    # manifest.json marks a complete model: gone while the files are replaced, written last, so
-    # a run killed in between leaves no model that mixes old and new files
-    (folder / "manifest.json").unlink(missing_ok=True)
-    _write_model(folder, window, articles, fit, linked, out, seen_in)
-    _dump(
-        folder / "manifest.json",
-        {
-            "quarter": quarter,
-            "window": quarters,
-            "config_hash": cfg.digest(),
-            "corpus_hash": hashlib.sha1(
-                "".join(sorted(a.id + (a.quarter or "") for a in articles)).encode()
-            ).hexdigest()[:16],
-            "seed": cfg.seed,
-            "n_topics": len(out.topics),
-            "n_articles": len(articles),
-            "analysis_version": ANALYSIS_VERSION,
-            "versions": _versions(),
-            "model": {
-                "class": "TopicModel",
-                "params": {
-                    k: v
-                    for k, v in fit.model.get_params().items()
-                    if isinstance(v, (int, float, str, type(None)))
-                },
-            },
-            "previous_model": previous["quarter"] if previous else None,
-            "coverage": covered,
-            "trend_rules": rules.__dict__,
-            "relevance": relevance.manifest_entry(policy, kept),
-        },
-    )
+    folder = ws.models_dir / win.quarter
+    manifest = _manifest(cfg, inputs, win, fit, out, previous, covered)
+    _write_model(folder, win, nlp, fit, linked, out, seen_in, manifest)
     seconds["total"] = time.perf_counter() - t0
     previous_ids = {t["id"] for t in (previous or {}).get("topics", [])}
     return AnalysisResult(
-        quarter,
+        win.quarter,
         folder,
-        len(articles),
+        len(win.articles),
         len(out.topics),
         seconds,
         dict(Counter(t["trend_class"] for t in out.topics)),
         len(previous_ids & set(linked.ids)),
         len(linked.dormant),
-        tuple(quarters),
-        tuple(sorted({a.quarter for a in articles})),
+        tuple(win.quarters),
+        tuple(sorted({a.quarter for a in win.articles})),
         covered,
     )
+
+
+def _manifest(
+    cfg: AnalysisConfig,
+    inputs: Inputs,
+    win: WindowArticles,
+    fit: TopicFit,
+    out: _TopicOutputs,
+    previous: dict | None,
+    covered: dict,
+) -> dict:
+    """What manifest.json says of a model: how it was made (settings, versions, inputs' digests)
+    so that the same config and corpus can be shown to give the same model."""
+    return {
+        "quarter": win.quarter,
+        "window": win.quarters,
+        "config_hash": cfg.digest(),
+        "settings": cfg.settings(),
+        "resources": cfg.resources(),
+        "corpus_hash": hashlib.sha1(
+            "".join(sorted(a.id + (a.quarter or "") for a in win.articles)).encode()
+        ).hexdigest()[:16],
+        "seed": cfg.seed,
+        "n_topics": len(out.topics),
+        "n_articles": len(win.articles),
+        "analysis_version": ANALYSIS_VERSION,
+        "versions": _versions(),
+        "model": {
+            "class": "TopicModel",
+            "params": {
+                k: v
+                for k, v in fit.model.get_params().items()
+                if isinstance(v, (int, float, str, type(None)))
+            },
+        },
+        "previous_model": previous["quarter"] if previous else None,
+        "coverage": covered,
+        "trend_rules": inputs.rules.__dict__,
+        "relevance": relevance.manifest_entry(inputs.policy, win.kept),
+    }
 
 
 @dataclass(frozen=True)
@@ -569,16 +704,16 @@ def fit_topics(
     Lemma features do not cross languages: fitted on all articles, the English ones formed a topic
     of their own ("North Rhine-Westphalia"). So the model is fitted on the corpus's main language
     and the rest are placed with transform() (on the demo: 16 of 16 English articles landed in
-    their true topic, through shared names and terms). Above FIT_MAX articles the model is fitted
-    on a seeded sample of them and the others are placed the same way, in chunks: time and memory
-    of this stage stay those of FIT_MAX articles. Run `article_nlp` first (lemmas come from the
+    their true topic, through shared names and terms). Above `cfg.fit_max` articles the model is
+    fitted on a seeded sample of them and the others are placed the same way, `cfg.cache_chunk`
+    at a time: time and memory of this stage stay those of `cfg.fit_max` articles. Run `article_nlp` first (lemmas come from the
     cache)."""
     langs = [(a.language or "de")[:2] for a in articles]
     main_lang = max(sorted(set(langs)), key=langs.count)
     fit_idx = [i for i, lang in enumerate(langs) if lang == main_lang]
-    if len(fit_idx) > FIT_MAX:
+    if len(fit_idx) > cfg.fit_max:
         rng = np.random.RandomState(cfg.seed)
-        fit_idx = sorted(int(i) for i in rng.choice(fit_idx, FIT_MAX, replace=False))
+        fit_idx = sorted(int(i) for i in rng.choice(fit_idx, cfg.fit_max, replace=False))
     fitted = set(fit_idx)
     rest_idx = [i for i in range(len(articles)) if i not in fitted]
 
@@ -603,11 +738,11 @@ def fit_topics(
     weight = [0.0] * len(articles)
     for i, label, row in zip(fit_idx, model.labels_, model.doc_topic_, strict=True):
         main[i], weight[i] = int(label), float(row.max())
-    for start in range(0, len(rest_idx), CACHE_CHUNK):
-        chunk = rest_idx[start : start + CACHE_CHUNK]
+    for start in range(0, len(rest_idx), cfg.cache_chunk):
+        chunk = rest_idx[start : start + cfg.cache_chunk]
         for i, row in zip(chunk, model.transform(docs(chunk)), strict=True):
             k, best = int(row.argmax()), float(row.max())
-            main[i] = k if best >= MIN_PLACED_WEIGHT and k not in other else -1
+            main[i] = k if best >= cfg.min_placed_weight and k not in other else -1
             weight[i] = best
         progress.advance("topic model", len(chunk))
     # people quoted in press releases are not what a topic is about
@@ -634,6 +769,7 @@ class _Window:
     sources: dict[str, dict]
     nlp: dict[str, ArticleNLP]  # places and own stage per article
     dates: Counter  # publication date -> articles of the window (shares, bursts)
+    cfg: AnalysisConfig
 
 
 @dataclass
@@ -681,7 +817,7 @@ def _describe_topic(
         {a.id: a.language for a in arts},
     )
     for qm in series:
-        basis, stage_quarters = stage_basis(by_quarter, qm.quarter)
+        basis, stage_quarters = stage_basis(by_quarter, qm.quarter, w.cfg.min_stage_articles)
         items = [(sig, meta[a.id]) for a in basis for sig in signals[a.id]]
         est = maturity.aggregate(items, lexicon=w.lexicon, backs=backs) if items else None
         stages[qm.quarter] = est
@@ -725,7 +861,7 @@ def _describe_topic(
             "size": len(arts),
             "quarter_counts": {qm.quarter: qm.count for qm in series},
             "status": "active",
-            "field": _field_of(terms, fields) if fields else "",
+            "field": _field_of(terms, fields, w.cfg.field_min_share) if fields else "",
             "trend_class": verdict.label,
             "trend_rule": verdict.rule,
             "trend_numbers": verdict.numbers,
@@ -741,20 +877,25 @@ def _describe_topic(
 
 def _write_model(
     folder: Path,
-    w: _Window,
-    articles: list[Article],
+    win: WindowArticles,
+    nlp: dict[str, ArticleNLP],
     fit: TopicFit,
     linked: Linked,
     out: _TopicOutputs,
     seen_in: dict[str, set[str]],
+    manifest: dict,
 ) -> None:
-    """topics.json, trends.json, evidence.json and assignments.jsonl, sorted: same input, same
-    bytes."""
+    """topics.json, trends.json, evidence.json and assignments.jsonl, sorted (same input, same
+    bytes), then manifest.json."""
+    folder.mkdir(parents=True, exist_ok=True)
+    # manifest.json marks a complete model: gone while the files are replaced, written last, so
+    # a run killed in between leaves no model that mixes old and new files
+    (folder / "manifest.json").unlink(missing_ok=True)
     _dump(
         folder / "topics.json",
         {
-            "quarter": w.quarter,
-            "quarters": w.quarters,
+            "quarter": win.quarter,
+            "quarters": win.quarters,
             "topics": sorted(out.topics, key=lambda x: x["id"]),
             "dormant": linked.dormant,
             "next_id": linked.next_id,
@@ -763,7 +904,7 @@ def _write_model(
     )
     _dump(folder / "trends.json", sorted(out.trends, key=lambda r: (r["topic_id"], r["quarter"])))
     _dump(folder / "evidence.json", out.evidence)
-    rows = sorted(zip(articles, fit.main, fit.weight, strict=True), key=lambda x: x[0].id)
+    rows = sorted(zip(win.articles, fit.main, fit.weight, strict=True), key=lambda x: x[0].id)
     with replacing(folder / "assignments.jsonl") as fh:
         for a, m, weight in rows:
             fh.write(
@@ -777,14 +918,15 @@ def _write_model(
                         "title": a.title,
                         "url": a.url,
                         "source": a.source,
-                        "municipalities": list(w.nlp[a.id].municipalities),
-                        "stage": w.nlp[a.id].stage,
+                        "municipalities": list(nlp[a.id].municipalities),
+                        "stage": nlp[a.id].stage,
                         "seen_in": sorted(seen_in.get(a.id, {a.source})),
                     },
                     ensure_ascii=False,
                 )
                 + "\n"
             )
+    _dump(folder / "manifest.json", manifest)
 
 
 _NOT_A_NAME = re.compile(
@@ -831,16 +973,18 @@ _ACTOR_HEADS = (
 
 
 def stage_basis(
-    by_quarter: dict[str, list[Article]], quarter: str
+    by_quarter: dict[str, list[Article]],
+    quarter: str,
+    min_articles: int = AnalysisConfig.min_stage_articles,
 ) -> tuple[list[Article], list[str]]:
     """The articles a quarter's stage is judged on (from a topic's articles by quarter): the
-    quarter's own, and when it has fewer than MIN_STAGE_ARTICLES, also those of up to two previous
+    quarter's own, and when it has fewer than `min_articles`, also those of up to two previous
     quarters (one stray "soll ... geplant" in a thin quarter must not turn an established topic
     back into a concept)."""
     basis = list(by_quarter.get(quarter, ()))
     used = [quarter]
     for back in (1, 2):
-        if len(basis) >= MIN_STAGE_ARTICLES:
+        if len(basis) >= min_articles:
             break
         earlier = shift_quarter(quarter, -back)
         basis += by_quarter.get(earlier, ())

@@ -1079,9 +1079,12 @@ def report(ws: Workspace, quarter: str | None, lang: str, out: Path | None, form
 
 def _assignments(ws: Workspace) -> dict[str, tuple[str, float]]:
     """article id -> (topic id, weight) from the latest model, if any (filled in by analyze)."""
-    from trends.models import latest_assignments
+    from trends.models import AnalysisError, latest_assignments
 
-    return latest_assignments(ws)
+    try:
+        return latest_assignments(ws)
+    except AnalysisError as exc:  # a damaged model: its one-line reason, not a traceback
+        _fail(str(exc))
 
 
 def _model_rows(ws: Workspace, reader, quarter: str | None, fmt: str, out_path: str | None) -> None:

@@ -48,21 +48,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "contents": ("Inhalt", "Contents"),
     # the workshop brief (trends brief)
     "brief_title": ("Workshop-Brief: {title}", "Workshop brief: {title}"),
+    # plain text: templates/brief.{md,html}.j2 escape it and set the labels in bold
+    "brief_what_label": ("Was es ist:", "What it is:"),
     "brief_what": (
-        "**Was es ist:** {phrases} (Handlungsfeld: {field}).",
-        "**What it is:** {phrases} (field of action: {field}).",
+        "{phrases} (Handlungsfeld: {field}).",
+        "{phrases} (field of action: {field}).",
     ),
-    "brief_course": ("**Verlauf** ({first}–{last}):", "**Trajectory** ({first}–{last}):"),
+    "brief_course": ("Verlauf", "Trajectory"),
+    "brief_stage_label": ("Reifegrad:", "Maturity:"),
     "brief_stage": (
-        "**Reifegrad:** {stage} (Konfidenz {confidence}{trl})",
-        "**Maturity:** {stage} (confidence {confidence}{trl})",
+        "{stage} (Konfidenz {confidence}{trl})",
+        "{stage} (confidence {confidence}{trl})",
     ),
     "brief_who": ("Wer hat es schon gemacht?", "Who has already done it?"),
-    "brief_who_head": (
-        "| Kommune | Stand | erste Meldung | letzte Meldung | Beleg |",
-        "| Municipality | Stage | first report | latest report | Evidence |",
-    ),
-    "brief_contacts": ("**Kontakte aus den Quellen:**", "**Contacts named in the sources:**"),
+    "brief_col_place": ("Kommune", "Municipality"),
+    "brief_col_stage": ("Stand", "Stage"),
+    "brief_col_first": ("erste Meldung", "first report"),
+    "brief_col_latest": ("letzte Meldung", "latest report"),
+    "brief_col_evidence": ("Beleg", "Evidence"),
+    "brief_contacts": ("Kontakte aus den Quellen:", "Contacts named in the sources:"),
     "brief_transfer": ("Übertragbarkeit", "Transferability"),
     "brief_no_transfer": (
         "Keine Hinweise auf Nachnutzung in den Quellen.",

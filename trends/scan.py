@@ -13,8 +13,6 @@ All return plain dicts/strings; the CLI renders them. `Views` loads the model fi
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,12 +24,10 @@ from trends.corpus import Corpus, find_word, find_words
 from trends.models import (
     AnalysisError,
     latest_quarter,
-    load_manifest,
     load_model,
-    load_trends,
     manifest_rules,
     pick_evidence,
-    read_model_file,
+    visible_topics,
 )
 from trends.records import NONE, STAGES, quarter_bounds
 from trends.trend import CLASSES, TrendRules, explain_stored, observed
@@ -136,38 +132,30 @@ class Views:
 
     @cached_property
     def topics(self) -> dict[str, dict]:
-        return {t["id"]: t for t in self.model["topics"] if not t.get("hidden")}
+        return {t["id"]: t for t in visible_topics(self.model)}
 
     @cached_property
     def trends(self) -> dict[str, list[dict]]:
-        out: dict[str, list[dict]] = defaultdict(list)
-        for row in load_trends(self.ws, self.model["quarter"]):
-            out[row["topic_id"]].append(row)
-        return out
+        # a merge target's rows are the merged series load_model built
+        return defaultdict(list, self.model["trend_rows"])
 
     @cached_property
     def rules(self) -> TrendRules:
         """The trend thresholds the model was classified with (its manifest)."""
-        return manifest_rules(load_manifest(self.ws, self.model["quarter"]))
+        return manifest_rules(self.model["manifest"])
 
     @cached_property
     def evidence(self) -> dict[str, dict]:
-        path = self.ws.models_dir / self.model["quarter"] / "evidence.json"
-        return (
-            read_model_file(self.ws, self.model["quarter"], "evidence.json")
-            if path.exists()
-            else {}
-        )
+        return self.model["evidence"]
 
     @cached_property
     def assignments(self) -> list[dict]:
-        path = self.ws.models_dir / self.model["quarter"] / "assignments.jsonl"
-        with path.open(encoding="utf-8") as fh:
-            rows = [json.loads(line) for line in fh]
-        merged = {t["id"]: t["merge_into"] for t in self.model["topics"] if t.get("merge_into")}
-        for row in rows:  # curation merges: articles count under the target topic
-            row["topic_id"] = merged.get(row["topic_id"], row["topic_id"])
-        return rows
+        merged = self.model["merged_into"]  # chains resolved: T1 -> T2 -> T3 is T1 -> T3
+        # curation merges: articles count under the target topic
+        return [
+            {**row, "topic_id": merged.get(row["topic_id"], row["topic_id"])}
+            for row in self.model["assignments"]
+        ]
 
     @cached_property
     def _rows_by_topic(self) -> dict[str, list[dict]]:
@@ -622,10 +610,29 @@ _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|(?:Tel\.?|Telefon)\s*:?\s*[\d /
 
 
 def brief(
-    ws: Workspace, query: str, fmt: str = "md", lang: str = "de", views: Views | None = None
+    ws: Workspace,
+    query: str,
+    fmt: str = "md",
+    lang: str = "de",
+    views: Views | None = None,
+    env=None,
 ) -> str:
     """A one-page workshop brief on a topic (or, failing that, on the articles matching the query),
-    in German or English (`lang`), as Markdown or HTML (`fmt`)."""
+    in German or English (`lang`), as Markdown or HTML (`fmt`): `brief_context` rendered through
+    templates/brief.<fmt>.j2 with the report's escaping and link rules (`env`: the Jinja
+    environment of that format and language, kept by a long-running caller such as `serve`)."""
+    from trends.report.templating import render
+
+    return render(ws, brief_context(ws, query, lang, views), fmt, "brief", env)
+
+
+def brief_context(ws: Workspace, query: str, lang: str = "de", views: Views | None = None) -> dict:
+    """What the workshop brief shows, as plain values (the templates escape every one): `heading`,
+    `title`, `topic` (None for a query brief; else `what`, `class_label`, `class_text`,
+    `stage_text`, `quotes`, `no_backing`), `course` (`first`, `last`, `spark`, `counts`), `who`
+    (places with `stage_label` and their evidence `link`), `contacts`, `transfer` (leaders,
+    parallel work), `transfer_quotes`, `questions`, `sources`; `t` and `quote_open`/`quote_close`
+    in the reader's language."""
     views = views or Views(ws)
     topic, rows = _articles_for(ws, views, query)
     if not rows:
@@ -640,8 +647,6 @@ def brief(
     shown = ["–" if q in empty and not c else c for q, c in zip(quarters, counts)]
     latest = _latest_complete(trend_rows)
     whos = _group(rows, lambda r: r.get("municipalities", []))
-    stage_ev = views.evidence_for(topic["id"]) if topic else []
-    transfer_ev = views.evidence_for(topic["id"], "transfer") if topic else []
     contacts = sorted(
         {
             m.group(0).strip()
@@ -649,24 +654,27 @@ def brief(
             for m in _CONTACT.finditer(text)
         }
     )[:6]
-    t = i18n.texts(lang)
     lq, rq = ("„", "“") if lang == "de" else ("“", "”")
     title = topic["label"] if topic else f"{lq}{query}{rq}"
-    lines = [f"# {i18n.fmt('brief_title', lang, title=title)}", ""]
+    about = None
+    transfer: list[str] = []
+    transfer_ev: list[dict] = []
     if topic:
-        phrases = ", ".join(topic.get("keyphrases", [])[:6])
-        field = i18n.field_name(topic["field"], lang) if topic.get("field") else "–"
-        lines += [i18n.fmt("brief_what", lang, phrases=phrases, field=field), ""]
-    lines += [
-        f"{i18n.fmt('brief_course', lang, first=quarters[0], last=quarters[-1])} "
-        f"`{sparkline(counts)}` {' · '.join(f'{q}: {c}' for q, c in zip(quarters, shown))}",
-        "",
-    ]
-    if topic:
+        from trends.transfer import brief_lines  # leaders and parallel work (issue 22)
+
         trl = f", TRL {topic['trl']}" if topic.get("trl") else ""
-        lines += [
-            f"**Trend:** {i18n.trend_class(topic['trend_class'], lang)} – "
-            + explain_stored(
+        stage_ev = views.evidence_for(topic["id"])
+        transfer_ev = views.evidence_for(topic["id"], "transfer")[:3]
+        transfer = brief_lines(whos, views.model["quarter"], lang)
+        about = {
+            "what": i18n.fmt(
+                "brief_what",
+                lang,
+                phrases=", ".join(topic.get("keyphrases", [])[:6]),
+                field=i18n.field_name(topic["field"], lang) if topic.get("field") else "–",
+            ),
+            "class_label": i18n.trend_class(topic["trend_class"], lang),
+            "class_text": explain_stored(
                 topic["trend_class"],
                 topic.get("trend_numbers") or {},
                 topic.get("trend_decided_on") or "",
@@ -675,73 +683,41 @@ def brief(
                 views.rules,
                 lang,
             ),
-            "",
-            i18n.fmt(
+            "stage_text": i18n.fmt(
                 "brief_stage",
                 lang,
                 stage=i18n.stage(topic["stage"], lang),
                 confidence=i18n.fmt_pct(topic["confidence"], lang, 0),
                 trl=trl,
             ),
-            "",
-        ]
-        for e in stage_ev[:3]:  # one quote each: consecutive "> " lines would run together
-            lines += [
-                f"> {lq}{e['text']}{rq} — [{e['title']}]({_safe_url(e['url'])}), {e['source']}, "
-                f"{e['published']}",
-                "",
-            ]
-        if not stage_ev and topic["stage"] in STAGES:  # its stage sentences are off the topic
-            lines += [i18n.fmt("no_backing_sentence", lang), ""]
-    lines += [f"## {t['brief_who']}", "", t["brief_who_head"], "|---|---|---|---|---|"]
-    for g in whos[:15]:
-        ev = g["evidence"][0]
-        lines.append(
-            f"| {g['name']} | {i18n.stage(g['stage'], lang)} | {g['first']} | {g['latest']} | "
-            f"[{_md_cell(ev['title'])}]({_safe_url(ev['url'])}) |"
-        )
-    if not whos:
-        lines.append("| – | | | | |")
-    lines.append("")
-    if contacts:
-        lines += [f"{t['brief_contacts']} " + "; ".join(contacts), ""]
-    lines += [f"## {t['brief_transfer']}", ""]
-    if topic:  # leaders and parallel work (trends.transfer, issue 22)
-        from trends.transfer import brief_lines
-
-        lines += brief_lines(whos, views.model["quarter"], lang)
-    lines += [
-        f"- {lq}{e['text']}{rq} ([{t['brief_source']}]({_safe_url(e['url'])}))"
-        for e in transfer_ev[:3]
-    ] or [f"- {t['brief_no_transfer']}"]
-    lines += ["", f"## {t['brief_questions']}", ""] + [
-        f"- {q}" for q in _questions(topic or {}, rows, latest, lang)
-    ]
-    lines += ["", f"## {t['brief_sources']}", ""]
-    for r in sorted(rows, key=lambda r: r["published"], reverse=True)[:10]:
-        lines.append(
-            f"- {r['published']} · {r['source']} · [{_md_cell(r['title'])}]({_safe_url(r['url'])})"
-        )
-    text = "\n".join(lines) + "\n"
-    if fmt == "html":
-        import markdown
-        import nh3
-
-        body = nh3.clean(
-            markdown.markdown(
-                html.escape(text, quote=False).replace("&gt; ", "> "), extensions=["tables"]
-            ),
-            url_schemes={"http", "https"},
-        )
-        return (
-            f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><meta name='viewport' "
-            f"content='width=device-width,initial-scale=1'><title>{html.escape(title)}</title><style>"
-            "body{font:15px/1.5 system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222}"
-            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}"
-            "blockquote{color:#444;border-left:3px solid #8ab;margin:.5em 0;padding-left:.8em}"
-            "@media print{body{margin:0}}</style></head><body>" + body + "</body></html>"
-        )
-    return text
+            "quotes": stage_ev[:3],
+            # its stage sentences are off the topic
+            "no_backing": not stage_ev and topic["stage"] in STAGES,
+        }
+    return {
+        "lang": lang,
+        "t": i18n.texts(lang),
+        "quote_open": lq,
+        "quote_close": rq,
+        "title": title,
+        "heading": i18n.fmt("brief_title", lang, title=title),
+        "topic": about,
+        "course": {
+            "first": quarters[0],
+            "last": quarters[-1],
+            "spark": sparkline(counts),
+            "counts": list(zip(quarters, shown)),
+        },
+        "who": [
+            {**g, "stage_label": i18n.stage(g["stage"], lang), "link": g["evidence"][0]}
+            for g in whos[:15]
+        ],
+        "contacts": contacts,
+        "transfer": transfer,
+        "transfer_quotes": transfer_ev,
+        "questions": _questions(topic or {}, rows, latest, lang),
+        "sources": sorted(rows, key=lambda r: r["published"], reverse=True)[:10],
+    }
 
 
 def _texts(ws: Workspace, ids: list[str]) -> list[str]:
@@ -752,11 +728,3 @@ def _texts(ws: Workspace, ids: list[str]) -> list[str]:
             f"SELECT text FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids
         )
         return [r[0] for r in rows]
-
-
-def _safe_url(url: str) -> str:
-    return url if re.match(r"https?://", url or "") else "#"
-
-
-def _md_cell(text: str) -> str:
-    return re.sub(r"[|\[\]\n]", " ", text)[:120]

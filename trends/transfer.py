@@ -580,16 +580,16 @@ def parallel_places(groups, window_start: str) -> tuple[list[dict], list[str]] |
 
 
 def brief_lines(groups: list[dict], quarter: str, lang: str) -> list[str]:
-    """Two lines for a topic's workshop brief (`trends brief`): its leaders, and whether it is a
-    parallel development (groups: the brief's `who` groups; quarter: the model's)."""
+    """Two items, plain text, for a topic's workshop brief (`trends brief`; its templates escape
+    and list them): its leaders, and whether it is a parallel development (groups: the brief's
+    `who` groups; quarter: the model's)."""
     leaders = [g["name"] for g in groups if g["stage"] in ADOPTED]
-    lines = [f"- {text('leaders', lang)}: {', '.join(leaders) if leaders else text('none', lang)}"]
+    lines = [f"{text('leaders', lang)}: {', '.join(leaders) if leaders else text('none', lang)}"]
     found = parallel_places(groups, shift_quarter(quarter, -(WINDOW - 1)))
     if found:
         rows, districts = found
         lines.append(
-            "- "
-            + text(
+            text(
                 "brief_parallel",
                 lang,
                 n=len(rows),
@@ -667,27 +667,6 @@ def _places_map(land: Landscape, lang: str) -> str:
         url = best["evidence"][0]["url"] if best["evidence"] else ""
         points.append((place.ags, best["stage"], label, url))
     return geo.map_svg(points, width=640, lang=lang, title=text("map_title", lang))
-
-
-TRANSFER_FIELDS = [
-    "topic_id",
-    "label",
-    "trend_class",
-    "place",
-    "ags",
-    "kind",
-    "district",
-    "population",
-    "stage",
-    "role",
-    "first",
-    "latest",
-    "quarter",
-    "articles",
-    "parallel",
-    "title",
-    "url",
-]
 
 
 def transfer_rows(ws: Workspace, quarter: str | None = None) -> list[dict]:

@@ -232,18 +232,17 @@ def _growth(now: float, before: float | None) -> float | None:
 
 
 def theil_sen(values: Sequence[float], xs: Sequence[float] | None = None) -> float:
-    """Median of pairwise slopes: robust to a single outlying quarter. `xs`: the values'
-    positions (default 0, 1, 2, …), so a quarter left out does not shorten the time between."""
-    xs = range(len(values)) if xs is None else xs
-    slopes = sorted(
-        (values[j] - values[i]) / (xs[j] - xs[i])
-        for i in range(len(values))
-        for j in range(i + 1, len(values))
-    )
-    if not slopes:
+    """Median of pairwise slopes (`scipy.stats.theilslopes`): robust to a single outlying
+    quarter. `xs`: the values' positions (default 0, 1, 2, …), so a quarter left out does not
+    shorten the time between. Fewer than two values have no slope: 0.0."""
+    if len(values) < 2:
         return 0.0
-    mid = len(slopes) // 2
-    return slopes[mid] if len(slopes) % 2 else (slopes[mid - 1] + slopes[mid]) / 2
+    # imported on first use: scipy.stats takes ~0.8 s to load, and most commands that import
+    # this module (search, who, serve) never compute a slope
+    from scipy.stats import theilslopes
+
+    xs = range(len(values)) if xs is None else xs
+    return float(theilslopes(values, xs).slope)
 
 
 def observed(row: Mapping) -> bool:

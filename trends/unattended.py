@@ -26,7 +26,7 @@ from trends.config import Workspace
 from trends.corpus import Corpus
 from trends.files import replacing
 from trends.health import SourceHealth, localized
-from trends.models import load_model
+from trends.models import load_model, visible_topics
 from trends.records import Failure
 
 RUNS_KEPT = 1000  # lines of logs/runs.jsonl: about three years of daily runs
@@ -108,14 +108,6 @@ def read_runs(ws: Workspace) -> list[dict]:
     return out
 
 
-def previous_collect_run(ws: Workspace) -> int | None:
-    """The corpus run id of the collect of the latest recorded run that collected."""
-    for rec in reversed(read_runs(ws)):
-        if rec.get("collect_run") is not None:
-            return int(rec["collect_run"])
-    return None
-
-
 def failures_by_source(failures: list[Failure], limit: int = 20) -> dict[str, list[dict]]:
     """source -> [{stage, reason, count, url (the first)}], most frequent first."""
     grouped: dict[str, Counter] = {}
@@ -141,8 +133,7 @@ def model_summary(ws: Workspace, quarter: str) -> dict:
         "quarter": quarter,
         "topics": {
             t["id"]: {"label": t["label"], "class": t["trend_class"], "stage": t["stage"]}
-            for t in data["topics"]
-            if not t.get("hidden") and not t.get("merge_into")
+            for t in visible_topics(data)
         },
     }
 

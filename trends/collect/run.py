@@ -17,10 +17,11 @@ import email.utils
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from trends import relevance
 from trends.collect.dedup import article_id, content_hash, minhash, signature_bytes, url_key
@@ -400,7 +401,8 @@ def _collect_source(
 
 
 # -- import ----------------------------------------------------------------------------------------
-IMPORT_SUFFIXES = {".jsonl", ".csv", ".html", ".htm", ".md", ".txt"}
+_PAGE_SUFFIXES = (".html", ".htm", ".md", ".txt")  # one article per file, alone or in folders
+IMPORT_SUFFIXES = (".jsonl", ".csv", *_PAGE_SUFFIXES)
 
 
 def import_paths(
@@ -434,8 +436,12 @@ def import_paths(
                 candidates = _jsonl_candidates(path, source, language, store)
             elif path.suffix.lower() == ".csv":
                 candidates = _csv_candidates(path, source, language, store)
-            else:
+            elif path.suffix.lower() in _PAGE_SUFFIXES:
                 candidates = _dir_candidates([path], source, language, store)
+            else:  # a folder skips such files; one named alone is a mistake worth saying
+                reason = f"not {', '.join(IMPORT_SUFFIXES[:-1])} or {IMPORT_SUFFIXES[-1]}"
+                store.fail(Failure(str(path), "import", reason, source))
+                continue
             for cand in candidates:
                 if cand.source not in known_sources:
                     known_sources.add(cand.source)
@@ -566,24 +572,42 @@ def _jsonl_candidates(path: Path, source: str, language: str, store: Store) -> I
                 yield cand
 
 
+T = TypeVar("T")
+
+# A CSV cell may hold a whole article (a long text pasted into a spreadsheet), more than the csv
+# module's default cap of 128 KiB per field.
+CSV_FIELD_LIMIT = 50_000_000
+
+
+def _wide_fields(read: Callable[[], T]) -> T:
+    """read() with the csv field cap raised to CSV_FIELD_LIMIT. The cap is process-wide (the csv
+    module has no per-reader one), so it is restored at once: other code that reads CSV, also
+    while an import is paused between two rows, keeps its own cap."""
+    before = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        return read()
+    finally:
+        csv.field_size_limit(before)
+
+
 def _csv_candidates(path: Path, source: str, language: str, store: Store) -> Iterator[Candidate]:
     """Rows of a CSV file as written by scripts or by a spreadsheet: comma, semicolon (German
     Excel) or tab separated, as the header line shows; UTF-8 (with or without BOM), else
     Windows-1252 (Excel's "CSV" on German Windows)."""
-    csv.field_size_limit(50_000_000)
     with path.open(encoding=_text_encoding(path), errors="replace", newline="") as fh:
         header = fh.readline()
         delimiter = max((",", ";", "\t"), key=lambda d: (header.count(d), d == ","))
         fh.seek(0)
         reader = csv.DictReader(fh, delimiter=delimiter)
-        columns = _columns({name: None for name in reader.fieldnames or ()})
+        names = _wide_fields(lambda: reader.fieldnames) or ()
+        columns = _columns({name: None for name in names})
         if "title" not in columns and "text" not in columns:  # one reason, not one per row
-            found = ", ".join(map(str, reader.fieldnames or ())) or "none"
+            found = ", ".join(map(str, names)) or "none"
             store.fail(
                 Failure(str(path), "import", f"no title or text column (found {found})", source)
             )
             return
-        for row in reader:
+        while (row := _wide_fields(lambda: next(reader, None))) is not None:
             cand = _row_candidate(row, f"{path}:{reader.line_num}", source, language, store)
             if cand:
                 yield cand
@@ -612,7 +636,7 @@ def _dir_candidates(
     `date: YYYY-MM-DD` line (Markdown front matter) or, for HTML, the page's metadata."""
     for path in files:
         suffix = path.suffix.lower()
-        if suffix not in (".html", ".htm", ".md", ".txt"):
+        if suffix not in _PAGE_SUFFIXES:
             continue
         url = path.resolve().as_uri()
         if suffix in (".html", ".htm"):

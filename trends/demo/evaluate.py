@@ -7,7 +7,6 @@ each other's best match by article overlap (F1 of the two article sets) and that
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import yaml
@@ -42,14 +41,9 @@ def evaluate(ws: Workspace) -> dict:
     collected = sum(1 for slug in demo if by_slug.get(slug))
     duplicates = sum(n - 1 for slug, n in by_slug.items() if slug in demo and n > 1)
     model = load_model(ws)
-    assignments = (
-        (ws.models_dir / model["quarter"] / "assignments.jsonl")
-        .read_text(encoding="utf-8")
-        .splitlines()
-    )
+    assignments = model["assignments"]  # as analyze placed them (curation is not judged here)
     found_sets: dict[str, set[str]] = {}
-    for line in assignments:
-        row = json.loads(line)
+    for row in assignments:
         slug = _slug(row["url"])
         if row["topic_id"] != "other" and slug in demo:
             found_sets.setdefault(row["topic_id"], set()).add(slug)
@@ -138,12 +132,12 @@ def _who_stages(ws: Workspace, recovered: list[dict], demo) -> dict[str, tuple[i
     return out
 
 
-def _article_figures(stored, assignments: list[str], demo: dict) -> dict:
+def _article_figures(stored, assignments: list[dict], demo: dict) -> dict:
     """Issue 23's article figures: off-topic articles (no planted topic) set aside by the
     relevance judgement (stored with relevant=0) or left in topics, on-topic ones lost, and each
     on-topic article's stage as the model gives it (`article_stage`) against the truth."""
     relevant = {_slug(a.url): a.relevant for a in stored}
-    placed = {_slug(json.loads(line)["url"]): json.loads(line) for line in assignments}
+    placed = {_slug(row["url"]): row for row in assignments}
     off = [s for s, a in demo.items() if not a.topics and s in relevant]
     on = [s for s, a in demo.items() if a.topics and s in relevant]
     staged = [s for s in on if s in placed]
@@ -261,9 +255,7 @@ def topic_map(ws: Workspace, truth_sets: dict[str, set[str]], key=None) -> dict[
     key = key or (lambda row: _slug(row["url"]))
     model = load_model(ws)
     found: dict[str, set[str]] = {}
-    path = ws.models_dir / model["quarter"] / "assignments.jsonl"
-    for line in path.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
+    for row in model["assignments"]:
         if row["topic_id"] != "other":
             found.setdefault(row["topic_id"], set()).add(key(row))
 

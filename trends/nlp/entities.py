@@ -66,7 +66,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -97,8 +96,6 @@ KINDS = (
 )
 PLACE_KINDS = frozenset({"municipality", "district", "regbez", "land", "city"})
 AMBIGUITY_CLASSES = ("", "noun", "name", "word", "strict")
-
-_DATA_FILES = ("gazetteer_nrw.tsv", "gazetteer_de.tsv", "gazetteer_terms.tsv")
 
 
 @dataclass(frozen=True)
@@ -1114,11 +1111,3 @@ def _resolve_enumerations(
 def _continuation_ok_in_list(text: str, end: int, g: _Gazetteer) -> bool:
     nxt = _next_tokens(text, end, 1)
     return not (nxt and nxt[0][0].lower() in _DETERMINERS_AFTER)
-
-
-def surface_keys(kind: str | None = None) -> Iterable[str]:
-    """All surface keys the matcher knows (for debugging and tests), optionally of one kind."""
-    g = _gazetteer()
-    for k, cands in g.keys.items():
-        if kind is None or g.entries[cands[0][0]].kind == kind:
-            yield k

@@ -153,11 +153,6 @@ def _candidates(analyzed: str, lang: str, max_n: int, stop: frozenset[str] | Non
     return out
 
 
-def phrase_key(gram: tuple[str, ...]) -> str:
-    """Lowercase key under which case variants of a phrase are counted."""
-    return " ".join(gram).lower()
-
-
 def extract_keyphrases(
     docs: Sequence[str],
     labels: Sequence[int],

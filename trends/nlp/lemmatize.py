@@ -102,44 +102,19 @@ _BAD_HEADS = frozenset({"Schaft", "Schaften", "Lich", "Ling", "Heit", "Keit", "U
 _MIN_PART = 3
 
 
-def _dictionary_lookup():
-    """simplemma's plain dictionary lookup (form -> lemma or None); ~10x cheaper than is_known +
-    lemmatize. Falls back to the public API if simplemma's internals change."""
-    try:
-        from simplemma.lemmatizer import _LOOKUP_DEFAULT  # type: ignore[attr-defined]
-
-        get = _LOOKUP_DEFAULT.get_lemma
-        get("Haus", "de")
-        return get
-    except (ImportError, AttributeError, TypeError):  # pragma: no cover - other simplemma
-        return lambda w, lang: simplemma.lemmatize(w, lang) if simplemma.is_known(w, lang) else None
-
-
-_LOOKUP = _dictionary_lookup()
-
-
 @lru_cache(maxsize=1)
-def _base_nouns() -> frozenset[str] | None:
-    """Capitalised German dictionary entries that are their own lemma, as one set (about 270k
-    words, 0.3 s once): membership is then a hash lookup. None if simplemma's storage differs."""
-    try:
-        from simplemma.lemmatizer import _LOOKUP_DEFAULT  # type: ignore[attr-defined]
+def _base_nouns() -> frozenset[str]:
+    """Capitalised German dictionary entries that are their own lemma (Regierung; not Erreich ->
+    erreichen), as one set of about 260k words built once (~1.5 s): membership is then a hash
+    lookup. Read through simplemma's public dictionary API (the `Mapping` its default dictionary
+    factory returns, the one `simplemma.lemmatize` uses), so an upgrade that changes the storage
+    fails loudly here instead of falling back to other results."""
+    from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
 
-        raw = _LOOKUP_DEFAULT._dictionary_factory.get_dictionary("de")._dict
-        return frozenset(k.decode("utf-8") for k, v in raw.items() if k == v and k[:1].isupper())
-    except Exception:  # pragma: no cover - other simplemma versions
-        return None
-
-
-@lru_cache(maxsize=1 << 20)
-def _is_base_noun_slow(word: str) -> bool:
-    return _LOOKUP(word, "de") == word
-
-
-def _is_base_noun(word: str) -> bool:
-    """A dictionary word that is its own lemma (Regierung; not Erreich -> erreichen)."""
-    nouns = _base_nouns()
-    return word in nouns if nouns is not None else _is_base_noun_slow(word)
+    forms = DEFAULT_DICTIONARY_FACTORY.get_dictionary("de")
+    # A-Z only, as the topic model was tuned and evaluated: admitting Ä/Ö/Ü-initial words splits
+    # e.g. Datenübermittlung into Date + Übermittlung; a change for scripts/eval_topics.py to judge
+    return frozenset(w for w in forms if "A" <= w[:1] <= "Z" and forms[w] == w)
 
 
 _LINKERS = ("es", "en", "s", "n", "e", "")
@@ -162,8 +137,7 @@ def split_compound(lemma: str, lang: str = "de") -> tuple[str, ...]:
     if n < 8 or not lemma[0].isupper() or not lemma[1:].islower():
         return (lemma,)
     low = lemma.lower()
-    nouns = _base_nouns()
-    known = nouns.__contains__ if nouns is not None else _is_base_noun_slow
+    known = _base_nouns().__contains__
     stop = stopwords("de")
     for i in range(_MIN_PART, n - _MIN_PART + 1):  # longest head first, parts >= 3 letters
         head = low[i].upper() + low[i + 1 :]

@@ -213,24 +213,23 @@ def spacy_stop_words(lang: str) -> frozenset[str]:
     """spaCy's stopword list for a language (empty if spaCy has none).
 
     The list is a plain module, spacy/lang/<lang>/stop_words.py; it is executed on its own, because
-    importing it the usual way first imports all of spaCy (2 s, in every worker process)."""
-    import importlib
+    importing it the usual way first imports all of spaCy (2-3 s, in every worker process). That
+    file's place is spaCy's layout, not its API: pyproject.toml bounds spaCy's version and
+    tests/test_nlp.py fails when the file moves, rather than this falling back silently."""
     import importlib.util
 
     if not (lang.isascii() and lang.isalpha()):  # a language code, never a path ("/x", "..")
         return frozenset()
-    try:
-        spec = importlib.util.find_spec("spacy")
-        path = Path(spec.submodule_search_locations[0]) / "lang" / lang / "stop_words.py"
-        module_spec = importlib.util.spec_from_file_location(f"_trends_stop_{lang}", path)
-        module = importlib.util.module_from_spec(module_spec)
-        module_spec.loader.exec_module(module)
-        return frozenset(module.STOP_WORDS)
-    except Exception:  # another layout of the file: the usual (slow) import
-        try:
-            return frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
-        except (ImportError, AttributeError):
-            return frozenset()
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("spaCy is not installed: pip install -e . installs it")
+    path = Path(spec.submodule_search_locations[0]) / "lang" / lang / "stop_words.py"
+    if not path.is_file():
+        return frozenset()  # a language spaCy has no stopword list for
+    module_spec = importlib.util.spec_from_file_location(f"_trends_stop_{lang}", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
 
 
 @cache

@@ -16,10 +16,11 @@ ring, commentary); the previous quarter's model (the latest models/<q> before th
 comparison; the corpus for source names, article counts and failures (optional); taxonomy.yaml
 for the radar's sectors (`fields:`) and rings (`rings:`).
 
-Merging (`merge_into: T003`): the merged topic's articles count under the target in every
-quarter; shares and growth are recomputed, sources and municipalities are united, and the trend
-class is decided again by `trends.trend.classify` on the merged series. The maturity stage of a
-merged topic in a quarter is that of the member with the highest confidence. The merged topic
+Merging (`merge_into: T003`, resolved by `trends.models.load_model` for every reader): the merged
+topic's articles count under the target in every quarter; shares and growth are recomputed,
+sources and municipalities are united, and the trend class is decided again by
+`trends.trend.classify` on the merged series. The maturity stage of a merged topic in a quarter is
+that of the member with the highest confidence. The merged topic
 disappears from every list, also from the previous quarter's (so nothing "moves" or "drops" just
 because of a merge).
 
@@ -41,19 +42,18 @@ from trends.config import Workspace
 from trends.models import (
     AnalysisError,
     load_curation,
-    load_manifest,
     load_model,
-    load_trends,
     manifest_rules,
     model_quarters,
+    normalise_row,
     pick_evidence,
     read_curation,
 )
-from trends.records import quarter_bounds, shift_quarter
+from trends.records import quarter_bounds
 from trends.report import charts
 from trends.report.archive import archive_name
 from trends.report.safety import _clip, commentary_html, commentary_markdown, safe_url
-from trends.trend import QuarterMetrics, TrendRules, classify, explain_stored, observed
+from trends.trend import TrendRules, explain_stored, observed
 
 STAGE_ORDER = maturity.STAGES
 RING_ORDER = ("standard", "rollout", "pilot", "konzept")  # radar rings, innermost first
@@ -70,21 +70,6 @@ def _read_json(path: Path, default):
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return default
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if line:
-                try:
-                    rows.append(json.loads(line))
-                except ValueError:
-                    continue
-    return rows
 
 
 def _taxonomy(ws: Workspace) -> dict:
@@ -148,52 +133,29 @@ def _ring_lookup(rings: dict[str, str]) -> dict[str, str]:
 class _Model:
     """One quarter's model with curation applied: visible topics with merged numbers."""
 
-    def __init__(
-        self, ws: Workspace, quarter: str, tax: dict, source_types: dict[str, str], lang: str
-    ):
+    def __init__(self, ws: Workspace, quarter: str, tax: dict, lang: str):
         self.quarter = quarter
-        self.folder = ws.models_dir / quarter
         self.data = load_model(ws, quarter)
         self.quarters: list[str] = list(self.data.get("quarters") or [quarter])
-        self.manifest = load_manifest(ws, quarter)
-        self.rows = load_trends(ws, quarter)
-        self.evidence: dict = _read_json(self.folder / "evidence.json", {})
-        self.assignments = _read_jsonl(self.folder / "assignments.jsonl")
+        self.manifest: dict = self.data["manifest"]
+        self.rows: list[dict] = self.data["trends"]
+        self.evidence: dict = self.data["evidence"]
+        self.assignments: list[dict] = self.data["assignments"]
         self.lang = lang
-        self.warnings: list[str] = []
         self.applied: list[str] = []
         self.rules = manifest_rules(self.manifest)
         topics = [t for t in self.data.get("topics", []) if isinstance(t, dict) and t.get("id")]
         self.by_id = {t["id"]: t for t in topics}
         lookup = _ring_lookup(tax["rings"])
         ring_names = ", ".join(tax["rings"][s] for s in RING_ORDER)
-        # merges: resolve chains, ignore unknown targets and cycles
-        target: dict[str, str] = {}
-        for t in topics:
-            m = t.get("merge_into")
-            if m in (None, "", False):
-                continue
-            m = str(m).strip()
-            if m not in self.by_id or m == t["id"]:
-                self.warnings.append(i18n.fmt("warn_unknown_target", lang, id=t["id"], target=m))
-                continue
-            target[t["id"]] = m
-        final: dict[str, str] = {}
-        for tid in target:
-            seen, cur = [tid], target[tid]
-            while cur in target and cur not in seen:
-                seen.append(cur)
-                cur = target[cur]
-            if cur in seen:
-                self.warnings.append(i18n.fmt("warn_merge_cycle", lang, id=tid))
-                continue
-            final[tid] = cur
+        # merges are resolved by load_model (chains followed, unknown targets and cycles dropped)
+        self.warnings: list[str] = [
+            i18n.fmt(w["key"], lang, id=w["id"], target=w["target"])
+            for w in self.data["curation_warnings"]
+        ]
+        final: dict[str, str] = self.data["merged_into"]
         self.merged_into = final
-        self.members: dict[str, list[str]] = {}
-        for t in topics:
-            if t["id"] in final:
-                continue
-            self.members[t["id"]] = [t["id"]] + sorted(k for k, v in final.items() if v == t["id"])
+        self.members: dict[str, list[str]] = self.data["members"]
         self.visible = [tid for tid in self.members if not self.by_id[tid].get("hidden")]
         self.hidden = [t["id"] for t in topics if t.get("hidden")]
         self.pins: dict[str, str] = {}
@@ -233,152 +195,34 @@ class _Model:
         )
         if n_comm:
             self.applied.append(i18n.fmt("curation_commentary", lang, n=n_comm))
-        self.source_types = source_types
-        self._rows_by = {(r["topic_id"], r["quarter"]): r for r in self.rows if isinstance(r, dict)}
         self._assign_by: dict[tuple[str, str], list[dict]] = defaultdict(list)
         for a in self.assignments:
             self._assign_by[(a.get("topic_id", "other"), a.get("quarter", ""))].append(a)
-        self.series = {tid: self._series(tid) for tid in self.visible}
+        self.series = {tid: self.data["series"][tid] for tid in self.visible}
         self.verdict = {tid: self._verdict(tid) for tid in self.visible}
 
-    # numbers of a topic and its merged members, per quarter
-    def _series(self, tid: str) -> list[dict]:
-        ids = self.members[tid]
-        out: list[dict] = []
-        for q in self.quarters:
-            rows = [self._rows_by[(i, q)] for i in ids if (i, q) in self._rows_by]
-            if len(ids) == 1:
-                row = dict(rows[0]) if rows else None
-                if row is None:
-                    count = int(self.by_id[tid].get("quarter_counts", {}).get(q, 0) or 0)
-                    row = {"quarter": q, "count": count, "total": 0, "share": 0.0, "partial": False}
-                out.append(self._normalise(row, q))
-                continue
-            total = max((r.get("total", 0) for r in rows), default=0)
-            count = sum(int(r.get("count", 0)) for r in rows)
-            best = max(
-                rows, key=lambda r: (r.get("confidence", 0.0), r.get("count", 0)), default={}
-            )
-            articles = [a for i in ids for a in self._assign_by.get((i, q), [])]
-            srcs = {a.get("source") for a in articles if a.get("source")}
-            munis = sorted({m for r in rows for m in r.get("municipality_names", [])})
-            row = {
-                "quarter": q,
-                "count": count,
-                "total": total,
-                "share": round(count / total, 6) if total else 0.0,
-                "burst": max((r.get("burst", 0.0) for r in rows), default=0.0),
-                "sources": len(srcs)
-                if articles
-                else max((r.get("sources", 0) for r in rows), default=0),
-                "independent_sources": len(
-                    {s for s in srcs if self.source_types.get(s) != "vendor"}
-                )
-                if articles
-                else max((r.get("independent_sources", 0) for r in rows), default=0),
-                "source_types": len(
-                    {self.source_types.get(s) for s in srcs if self.source_types.get(s)}
-                )
-                if articles
-                else max((r.get("source_types", 0) for r in rows), default=0),
-                "municipalities": len(munis),
-                "municipality_names": munis,
-                "regions": max((r.get("regions", 0) for r in rows), default=0),
-                "partial": any(r.get("partial") for r in rows),
-                "stage": best.get("stage", "none"),
-                "confidence": best.get("confidence", 0.0),
-                "trl": best.get("trl"),
-                "transfer_score": max((r.get("transfer_score", 0.0) for r in rows), default=0.0),
-                "evidence_topic": best.get("topic_id", tid),
-                "merged": True,
-            }
-            out.append(self._normalise(row, q))
-        if len(ids) > 1:  # growth from the merged shares
-            share = {r["quarter"]: r["share"] for r in out}
-            for r in out:
-                for key, back in (("growth_prev", 1), ("growth_yoy", 4)):
-                    before = share.get(shift_quarter(r["quarter"], -back))
-                    r[key] = round(r["share"] / before - 1, 4) if before else None
-        return out
-
-    @staticmethod
-    def _normalise(row: dict, q: str) -> dict:
-        defaults = {
-            "quarter": q,
-            "count": 0,
-            "total": 0,
-            "share": 0.0,
-            "growth_prev": None,
-            "growth_yoy": None,
-            "burst": 0.0,
-            "sources": 0,
-            "independent_sources": 0,
-            "source_types": 0,
-            "municipalities": 0,
-            "regions": 0,
-            "partial": False,
-            "municipality_names": [],
-            "stage": "none",
-            "confidence": 0.0,
-            "trl": None,
-            "transfer_score": 0.0,
-            "evidence_ids": [],
-        }
-        return {
-            **defaults,
-            **{
-                k: v
-                for k, v in row.items()
-                if v is not None or k in ("growth_prev", "growth_yoy", "trl")
-            },
-        }
-
     def _verdict(self, tid: str) -> dict:
-        t = self.by_id[tid]
-        if len(self.members[tid]) == 1:
-            return {
-                "class": t.get("trend_class", "stable"),
-                "rule": t.get("trend_rule", ""),
-                "numbers": t.get("trend_numbers") or {},
-                "decided_on": t.get("trend_decided_on") or self.quarter,
-            }
-        series = [
-            QuarterMetrics(
-                quarter=r["quarter"],
-                count=r["count"],
-                total=r["total"],
-                share=r["share"],
-                growth_prev=r["growth_prev"],
-                growth_yoy=r["growth_yoy"],
-                burst=r["burst"],
-                sources=r["sources"],
-                independent_sources=r["independent_sources"],
-                source_types=r["source_types"],
-                municipalities=r["municipalities"],
-                regions=r["regions"],
-                partial=bool(r["partial"]),
-            )
-            for r in self.series[tid]
-        ]
-        v = classify(series, self.rules)
-        return {"class": v.label, "rule": v.rule, "numbers": v.numbers, "decided_on": v.decided_on}
+        t = self.by_id[tid]  # a merge target's class was decided on the merged series
+        return {
+            "class": t.get("trend_class", "stable"),
+            "rule": t.get("trend_rule", ""),
+            "numbers": t.get("trend_numbers") or {},
+            "decided_on": t.get("trend_decided_on") or self.quarter,
+        }
 
     def now(self, tid: str) -> dict:
         for r in self.series[tid]:
             if r["quarter"] == self.quarter:
                 return r
-        return self._normalise({}, self.quarter)
+        return normalise_row({}, self.quarter)
 
     def stage(self, tid: str) -> tuple[str, float, int | None]:
-        row = self.now(tid)
-        if len(self.members[tid]) == 1:
-            t = self.by_id[tid]
-            return (
-                t.get("stage") or row["stage"] or "none",
-                float(t.get("confidence") or 0.0),
-                t.get("trl"),
-            )
-        return row["stage"] or "none", float(row["confidence"] or 0.0), row["trl"]
+        t = self.by_id[tid]  # a merge target's: its most confident member's (load_model)
+        return (
+            t.get("stage") or self.now(tid)["stage"] or "none",
+            float(t.get("confidence") or 0.0),
+            t.get("trl"),
+        )
 
     def ring(self, tid: str) -> str:
         """The stage key of the topic's ring (pinned by the analyst, else from the stage)."""
@@ -777,7 +621,7 @@ def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dic
         "sector": sector,
         "color": sectors[sector]["color"],
         "keyphrases": keyphrases[:10],
-        "size": sum(int(cur.by_id[i].get("size") or 0) for i in cur.members[tid]),
+        "size": int(tp.get("size") or 0),  # a merge target's counts its members
         "series": [
             {
                 "quarter": r["quarter"],
@@ -1377,9 +1221,9 @@ def build_context(
     corpus = _corpus_info(ws)
     source_meta: dict[str, dict] = corpus["sources"]
     source_types = {sid: str(s.get("type") or "") for sid, s in source_meta.items()}
-    cur = _Model(ws, quarter, tax, source_types, lang)  # raises AnalysisError without a model
+    cur = _Model(ws, quarter, tax, lang)  # raises AnalysisError without a model
     earlier = [q for q in available if q < quarter]
-    prev = _Model(ws, earlier[-1], tax, source_types, lang) if earlier else None
+    prev = _Model(ws, earlier[-1], tax, lang) if earlier else None
     inp = _Inputs(ws, lang, t, quarter, tax, settings, corpus, source_types, cur, prev)
     warnings = _curation_warnings(inp)
     sectors = _sectors(inp)

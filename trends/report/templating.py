@@ -64,13 +64,16 @@ def environment(ws: Workspace, lang: str, fmt: str):
     return (render_html if fmt == "html" else render_md).environment(ws, lang)
 
 
-def render(ws: Workspace, context: dict, fmt: str) -> str:
-    """Render report.<fmt>.j2 (fmt 'md' or 'html') with the context."""
-    env = environment(ws, context["lang"], fmt)
+def render(
+    ws: Workspace, context: dict, fmt: str, name: str = "report", env: Environment | None = None
+) -> str:
+    """Render <name>.<fmt>.j2 (fmt 'md' or 'html'; name 'report' or 'brief') with the context;
+    `env`: an `environment(ws, lang, fmt)` kept by the caller, whose compiled templates it reuses."""
+    env = env or environment(ws, context["lang"], fmt)
     try:
-        template = env.get_template(f"report.{fmt}.j2")
+        template = env.get_template(f"{name}.{fmt}.j2")
     except TemplateNotFound:
         raise AnalysisError(
-            f"template report.{fmt}.j2 not found in {', '.join(map(str, template_dirs(ws))) or 'templates/'}"
+            f"template {name}.{fmt}.j2 not found in {', '.join(map(str, template_dirs(ws))) or 'templates/'}"
         ) from None
     return template.render(**context)

@@ -40,7 +40,7 @@ from starlette.routing import Route
 
 from trends import i18n
 from trends.config import Workspace
-from trends.models import AnalysisError, model_stamp
+from trends.models import AnalysisError, ModelDamaged, model_stamp
 from trends.report import charts
 from trends.report.build import commentary_html, environment
 from trends.scan import (
@@ -157,6 +157,8 @@ class Site:
         self.ws = ws
         self.lang = lang if lang in i18n.LANGS else "de"
         self.envs = {lang: self._environment(lang) for lang in i18n.LANGS}
+        # the brief's Markdown: kept, so its template is compiled once, not on every download
+        self.md_envs = {lang: environment(ws, lang, "md") for lang in i18n.LANGS}
         self._views: Views | None = None
         self._stamp: tuple | None = None
         self._land: Landscape | None = None
@@ -295,6 +297,8 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
                 return handler(request)
             except Problem as exc:
                 return site.render(request, "message", exc.status, message=str(exc))
+            except ModelDamaged as exc:  # not the visitor's fault: the model needs rebuilding
+                return site.render(request, "message", 503, message=str(exc))
             except (AnalysisError, ValueError) as exc:
                 return site.render(request, "message", 404, message=str(exc))
             except sqlite3.Error as exc:
@@ -308,6 +312,8 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
                 return JSONResponse(handler(request))
             except Problem as exc:
                 return JSONResponse({"error": str(exc)}, exc.status)
+            except ModelDamaged as exc:
+                return JSONResponse({"error": str(exc)}, 503)
             except (AnalysisError, ValueError) as exc:
                 return JSONResponse({"error": str(exc)}, 404)
             except sqlite3.Error as exc:
@@ -444,14 +450,14 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
         lang = site.lang_of(request)
         query = _path_param(request, "topic_id")
         if _param(request, "format") == "md":
-            text = brief(ws, query, "md", lang, views=site.views())
+            text = brief(ws, query, "md", lang, views=site.views(), env=site.md_envs[lang])
             name = re.sub(r"[^A-Za-z0-9_-]+", "-", query).strip("-")[:60] or "brief"
             return Response(
                 text,
                 media_type="text/markdown; charset=utf-8",
                 headers={"Content-Disposition": f'attachment; filename="brief-{name}.md"'},
             )
-        return HTMLResponse(brief(ws, query, "html", lang, views=site.views()))
+        return HTMLResponse(brief(ws, query, "html", lang, views=site.views(), env=site.envs[lang]))
 
     # -- the written reports
     @page
@@ -483,6 +489,8 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
     def api_scan(request: Request) -> object:
         try:
             return scan_data(request)[1]
+        except ModelDamaged:
+            raise  # not a filter's fault: the api wrapper answers 503
         except AnalysisError as exc:  # a filter that matches nothing known, or no model
             raise Problem(400, str(exc)) from None
 
