@@ -254,12 +254,14 @@ def observed(row: Mapping) -> bool:
 
 def _run_first_seen(series: Sequence[QuarterMetrics], min_articles: int) -> str | None:
     """The quarter in which the unbroken run of quarters with articles that ends in the last
-    complete quarter first holds ``min_articles`` articles in all, or None.
+    complete quarter first holds ``min_articles`` articles in all, or None. A quarter with one
+    article keeps the run going but adds nothing: a stray comes alone.
 
     A small subject arrives with two articles a quarter before it has three in one ([0, 2, 2, 3]):
     counted one quarter at a time it would be first seen in the last quarter and read as new,
     although it has been reported on without a break for three quarters. A gap ends the run, so
-    stray articles earlier in the window ([1, 2, 2, 1, 0, 1, 0, 7]) still do not make a topic old.
+    stray articles earlier in the window ([1, 2, 2, 1, 0, 1, 0, 7]) still do not make a topic old,
+    nor do single ones before it arrived ([0, 1, 1, 5]).
     """
     complete = [m for m in series if not m.partial and m.total > 0]
     run: list[QuarterMetrics] = []
@@ -269,7 +271,7 @@ def _run_first_seen(series: Sequence[QuarterMetrics], min_articles: int) -> str 
         run.append(m)
     total = 0
     for m in reversed(run):
-        total += m.count
+        total += m.count if m.count >= 2 else 0
         if total >= min_articles:
             return m.quarter
     return None
