@@ -438,3 +438,43 @@ def test_recent_articles_of_old_subjects_make_no_new_topic(corpus):
     groups = [f"s{i % 5}" for i in range(len(docs))]
     model = TopicModel(n_topics=6, random_state=0).fit(docs, recent=recent, groups=groups)
     assert model.new_topics_ == []
+
+
+WALLET_EN = (
+    "The city tests the EUDI-Wallet with its Servicekonto: with the wallet, residents prove who "
+    "they are at the Bürgerbüro, and the wallet interface follows the feasibility study."
+)
+
+
+def test_an_article_in_another_language_completes_a_new_subject():
+    """Two German articles and an English one on a new subject: the English article is not
+    fitted on (`extra`) but counts, through the names and loan words it shares with them."""
+    docs, recent, groups, first_new = _with_new_subject(2, ["a", "b"])
+    english = analyze_texts([WALLET_EN], "en", n_jobs=1)
+    without = TopicModel(n_topics=6, random_state=0).fit(docs, recent=recent, groups=groups)
+    assert without.new_topics_ == []  # two articles are no subject yet
+    model = TopicModel(n_topics=6, random_state=0).fit(
+        docs, recent=recent, groups=groups, extra=english, extra_groups=["c"]
+    )
+    assert len(model.new_topics_) == 1
+    (j,) = model.new_topics_
+    assert set(np.flatnonzero(model.labels_ == j)) == set(range(first_new, len(docs)))
+    assert model.extra_labels_.tolist() == [j]
+    # an English article on something else joins nothing
+    stray = analyze_texts(["The football club of the city won the cup final on Sunday."], "en")
+    model = TopicModel(n_topics=6, random_state=0).fit(
+        docs, recent=recent, groups=groups, extra=stray, extra_groups=["c"]
+    )
+    assert model.new_topics_ == [] and model.extra_labels_.tolist() == [-1]
+
+
+def test_an_older_report_on_the_subject_makes_it_old():
+    """Fresh words may each have one stray older mention; an older article that uses two of the
+    subject's words is an earlier report, and the subject is not new."""
+    docs, recent, groups, first_new = _with_new_subject(4, ["a", "b", "c", "d"])
+    older = analyze_texts([" ".join(WALLET[:2])], "de", n_jobs=1)
+    docs, recent, groups = older + docs, [False, *recent], ["old", *groups]
+    assert (
+        TopicModel(n_topics=6, random_state=0).fit(docs, recent=recent, groups=groups).new_topics_
+        == []
+    )

@@ -49,6 +49,10 @@ TOTAL = [42, 44, 42, 44, 51, 43, 51, 66]
         ([0, 0, 0, 0, 0, 0, 0, 7], "new"),
         ([1, 2, 2, 1, 0, 1, 0, 7], "new"),  # stray articles pulled in by the model do not count
         ([0, 0, 0, 0, 0, 0, 6, 12], "emerging"),
+        # a small subject reported on without a break since 2026Q1, 3 articles by 2026Q2
+        ([0, 0, 0, 0, 0, 2, 2, 3], "emerging"),
+        ([0, 0, 0, 0, 0, 1, 1, 5], "new"),  # one stray a quarter before it arrived
+        ([0, 0, 0, 1, 1, 2, 5, 9], "emerging"),  # single articles before: seen from 2026Q2
         ([2, 3, 4, 5, 6, 7, 8, 9], "growing"),
         ([1, 2, 2, 3, 4, 5, 6, 7], "growing"),
         ([9, 8, 7, 6, 5, 4, 3, 3], "declining"),

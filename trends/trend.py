@@ -252,6 +252,31 @@ def observed(row: Mapping) -> bool:
     return bool(row.get("total", 1) or row.get("count"))
 
 
+def _run_first_seen(series: Sequence[QuarterMetrics], min_articles: int) -> str | None:
+    """The quarter in which the unbroken run of quarters with articles that ends in the last
+    complete quarter first holds ``min_articles`` articles in all, or None. A quarter with one
+    article keeps the run going but adds nothing: a stray comes alone.
+
+    A small subject arrives with two articles a quarter before it has three in one ([0, 2, 2, 3]):
+    counted one quarter at a time it would be first seen in the last quarter and read as new,
+    although it has been reported on without a break for three quarters. A gap ends the run, so
+    stray articles earlier in the window ([1, 2, 2, 1, 0, 1, 0, 7]) still do not make a topic old,
+    nor do single ones before it arrived ([0, 1, 1, 5]).
+    """
+    complete = [m for m in series if not m.partial and m.total > 0]
+    run: list[QuarterMetrics] = []
+    for m in reversed(complete):
+        if m.count == 0:
+            break
+        run.append(m)
+    total = 0
+    for m in reversed(run):
+        total += m.count if m.count >= 2 else 0
+        if total >= min_articles:
+            return m.quarter
+    return None
+
+
 def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules()) -> TrendClass:
     """The trend class for the last complete quarter of `series`, with the rule and numbers.
 
@@ -268,7 +293,12 @@ def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules())
         )
     now = complete[-1]
     seen = [m.quarter for m in complete if m.count >= rules.min_articles]
-    first = seen[0] if seen else None
+    # first seen: the first quarter with min_articles, or earlier where the run of quarters
+    # leading without a break into the last one reached min_articles in all
+    starts = [
+        q for q in (seen[0] if seen else None, _run_first_seen(complete, rules.min_articles)) if q
+    ]
+    first = min(starts) if starts else None
     age = complete.index(next(m for m in complete if m.quarter == first)) if first else None
     quarters_since_first = len(complete) - 1 - age if age is not None else None
     shares = [m.share for m in complete]

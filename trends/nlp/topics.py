@@ -743,14 +743,22 @@ class TopicModel(TransformerMixin, BaseEstimator):
         langs: Sequence[str] | str | None = None,
         recent: Sequence[bool] | None = None,
         groups: Sequence[str] | None = None,
+        extra: Iterable[str] | None = None,
+        extra_groups: Sequence[str] | None = None,
     ):
         """Fit on analysed strings (``analyze_text`` output). ``langs`` (one per document or one
         for all, default German) selects the keyphrase patterns. ``recent`` (one flag per
         document) and ``groups`` (its source) let a subject that only the latest documents share
-        become a topic of its own while small (``new_subjects``)."""
+        become a topic of its own while small (``new_subjects``).
+
+        ``extra``: recent documents in other languages, which the model is not fitted on (their
+        words would make topics by language) but which count for a new subject with the words
+        they share with the fitted ones (``extra_groups``: their sources). ``extra_labels_`` then
+        gives, per extra document, the new subject's topic it belongs to, or -1 (place it with
+        :meth:`transform` as any other document)."""
         # BLAS threads only slow the small dense products down and fight with the k-search threads
         with threadpool_limits(limits=1, user_api="blas"):
-            return self._fit(X, langs, recent, groups)
+            return self._fit(X, langs, recent, groups, extra, extra_groups)
 
     def _fit(
         self,
@@ -758,8 +766,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
         langs: Sequence[str] | str | None,
         recent: Sequence[bool] | None = None,
         groups: Sequence[str] | None = None,
+        extra: Iterable[str] | None = None,
+        extra_groups: Sequence[str] | None = None,
     ):
         docs = _as_docs(X)
+        extra_docs = _as_docs(extra) if extra is not None else []
+        if extra_groups is not None and len(extra_groups) != len(extra_docs):
+            raise ValueError(f"{len(extra_docs)} extra documents but {len(extra_groups)} groups")
         n = len(docs)
         if n < 2:
             raise TooLittleText(f"need at least 2 documents to find topics, got {n}")
@@ -785,20 +798,33 @@ class TopicModel(TransformerMixin, BaseEstimator):
         W = self.nmf_.fit_transform(Xs)
         self.reconstruction_err_ = float(self.nmf_.reconstruction_err_)
         self.new_topics_ = []
+        self.extra_labels_ = np.full(len(extra_docs), OTHER, dtype=np.int64)
         if self.new_subjects and recent is not None:
             flags = np.asarray(recent, dtype=bool)
             if len(flags) != n or (groups is not None and len(groups) != n):
                 raise ValueError(f"{n} documents but {len(flags)} recent flags or groups")
+            group_of = np.asarray(groups if groups is not None else range(n), dtype=object)
+            Xa, labels_a = X0, W.argmax(1)
+            if extra_docs:  # rows after the fitted ones, in the fitted vocabulary
+                Xe = self._features(extra_docs)
+                Xa = sp.vstack([X0, Xe], format="csr")
+                labels_a = np.concatenate(
+                    [labels_a, self.nmf_.transform(self._smooth(Xe)).argmax(1)]
+                )
+                flags = np.concatenate([flags, np.ones(len(extra_docs), dtype=bool)])
+                more = extra_groups if extra_groups is not None else range(n, n + len(extra_docs))
+                group_of = np.concatenate([group_of, np.asarray(list(more), dtype=object)])
             found = find_new_subjects(
-                X0,
+                Xa,
                 flags,
-                np.asarray(groups if groups is not None else range(n), dtype=object),
-                W.argmax(1),
+                group_of,
+                labels_a,
                 neighbors=self.new_neighbors,
                 min_docs=self.new_min_docs,
                 min_groups=self.new_min_groups,
+                foreign=np.arange(Xa.shape[0]) >= n,
             )
-            W = self._add_topics(W, X0, found)
+            W = self._add_topics(W, Xa, found)
             k = self.n_topics_
         self.components_ = self.nmf_.components_
         self.doc_topic_ = _row_normalize(W)
@@ -839,12 +865,15 @@ class TopicModel(TransformerMixin, BaseEstimator):
         H = np.asarray(self.nmf_.components_, dtype=np.float64)
         scale = float(np.linalg.norm(H, axis=1).mean()) or 1.0
         rows, W = [], np.hstack([W, np.zeros((W.shape[0], len(subjects)))])
+        n = W.shape[0]
         for j, docs in enumerate(subjects):
             h = np.asarray(X[docs].mean(axis=0)).ravel()
             rows.append(h * (scale / (np.linalg.norm(h) or 1.0)))
             col = H.shape[0] + j
-            W[docs] = 0.0
-            W[docs, col] = 1.0
+            fitted = docs[docs < n]
+            W[fitted] = 0.0
+            W[fitted, col] = 1.0
+            self.extra_labels_[docs[docs >= n] - n] = col
             self.new_topics_.append(col)
         H = np.vstack([H, *rows]).astype(self.nmf_.components_.dtype)
         self.nmf_.components_ = H
@@ -854,9 +883,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.n_topics_ = H.shape[0]
         return W
 
-    def fit_transform(self, X, y=None, langs=None, recent=None, groups=None):
+    def fit_transform(
+        self, X, y=None, langs=None, recent=None, groups=None, extra=None, extra_groups=None
+    ):
         """Fit and return the training documents' topic weights (rows sum to 1)."""
-        return self.fit(X, y, langs=langs, recent=recent, groups=groups).doc_topic_
+        return self.fit(
+            X, y, langs=langs, recent=recent, groups=groups, extra=extra, extra_groups=extra_groups
+        ).doc_topic_
 
     def transform(self, X: Iterable[str]) -> np.ndarray:
         """Topic weights of new analysed documents (rows sum to 1; all-zero for empty documents).
@@ -930,6 +963,7 @@ def find_new_subjects(
     min_groups: int = 2,
     top_terms: int = 20,
     novelty: float = 1 / 3,
+    foreign: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """Groups of recent documents on a subject whose words the older documents do not use.
 
@@ -946,31 +980,39 @@ def find_new_subjects(
     bursting term, and other recent documents that use two of them. It is the recent part of an
     old subject, not a new one, when an older document comes as close to its centre as its own
     loosest member does to the centre of the others; and it is skipped when the model already gave
-    it a topic of its own (it holds more than half of the topic most of its documents are in). Returns
-    document indices per subject, in a deterministic order."""
+    it a topic of its own (it holds more than half of the topic most of its documents are in).
+
+    ``foreign`` marks recent documents in another language than the rest (their rows hold only
+    the words they share with it: names, acronyms, loan words). Such a document cannot use the
+    other language's words, so for a word that no foreign document uses it counts towards the
+    word's ``min_docs`` when it is in the group and shares a fresh word with another member
+    (the English report on Wuppertal's cemetery register names Ronsdorf and Vohwinkel, not
+    *Friedhof*); a word still needs two documents that use it. Returns document indices per
+    subject, in a deterministic order."""
     old = np.flatnonzero(~recent)
     if int(np.sum(recent)) < min_docs or len(old) == 0:
         return []
+    foreign = np.zeros(X.shape[0], dtype=bool) if foreign is None else np.asarray(foreign, bool)
+    foreign &= recent
     Xn = normalize(X.astype(np.float64))
     present = (Xn > 0).astype(np.int32).tocsc()
-    fresh_term = np.asarray(present[old].sum(axis=0)).ravel() <= 1
+    present_old = present[old].tocsc()
+    fresh_term = np.asarray(present_old.sum(axis=0)).ravel() <= 1
     # only recent documents that use a word bursting in enough of them can belong to a new
     # subject: the neighbour search (the costly part) is run for these alone
-    recent_docs = np.flatnonzero(recent)
-    bursting = fresh_term & (np.asarray(present[recent_docs].sum(axis=0)).ravel() >= min_docs)
+    recent_docs = np.flatnonzero(recent & ~foreign)
+    recent_uses = np.asarray(present[recent_docs].sum(axis=0)).ravel()
+    foreign_docs = np.flatnonzero(foreign)
+    # words some foreign document uses: the others are the main language's own
+    foreign_term = np.asarray(present[foreign_docs].sum(axis=0)).ravel() > 0
+    bursting = fresh_term & (recent_uses >= min_docs)
+    if len(foreign_docs):  # two main-language documents may make a subject with a foreign one
+        bursting |= fresh_term & (recent_uses >= 2) & ~foreign_term
     rec = recent_docs[np.asarray(present[recent_docs][:, bursting].sum(axis=1)).ravel() > 0]
-    if len(rec) < min_docs:
+    if len(rec) < (2 if len(foreign_docs) else min_docs):
         return []
     m = min(neighbors, X.shape[0] - 1)
-    near = np.empty((len(rec), m), dtype=np.int64)
-    for start in range(0, len(rec), 1024):
-        part = rec[start : start + 1024]
-        S = (Xn[part] @ Xn.T).toarray().astype(np.float32)
-        S[np.arange(len(part)), part] = -1.0
-        top = np.argpartition(-S, m - 1, axis=1)[:, :m]
-        # ties in a fixed order (similarity, then index): byte-identical re-runs
-        order = np.lexsort((top, -np.take_along_axis(S, top, axis=1)), axis=1)
-        near[start : start + len(part)] = np.take_along_axis(top, order, axis=1)
+    near = _nearest(Xn, rec, m)
     where = {int(d): i for i, d in enumerate(rec)}
     parent = list(range(len(rec)))
 
@@ -988,6 +1030,25 @@ def find_new_subjects(
     comps: dict[int, list[int]] = {}
     for i in range(len(rec)):
         comps.setdefault(root(i), []).append(int(rec[i]))
+    if len(foreign_docs):
+        # A foreign document joins a group of main-language documents that holds most of its
+        # nearest main-language documents (compared with those only: among themselves foreign
+        # documents are alike by language), or else the group with the most fresh words that it
+        # and two of the group's documents use (the names and loan words it shares with them).
+        native_nearest = _nearest(Xn, foreign_docs, m, skip=foreign)
+        pairs = [(r, np.asarray(c)) for r, c in sorted(comps.items()) if len(c) >= 2]
+        shared = [fresh_term & (np.asarray(present[c].sum(axis=0)).ravel() >= 2) for _, c in pairs]
+        foreign_present = present[foreign_docs].tocsr()
+        for i, (f, row) in enumerate(zip(foreign_docs, native_nearest, strict=True)):
+            roots = Counter(root(where[int(d)]) for d in row if int(d) in where)
+            best = min(roots.items(), key=lambda kv: (-kv[1], kv[0])) if roots else (0, 0)
+            if 2 * best[1] > len(row):
+                comps[best[0]].append(int(f))
+                continue
+            own = foreign_present[i].indices
+            counts = [int(w[own].sum()) for w in shared]
+            if counts and max(counts) > 0:
+                comps[pairs[int(np.argmax(counts))][0]].append(int(f))
     sizes = np.bincount(labels, minlength=int(labels.max()) + 1)
     recent_present = present[rec].tocsr()
     out: list[np.ndarray] = []
@@ -995,28 +1056,53 @@ def find_new_subjects(
     for comp in sorted(comps.values(), key=lambda c: c[0]):
         if len(comp) < min_docs:
             continue
-        comp_a = np.array(comp)
+        comp_a = np.array(sorted(comp))
         centre = np.asarray(Xn[comp_a].mean(axis=0)).ravel()
         strongest = np.argsort(-centre, kind="stable")[:top_terms]
         top = strongest[(centre[strongest] > 0) & fresh_term[strongest]]
         uses = present[comp_a][:, top].toarray() > 0  # group documents x fresh top terms
-        core = [
-            t
-            for c, t in enumerate(top)
-            if uses[:, c].sum() >= min_docs and len(set(groups[comp_a[uses[:, c]]])) >= min_groups
-        ]
+        # attached foreign members stand in for the main-language words they cannot use; a word's
+        # freshness is known from the main-language documents (older foreign ones are not seen),
+        # so it needs two of them
+        native = ~foreign[comp_a]
+        tied = foreign[comp_a]
+        core, strong, silent = [], [], np.zeros(len(comp_a), dtype=bool)
+        for c, t in enumerate(top):
+            users = uses[:, c] if foreign_term[t] else uses[:, c] | tied
+            if (
+                uses[native, c].sum() >= 2
+                and users.sum() >= min_docs
+                and len(set(groups[comp_a[users]])) >= min_groups
+            ):
+                core.append(t)
+                silent |= users & ~uses[:, c]
+                if uses[:, c].sum() >= min_docs:  # used, not stood in for
+                    strong.append(t)
         # a recurring name in the recent part of an old subject bursts too ("Miriam Kleinschmidt"
         # in Paderborn's parking news); a new subject's own words carry a good part of its weight
         # (demo, stream, cut demo: new subjects 0.49-0.69, such parts 0.14)
         if not core or centre[top].sum() < novelty * centre[strongest].sum():
             continue
+        # a fresh word may have one older mention (a stray), but an older document that uses two
+        # of the subject's words is an earlier report on it: the subject is not new
+        if len(core) > 1 and np.asarray(present_old[:, core].sum(axis=1)).max() >= 2:
+            continue
         hits = np.asarray(recent_present[:, core].sum(axis=1)).ravel()
         in_group = np.isin(rec, comp_a)
-        chosen = rec[(in_group & (hits >= 1)) | (hits >= min(2, len(core)) + (len(core) == 1))]
-        docs = np.array(sorted(int(d) for d in chosen if int(d) not in taken))
-        if len(docs) < min_docs or len(set(groups[docs])) < min_groups:
+        chosen = rec[in_group & (hits >= 1)]
+        if strong:  # other recent documents join by the words the group's documents all use
+            hits = np.asarray(recent_present[:, strong].sum(axis=1)).ravel()
+            chosen = np.union1d(chosen, rec[hits >= min(2, len(strong)) + (len(strong) == 1)])
+        chosen = np.concatenate([chosen, comp_a[silent]])
+        docs = np.array(sorted(int(d) for d in chosen if int(d) not in taken), dtype=np.int64)
+        if (
+            len(docs) < min_docs
+            or len(set(groups[docs])) < min_groups
+            or np.sum(~foreign[docs]) < min(2, min_docs)  # main-language part taken before
+        ):
             continue
-        if _closest_old(Xn, docs, old) >= _loosest_member(Xn, docs):
+        # foreign rows hold only the shared words, so they are not the measure of a member
+        if _closest_old(Xn, docs, old) >= _loosest_member(Xn, docs, ~foreign[docs]):
             continue
         majority = Counter(labels[docs].tolist()).most_common(1)[0][0]
         if 2 * np.sum(labels[docs] == majority) > sizes[majority]:
@@ -1026,15 +1112,36 @@ def find_new_subjects(
     return out
 
 
+def _nearest(
+    Xn: sp.csr_matrix, rows: np.ndarray, m: int, skip: np.ndarray | None = None
+) -> np.ndarray:
+    """The ``m`` most cosine-similar documents of each of ``rows`` (itself and ``skip`` left
+    out), most similar first; ties by index, so re-runs are byte-identical."""
+    near = np.empty((len(rows), m), dtype=np.int64)
+    for start in range(0, len(rows), 1024):
+        part = rows[start : start + 1024]
+        S = (Xn[part] @ Xn.T).toarray().astype(np.float32)
+        if skip is not None:
+            S[:, skip] = -1.0
+        S[np.arange(len(part)), part] = -1.0
+        top = np.argpartition(-S, m - 1, axis=1)[:, :m]
+        order = np.lexsort((top, -np.take_along_axis(S, top, axis=1)), axis=1)
+        near[start : start + len(part)] = np.take_along_axis(top, order, axis=1)
+    return near
+
+
 def _centre(Xn: sp.csr_matrix, docs: np.ndarray) -> np.ndarray:
     c = np.asarray(Xn[docs].mean(axis=0)).ravel()
     return c / (np.linalg.norm(c) or 1.0)
 
 
-def _loosest_member(Xn: sp.csr_matrix, docs: np.ndarray) -> float:
-    """The lowest cosine of a document to the centre of the others (leave one out)."""
+def _loosest_member(Xn: sp.csr_matrix, docs: np.ndarray, which: np.ndarray | None = None) -> float:
+    """The lowest cosine of a document (of ``which``, default all) to the centre of the others
+    (leave one out)."""
     return min(
-        float(Xn[int(d)].dot(_centre(Xn, np.delete(docs, i)))[0]) for i, d in enumerate(docs)
+        float(Xn[int(d)].dot(_centre(Xn, np.delete(docs, i)))[0])
+        for i, d in enumerate(docs)
+        if which is None or which[i]
     )
 
 
