@@ -44,9 +44,8 @@ def test_every_reachable_article_is_collected_once(demo):
 # emerging one at two to four a quarter, stages said without cue words). Each has its own xfail
 # test below; take an id out of here when the model finds it, and the floors cover it too.
 NOT_YET = {
-    "friedhofsregister": "issue 23.2: found and classed new once analyze gives the topic model "
-    "its recent English articles (TopicModel.fit extra=; 2 German + 1 English), else absorbed; "
-    "its pilot stage (facts, no cue words) is read as rollout",
+    "friedhofsregister": "issue 23.2: found (2 German + 1 English article) and classed new, "
+    "but its pilot stage (facts, no cue words) is read as rollout",
     "hitzewarnung": "issue 23.2/23.5: the emerging topic is found but classed growing, its "
     "pilot stage read as konzept (facts, no cue words); the keyword filter drops 2 of its 9",
 }

@@ -723,12 +723,18 @@ def fit_topics(
     progress = progress or Progress()
     progress.source_started("topic model", len(articles))
     recent_from = shift_quarter(max(a.quarter for a in articles), -(cfg.new_quarters - 1))
+    # recent articles in other languages count for a new subject (an English report on it)
+    extra_idx = [
+        i for i in rest_idx if langs[i] != main_lang and articles[i].quarter >= recent_from
+    ]
     try:
         model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
             docs(fit_idx),
             langs=main_lang,
             recent=[articles[i].quarter >= recent_from for i in fit_idx],
             groups=[articles[i].source for i in fit_idx],
+            extra=docs(extra_idx),
+            extra_groups=[articles[i].source for i in extra_idx],
         )
     except TooLittleText as exc:
         raise AnalysisError(f"no topics can be found in this window: {exc}") from None
@@ -738,12 +744,15 @@ def fit_topics(
     weight = [0.0] * len(articles)
     for i, label, row in zip(fit_idx, model.labels_, model.doc_topic_, strict=True):
         main[i], weight[i] = int(label), float(row.max())
+    joined = dict(zip(extra_idx, model.extra_labels_.tolist(), strict=True))
     for start in range(0, len(rest_idx), cfg.cache_chunk):
         chunk = rest_idx[start : start + cfg.cache_chunk]
         for i, row in zip(chunk, model.transform(docs(chunk)), strict=True):
             k, best = int(row.argmax()), float(row.max())
             main[i] = k if best >= cfg.min_placed_weight and k not in other else -1
             weight[i] = best
+            if joined.get(i, -1) >= 0:  # found a new subject with the fitted articles
+                main[i], weight[i] = joined[i], 1.0
         progress.advance("topic model", len(chunk))
     # people quoted in press releases are not what a topic is about
     keyphrases = [
