@@ -47,7 +47,7 @@ NOT_YET = {
     "friedhofsregister": "issue 23.2: found (2 German + 1 English article) and classed new, "
     "but its pilot stage (facts, no cue words) is read as rollout",
     "hitzewarnung": "issue 23.2/23.5: the emerging topic is found but classed growing, its "
-    "pilot stage read as konzept (facts, no cue words); the keyword filter drops 2 of its 9",
+    "pilot stage read as rollout (facts, no cue words); relevance sets aside 2 of its 9",
 }
 
 
