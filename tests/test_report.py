@@ -975,14 +975,24 @@ def test_hostile_curation_warnings_are_escaped(hostile):
 
 
 def test_quoted_evidence_is_not_double_quoted():
+    from trends.report.safety import quotation
+
+    # a sentence that is one quotation loses its own marks (ours go around it)
     assert (
-        build._unquote("„FormWerk ist nicht mehr wegzudenken.“")
+        quotation("„FormWerk ist nicht mehr wegzudenken.“")
         == "FormWerk ist nicht mehr wegzudenken."
     )
+    # a quotation inside the sentence becomes an inner one, so no mark is doubled
     assert (
-        build._unquote("„Digital first“, sagt der Bürgermeister.")
-        == "„Digital first“, sagt der Bürgermeister."
+        quotation("„Digital first“, sagt der Bürgermeister.")
+        == "‚Digital first‘, sagt der Bürgermeister."
     )
+    assert quotation("“Digital first,” the mayor says.", "en") == "‘Digital first,’ the mayor says."
+    assert (
+        quotation('Er nannte es "digital first" und ging.')
+        == "Er nannte es ‚digital first‘ und ging."
+    )
+    assert quotation("Ohne Anführungszeichen.") == "Ohne Anführungszeichen."
 
 
 def test_safe_url():

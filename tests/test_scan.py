@@ -181,6 +181,18 @@ def test_brief_in_markdown_and_html(ws, tmp_path):
     assert quotes.count("<p>") >= 2  # each evidence quote a paragraph of its own
 
 
+def test_brief_quotes_are_never_doubled(ws):
+    # the demo quotes sentences that open with a quotation of their own („Das Netz ist da …“,
+    # sagt …): between the brief's marks they become inner ones, as in the report
+    from trends.models import load_model
+
+    model = load_model(ws)
+    for lang, doubled in (("de", ("„„", "““")), ("en", ("““", "””"))):
+        for topic in model["topics"]:
+            text = brief(ws, topic["id"], lang=lang)
+            assert not any(d in text for d in doubled), (topic["id"], lang)
+
+
 def test_brief_template_in_the_workspace_wins(ws, tmp_path):
     import shutil
 

@@ -609,6 +609,13 @@ def _questions(topic: dict, rows: list[dict], latest: dict | None, lang: str) ->
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+|(?:Tel\.?|Telefon)\s*:?\s*[\d /()+-]{6,}")
 
 
+def _quoted(e: dict, lang: str) -> dict:
+    """An evidence record whose sentence goes between the brief's quotation marks."""
+    from trends.report.safety import quotation
+
+    return {**e, "text": quotation(str(e.get("text") or ""), lang)}
+
+
 def brief(
     ws: Workspace,
     query: str,
@@ -664,7 +671,7 @@ def brief_context(ws: Workspace, query: str, lang: str = "de", views: Views | No
 
         trl = f", TRL {topic['trl']}" if topic.get("trl") else ""
         stage_ev = views.evidence_for(topic["id"])
-        transfer_ev = views.evidence_for(topic["id"], "transfer")[:3]
+        transfer_ev = [_quoted(e, lang) for e in views.evidence_for(topic["id"], "transfer")[:3]]
         transfer = brief_lines(whos, views.model["quarter"], lang)
         about = {
             "what": i18n.fmt(
@@ -690,7 +697,7 @@ def brief_context(ws: Workspace, query: str, lang: str = "de", views: Views | No
                 confidence=i18n.fmt_pct(topic["confidence"], lang, 0),
                 trl=trl,
             ),
-            "quotes": stage_ev[:3],
+            "quotes": [_quoted(e, lang) for e in stage_ev[:3]],
             # its stage sentences are off the topic
             "no_backing": not stage_ev and topic["stage"] in STAGES,
         }

@@ -36,7 +36,6 @@ from trends.report.context import (
     STAGE_ORDER,
     SUMMARY_TOPICS,
     _read_json,
-    _unquote,
     build_context,
 )
 from trends.report.docx import render_docx
@@ -72,7 +71,6 @@ __all__ = [
     "STAGE_ORDER",
     "SUMMARY_TOPICS",
     "TOPIC_FIELDS",
-    "_unquote",
     "build_context",
     "commentary_html",
     "commentary_markdown",

@@ -52,7 +52,13 @@ from trends.models import (
 from trends.records import quarter_bounds
 from trends.report import charts
 from trends.report.archive import archive_name
-from trends.report.safety import _clip, commentary_html, commentary_markdown, safe_url
+from trends.report.safety import (
+    _clip,
+    commentary_html,
+    commentary_markdown,
+    quotation,
+    safe_url,
+)
 from trends.trend import TrendRules, explain_stored, observed
 
 STAGE_ORDER = maturity.STAGES
@@ -359,20 +365,10 @@ def _summary_sentences(topic: dict, lang: str, rules: TrendRules) -> list[str]:
     return [s1, s2, s3]
 
 
-_QUOTES = "\"'„“”‚‘’«»‹›"
-
-
-def _unquote(text: str) -> str:
-    """A sentence that is itself a quotation, without its own quotation marks (we add ours)."""
-    while len(text) > 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
-        text = text[1:-1].strip()
-    return text
-
-
 def _evidence_view(e: dict, sources: dict, lang: str) -> dict:
     src = str(e.get("source") or "")
     return {
-        "text": _unquote(_clip(e.get("text"), MAX_QUOTE)),
+        "text": quotation(_clip(e.get("text"), MAX_QUOTE), lang),
         "title": _clip(e.get("title") or e.get("url") or src, MAX_TITLE),
         "url": safe_url(e.get("url")),
         "source": src,

@@ -143,6 +143,28 @@ def _csv_cell(value: object) -> object:
     return value
 
 
+_QUOTES = "\"'„“”‚‘’«»‹›"
+# inside our own quotation marks a quote becomes the inner kind (German „…“ -> ‚…‘, English
+# “…” -> ‘…’, guillemets « » -> ‹ ›); a plain " alternates as the language's inner pair
+_INNER = str.maketrans({"„": "‚", "“": "‘", "”": "’", "«": "‹", "»": "›"})
+_INNER_ASCII = {"de": ("‚", "‘"), "en": ("‘", "’")}
+
+
+def quotation(text: str, lang: str = "de") -> str:
+    """A quoted sentence as it goes between our quotation marks: without its own marks when it
+    is itself one quotation, and with the quotes inside it turned into inner ones, so that
+    „Digital first“, sagt … is shown as „‚Digital first‘, sagt …“ and not with doubled marks."""
+    text = text.strip()
+    while len(text) > 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        text = text[1:-1].strip()
+    text = text.translate(_INNER)
+    if '"' in text:
+        pair = _INNER_ASCII.get(lang, _INNER_ASCII["en"])
+        parts = text.split('"')
+        text = parts[0] + "".join(pair[i % 2] + part for i, part in enumerate(parts[1:]))
+    return text
+
+
 def _clip(text: object, limit: int) -> str:
     s = " ".join(("" if text is None else str(text)).split())
     return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
