@@ -86,15 +86,7 @@ def load_sets() -> dict[str, list[dict]]:
     ]
     for name, path in (("written", WRITTEN), ("written2", WRITTEN2)):
         if path.exists():
-            sets[name] = [
-                {
-                    "text": r["text"],
-                    "stage": r["stage"],
-                    "lang": r["lang"],
-                    "kind": r.get("style", ""),
-                }
-                for r in _read(path)
-            ]
+            sets[name] = _written(path)
     if REAL.exists():
         sets["real"] = [
             {
@@ -111,14 +103,17 @@ def load_sets() -> dict[str, list[dict]]:
     return sets
 
 
-def unseen_set() -> list[dict]:
-    """The blind-written set that no model is trained on (empty when absent)."""
-    if not UNSEEN.exists():
-        return []
+def _written(path: Path) -> list[dict]:
+    """A blind-written set's rows (its style is the kind)."""
     return [
         {"text": r["text"], "stage": r["stage"], "lang": r["lang"], "kind": r.get("style", "")}
-        for r in _read(UNSEEN)
+        for r in _read(path)
     ]
+
+
+def unseen_set() -> list[dict]:
+    """The blind-written set that no model is trained on (empty when absent)."""
+    return _written(UNSEEN) if UNSEEN.exists() else []
 
 
 def working_part(sets: dict[str, list[dict]]) -> dict[str, list[dict]]:
