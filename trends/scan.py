@@ -516,15 +516,7 @@ def topic(ws: Workspace, topic_id: str, lang: str = "de", views: Views | None = 
         "field": tp.get("field", ""),
         "keyphrases": list(tp.get("keyphrases", [])),
         "class": tp["trend_class"],
-        "explanation": explain_stored(
-            tp["trend_class"],
-            tp.get("trend_numbers") or {},
-            tp.get("trend_decided_on") or "",
-            str(tp.get("trend_rule") or ""),
-            trend_rows,
-            views.rules,
-            lang,
-        ),
+        "explanation": explain_stored(tp, trend_rows, views.rules, lang),
         "series": [
             {
                 "quarter": r["quarter"],
@@ -681,15 +673,7 @@ def brief_context(ws: Workspace, query: str, lang: str = "de", views: Views | No
                 field=i18n.field_name(topic["field"], lang) if topic.get("field") else "–",
             ),
             "class_label": i18n.trend_class(topic["trend_class"], lang),
-            "class_text": explain_stored(
-                topic["trend_class"],
-                topic.get("trend_numbers") or {},
-                topic.get("trend_decided_on") or "",
-                str(topic.get("trend_rule") or ""),
-                trend_rows,
-                views.rules,
-                lang,
-            ),
+            "class_text": explain_stored(topic, trend_rows, views.rules, lang),
             "stage_text": i18n.fmt(
                 "brief_stage",
                 lang,

@@ -400,20 +400,22 @@ def explain(
 
 
 def explain_stored(
-    label: str,
-    numbers: Mapping,
-    decided_on: str,
-    rule: str,
+    topic: Mapping,
     series: Sequence[Mapping],
     rules: TrendRules,
     lang: str,
+    quarter: str = "",
 ) -> str:
-    """A stored verdict (a model's `trend_class`, `trend_numbers`, `trend_decided_on`,
-    `trend_rule`) said by `explain` in `lang`. Unclassified topics keep their stored rule; models
-    written before the numbers carried `quarters` and `share_prev` get them from their quarter
-    rows (`series`: quarter, share, partial)."""
+    """A topic's stored verdict (its `trend_class`, `trend_numbers`, `trend_decided_on`,
+    `trend_rule`) said by `explain` in `lang`; `quarter` stands in for a missing decision quarter.
+    Unclassified topics keep their stored rule; models written before the numbers carried
+    `quarters` and `share_prev` get them from their quarter rows (`series`: quarter, share,
+    partial)."""
+    label = topic.get("trend_class", "stable")
+    numbers = topic.get("trend_numbers") or {}
+    decided_on = topic.get("trend_decided_on") or quarter
     if numbers.get("count") is None:  # no complete quarter: not classified
-        return rule
+        return str(topic.get("trend_rule") or "")
     complete = [r for r in series if not r["partial"] and observed(r)]
     prev = next((r for r in reversed(complete) if r["quarter"] < decided_on), None)
     numbers = {"quarters": len(complete), "share_prev": prev["share"] if prev else None, **numbers}

@@ -653,15 +653,7 @@ def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dic
         "trend": {
             "class": verdict["class"],
             "class_label": i18n.trend_class(verdict["class"], lang),
-            "explanation": explain_stored(
-                verdict["class"],
-                verdict.get("numbers") or {},
-                verdict.get("decided_on") or "",
-                str(verdict.get("rule") or ""),
-                series,
-                cur.rules,
-                lang,
-            ),
+            "explanation": explain_stored(tp, series, cur.rules, lang, cur.quarter),
             "rule": verdict.get("rule", ""),
             "numbers": verdict.get("numbers") or {},
             "decided_on": verdict.get("decided_on"),
