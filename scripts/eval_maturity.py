@@ -435,6 +435,11 @@ def main(argv: list[str] | None = None) -> int:
         help="a set whose working part trains every fold but is not scored (repeatable)",
     )
     ap.add_argument(
+        "--paired",
+        action="store_true",
+        help="with --train-only: the effect of those sets on the others, paired over the same folds",
+    )
+    ap.add_argument(
         "--lockbox", action="store_true", help="score the lockbox once (logged); at the end only"
     )
     ap.add_argument(
@@ -475,11 +480,34 @@ def main(argv: list[str] | None = None) -> int:
             f"--train-only: no set {', '.join(sorted(unknown))} (sets: {sorted(work)})"
         )
     extra = [r for n in args.train_only for r in work.pop(n)]
+    if args.paired:
+        return paired(work, extra, args.seeds, args.folds, lexicon)
     for name in METHODS if args.method == "all" else [args.method]:
         result = cross_validate(
             METHODS[name](lexicon), work, args.seeds, args.folds, fixed=name == "rules", extra=extra
         )
         print_result(name, result)
+    return 0
+
+
+def paired(sets: dict, extra: list[dict], seeds: int, k: int, lexicon) -> int:
+    """Does training on `extra` help the scored sets? The hybrid with and without it on the same
+    folds; the effect on the pooled mean and its spread over the repeats (the keep rule)."""
+    if not extra:
+        raise SystemExit("--paired needs --train-only SET")
+    base = cross_validate(hybrid_method(lexicon), sets, seeds, k)
+    more = cross_validate(hybrid_method(lexicon), sets, seeds, k, extra=extra)
+    print_result("hybrid, without", base)
+    print_result(f"hybrid, trained also on {len(extra)} extra rows", more)
+    diffs = [
+        statistics.fmean(m[n] - b[n] for n in b) for b, m in zip(base.per_repeat, more.per_repeat)
+    ]
+    effect, spread = statistics.fmean(diffs), statistics.stdev(diffs)
+    print(f"\npaired effect on the pooled mean: {effect:+.3f} ± {spread:.3f}")
+    for n in sorted(sets):
+        d = [m[n] - b[n] for b, m in zip(base.per_repeat, more.per_repeat)]
+        print(f"  {n:<10} {statistics.fmean(d):+.3f} ± {statistics.stdev(d):.3f}")
+    print("keep" if effect > spread else "within the spread: do not keep")
     return 0
 
 

@@ -557,3 +557,17 @@ def test_taxonomy_errors_name_the_key(tmp_path, content, message):
 def test_missing_taxonomy_file(tmp_path):
     with pytest.raises(TaxonomyError, match="not found"):
         load_lexicon(tmp_path / "nope.yaml")
+
+
+def test_press_stage_labels_find_their_sentences():
+    """The repo keeps only (release id, sentence hash, stage) of the labelled press sentences and
+    reads their text from ../shared: a change of the sentence splitter must not drop them
+    silently from training."""
+    train_maturity = _eval_module().train_maturity
+    if not train_maturity.PRESS_TEXTS.exists():
+        pytest.skip("../shared/data/berlin_press_relevance is not present")
+    with open(train_maturity.PRESS_LABELS, encoding="utf-8") as fh:
+        labels = sum(1 for _ in fh) - 1
+    rows = train_maturity._press()
+    assert labels >= 1000 and len(rows) == labels
+    assert {r["stage"] for r in rows} == {*STAGES, "none"}
