@@ -427,7 +427,7 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
         transfer, peers = None, {}
         try:
             profile = suggest(ws, data["municipality"], lang=lang, land=site.landscape())
-            transfer = commentary_html(format_md(ws, profile, lang))
+            transfer = commentary_html(format_md(ws, profile, lang, env=site.md_envs[lang]))
             for key in ("take_over", "parallel", "ahead"):
                 for item in profile[key]:
                     for p in item["peers"]:
