@@ -172,7 +172,16 @@ def test_a_damaged_model_file_stops_every_command_with_one_line(tmp_path, name):
     assert not out.exists() or not any(out.rglob("*"))  # nothing written, not even in part
 
     with TestClient(create_app(ws)) as client:
-        for path in ("/", "/topics/T003", "/who?q=T003", "/brief/T003", "/api/scan"):
+        paths = (
+            "/",
+            "/topics/T003",
+            "/who?q=T003",
+            "/municipalities/Soest",
+            "/brief/T003",
+            "/api/scan",
+            "/api/who?municipality=Soest",
+        )
+        for path in paths:
             page = client.get(path)
             assert page.status_code == 503, path
             assert said in page.text and rebuild in page.text, path

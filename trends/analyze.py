@@ -727,13 +727,15 @@ def fit_topics(
     extra_idx = [
         i for i in rest_idx if langs[i] != main_lang and articles[i].quarter >= recent_from
     ]
+    # read once: the fit needs their lemmas, and so does their placing below
+    extra_docs = dict(zip(extra_idx, docs(extra_idx), strict=True))
     try:
         model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
             docs(fit_idx),
             langs=main_lang,
             recent=[articles[i].quarter >= recent_from for i in fit_idx],
             groups=[articles[i].source for i in fit_idx],
-            extra=docs(extra_idx),
+            extra=list(extra_docs.values()),
             extra_groups=[articles[i].source for i in extra_idx],
         )
     except TooLittleText as exc:
@@ -747,7 +749,10 @@ def fit_topics(
     joined = dict(zip(extra_idx, model.extra_labels_.tolist(), strict=True))
     for start in range(0, len(rest_idx), cfg.cache_chunk):
         chunk = rest_idx[start : start + cfg.cache_chunk]
-        for i, row in zip(chunk, model.transform(docs(chunk)), strict=True):
+        unread = [i for i in chunk if i not in extra_docs]
+        read = dict(zip(unread, docs(unread), strict=True))
+        texts = [extra_docs[i] if i in extra_docs else read[i] for i in chunk]
+        for i, row in zip(chunk, model.transform(texts), strict=True):
             k, best = int(row.argmax()), float(row.max())
             main[i] = k if best >= cfg.min_placed_weight and k not in other else -1
             weight[i] = best

@@ -123,12 +123,21 @@ def _damaged(path: Path, quarter: str, reason: object) -> ModelDamaged:
     )
 
 
-def read_model_file(ws: Workspace, quarter: str, name: str, default: Any = _NO_DEFAULT) -> Any:
+def read_model_file(
+    ws: Workspace,
+    quarter: str,
+    name: str,
+    default: Any = _NO_DEFAULT,
+    *,
+    manifest: dict | None = None,
+) -> Any:
     """The one reader of a quarter's model files: a JSON file (`*.json`) or the rows of a JSON
     Lines file (`*.jsonl`). A damaged file (cut short by a full disk or a killed copy, edited by
     hand) is an AnalysisError naming it and the command that rebuilds it; nothing is skipped, so
     no reader shows a report without quotes or a topic without its articles as if all were well.
-    A missing file is `default` when given (older models lack some files), else an error too."""
+    A missing file is `default` when given (older models lack some files), else an error too.
+    `manifest`: the quarter's manifest.json when the caller has read it already (assignments.jsonl
+    is checked against its article count; without it, it is read here)."""
     path = ws.models_dir / quarter / name
     try:
         text = path.read_text(encoding="utf-8")
@@ -141,7 +150,7 @@ def read_model_file(ws: Workspace, quarter: str, name: str, default: Any = _NO_D
     except (OSError, ValueError) as exc:  # unreadable, or not UTF-8 (cut inside a character)
         raise _damaged(path, quarter, exc) from None
     if name.endswith(".jsonl"):
-        return _jsonl_rows(ws, quarter, path, text)
+        return _jsonl_rows(ws, quarter, path, text, manifest)
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -158,7 +167,9 @@ def read_model_file(ws: Workspace, quarter: str, name: str, default: Any = _NO_D
     return data
 
 
-def _jsonl_rows(ws: Workspace, quarter: str, path: Path, text: str) -> list[dict]:
+def _jsonl_rows(
+    ws: Workspace, quarter: str, path: Path, text: str, manifest: dict | None
+) -> list[dict]:
     rows = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -172,7 +183,9 @@ def _jsonl_rows(ws: Workspace, quarter: str, path: Path, text: str) -> list[dict
         rows.append(row)
     if path.name == "assignments.jsonl":
         # cut at a line end, the rows still parse: the manifest says how many there must be
-        expected = read_model_file(ws, quarter, "manifest.json", default={}).get("n_articles")
+        if manifest is None:
+            manifest = read_model_file(ws, quarter, "manifest.json", default={})
+        expected = manifest.get("n_articles")
         if isinstance(expected, int) and expected != len(rows):
             raise _damaged(path, quarter, f"{len(rows)} articles, manifest.json says {expected}")
     return rows
@@ -223,7 +236,9 @@ def load_model(ws: Workspace, quarter: str | None = None) -> dict:
     data["manifest"] = read_model_file(ws, quarter, "manifest.json")
     data["trends"] = load_trends(ws, quarter)
     data["evidence"] = read_model_file(ws, quarter, "evidence.json", default={})
-    data["assignments"] = read_model_file(ws, quarter, "assignments.jsonl")
+    data["assignments"] = read_model_file(
+        ws, quarter, "assignments.jsonl", manifest=data["manifest"]
+    )
     _merge_numbers(ws, quarter, data)
     return data
 

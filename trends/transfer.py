@@ -782,12 +782,14 @@ def format_parallel_text(rows: list[dict], lang: str = "de") -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_md(ws: Workspace, profile: dict, lang: str = "de") -> str:
+def format_md(ws: Workspace, profile: dict, lang: str = "de", env=None) -> str:
     """A one-page profile for a consultation in Markdown, rendered with the report's environment
-    (every value Markdown-escaped, links checked): templates/suggest.md.j2."""
+    (every value Markdown-escaped, links checked): templates/suggest.md.j2. `env`: that
+    environment for `lang`, kept by a long-running caller such as `serve` (a new one compiles
+    the template again: a third of the municipality page's time at 10k articles)."""
     from trends.report.build import environment
 
-    env = environment(ws, lang, "md")
+    env = env or environment(ws, lang, "md")
     return env.get_template("suggest.md.j2").render(
         p=profile,
         lists=[(k, _heading(k, profile, lang), profile[k]) for k in _LISTS],

@@ -419,23 +419,23 @@ def create_app(ws: Workspace, *, lang: str = "de", password: str | None = None) 
     @page
     def municipality_page(request: Request) -> Response:
         lang = site.lang_of(request)
-        try:
-            data = who(ws, municipality=_path_param(request, "name"), views=site.views())
-        except AnalysisError as exc:
-            raise Problem(404, str(exc)) from None
+        # an unknown name is a 404, a damaged model a 503: the page wrapper says which
+        data = who(ws, municipality=_path_param(request, "name"), views=site.views())
         place = {"name": data["municipality"], "stage": data["stage"], "key": data["key"]}
         # the transfer profile (`trends suggest`), as its one-page Markdown with the report's
         # escaping, rendered and sanitized like the analyst's commentary; its peers join the map
         transfer, peers = None, {}
         try:
             profile = suggest(ws, data["municipality"], lang=lang, land=site.landscape())
-            transfer = commentary_html(format_md(ws, profile, lang))
+            transfer = commentary_html(format_md(ws, profile, lang, env=site.md_envs[lang]))
             for key in ("take_over", "parallel", "ahead"):
                 for item in profile[key]:
                     for p in item["peers"]:
                         peers.setdefault(
                             p["name"], {"name": p["name"], "stage": p["stage"], "key": p["ags"]}
                         )
+        except ModelDamaged:
+            raise  # not the place's fault: the page wrapper answers 503
         except AnalysisError:
             pass  # a place outside NRW or no model yet: the page shows what who() has
         peers.pop(place["name"], None)
