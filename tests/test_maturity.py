@@ -368,6 +368,16 @@ def test_article_stage_is_the_topic_rule_on_one_article():
     assert article_stage([]) == "none"
 
 
+def test_one_articles_stage_is_not_scaled_down_for_want_of_other_articles():
+    """A topic's rollout needs two articles before it counts in full; one article cannot be
+    corroborated by itself, so its own stage weighs its sentences as they are: a service live
+    in every office (0.9) beside a weaker plan (0.6) is rollout, not the plan."""
+    signals = [_signal("rollout", weight=0.9), _signal("konzept", weight=0.6)]
+    assert article_stage(signals) == "rollout"
+    # the topic rule still asks for corroboration: the same single article makes no rollout topic
+    assert aggregate([(s, _meta(1, "a")) for s in signals]).stage == "konzept"
+
+
 def test_aggregate_without_evidence():
     est = aggregate([(_signal("none"), _meta(1, "a"))])
     assert (est.stage, est.confidence, est.trl, est.evidence) == ("none", 0.0, 0, ())
