@@ -184,10 +184,12 @@ def test_an_article_without_a_cue_stage_is_read_by_the_model():
     model = maturity.load_stage_model()
     assert model.floor == maturity.MODEL_FLOOR
     assert article_stage(article_signals(text)) == "rollout"
-    # below the model's floor its stage does not count
+    # below the model's floor no sentence is sure: the article keeps the stage its sentences
+    # make likeliest together, from one sentence weighted by its own (low) probability
     strict = maturity.StageModel(copy.copy(model.model))
     strict.model.meta = {**model.model.meta, "floor": 0.95}
-    assert article_stage(article_signals(text, model=strict)) == "none"
+    staged = [s for s in article_signals(text, model=strict) if s.stage != "none"]
+    assert [s.stage for s in staged] == ["rollout"] and staged[0].weight < 0.95
     # an article whose cues give a stage is left to the rules
     cued = "Die Stadt Hamm testet in einem Pilotprojekt digitale Parkscheine. " + text
     assert article_signals(cued) == article_signals(cued, model=None)
@@ -252,3 +254,45 @@ def test_the_article_title_names_the_solution():
     titled = "Der Mängelmelder ist als App für alle Bürgerinnen und Bürger freigeschaltet."
     items = [(classify_sentence(titled), _meta("a0", "Mängelmelder-App für alle freigeschaltet"))]
     assert [e.text for e in aggregate(items, backs=backs).evidence] == [titled]
+
+
+class _Probabilities:
+    """A stand-in for the learned model: fixed stage probabilities per sentence."""
+
+    meta = {"floor": 0.4}
+
+    def __init__(self, table: dict[str, dict[str, float]]) -> None:
+        self.table = table
+
+    def proba(self, text: str, extra=()) -> dict[str, float]:
+        return next((p for key, p in self.table.items() if key in text), {"none": 1.0})
+
+
+def test_an_article_no_sentence_is_sure_of_gets_its_likeliest_stage_not_none():
+    """Stages told by facts often leave every sentence below the floor; an article about a
+    digital solution still reports some stage of it: the one its sentences make likeliest
+    together (here pilot 0.7 against rollout 0.65 summed), not the single likeliest sentence's
+    (rollout 0.35)."""
+    from trends.maturity import StageModel, article_signals, article_stage
+
+    text = (
+        "Das Bürgerbüro verschickt Wartenummern per SMS. "
+        "Die Software läuft an zwei Tagen pro Woche. "
+        "Das Portal zählt bisher 300 Nutzer."
+    )
+    model = StageModel(
+        _Probabilities(
+            {
+                "Wartenummern": {"pilot": 0.34, "rollout": 0.35, "none": 0.31},
+                "Software": {"pilot": 0.36, "rollout": 0.3, "none": 0.34},
+                "Portal": {"none": 1.0},
+            }
+        )
+    )
+    signals = article_signals(text, model=model)
+    assert article_stage(signals) == "pilot"
+    assert [(s.stage, s.weight) for s in signals if s.stage != "none"] == [("pilot", 0.36)]
+    # a sure sentence decides as before, and an article naming no digital solution stays none
+    sure = StageModel(_Probabilities({"Software": {"standard": 0.9, "none": 0.1}}))
+    assert article_stage(article_signals(text, model=sure)) == "standard"
+    assert article_signals("Das Stadtfest beginnt am Samstag um zehn Uhr.", model=model) == []
