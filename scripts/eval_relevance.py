@@ -9,10 +9,11 @@ Per set, mean ± spread over repeated stratified folds of the working part (neve
              it the baselines on the same folds: keep all, and the keyword screen (two digital
              terms or one in the title = stratum A by construction)
   articles   accuracy on our written articles (tests/data/relevance_articles.jsonl)
+  releases   accuracy on our written press releases (tests/data/relevance_releases.jsonl)
   sentences  accuracy on our written sentences (tests/data/solution_sentences.tsv), at 0.5
   10kgnad    false-positive rate (every article a negative: sport, culture, business, …;
              never trained on: non-commercial licence)
-Pooled: the unweighted mean of berlin F1, articles accuracy, sentences accuracy and 10kGNAD
+Pooled: the unweighted mean of berlin F1, articles and releases accuracy, sentences accuracy and 10kGNAD
 specificity (1 - FPR).
 """
 
@@ -65,6 +66,8 @@ def evaluate(pairs: dict, gnad: list, threshold: float, out: dict) -> None:
         no = [s for it, s in pairs["articles"] if it.label == "no"]
         out["articles on-topic lost"].append(statistics.fmean(s < threshold for s in yes))
         out["articles off-topic set aside"].append(statistics.fmean(s < threshold for s in no))
+    if "releases" in pairs:
+        out["releases accuracy"].append(accuracy(pairs["releases"], threshold))
     if "sentences" in pairs:
         out["sentences accuracy"].append(accuracy(pairs["sentences"], SENTENCE_THRESHOLD))
     if gnad:
@@ -82,6 +85,7 @@ def print_figures(values: dict[str, list[float]]) -> None:
     primary = {
         "berlin": "berlin F1",
         "articles": "articles accuracy",
+        "releases": "releases accuracy",
         "sentences": "sentences accuracy",
     }
     for name, key in primary.items():
@@ -120,6 +124,7 @@ def main(argv: list[str] | None = None) -> None:
         boxes = {
             "berlin": tr.lockbox(tr.load_berlin()),
             "articles": tr.lockbox(tr.load_written_articles()),
+            "releases": tr.lockbox(tr.load_written_releases()),
             "sentences": tr.lockbox(tr.load_written_sentences()),
         }
         pairs = {n: [(it, tr.score(model, it)) for it in b] for n, b in boxes.items() if b}
