@@ -2,6 +2,7 @@
 
     python scripts/eval_relevance.py [--seeds 5] [--folds 5] [--threshold T]
     python scripts/eval_relevance.py --lockbox        # once, at the end: scores the shipped model
+    python scripts/eval_relevance.py --paired-without releases   # does training on a set help?
 
 Per set, mean ± spread over repeated stratified folds of the working part (never the lockbox):
   berlin     recall and precision of what is kept, on the real stream (each item weighted by
@@ -77,24 +78,67 @@ def evaluate(pairs: dict, gnad: list, threshold: float, out: dict) -> None:
         out["10kgnad FPR w/o Web+Inland"].append(fpr(core, threshold))
 
 
+PRIMARY = {
+    "berlin": "berlin F1",
+    "articles": "articles accuracy",
+    "releases": "releases accuracy",
+    "sentences": "sentences accuracy",
+}
+
+
+def primary_scores(values: dict[str, list[float]]) -> dict[str, list[float]]:
+    """Per set, the figure that is pooled (10kGNAD: 1 - false-positive rate), per repeat."""
+    out = {name: values[key] for name, key in PRIMARY.items() if key in values}
+    if "10kgnad FPR" in values:
+        out["10kgnad"] = [1 - v for v in values["10kgnad FPR"]]
+    return out
+
+
 def print_figures(values: dict[str, list[float]]) -> None:
-    sets = []
     for name, vals in values.items():
         sc = protocol.Scores(name, vals)
         print(sc.line(""))
-    primary = {
-        "berlin": "berlin F1",
-        "articles": "articles accuracy",
-        "releases": "releases accuracy",
-        "sentences": "sentences accuracy",
-    }
-    for name, key in primary.items():
-        if key in values:
-            sets.append(protocol.Scores(name, values[key]))
-    if "10kgnad FPR" in values:
-        sets.append(protocol.Scores("10kgnad", [1 - v for v in values["10kgnad FPR"]]))
+    sets = [protocol.Scores(name, v) for name, v in primary_scores(values).items()]
     mean, spread = protocol.pooled(sets)
     print(f"{'pooled (' + ', '.join(s.name for s in sets) + ')':28s} {mean:.3f} ± {spread:.3f}")
+
+
+def cross_validate(sets: dict, gnad: list, seeds: int, k: int, exclude=frozenset()):
+    """(threshold chosen by train_relevance's rule, per-fold scores, per-fold 10kGNAD scores)."""
+    folds, gnad_scores = [], []
+    for seed, fold, model, pairs in tr.out_of_fold(sets, seeds, k, exclude=exclude):
+        folds.append(pairs)
+        gnad_scores.append([(it, tr.score(model, it)) for it in gnad])
+        print(f"  seed {seed} fold {fold} done", file=sys.stderr)
+    return tr.choose_threshold(folds), folds, gnad_scores
+
+
+def paired(sets: dict, gnad: list, seeds: int, k: int, name: str) -> None:
+    """Train on `name` or not, on the same folds, each at its own chosen threshold."""
+    runs = []
+    for exclude in (frozenset({name}), frozenset()):
+        threshold, folds, gnad_scores = cross_validate(sets, gnad, seeds, k, exclude)
+        values: dict[str, list[float]] = defaultdict(list)
+        for pairs, g in zip(folds, gnad_scores):
+            evaluate(pairs, g, threshold, values)
+        print(f"\n== {'without' if exclude else 'with'} {name} in training (threshold {threshold})")
+        print_figures(values)
+        runs.append(primary_scores(values))
+    without, with_ = runs
+    for label, names in (
+        ("pooled", list(with_)),
+        (f"pooled without {name}", [n for n in with_ if n != name]),
+    ):
+        diffs = [
+            statistics.fmean(with_[n][i] - without[n][i] for n in names)
+            for i in range(len(with_[names[0]]))
+        ]
+        print(
+            f"paired effect on the {label} mean: {statistics.fmean(diffs):+.3f} ± {statistics.stdev(diffs):.3f}"
+        )
+    for n in with_:
+        d = [a - b for a, b in zip(with_[n], without[n])]
+        print(f"  {n:<10} {statistics.fmean(d):+.3f} ± {statistics.stdev(d):.3f}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -107,6 +151,12 @@ def main(argv: list[str] | None = None) -> None:
         help="default: chosen on the folds (lockbox: the shipped model's)",
     )
     ap.add_argument("--lockbox", action="store_true", help="score the lockbox (once, logged)")
+    ap.add_argument(
+        "--paired-without",
+        metavar="SET",
+        help="the keep rule for a training set: the same folds with SET scored but not trained "
+        "on, against all sets trained on; the paired effect on the pooled mean ± its spread",
+    )
     args = ap.parse_args(argv)
     sets = tr.training_sets()
     gnad_all = tr.load_gnad()
@@ -137,12 +187,11 @@ def main(argv: list[str] | None = None) -> None:
         protocol.log_lockbox("eval_relevance.py", f"{relevance.model_id()} t={threshold}: {line}")
         return
     gnad = tr.working(gnad_all)
-    folds, gnad_scores = [], []
-    for seed, fold, model, pairs in tr.out_of_fold(sets, args.seeds, args.folds):
-        folds.append(pairs)
-        gnad_scores.append([(it, tr.score(model, it)) for it in gnad])
-        print(f"  seed {seed} fold {fold} done", file=sys.stderr)
-    best = tr.choose_threshold(folds)
+    if args.paired_without:
+        if args.paired_without not in sets:
+            sys.exit(f"--paired-without: no set {args.paired_without!r} (sets: {sorted(sets)})")
+        return paired(sets, gnad, args.seeds, args.folds, args.paired_without)
+    best, folds, gnad_scores = cross_validate(sets, gnad, args.seeds, args.folds)
     threshold = best if args.threshold is None else args.threshold
     for pairs, g in zip(folds, gnad_scores):
         evaluate(pairs, g, threshold, values)

@@ -186,9 +186,15 @@ def stream_pr(
     return recall, precision
 
 
-def out_of_fold(sets: dict[str, list[Item]], seeds: int = SEEDS, k: int = K):
+def out_of_fold(
+    sets: dict[str, list[Item]],
+    seeds: int = SEEDS,
+    k: int = K,
+    exclude: frozenset[str] = frozenset(),
+):
     """For each seed: every item's score by a model fitted without its fold (all sets are split
-    into stratified folds together; fold f of every set is left out of model f).
+    into stratified folds together; fold f of every set is left out of model f). Sets in
+    `exclude` are scored but never trained on (does a new set help?).
     Yields (seed, fold, model, {set: [(item, score)]})."""
     for seed in range(seeds):
         per_set = {
@@ -196,7 +202,7 @@ def out_of_fold(sets: dict[str, list[Item]], seeds: int = SEEDS, k: int = K):
             for name, items in sets.items()
         }
         for f in range(k):
-            train = [sets[n][i] for n in sets for i in per_set[n][f][0]]
+            train = [sets[n][i] for n in sets if n not in exclude for i in per_set[n][f][0]]
             model = fit(train)
             test = {n: [sets[n][i] for i in per_set[n][f][1]] for n in sets}
             yield (
