@@ -3,6 +3,7 @@
     python scripts/eval_relevance.py [--seeds 5] [--folds 5] [--threshold T]
     python scripts/eval_relevance.py --lockbox        # once, at the end: scores the shipped model
     python scripts/eval_relevance.py --paired-without releases   # does training on a set help?
+    python scripts/eval_relevance.py --unseen         # the shipped model on releases2 (never trained)
 
 Per set, mean ± spread over repeated stratified folds of the working part (never the lockbox):
   berlin     recall and precision of what is kept, on the real stream (each item weighted by
@@ -67,8 +68,9 @@ def evaluate(pairs: dict, gnad: list, threshold: float, out: dict) -> None:
         no = [s for it, s in pairs["articles"] if it.label == "no"]
         out["articles on-topic lost"].append(statistics.fmean(s < threshold for s in yes))
         out["articles off-topic set aside"].append(statistics.fmean(s < threshold for s in no))
-    if "releases" in pairs:
-        out["releases accuracy"].append(accuracy(pairs["releases"], threshold))
+    for name in ("releases", "releases2"):
+        if name in pairs:
+            out[f"{name} accuracy"].append(accuracy(pairs[name], threshold))
     if "sentences" in pairs:
         out["sentences accuracy"].append(accuracy(pairs["sentences"], SENTENCE_THRESHOLD))
     if gnad:
@@ -82,6 +84,7 @@ PRIMARY = {
     "berlin": "berlin F1",
     "articles": "articles accuracy",
     "releases": "releases accuracy",
+    "releases2": "releases2 accuracy",
     "sentences": "sentences accuracy",
 }
 
@@ -141,6 +144,25 @@ def paired(sets: dict, gnad: list, seeds: int, k: int, name: str) -> None:
         print(f"  {n:<10} {statistics.fmean(d):+.3f} ± {statistics.stdev(d):.3f}")
 
 
+def unseen() -> None:
+    """Accuracy of the shipped model at its threshold on tests/data/relevance_releases2.jsonl
+    (written blind, never trained on), by kind (digital, plain, passing)."""
+    items = tr.load_written_releases2()
+    if not items:
+        sys.exit(f"no unseen set at {tr.WRITTEN_RELEASES2}")
+    model, threshold = relevance.model(), relevance.default_threshold()
+    kept = [tr.score(model, it) >= threshold for it in items]
+    right = [k == (it.label == "yes") for it, k in zip(items, kept)]
+    print(
+        f"unseen releases (never trained on), threshold {threshold}: "
+        f"{sum(right)} of {len(items)} = {statistics.fmean(right):.3f}"
+    )
+    by_kind: dict[str, list[bool]] = defaultdict(list)
+    for it, ok in zip(items, right):
+        by_kind[it.note].append(ok)
+    print("  by kind: " + ", ".join(f"{k} {sum(v)}/{len(v)}" for k, v in sorted(by_kind.items())))
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, default=tr.SEEDS)
@@ -152,12 +174,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--lockbox", action="store_true", help="score the lockbox (once, logged)")
     ap.add_argument(
+        "--unseen",
+        action="store_true",
+        help="the shipped model on the written releases it was never trained on (releases2)",
+    )
+    ap.add_argument(
         "--paired-without",
         metavar="SET",
         help="the keep rule for a training set: the same folds with SET scored but not trained "
         "on, against all sets trained on; the paired effect on the pooled mean ± its spread",
     )
     args = ap.parse_args(argv)
+    if args.unseen:
+        return unseen()
     sets = tr.training_sets()
     gnad_all = tr.load_gnad()
     print(
