@@ -324,13 +324,21 @@ def test_a_press_release_contact_block_never_reaches_the_features():
 def test_person_names_of_any_origin_are_no_label():
     from trends.analyze import is_person, readable_label
 
-    for name in ("Cansel Kiziltepe", "Ayşe Yılmaz", "Jonas Heitkemper", "Kerstin Trompa"):
+    for name in (
+        "Cansel Kiziltepe",
+        "Ayşe Yılmaz",
+        "Jonas Heitkemper",
+        "Kerstin Trompa",
+        "Frau Okonkwo Anmeldung",  # a contact line's "Anmeldung bei Frau …"
+        "Herrn Dr. Lindqvist",
+    ):
         assert is_person(name), name
     for topic in (
         "Neues Abholterminal",
         "Servicekonto NRW",
         "Urbane Datenplattform",
         "EUDI Wallet",
+        "Frauenhaus Beratung",
     ):
         assert not is_person(topic), topic
     assert readable_label(["Cansel Kiziltepe", "Digitaler Bauantrag"]) == "Digitaler Bauantrag"

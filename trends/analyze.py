@@ -1036,12 +1036,21 @@ def _unknown_name_word(word: str) -> bool:
     )
 
 
+# a form of address before a capitalised word names a person ("Anmeldung bei Frau Schwerdtner")
+_HONORIFICS = frozenset(
+    {"Frau", "Herr", "Herrn", "Dr.", "Prof.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms."}
+)
+
+
 def is_person(phrase: str) -> bool:
-    """ "Petra Offermann", "Dezernentin Petra Offermann", "Cansel Kiziltepe": a known first name
-    followed by a word, or two to three capitalised words whose first and last no dictionary
-    knows (names of any origin; "Neues Abholterminal" or "Servicekonto NRW" are not)."""
+    """ "Petra Offermann", "Dezernentin Petra Offermann", "Cansel Kiziltepe", "Frau Schwerdtner":
+    a known first name or a form of address followed by a word, or two to three capitalised
+    words whose first and last no dictionary knows (names of any origin; "Neues Abholterminal"
+    or "Servicekonto NRW" are not)."""
     words = phrase.split()
     if any(w in entities.first_names() for w in words[:-1]):
+        return True
+    if any(w in _HONORIFICS and nxt[:1].isupper() for w, nxt in zip(words, words[1:])):
         return True
     return 2 <= len(words) <= 3 and _unknown_name_word(words[0]) and _unknown_name_word(words[-1])
 
