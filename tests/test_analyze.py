@@ -298,6 +298,19 @@ def test_linked_topics_keep_ids_and_labels_but_never_share_a_name():
     assert again.labels == ["Chatbot", "Akte"]
 
 
+def test_a_label_naming_a_person_is_not_inherited():
+    previous = {
+        "next_id": 3,
+        "topics": [
+            {"id": "T001", "label": "Frau Okonkwo Anmeldung", "terms": {"tablet": 1.0}},
+            {"id": "T002", "label": "E-Akte · Cansel Kiziltepe", "terms": {"akte": 1.0}},
+        ],
+    }
+    linked = A.link_topics([{"tablet": 1.0}, {"akte": 1.0}], ["Tabletkurs", "Akte"], previous)
+    assert linked.ids == ["T001", "T002"]
+    assert linked.labels == ["Tabletkurs", "Akte"]
+
+
 def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     from trends.analyze import readable_label
 

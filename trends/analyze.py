@@ -434,7 +434,8 @@ def link_topics(
     threshold: float = AnalysisConfig.match_threshold,
 ) -> Linked:
     """Give the new topics ids: a topic matched to the previous model (term vectors at least
-    `threshold` cosine-similar) keeps its id and label."""
+    `threshold` cosine-similar) keeps its id and label, unless that label names a person (a
+    label an older version gave, before it knew the name for one): then it takes its new one."""
     prev_topics = {t["id"]: t for t in (previous or {}).get("topics", [])}
     mapping = (
         match_topics({tid: t["terms"] for tid, t in prev_topics.items()}, terms, threshold)
@@ -447,7 +448,9 @@ def link_topics(
         if i in mapping:
             ids.append(mapping[i])
             # an id added last quarter to tell two equal names apart is added again only if needed
-            names.append(prev_topics[mapping[i]]["label"].removesuffix(f" ({mapping[i]})"))
+            inherited = prev_topics[mapping[i]]["label"].removesuffix(f" ({mapping[i]})")
+            person = any(is_person(part) for part in inherited.split(" · "))
+            names.append(label if person else inherited)
         else:
             ids.append(f"T{next_id:03d}")
             next_id += 1
