@@ -41,7 +41,6 @@ import argparse
 import copy
 import csv
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -381,12 +380,8 @@ def ablation(sets: dict[str, list[dict]], seeds: int, k: int, taxonomy: str | No
         path = tmp / f"taxonomy{i}.yaml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
         res = cross_validate(rules_method(load_lexicon(path)), sets, seeds, k, fixed=True)
-        diffs = [
-            statistics.fmean(b[n] - a[n] for n in b)
-            for b, a in zip(base.per_repeat, res.per_repeat)
-        ]
-        effect = statistics.fmean(diffs)  # what the step adds: base - without
-        spread = statistics.stdev(diffs)
+        # what the step adds: with it (base) minus without
+        effect, spread = protocol.paired(res.per_repeat, base.per_repeat)
         verdict = (
             "carries" if effect > spread else ("hurts" if -effect > spread else "drop/neutral")
         )
@@ -499,14 +494,11 @@ def paired(sets: dict, extra: list[dict], seeds: int, k: int, lexicon) -> int:
     more = cross_validate(hybrid_method(lexicon), sets, seeds, k, extra=extra)
     print_result("hybrid, without", base)
     print_result(f"hybrid, trained also on {len(extra)} extra rows", more)
-    diffs = [
-        statistics.fmean(m[n] - b[n] for n in b) for b, m in zip(base.per_repeat, more.per_repeat)
-    ]
-    effect, spread = statistics.fmean(diffs), statistics.stdev(diffs)
+    effect, spread = protocol.paired(base.per_repeat, more.per_repeat)
     print(f"\npaired effect on the pooled mean: {effect:+.3f} ± {spread:.3f}")
     for n in sorted(sets):
-        d = [m[n] - b[n] for b, m in zip(base.per_repeat, more.per_repeat)]
-        print(f"  {n:<10} {statistics.fmean(d):+.3f} ± {statistics.stdev(d):.3f}")
+        e, sd = protocol.paired(base.per_repeat, more.per_repeat, [n])
+        print(f"  {n:<10} {e:+.3f} ± {sd:.3f}")
     print("keep" if effect > spread else "within the spread: do not keep")
     return 0
 

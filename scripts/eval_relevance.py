@@ -68,9 +68,8 @@ def evaluate(pairs: dict, gnad: list, threshold: float, out: dict) -> None:
         no = [s for it, s in pairs["articles"] if it.label == "no"]
         out["articles on-topic lost"].append(statistics.fmean(s < threshold for s in yes))
         out["articles off-topic set aside"].append(statistics.fmean(s < threshold for s in no))
-    for name in ("releases", "releases2", "english"):
-        if name in pairs:
-            out[f"{name} accuracy"].append(accuracy(pairs[name], threshold))
+    if "releases" in pairs:
+        out["releases accuracy"].append(accuracy(pairs["releases"], threshold))
     if "sentences" in pairs:
         out["sentences accuracy"].append(accuracy(pairs["sentences"], SENTENCE_THRESHOLD))
     if gnad:
@@ -84,8 +83,6 @@ PRIMARY = {
     "berlin": "berlin F1",
     "articles": "articles accuracy",
     "releases": "releases accuracy",
-    "english": "english accuracy",
-    "releases2": "releases2 accuracy",
     "sentences": "sentences accuracy",
 }
 
@@ -127,22 +124,18 @@ def paired(sets: dict, gnad: list, seeds: int, k: int, name: str) -> None:
             evaluate(pairs, g, threshold, values)
         print(f"\n== {'without' if exclude else 'with'} {name} in training (threshold {threshold})")
         print_figures(values)
-        runs.append(primary_scores(values))
+        scores = primary_scores(values)  # set -> per repeat; protocol.paired wants per repeat
+        runs.append([dict(zip(scores, repeat)) for repeat in zip(*scores.values())])
     without, with_ = runs
     for label, names in (
-        ("pooled", list(with_)),
-        (f"pooled without {name}", [n for n in with_ if n != name]),
+        ("pooled", list(with_[0])),
+        (f"pooled without {name}", [n for n in with_[0] if n != name]),
     ):
-        diffs = [
-            statistics.fmean(with_[n][i] - without[n][i] for n in names)
-            for i in range(len(with_[names[0]]))
-        ]
-        print(
-            f"paired effect on the {label} mean: {statistics.fmean(diffs):+.3f} ± {statistics.stdev(diffs):.3f}"
-        )
-    for n in with_:
-        d = [a - b for a, b in zip(with_[n], without[n])]
-        print(f"  {n:<10} {statistics.fmean(d):+.3f} ± {statistics.stdev(d):.3f}")
+        effect, spread = protocol.paired(without, with_, names)
+        print(f"paired effect on the {label} mean: {effect:+.3f} ± {spread:.3f}")
+    for n in with_[0]:
+        effect, spread = protocol.paired(without, with_, [n])
+        print(f"  {n:<10} {effect:+.3f} ± {spread:.3f}")
 
 
 def unseen() -> None:

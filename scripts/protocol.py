@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import random
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -105,6 +105,19 @@ def pooled(sets: Iterable[Scores]) -> tuple[float, float]:
         statistics.fmean(s.mean for s in sets),
         statistics.fmean(s.spread for s in sets),
     )
+
+
+def paired(
+    base: Sequence[Mapping[str, float]],
+    changed: Sequence[Mapping[str, float]],
+    names: Iterable[str] | None = None,
+) -> tuple[float, float]:
+    """The keep rule's two numbers for a change scored on the same repeats (each repeat a mapping
+    set -> score): its effect on the pooled mean of `names` (default: every set), changed minus
+    base, and the spread of that effect over the repeats."""
+    names = list(names) if names is not None else list(base[0])
+    diffs = [statistics.fmean(c[n] - b[n] for n in names) for b, c in zip(base, changed)]
+    return statistics.fmean(diffs), statistics.stdev(diffs)
 
 
 def report(sets: Sequence[Scores], measure: str) -> None:
