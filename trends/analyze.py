@@ -61,7 +61,7 @@ from trends.corpus import Corpus
 from trends.files import replacing
 from trends.models import AnalysisError, model_quarters, read_model_file
 from trends.nlp import entities
-from trends.nlp.keyphrases import topic_label
+from trends.nlp.keyphrases import LABEL_SEPARATOR, topic_label
 from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text, split_compound
 from trends.nlp.topics import TooLittleText, TopicModel, match_topics
 from trends.records import Article, Progress, quarter_coverage, quarter_range, shift_quarter
@@ -449,7 +449,7 @@ def link_topics(
             ids.append(mapping[i])
             # an id added last quarter to tell two equal names apart is added again only if needed
             inherited = prev_topics[mapping[i]]["label"].removesuffix(f" ({mapping[i]})")
-            person = any(is_person(part) for part in inherited.split(" · "))
+            person = any(is_person(part) for part in inherited.split(LABEL_SEPARATOR))
             names.append(label if person else inherited)
         else:
             ids.append(f"T{next_id:03d}")

@@ -1418,9 +1418,10 @@ def article_signals(
         if signal.stage != NONE or signal.cue is not None or signal.transfer:
             out.append(signal)
         for stage in STAGES:
-            totals[stage] += probs.get(stage, 0.0)
-            if probs.get(stage, 0.0) > likeliest.get(stage, (0.0, rule))[0]:
-                likeliest[stage] = (probs[stage], rule)
+            p = probs.get(stage, 0.0)
+            totals[stage] += p
+            if p > likeliest.get(stage, (0.0,))[0]:
+                likeliest[stage] = (p, rule)
     if likeliest and all(sig.stage == NONE for sig in out):
         # No sentence is sure, yet an article on a digital solution reports some stage of it
         # (in both truth sets every on-topic article has one): the stage the article's sentences

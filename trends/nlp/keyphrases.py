@@ -35,6 +35,8 @@ POSTPOSITIVE = frozenset({"online", "digital", "mobil", "papierlos", "kontaktlos
 _VERB_ENDINGS = ("en", "ern", "eln")
 _ADJ_KEEP = frozenset({"offen", "eigen", "golden", "trocken", "verschieden"})
 
+LABEL_SEPARATOR = " · "  # between the keyphrases of a topic label
+
 
 def _is_noun(tok: str) -> bool:
     """Rathaus, eAkte, 5G, KI, E-Akte; a hyphenated token only when its last part is one (the
@@ -329,4 +331,4 @@ def topic_label(keyphrases: Iterable[tuple[str, float]] | Iterable[str], max_par
                 break
             if p.lower() not in parts[0].lower() and parts[0].lower() not in p.lower():
                 parts.append(p)
-    return " · ".join(parts)
+    return LABEL_SEPARATOR.join(parts)
