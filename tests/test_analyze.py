@@ -148,6 +148,12 @@ def test_curation_survives_reanalysis_and_exports(imported, tmp_path):
     docs = [json.loads(line) for line in out.splitlines()]
     assert any(d["topic_id"] == first for d in docs)
     assert all(d["topic_id"] for d in docs if d["relevant"])  # set aside: in no topic
+    # each article's own stage and places, as `who` reads them: a spreadsheet can count them
+    in_topics = [d for d in docs if d["topic_id"]]
+    assert {d["stage"] for d in in_topics} <= {"konzept", "pilot", "rollout", "standard", "none"}
+    assert any(d["stage"] not in ("", "none") for d in in_topics)
+    assert all(isinstance(d["municipalities"], list) for d in docs)
+    assert all(d["stage"] == "" for d in docs if not d["topic_id"])
     csv_out = runner.invoke(
         main, ["-w", str(ws.root), "export", "topics", "--format", "csv"]
     ).output

@@ -1046,12 +1046,15 @@ _HONORIFICS = frozenset(
 
 
 def is_person(phrase: str) -> bool:
-    """ "Petra Offermann", "Dezernentin Petra Offermann", "Cansel Kiziltepe", "Frau Schwerdtner":
+    """ "Petra Offermann", "Dezernentin Petra Offermann", "Cansel Kiziltepe", "Frau Schwerdtner",
+    "Astrid-Sabine Bus" (a double first name; the surname as the lemmatizer left it):
     a known first name or a form of address followed by a word, or two to three capitalised
     words whose first and last no dictionary knows (names of any origin; "Neues Abholterminal"
     or "Servicekonto NRW" are not)."""
     words = phrase.split()
-    if any(w in entities.first_names() for w in words[:-1]):
+    given = entities.first_names()
+    # double first names are hyphenated ("Astrid-Sabine", "Hans-Peter"): every part a given name
+    if any(all(part in given for part in w.split("-")) for w in words[:-1]):
         return True
     if any(w in _HONORIFICS and nxt[:1].isupper() for w, nxt in zip(words, words[1:])):
         return True

@@ -429,10 +429,13 @@ def export() -> None:
 @click.pass_obj
 def export_documents(ws: Workspace, fmt: str, out_path: str | None, relevant_only: bool) -> None:
     """One row per article: id, url, title, published, quarter, source, language, relevant, text,
-    topic_id, topic_weight, relevance (topic columns filled once `trends analyze` has run).
+    topic_id, topic_weight, relevance, stage, municipalities (topic columns filled once `trends
+    analyze` has run).
 
     relevant: false when the article is set aside (relevance score under the threshold, the
-    source's filter, or curation.yaml); relevance: the score, empty when not judged."""
+    source's filter, or curation.yaml); relevance: the score, empty when not judged; stage: the
+    article's own maturity stage (konzept, pilot, rollout, standard or none), as `who` reads it;
+    municipalities: the places it names (a JSON list in CSV)."""
     from trends.corpus import Corpus
     from trends.export import DOCUMENT_FIELDS, document_rows, write_rows
 
@@ -1077,8 +1080,8 @@ def report(ws: Workspace, quarter: str | None, lang: str, out: Path | None, form
     )
 
 
-def _assignments(ws: Workspace) -> dict[str, tuple[str, float]]:
-    """article id -> (topic id, weight) from the latest model, if any (filled in by analyze)."""
+def _assignments(ws: Workspace) -> dict[str, dict]:
+    """article id -> its row in the latest model (topic, weight, stage, places), if any."""
     from trends.models import AnalysisError, latest_assignments
 
     try:

@@ -29,6 +29,8 @@ DOCUMENT_FIELDS = [
     "topic_id",
     "topic_weight",
     "relevance",  # the score of trends.relevance.judge; empty when not judged
+    "stage",  # the article's own stage (maturity.article_stage), as `who` reads it
+    "municipalities",  # the municipalities and districts it names
 ]
 
 
@@ -86,7 +88,7 @@ def write_rows(
 
 def document_rows(
     corpus: Corpus,
-    assignments: dict[str, tuple[str, float]] | None = None,
+    assignments: dict[str, dict] | None = None,
     include_offtopic: bool = True,
     policy: Policy | None = None,
 ) -> Iterator[dict]:
@@ -105,7 +107,8 @@ def document_rows(
         relevant = decided[art.id].relevant
         if not (relevant or include_offtopic):
             continue
-        topic_id, weight = assignments.get(art.id, ("", None))
+        assigned = assignments.get(art.id, {})
+        weight = assigned.get("topic_weight")
         yield {
             "id": art.id,
             "url": art.url,
@@ -116,7 +119,9 @@ def document_rows(
             "language": art.language,
             "relevant": relevant,
             "text": art.text,
-            "topic_id": topic_id,
+            "topic_id": assigned.get("topic_id", ""),
             "topic_weight": round(weight, 4) if weight is not None else "",
             "relevance": art.relevance if art.relevance is not None else "",
+            "stage": assigned.get("stage", ""),
+            "municipalities": assigned.get("municipalities", []),
         }

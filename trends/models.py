@@ -486,15 +486,21 @@ def pick_evidence(
     return out[:limit], chosen
 
 
-def latest_assignments(ws: Workspace) -> dict[str, tuple[str, float]]:
-    """article id -> (topic id, weight) from the latest model ({} when there is none); the topic
-    is the one curation merged it into."""
+def latest_assignments(ws: Workspace) -> dict[str, dict]:
+    """article id -> {topic_id, topic_weight, stage, municipalities} from the latest model ({} when
+    there is none); the topic is the one curation merged it into, the stage the article's own
+    (what `who` and `suggest` read)."""
     if latest_quarter(ws) is None:
         return {}
     data = load_model(ws)
     merged = data["merged_into"]
     return {
-        row["id"]: (merged.get(row["topic_id"], row["topic_id"]), row["topic_weight"])
+        row["id"]: {
+            "topic_id": merged.get(row["topic_id"], row["topic_id"]),
+            "topic_weight": row["topic_weight"],
+            "stage": row.get("stage", ""),
+            "municipalities": row.get("municipalities", []),
+        }
         for row in data["assignments"]
     }
 
