@@ -43,7 +43,7 @@ from trends.analyze import AnalysisConfig, analyze  # noqa: E402
 from trends.cli import main as cli  # noqa: E402
 from trends.config import Workspace  # noqa: E402
 from trends.corpus import Corpus  # noqa: E402
-from trends.maturity import article_signals, article_stage  # noqa: E402
+from trends.maturity import article_signals, place_stage  # noqa: E402
 from trends.models import load_model  # noqa: E402
 from trends.scan import who  # noqa: E402
 
@@ -143,19 +143,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("  gold -> read: " + ", ".join(f"{g}->{p} {n}" for (g, p), n in confusion.most_common(8)))
 
-    # stage per place: who and suggest give each place an article names the article's stage
+    # stage per place: who and suggest give each place an article names maturity.place_stage
     # (issue 22's "in parallel" reads it); scored against the truth's places of each article
     mentions = right_place = 0
     for i in on:
         if not truth[i]["places"]:
             continue
         a = articles[i]
-        stage = article_stage(article_signals(f"{a['title']}. {a['text']}"))  # as analyze reads it
+        stage = place_stage(article_signals(f"{a['title']}. {a['text']}"))  # as analyze reads it
         for p in truth[i]["places"]:
             mentions += 1
             right_place += stage == p["stage"]
     print(
-        f"stage per place right (the article's stage for each place it names): {right_place} "
+        f"stage per place right (place_stage for each place an article names): {right_place} "
         f"of {mentions} ({right_place / max(1, mentions):.2f})"
     )
 

@@ -119,6 +119,15 @@ def test_offtopic_news_is_set_aside_and_on_topic_news_kept(demo):
 
 
 @pytest.mark.slow
+def test_each_articles_own_stage_is_mostly_right(demo):
+    """Issue 23's goal for an article's stage (>= 0.80), as `export documents` gives it: a plan
+    beside what runs must not pull the article back to konzept (348 of 384 right at stop 27,
+    308 before)."""
+    _, _, result = demo
+    assert result["article_stage_right"] >= 0.85 * result["article_stage_total"], result
+
+
+@pytest.mark.slow
 def test_rerunning_the_demo_reuses_the_corpus(demo):
     out, _, _ = demo
     again = CliRunner().invoke(main, ["demo", "--out", str(out)])

@@ -368,6 +368,25 @@ def test_article_stage_is_the_topic_rule_on_one_article():
     assert article_stage([]) == "none"
 
 
+def test_an_articles_stage_is_what_runs_while_its_places_get_the_cautious_one():
+    """'Detmold startet, Gütersloh schreibt aus': the solution the article reports runs (pilot),
+    the tender is the next step; which place is where the article does not say in a way the
+    rules can read, so each place it names gets the cautious stage."""
+    from trends.maturity import place_stage
+
+    text = (
+        "Abholterminals für Ausweise: In Detmold läuft seit Mai ein Pilotprojekt mit einem "
+        "Terminal im Bürgerbüro. Gütersloh hat eine Ausschreibung für zwei Geräte veröffentlicht."
+    )
+    signals = article_signals(text)
+    assert {s.stage for s in signals} >= {"pilot", "konzept"}
+    assert article_stage(signals) == "pilot"
+    assert place_stage(signals) == "konzept"
+    # a plan alone is the article's stage too
+    plan = [s for s in signals if s.stage == "konzept"]
+    assert article_stage(plan) == place_stage(plan) == "konzept"
+
+
 def test_one_articles_stage_is_not_scaled_down_for_want_of_other_articles():
     """A topic's rollout needs two articles before it counts in full; one article cannot be
     corroborated by itself, so its own stage weighs its sentences as they are: a service live

@@ -67,7 +67,7 @@ from trends.nlp.topics import TooLittleText, TopicModel, match_topics
 from trends.records import Article, Progress, quarter_coverage, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
-ANALYSIS_VERSION = "nlp-5"  # bump when per-article analysis changes: cached results are redone
+ANALYSIS_VERSION = "nlp-6"  # bump when per-article analysis changes: cached results are redone
 
 # Fields that decide how fast a run is and how much memory it holds, never what it writes: the
 # manifest records them, the digest leaves them out (two runs that differ only here are the same
@@ -272,24 +272,30 @@ def coverage(corpus: Corpus, quarter: str, today: dt.date) -> dict:
 
 @dataclass(frozen=True)
 class ArticleNLP:
-    """What analyze holds in memory per article: the places it names and its own stage. Its
-    lemmas and maturity signals, the bulk, are cached beside this in the corpus and read when
-    needed (`lemma_docs`, `cached_signals`)."""
+    """What analyze holds in memory per article: the places it names, its own stage and the
+    stage it gives those places. Its lemmas and maturity signals, the bulk, are cached beside
+    this in the corpus and read when needed (`lemma_docs`, `cached_signals`)."""
 
     municipalities: tuple[str, ...]
     regions: tuple[str, ...]
-    stage: str  # maturity.article_stage of the article's signals ("who got how far")
+    stage: str  # maturity.article_stage: how far the solution it reports got
+    place_stage: str  # maturity.place_stage: what `who` and `suggest` give the places it names
 
     def dumps(self) -> str:
         return json.dumps(
-            {"municipalities": self.municipalities, "regions": self.regions, "stage": self.stage},
+            {
+                "municipalities": self.municipalities,
+                "regions": self.regions,
+                "stage": self.stage,
+                "place_stage": self.place_stage,
+            },
             ensure_ascii=False,
         )
 
     @classmethod
     def loads(cls, text: str) -> ArticleNLP:
         d = json.loads(text)
-        return cls(tuple(d["municipalities"]), tuple(d["regions"]), d["stage"])
+        return cls(tuple(d["municipalities"]), tuple(d["regions"]), d["stage"], d["place_stage"])
 
 
 _WORKER_LEXICON: maturity.Lexicon | None = None
@@ -306,7 +312,12 @@ def _nlp_one(item: tuple[str, str, str]) -> tuple[str, str, str]:
     title, text, lang = item
     municipalities, regions = _municipalities(title, text)
     signals = maturity.article_signals(f"{title}. {text}", _WORKER_LEXICON)
-    places = ArticleNLP(municipalities, regions, maturity.article_stage(signals, _WORKER_LEXICON))
+    places = ArticleNLP(
+        municipalities,
+        regions,
+        maturity.article_stage(signals, _WORKER_LEXICON),
+        maturity.place_stage(signals, _WORKER_LEXICON),
+    )
     return (
         places.dumps(),
         analyze_text(f"{title}\n\n{text}", lang or "de"),
@@ -937,6 +948,7 @@ def _write_model(
                         "source": a.source,
                         "municipalities": list(nlp[a.id].municipalities),
                         "stage": nlp[a.id].stage,
+                        "place_stage": nlp[a.id].place_stage,
                         "seen_in": sorted(seen_in.get(a.id, {a.source})),
                     },
                     ensure_ascii=False,

@@ -433,8 +433,9 @@ def export_documents(ws: Workspace, fmt: str, out_path: str | None, relevant_onl
     analyze` has run).
 
     relevant: false when the article is set aside (relevance score under the threshold, the
-    source's filter, or curation.yaml); relevance: the score, empty when not judged; stage: the
-    article's own maturity stage (konzept, pilot, rollout, standard or none), as `who` reads it;
+    source's filter, or curation.yaml); relevance: the score, empty when not judged; stage: how
+    far the solution the article reports got (konzept, pilot, rollout, standard or none; `who`
+    gives the places it names the cautious stage, konzept where it also reports a plan);
     municipalities: the places it names (a JSON list in CSV)."""
     from trends.corpus import Corpus
     from trends.export import DOCUMENT_FIELDS, document_rows, write_rows

@@ -29,7 +29,7 @@ DOCUMENT_FIELDS = [
     "topic_id",
     "topic_weight",
     "relevance",  # the score of trends.relevance.judge; empty when not judged
-    "stage",  # the article's own stage (maturity.article_stage), as `who` reads it
+    "stage",  # how far the solution it reports got (maturity.article_stage)
     "municipalities",  # the municipalities and districts it names
 ]
 

@@ -489,7 +489,7 @@ def pick_evidence(
 def latest_assignments(ws: Workspace) -> dict[str, dict]:
     """article id -> {topic_id, topic_weight, stage, municipalities} from the latest model ({} when
     there is none); the topic is the one curation merged it into, the stage the article's own
-    (what `who` and `suggest` read)."""
+    (maturity.article_stage)."""
     if latest_quarter(ws) is None:
         return {}
     data = load_model(ws)

@@ -375,6 +375,12 @@ def _title_names(title: str) -> frozenset[str]:
     return frozenset(e.name for e in entities.local_places(title))
 
 
+def place_stage(row: dict) -> str:
+    """The stage an assignment row gives the places its article names (maturity.place_stage);
+    models written before it was stored have the article's stage only."""
+    return row.get("place_stage") or row.get("stage", NONE)
+
+
 def _group(rows: list[dict], key, about: str | None = None) -> list[dict]:
     """Rows grouped by `key(row)` (one row may count in several groups), each group with its
     furthest stage, first and latest date and up to three evidence links. Evidence shows the
@@ -387,13 +393,13 @@ def _group(rows: list[dict], key, about: str | None = None) -> list[dict]:
     out = []
     for name, items in groups.items():
         items.sort(key=lambda r: r["published"])
-        stage = max((r.get("stage", "none") for r in items), key=STAGE_ORDER.index)
+        stage = max((place_stage(r) for r in items), key=STAGE_ORDER.index)
         subject = about or name
         shown = sorted(  # stable: newest first among equals
             items[::-1],
             key=lambda r: (
                 subject not in _title_names(r["title"]),
-                r.get("stage", "none") != stage,
+                place_stage(r) != stage,
             ),
         )
         out.append(
