@@ -590,3 +590,42 @@ def test_default_quarter_is_the_latest_complete_one_and_a_partial_one_says_its_d
     assert period["covered_in_part"] and period["start"] == period["end"] == "2024-10-01"
     assert "die Artikel decken nur diese Tage von 2024Q4 ab" in period["text"]
     assert not build_context(ws, "2024Q3", today=TODAY)["period"]["covered_in_part"]
+
+
+def test_a_towns_own_outlet_names_the_town_where_its_article_names_none():
+    """Council minutes of Bocholt ("Mitteilung: Telefonassistenz Bürgerbüro gestartet") are about
+    Bocholt without saying so; `who` and `suggest` must count them for Bocholt. A council report
+    on a neighbour keeps only the neighbour, and a source whose name only looks like a town (or
+    a district's news about its towns) gives no article a place."""
+    from trends.analyze import ArticleNLP, home_place, with_home_places
+    from trends.records import Article
+
+    assert home_place("ratsinfo-bocholt", {}, [("Bocholt",), ("Bocholt",), ()]).name == "Bocholt"
+    assert home_place("stadt-lage", {}, [("Lage",)]).name == "Lage"
+    assert home_place("feed-7", {"region": "Paderborn"}).name == "Paderborn"  # sources.yaml says so
+    # "Wetter" is a town on the Ruhr and the weather; its articles name other places
+    assert home_place("wetter-news", {}, [("Hagen",), ("Dortmund",)]) is None
+    # a district's news is about its towns: most name one, few the district
+    towns = [("Detmold",), ("Lemgo",), ("Lage",), ("Kreis Lippe", "Blomberg")]
+    assert home_place("kreis-lippe", {}, towns) is None
+    assert home_place("sauerland-kurier", {}, [("Brilon",), ("Arnsberg",)]) is None
+
+    day = dt.date(2026, 9, 15)
+    arts = [
+        Article(
+            "a", "Mitteilung: Telefonassistenz Bürgerbüro gestartet", "", day, "ratsinfo-bocholt"
+        ),
+        Article("b", "Bocholt: Sensoren am Neutorplatz", "", day, "ratsinfo-bocholt"),
+        Article("c", "Bericht: Erfahrungen aus Borken", "", day, "ratsinfo-bocholt"),
+        Article("d", "Bocholt: Haushalt", "", day, "ratsinfo-bocholt"),
+    ]
+    nlp = {
+        "a": ArticleNLP((), (), "pilot", "pilot"),
+        "b": ArticleNLP(("Bocholt",), ("Kreis Borken",), "rollout", "rollout"),
+        "c": ArticleNLP(("Borken",), ("Kreis Borken",), "rollout", "rollout"),
+        "d": ArticleNLP(("Bocholt",), ("Kreis Borken",), "konzept", "konzept"),
+    }
+    placed = with_home_places(nlp, arts, {})
+    assert placed["a"].municipalities == ("Bocholt",) and placed["a"].regions == ("Kreis Borken",)
+    assert placed["c"].municipalities == ("Borken",)  # the neighbour's rollout stays its own
+    assert placed["a"].stage == "pilot" and nlp["a"].municipalities == ()  # input not changed

@@ -612,6 +612,7 @@ def analyze(
                 inputs.version,
                 batch=cfg.nlp_batch,
             )
+            nlp = with_home_places(nlp, win.articles, win.sources)
         with _timed(seconds, "topics"):
             publishers = [str(src.get("name") or "") for src in win.sources.values()]
             fit = fit_topics(corpus, win.articles, inputs.version, publishers, cfg, progress)
@@ -1101,6 +1102,62 @@ def readable_label(keyphrases: list[str], publishers: Iterable[str] = ()) -> str
             continue
         kept.append(phrase)
     return topic_label(kept)
+
+
+_PLACE_KINDS = ("municipality", "district")
+_SOURCE_WORDS = re.compile(r"[^\W_]+")
+
+
+def home_place(
+    source_id: str, source: dict | None = None, named: Iterable[tuple[str, ...]] = ()
+) -> entities.GazetteerEntry | None:
+    """The municipality or district a source speaks for: its `region` in sources.yaml, else a
+    place its name or id spells ("ratsinfo-bocholt", "kreis-lippe", "Stadt Lage") that at least
+    half of its articles naming a place name (`named`: the places of each of its articles). That
+    second test keeps a town name that is also a word ("wetter-news", "much-more") or a paper of
+    several towns from giving every article one place. None: a source of no one place."""
+    source = source or {}
+    region = entities.lookup(str(source.get("region") or "") or " ")
+    if region is not None and region.kind in _PLACE_KINDS:
+        return region
+    candidates = []
+    for text in (str(source.get("name") or ""), source_id):
+        words = _SOURCE_WORDS.findall(text)
+        candidates += [f"{a} {b}" for a, b in zip(words, words[1:])]  # "kreis lippe"
+        candidates += [w for w in words if len(w) >= 4]
+    placed = [set(names) for names in named if names]
+    for name in candidates:
+        entry = entities.lookup(name)
+        if entry is not None and entry.kind in _PLACE_KINDS:
+            hits = sum(entry.name in names for names in placed)
+            if hits and 2 * hits >= len(placed):
+                return entry
+    return None
+
+
+def with_home_places(
+    nlp: dict[str, ArticleNLP], articles: Iterable[Article], sources: dict[str, dict]
+) -> dict[str, ArticleNLP]:
+    """A town's press office or council system writes about the town without naming it
+    ("Mitteilung 2026/0512: Telefonassistenz Bürgerbüro gestartet"): an article that names no
+    place gets its source's home place (`home_place`). One that names places keeps only those:
+    a council report on a neighbour's solution must not make the home town run it."""
+    by_source: dict[str, list[Article]] = {}
+    for a in articles:
+        if a.id in nlp:
+            by_source.setdefault(a.source, []).append(a)
+    out = dict(nlp)
+    for src, arts in by_source.items():
+        home = home_place(src, sources.get(src), (nlp[a.id].municipalities for a in arts))
+        if home is None:
+            continue
+        region = home.region if home.kind == "municipality" else home.name
+        for a in arts:
+            if not nlp[a.id].municipalities:
+                out[a.id] = dataclasses.replace(
+                    nlp[a.id], municipalities=(home.name,), regions=(region,) if region else ()
+                )
+    return out
 
 
 def _municipalities(title: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
