@@ -107,6 +107,58 @@ def test_the_one_decision():
     assert p2.decide("x", "https://hagen.de/presse/sport/derby", 0.0).relevant
 
 
+PASSING_EN = (
+    "Police warn of fake parking fines sent by text message",
+    "Police in the district have warned residents about text messages that claim to come from "
+    "the town's public order office and ask for an unpaid parking fine to be settled by card. "
+    "The office never sends fines by text, a spokesperson said, and anyone who has paid should "
+    "contact their bank and report the fraud at the nearest station. Officers have identified "
+    "more than forty victims since the start of the month.",
+)
+
+
+def test_english_articles_have_a_model_of_their_own():
+    """English news is judged by the English model (trained on English items only); German
+    articles and sentences by the main one, untouched by it. Its intercept is shifted so that the
+    one threshold means the same for both."""
+    en = relevance.article_model("en")
+    assert en is not relevance.model() and en.meta["language"] == "en"
+    assert en.meta.get("id") and en.meta.get("licences")
+    assert en.meta["threshold"] == relevance.default_threshold()
+    assert relevance.article_model("de") is relevance.model()
+    assert relevance.article_model(None) is relevance.model()
+    # both models name the judgement: a new English model makes analyze judge again
+    assert relevance.model_id() == f"{relevance.model().meta['id']}+{en.meta['id']}"
+    # a police warning about a scam by text message is no digitalization news
+    assert relevance.judge(*PASSING_EN, "en") < relevance.default_threshold()
+    assert relevance.judge(*ON_EN, "en") >= relevance.default_threshold()
+
+
+def test_without_the_english_model_the_main_one_judges_english(tmp_path, monkeypatch):
+    monkeypatch.setattr(relevance, "LANGUAGE_MODELS", {"en": tmp_path / "gone.json"})
+    assert relevance.article_model("en") is relevance.model()
+    assert relevance.judge(*ON_EN, "en") == round(
+        relevance.model().proba(*relevance.article_features(*ON_EN))["yes"], 4
+    )
+    assert relevance.model_id() == str(relevance.model().meta["id"])
+
+
+@pytest.mark.slow
+def test_english_news_nobody_here_has_seen_is_judged():
+    """200 English items written blind from a brief of their own, by colleagues other than those
+    whose items trained the English model (tests/data/relevance_english2.jsonl): measured at
+    0.885 (the main model alone: 0.69)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import train_relevance as tr
+
+    items = tr.load_written_english2()
+    t = relevance.default_threshold()
+    right = [(relevance.judge(it.title, it.text, "en") >= t) == (it.label == "yes") for it in items]
+    assert len(items) == 200 and sum(right) >= 0.8 * len(items)
+
+
 def test_a_missing_or_broken_model_file_is_named(tmp_path, monkeypatch):
     with pytest.raises(relevance.ModelError, match="relevance model missing: .*train_relevance"):
         relevance.model(tmp_path / "gone.json")
