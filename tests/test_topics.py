@@ -478,3 +478,40 @@ def test_an_older_report_on_the_subject_makes_it_old():
         TopicModel(n_topics=6, random_state=0).fit(docs, recent=recent, groups=groups).new_topics_
         == []
     )
+
+
+def test_what_every_set_aside_article_carries_names_no_topic():
+    """Press releases share words with their stream (a weekly market, an event calendar): a
+    topic whose articles all mention the market must not be named after it when the articles
+    set aside as off-topic mention it just as often (`background`, scored against, not fitted)."""
+    texts, labels = synthetic_corpus()
+    market = " Der Wochenmarkt auf dem Marktplatz öffnet am Samstag."
+    texts = [t + market if lab == "schule" else t for t, lab in zip(texts, labels)]
+    docs = analyze_texts(texts, "de", n_jobs=1)
+    background = analyze_texts(
+        [
+            f"Der Wochenmarkt auf dem Marktplatz öffnet am Samstag. {other}"
+            for other in (
+                "Die Feuerwehr übt am Rathaus.",
+                "Das Freibad schließt früher.",
+                "Der Sportverein feiert sein Jubiläum.",
+                "Die Straße wird saniert.",
+                "Der Chor gibt ein Konzert.",
+            )
+            * 8
+        ],
+        "de",
+        n_jobs=1,
+    )
+
+    def school_phrases(model: TopicModel) -> list[str]:
+        school = [d for d, lab in zip(model.labels_, labels) if lab == "schule"]
+        j = max(set(school), key=school.count)
+        return [p for p, _ in model.keyphrases_[j]]
+
+    alone = TopicModel(n_topics=6, random_state=0).fit(docs)
+    against = TopicModel(n_topics=6, random_state=0).fit(docs, background=background)
+    assert any("Wochenmarkt" in p for p in school_phrases(alone))
+    assert not any("Wochenmarkt" in p for p in school_phrases(against))
+    # the background is not fitted: the topics are the same
+    assert (alone.labels_ == against.labels_).all()

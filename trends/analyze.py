@@ -110,6 +110,9 @@ class AnalysisConfig:
     # chunk-wide tolerance, so other chunks give topic weights that differ in the 4th decimal
     # (2 of 388 demo articles with fit_max 250, chunks of 40 vs 1000)
     cache_chunk: int = 5_000
+    # articles set aside as off-topic that keyphrases are scored against (a seeded sample): what
+    # every article of the stream carries names no topic
+    background_max: int = 1_000
     # -- resources (RESOURCE_FIELDS): not in the digest --
     n_jobs: int = 2  # text-stage worker processes (sized for 2 cores)
     nlp_batch: int = 4000  # articles per text batch: bounds texts in memory; each batch is saved
@@ -312,12 +315,7 @@ def _nlp_one(item: tuple[str, str, str]) -> tuple[str, str, str]:
     title, text, lang = item
     municipalities, regions = _municipalities(title, text)
     signals = maturity.article_signals(f"{title}. {text}", _WORKER_LEXICON)
-    places = ArticleNLP(
-        municipalities,
-        regions,
-        maturity.article_stage(signals, _WORKER_LEXICON),
-        maturity.place_stage(signals, _WORKER_LEXICON),
-    )
+    places = ArticleNLP(municipalities, regions, *maturity.stages(signals, _WORKER_LEXICON))
     return (
         places.dumps(),
         analyze_text(f"{title}\n\n{text}", lang or "de"),
@@ -333,6 +331,7 @@ def article_nlp(
     progress: Progress | None = None,
     version: str | None = None,
     batch: int = AnalysisConfig.nlp_batch,
+    label: str = "text analysis",
 ) -> dict[str, ArticleNLP]:
     """Lemmas, places and maturity signals per article, cached in the corpus; returns the places
     and stage of each (`ArticleNLP`; lemmas and signals are read back when needed).
@@ -349,8 +348,8 @@ def article_nlp(
     }
     todo = [a.id for a in articles if a.id not in out]
     progress = progress or Progress()
-    progress.source_started("text analysis", len(articles))
-    progress.advance("text analysis", len(out))
+    progress.source_started(label, len(articles))
+    progress.advance(label, len(out))
     if not todo:
         return out
     tax = str(taxonomy) if taxonomy else None
@@ -363,7 +362,7 @@ def article_nlp(
     def finish(ids: list[str], done: list[tuple[str, str, str]]) -> None:
         corpus.store_analysis(zip(ids, done), version)
         out.update((aid, ArticleNLP.loads(parts[0])) for aid, parts in zip(ids, done))
-        progress.advance("text analysis", len(ids))
+        progress.advance(label, len(ids))
 
     if n_jobs <= 1 or len(todo) < 200:
         _init_worker(tax)
@@ -542,6 +541,30 @@ def select_window(corpus: Corpus, policy: relevance.Policy, cfg: AnalysisConfig)
     )
 
 
+def background_articles(corpus: Corpus, win: WindowArticles, cfg: AnalysisConfig) -> list[Article]:
+    """The window's articles set aside as off-topic, in the language the topic model is fitted
+    on, as a seeded sample of at most `cfg.background_max`: what topics are named against."""
+    lang = fit_language(win.articles)
+    aside = [
+        a
+        for a in corpus.articles(
+            quarters=win.quarters, relevant_only=False, dated_only=True, with_text=False
+        )
+        if not a.relevant and (a.language or "de")[:2] == lang
+    ]
+    aside.sort(key=lambda a: (a.published, a.title, a.id))  # as the window: not by id
+    if len(aside) > cfg.background_max:
+        pick = np.random.RandomState(cfg.seed).choice(len(aside), cfg.background_max, replace=False)
+        aside = [aside[i] for i in sorted(pick)]
+    return aside
+
+
+def fit_language(articles: list[Article]) -> str:
+    """The language the topic model is fitted on: the window's most common one."""
+    langs = [(a.language or "de")[:2] for a in articles]
+    return max(sorted(set(langs)), key=langs.count)
+
+
 def describe_topics(
     corpus: Corpus,
     win: WindowArticles,
@@ -613,9 +636,28 @@ def analyze(
                 batch=cfg.nlp_batch,
             )
             nlp = with_home_places(nlp, win.articles, win.sources)
+            background = background_articles(corpus, win, cfg)
+            article_nlp(
+                corpus,
+                background,
+                inputs.taxonomy,
+                cfg.n_jobs,
+                progress,
+                inputs.version,
+                batch=cfg.nlp_batch,
+                label="set aside (names)",
+            )
         with _timed(seconds, "topics"):
             publishers = [str(src.get("name") or "") for src in win.sources.values()]
-            fit = fit_topics(corpus, win.articles, inputs.version, publishers, cfg, progress)
+            fit = fit_topics(
+                corpus,
+                win.articles,
+                inputs.version,
+                publishers,
+                cfg,
+                progress,
+                lemma_docs(corpus, [a.id for a in background], inputs.version),
+            )
         previous = _previous_model(ws, win.quarter)
         linked = link_topics(fit.terms, fit.labels, previous, cfg.match_threshold)
         with _timed(seconds, "trends_maturity"):
@@ -713,6 +755,7 @@ def fit_topics(
     publishers: list[str],
     cfg: AnalysisConfig,
     progress: Progress | None = None,
+    background: list[str] | None = None,
 ) -> TopicFit:
     """Fit the topic model on the window and give every article its main topic.
 
@@ -722,9 +765,10 @@ def fit_topics(
     their true topic, through shared names and terms). Above `cfg.fit_max` articles the model is
     fitted on a seeded sample of them and the others are placed the same way, `cfg.cache_chunk`
     at a time: time and memory of this stage stay those of `cfg.fit_max` articles. Run `article_nlp` first (lemmas come from the
-    cache)."""
+    cache). `background`: the lemmas of articles set aside (`background_articles`), which
+    keyphrases are scored against."""
     langs = [(a.language or "de")[:2] for a in articles]
-    main_lang = max(sorted(set(langs)), key=langs.count)
+    main_lang = fit_language(articles)
     fit_idx = [i for i, lang in enumerate(langs) if lang == main_lang]
     if len(fit_idx) > cfg.fit_max:
         rng = np.random.RandomState(cfg.seed)
@@ -752,6 +796,7 @@ def fit_topics(
             groups=[articles[i].source for i in fit_idx],
             extra=list(extra_docs.values()),
             extra_groups=[articles[i].source for i in extra_idx],
+            background=background,
         )
     except TooLittleText as exc:
         raise AnalysisError(f"no topics can be found in this window: {exc}") from None

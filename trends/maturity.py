@@ -1476,10 +1476,18 @@ def article_stage(signals: Iterable[Signal], lexicon: Lexicon | None = None) -> 
     65 -> 67 of 111, paired bootstrap over both +0.062 ± 0.013; the most advanced stage reported
     instead gave 338 and 68 (+0.043 ± 0.017: a pilot beside the announced rollout reads as
     rollout)."""
+    return stages(signals, lexicon)[0]
+
+
+def stages(signals: Iterable[Signal], lexicon: Lexicon | None = None) -> tuple[str, str]:
+    """(:func:`article_stage`, :func:`place_stage`) of one article, aggregated once where they
+    cannot differ (no plan beside something running): analyze needs both for every article."""
     signals = list(signals)
-    if any(sig.stage in _RUNNING for sig in signals):
-        signals = [sig for sig in signals if sig.stage != "konzept"]
-    return place_stage(signals, lexicon)
+    place = place_stage(signals, lexicon)
+    found = {sig.stage for sig in signals}
+    if "konzept" not in found or not found & _RUNNING:
+        return place, place
+    return place_stage([sig for sig in signals if sig.stage != "konzept"], lexicon), place
 
 
 def trl_for(stage: str, lexicon: Lexicon | None = None, moving_up: bool = False) -> int:

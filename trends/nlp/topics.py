@@ -745,6 +745,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         groups: Sequence[str] | None = None,
         extra: Iterable[str] | None = None,
         extra_groups: Sequence[str] | None = None,
+        background: Iterable[str] | None = None,
     ):
         """Fit on analysed strings (``analyze_text`` output). ``langs`` (one per document or one
         for all, default German) selects the keyphrase patterns. ``recent`` (one flag per
@@ -755,10 +756,14 @@ class TopicModel(TransformerMixin, BaseEstimator):
         words would make topics by language) but which count for a new subject with the words
         they share with the fitted ones (``extra_groups``: their sources). ``extra_labels_`` then
         gives, per extra document, the new subject's topic it belongs to, or -1 (place it with
-        :meth:`transform` as any other document)."""
+        :meth:`transform` as any other document).
+
+        ``background``: documents of the same language the model is not about (the articles set
+        aside as off-topic): keyphrases are scored against them too, so a phrase that every press
+        release carries ("Veranstaltung", "Bedarf") names no topic. They are not fitted."""
         # BLAS threads only slow the small dense products down and fight with the k-search threads
         with threadpool_limits(limits=1, user_api="blas"):
-            return self._fit(X, langs, recent, groups, extra, extra_groups)
+            return self._fit(X, langs, recent, groups, extra, extra_groups, background)
 
     def _fit(
         self,
@@ -768,6 +773,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         groups: Sequence[str] | None = None,
         extra: Iterable[str] | None = None,
         extra_groups: Sequence[str] | None = None,
+        background: Iterable[str] | None = None,
     ):
         docs = _as_docs(X)
         extra_docs = _as_docs(extra) if extra is not None else []
@@ -844,10 +850,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.topic_terms_ = self._topic_terms(docs)
         kp_labels = np.where(empty, OTHER, argmax)
         pick = _representative_docs(W, kp_labels, self.keyphrase_docs)
+        bg = _as_docs(background) if background is not None else []
         kps = extract_keyphrases(
-            [docs[i] for i in pick],
-            kp_labels[pick].tolist(),
-            [lang_list[i] for i in pick],
+            [docs[i] for i in pick] + bg,
+            kp_labels[pick].tolist() + [OTHER] * len(bg),
+            [lang_list[i] for i in pick] + [lang_list[0]] * len(bg),
             top_n=self.n_keyphrases,
         )
         self.keyphrases_ = [kps.get(j, []) for j in range(k)]
