@@ -346,3 +346,26 @@ def test_person_names_of_any_origin_are_no_label():
     ):
         assert not is_person(topic), topic
     assert readable_label(["Cansel Kiziltepe", "Digitaler Bauantrag"]) == "Digitaler Bauantrag"
+
+
+def test_a_forms_field_labels_make_no_phrase_with_the_field_before():
+    """An event notice whose line breaks were lost ("… 12207 Berlin Termin: jeden Montag …
+    Kosten: 24 € pro Person Leitung: …") named a topic "Berlin Termin" and "pro Person"."""
+    from trends.nlp.keyphrases import candidate_phrases
+    from trends.nlp.lemmatize import analyze_text
+
+    notice = (
+        "Der Kurs zeigt, wie Senioren ihr Tablet nutzen. Ort: Kommunikationszentrum am "
+        "Ostpreußendamm 52, 12207 Berlin Termin: jeden Montag von 10:00 bis 11:00 Uhr Kosten: "
+        "24,00 € pro Person Leitung: Frau Schwerdtner"
+    )
+    phrases = {" ".join(p) for p in candidate_phrases(analyze_text(notice, "de"), "de")}
+    assert "Berlin Termin" not in phrases and not any("Person" in p and " " in p for p in phrases)
+    assert {"Tablet", "Kommunikationszentrum"} <= phrases
+    # a headline's or a sentence's "Topic: …" is no form: its phrase stays
+    for text in (
+        "Digitaler Zwilling: Paderborn startet. Ort: Rathaus Termin: Montag Kosten: keine",
+        "Nun ist der digitale Zwilling: ein Modell der Stadt. Ort: Rathaus Termin: Montag Kosten: keine",
+    ):
+        phrases = {" ".join(p) for p in candidate_phrases(analyze_text(text, "de"), "de")}
+        assert "digital Zwilling" in phrases, phrases

@@ -32,7 +32,7 @@ from trends.nlp.text import (
     tokenize,
 )
 
-ANALYZER_VERSION = "4"
+ANALYZER_VERSION = "5"
 """Bump when :func:`analyze_text` output changes; cached strings of another version are stale."""
 
 # Batches smaller than this are analysed in-process: starting workers costs more than it saves.
@@ -225,12 +225,37 @@ def _lemma_supported(lang: str) -> bool:
         return False
 
 
+# A field label of a form whose line breaks were lost ("… 12207 Berlin Termin: jeden Montag …
+# Kosten: 24 € pro Person Leitung: …", event notices): the end of one field and the next label
+# are no phrase ("Berlin Termin"), so a boundary goes before the label. Only in a form (three
+# labels or more), never after a line's first word or a lower-case word: "Digitaler Zwilling:
+# Paderborn startet" and "der digitale Zwilling: ein Überblick" keep their phrase.
+_FIELD_LABEL = re.compile(r"[ \t]+(?=[A-ZÄÖÜ][\w/-]{1,29}:[ \t])")
+_FORM_FIELDS = 3
+
+
+def field_boundaries(text: str) -> str:
+    """`text` with a clause break before each field label of a form (see _FIELD_LABEL)."""
+    labels = list(_FIELD_LABEL.finditer(text))
+    if len(labels) < _FORM_FIELDS:
+        return text
+    parts, last = [], 0
+    for m in labels:
+        line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()].split()
+        if len(line) < 2 or line[-1][:1].islower():
+            continue
+        parts += [text[last : m.start()], " ; "]
+        last = m.end()
+    return "".join(parts) + text[last:]
+
+
 def analyze_text(text: str, lang: str = "de", tokenizer: str = "regex") -> str:
     """Article text -> compact analysed string (lemmas, BOUNDARY markers), what the corpus caches."""
     lang = (lang or "de").lower()[:2]
+    text = field_boundaries(clean_text(text))
     if tokenizer == "regex":
-        return _analyze_regex(clean_text(text), lang)
-    return analyze_tokens(tokenize(clean_text(text), lang, tokenizer), lang)
+        return _analyze_regex(text, lang)
+    return analyze_tokens(tokenize(text, lang, tokenizer), lang)
 
 
 def _analyze_chunk(args: tuple[list[str], list[str], str]) -> list[str]:
