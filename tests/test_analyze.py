@@ -637,3 +637,13 @@ def test_a_towns_own_outlet_names_the_town_where_its_article_names_none():
     assert placed["a"].municipalities == ("Bocholt",) and placed["a"].regions == ("Kreis Borken",)
     assert placed["c"].municipalities == ("Borken",)  # the neighbour's rollout stays its own
     assert placed["a"].stage == "pilot" and nlp["a"].municipalities == ()  # input not changed
+
+
+def test_a_headline_ending_in_a_town_that_is_also_a_word_names_it():
+    """'… Grundschulen in Lage' closes a headline: the text's first word does not continue it
+    into a noun phrase ("in Lage Die Erfahrungen"), as it would read if joined."""
+    from trends.analyze import _municipalities
+
+    title = "Nach den Osterferien: Tablets an allen Grundschulen in Lage"
+    assert _municipalities(title, "Die Erfahrungen an drei Grundschulen waren gut.")[0] == ("Lage",)
+    assert _municipalities("Die Lage im Bürgerbüro", "Die Lage ist ernst.")[0] == ()

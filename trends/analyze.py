@@ -67,7 +67,7 @@ from trends.nlp.topics import TooLittleText, TopicModel, match_topics
 from trends.records import Article, Progress, quarter_coverage, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
-ANALYSIS_VERSION = "nlp-6"  # bump when per-article analysis changes: cached results are redone
+ANALYSIS_VERSION = "nlp-7"  # bump when per-article analysis changes: cached results are redone
 
 # Fields that decide how fast a run is and how much memory it holds, never what it writes: the
 # manifest records them, the digest leaves them out (two runs that differ only here are the same
@@ -1208,7 +1208,9 @@ def with_home_places(
 def _municipalities(title: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(municipalities and districts named, their regions) for one article, sorted, unique."""
     names, regions = set(), set()
-    for e in entities.local_places(f"{title}\n{text}"):
+    # the headline on its own: its last word is the end of a phrase ("Tablets an allen
+    # Grundschulen in Lage"), not the start of a noun phrase with the text's first word
+    for e in [*entities.local_places(title), *entities.local_places(text)]:
         names.add(e.name)
         if e.region:
             regions.add(e.region if e.kind == "municipality" else e.name)
