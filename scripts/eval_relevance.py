@@ -3,7 +3,7 @@
     python scripts/eval_relevance.py [--seeds 5] [--folds 5] [--threshold T]
     python scripts/eval_relevance.py --lockbox        # once, at the end: scores the shipped model
     python scripts/eval_relevance.py --paired-without releases   # does training on a set help?
-    python scripts/eval_relevance.py --unseen         # the shipped models on releases2, english2
+    python scripts/eval_relevance.py --unseen         # the shipped models on releases2, council, english2
 
 Per set, mean ± spread over repeated stratified folds of the working part (never the lockbox):
   berlin     recall and precision of what is kept, on the real stream (each item weighted by
@@ -191,6 +191,7 @@ def unseen() -> None:
     threshold = relevance.default_threshold()
     for name, items in (
         ("releases2", tr.load_written_releases2()),
+        ("council", tr.load_written_council()),
         ("english2", tr.load_written_english2()),
     ):
         if not items:
@@ -223,7 +224,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--unseen",
         action="store_true",
-        help="the shipped models on the written sets they were never trained on (releases2, english2)",
+        help="the shipped models on the written sets they were never trained on (releases2, council, "
+        "english2)",
     )
     ap.add_argument(
         "--paired-without",
