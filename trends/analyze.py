@@ -1208,9 +1208,9 @@ def with_home_places(
 def _municipalities(title: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(municipalities and districts named, their regions) for one article, sorted, unique."""
     names, regions = set(), set()
-    # the headline on its own: its last word is the end of a phrase ("Tablets an allen
+    # the headline ends a sentence: its last word is the end of a phrase ("Tablets an allen
     # Grundschulen in Lage"), not the start of a noun phrase with the text's first word
-    for e in [*entities.local_places(title), *entities.local_places(text)]:
+    for e in entities.local_places(f"{title}.\n{text}"):
         names.add(e.name)
         if e.region:
             regions.add(e.region if e.kind == "municipality" else e.name)
