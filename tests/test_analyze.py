@@ -489,12 +489,7 @@ def test_every_stage_of_analyze_reports_its_progress(imported, tmp_path):
 
     progress = Recorder()
     result = analyze(fresh_copy(imported, tmp_path), AnalysisConfig(today=TODAY), progress)
-    assert list(progress.totals) == [
-        "text analysis",
-        "set aside (names)",  # what topics are named against
-        "topic model",
-        "trends and maturity",
-    ]
+    assert list(progress.totals) == ["text analysis", "topic model", "trends and maturity"]
     assert progress.done == progress.totals  # each bar ends full
     assert progress.totals["topic model"] == result.n_articles
     assert progress.totals["trends and maturity"] == result.n_topics

@@ -331,7 +331,6 @@ def article_nlp(
     progress: Progress | None = None,
     version: str | None = None,
     batch: int = AnalysisConfig.nlp_batch,
-    label: str = "text analysis",
 ) -> dict[str, ArticleNLP]:
     """Lemmas, places and maturity signals per article, cached in the corpus; returns the places
     and stage of each (`ArticleNLP`; lemmas and signals are read back when needed).
@@ -348,8 +347,8 @@ def article_nlp(
     }
     todo = [a.id for a in articles if a.id not in out]
     progress = progress or Progress()
-    progress.source_started(label, len(articles))
-    progress.advance(label, len(out))
+    progress.source_started("text analysis", len(articles))
+    progress.advance("text analysis", len(out))
     if not todo:
         return out
     tax = str(taxonomy) if taxonomy else None
@@ -362,7 +361,7 @@ def article_nlp(
     def finish(ids: list[str], done: list[tuple[str, str, str]]) -> None:
         corpus.store_analysis(zip(ids, done), version)
         out.update((aid, ArticleNLP.loads(parts[0])) for aid, parts in zip(ids, done))
-        progress.advance(label, len(ids))
+        progress.advance("text analysis", len(ids))
 
     if n_jobs <= 1 or len(todo) < 200:
         _init_worker(tax)
@@ -626,27 +625,21 @@ def analyze(
             relevance.decide_stored(corpus, inputs.policy, write=True)
         win = select_window(corpus, inputs.policy, cfg)
         with _timed(seconds, "text"):
+            # the set-aside sample's lemmas in the same pass (one pool of workers, not two);
+            # only the window's articles go on
+            background = background_articles(corpus, win, cfg)
             nlp = article_nlp(
                 corpus,
-                win.articles,
+                win.articles + background,
                 inputs.taxonomy,
                 cfg.n_jobs,
                 progress,
                 inputs.version,
                 batch=cfg.nlp_batch,
             )
+            for a in background:
+                del nlp[a.id]
             nlp = with_home_places(nlp, win.articles, win.sources)
-            background = background_articles(corpus, win, cfg)
-            article_nlp(
-                corpus,
-                background,
-                inputs.taxonomy,
-                cfg.n_jobs,
-                progress,
-                inputs.version,
-                batch=cfg.nlp_batch,
-                label="set aside (names)",
-            )
         with _timed(seconds, "topics"):
             publishers = [str(src.get("name") or "") for src in win.sources.values()]
             fit = fit_topics(
