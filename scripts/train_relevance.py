@@ -301,6 +301,12 @@ def training_sets() -> dict[str, list[Item]]:
     return {k: v for k, v in sets.items() if v}
 
 
+def model_id(prefix: str, items: Sequence[Item]) -> str:
+    """Names a model by its day and its training items (what analyze re-judges on)."""
+    digest = hashlib.sha1("".join(sorted(it.key for it in items)).encode()).hexdigest()[:8]
+    return f"{prefix}-{dt.date.today().isoformat()}-{digest}"
+
+
 def english_sets() -> dict[str, list[Item]]:
     """What the English model is trained on: the working part of the written English items."""
     items = working(load_written_english())
@@ -316,11 +322,10 @@ def fit_english(threshold: float) -> tuple[LinearTextModel, float] | None:
         return None
     own = choose_threshold([pairs for _, _, _, pairs in out_of_fold(sets)], ruler="english")
     items = sets["english"]
-    digest = hashlib.sha1("".join(sorted(it.key for it in items)).encode()).hexdigest()[:8]
     model = fit(
         items,
         {
-            "id": f"relevance-en-{dt.date.today().isoformat()}-{digest}",
+            "id": model_id("relevance-en", items),
             "language": "en",
             "threshold_own": own,
             "threshold": threshold,
@@ -355,9 +360,8 @@ def main(argv: list[str] | None = None) -> None:
     if threshold is None:
         threshold = choose_threshold([pairs for _, _, _, pairs in out_of_fold(sets)])
     items = [it for s in sets.values() for it in s]
-    digest = hashlib.sha1("".join(sorted(it.key for it in items)).encode()).hexdigest()[:8]
     meta = {
-        "id": f"relevance-{dt.date.today().isoformat()}-{digest}",
+        "id": model_id("relevance", items),
         "threshold": threshold,
         "trained_on": {name: len(s) for name, s in sets.items()},
         "labels": "yes = reports on digitalization in the public sector (articles) / "
