@@ -1155,7 +1155,7 @@ def home_place(
     second test keeps a town name that is also a word ("wetter-news", "much-more") or a paper of
     several towns from giving every article one place. None: a source of no one place."""
     source = source or {}
-    region = entities.lookup(str(source.get("region") or "") or " ")
+    region = entities.lookup(str(source.get("region") or ""))
     if region is not None and region.kind in _PLACE_KINDS:
         return region
     candidates = []

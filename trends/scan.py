@@ -375,7 +375,7 @@ def _title_names(title: str) -> frozenset[str]:
     return frozenset(e.name for e in entities.local_places(title))
 
 
-def place_stage(row: dict) -> str:
+def _place_stage_of(row: dict) -> str:
     """The stage an assignment row gives the places its article names (maturity.place_stage);
     models written before it was stored have the article's stage only."""
     return row.get("place_stage") or row.get("stage", NONE)
@@ -393,13 +393,13 @@ def _group(rows: list[dict], key, about: str | None = None) -> list[dict]:
     out = []
     for name, items in groups.items():
         items.sort(key=lambda r: r["published"])
-        stage = max((place_stage(r) for r in items), key=STAGE_ORDER.index)
+        stage = max((_place_stage_of(r) for r in items), key=STAGE_ORDER.index)
         subject = about or name
         shown = sorted(  # stable: newest first among equals
             items[::-1],
             key=lambda r: (
                 subject not in _title_names(r["title"]),
-                place_stage(r) != stage,
+                _place_stage_of(r) != stage,
             ),
         )
         out.append(
