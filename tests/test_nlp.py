@@ -176,6 +176,30 @@ def test_compound_parts_are_the_lemmatizers_own_base_nouns():
     assert {"Regierung", "Strategie", "Parkausweis"} <= expected and "Erreich" not in expected
 
 
+@pytest.mark.slow
+def test_base_nouns_fast_path_reads_what_the_public_mapping_says():
+    # the bytes fast path must give exactly the set the public Mapping API gives, word for word
+    from collections.abc import Mapping
+
+    from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
+
+    from trends.nlp.lemmatize import _identity_entries
+
+    forms = DEFAULT_DICTIONARY_FACTORY.get_dictionary("de")
+
+    class Plain(Mapping):  # a storage without the bytes dict: the public path
+        def __getitem__(self, key):
+            return forms[key]
+
+        def __iter__(self):
+            return iter(forms)
+
+        def __len__(self):
+            return len(forms)
+
+    assert set(_identity_entries(forms)) == set(_identity_entries(Plain()))
+
+
 # --- analysed string -------------------------------------------------------------------------
 
 

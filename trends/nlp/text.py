@@ -34,8 +34,17 @@ SUPPORTED_LANGS = ("de", "en")
 # --- normalisation --------------------------------------------------------------------------
 
 # Gender-inclusive forms: Bürger*innen, Bürger:innen, Bürger_innen, BürgerInnen, Bürger/-innen
-# -> the base form, so all variants count as one feature.
-_GENDER = re.compile(r"(?<=[a-zäöüß])(?:[*:_·/]-?innen|Innen|[*:_·/]-?in)\b")
+# -> the base form, so all variants count as one feature. Only after a lower-case letter, which
+# `_fold_gender` checks: a pattern that began with that look-behind was tried at every position of
+# every text (38 µs an article; 16 µs when it starts with the suffix's first character).
+_GENDER = re.compile(r"(?:[*:_·/]-?in(?:nen)?|Innen)\b")
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyzäöüß")
+
+
+def _fold_gender(m: re.Match) -> str:
+    i = m.start()
+    return "" if i and m.string[i - 1] in _LOWER else m.group()
+
 
 # Lines that are page furniture rather than article text.
 _BOILERPLATE_LINE = re.compile(
@@ -81,7 +90,7 @@ def normalize(text: str) -> str:
     elif "`" in text:
         text = text.replace("`", "'")
     if any(h in text for h in _GENDER_HINTS):
-        text = _GENDER.sub("", text)
+        text = _GENDER.sub(_fold_gender, text)
     return text
 
 
@@ -111,10 +120,18 @@ _CONTACT = re.compile(
 )
 
 
+# Every contact cue contains one of these: texts without them skip the (slow) pattern.
+_CONTACT_WORDS = ("kontakt", "pressestelle", "ansprech", "rückfrage", "information", "contact")
+
+
 def strip_contact_block(text: str) -> str:
     """Cut a press release's contact block: from the first contact cue in the text's second half
     to the end (in the first half such a cue is part of the story)."""
-    for m in _CONTACT.finditer(text, len(text) // 2):
+    half = len(text) // 2
+    tail = text[half:].lower()
+    if not any(w in tail for w in _CONTACT_WORDS):
+        return text
+    for m in _CONTACT.finditer(text, half):
         return text[: m.start()].rstrip()
     return text
 
