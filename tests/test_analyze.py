@@ -336,6 +336,9 @@ def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     actors = ["kommunaler IT-Dienstleister", "Stabsstelle Bürgerbeteiligung", "Cyberangriff"]
     assert readable_label(actors) == "Cyberangriff"
     assert readable_label(["Dezernentin Petra Offermann", "KI-Assistent"]) == "KI-Assistent"
+    # nor is a person's role
+    roles = ["Bereichsleiter Verwaltungsanwendung", "Fachbereichsleiterin", "Rechenzentrum"]
+    assert readable_label(roles) == "Rechenzentrum"
     assert readable_label(["Soest", "Million Euro", "Bewohnerparkausweis"]) == "Bewohnerparkausweis"
     # a product of a vendor is a subject; only the publisher's own name is left out
     assert readable_label(["FormWerk Studio"], publishers) == "FormWerk Studio"

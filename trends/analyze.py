@@ -1037,6 +1037,13 @@ _ACTOR_HEADS = (
     "dezernent",
     "ministerium",
     "behörde",
+    # a person's role ("Geschäftsführer Dr", "Bereichsleiter Verwaltungsanwendungen")
+    "geschäftsführer",
+    "bereichsleiter",
+    "amtsleiter",
+    "abteilungsleiter",
+    "projektleiter",
+    "pressesprecher",
 )
 
 
@@ -1096,6 +1103,9 @@ _HONORIFICS = frozenset(
 )
 
 
+_ACADEMIC_TITLES = frozenset({"Dr", "Prof", "Dipl"})
+
+
 def is_person(phrase: str) -> bool:
     """ "Petra Offermann", "Dezernentin Petra Offermann", "Cansel Kiziltepe", "Frau Schwerdtner",
     "Astrid-Sabine Bus" (a double first name; the surname as the lemmatizer left it):
@@ -1108,6 +1118,10 @@ def is_person(phrase: str) -> bool:
     if any(all(part in given for part in w.split("-")) for w in words[:-1]):
         return True
     if any(w in _HONORIFICS and nxt[:1].isupper() for w, nxt in zip(words, words[1:])):
+        return True
+    # an academic title stands only with a name, even where the name itself was left out
+    # ("Geschäftsführer Dr. Rainer Vogt" -> "Geschäftsführer Dr")
+    if any(w.rstrip(".") in _ACADEMIC_TITLES for w in words):
         return True
     return 2 <= len(words) <= 3 and _unknown_name_word(words[0]) and _unknown_name_word(words[-1])
 
@@ -1132,7 +1146,7 @@ def readable_label(keyphrases: list[str], publishers: Iterable[str] = ()) -> str
             or place
             or _NOT_A_NAME.search(phrase)
             or phrase.lower() in _GENERIC
-            or any(w.endswith(_ACTOR_HEADS) for w in phrase.lower().split())
+            or any(w.removesuffix("in").endswith(_ACTOR_HEADS) for w in phrase.lower().split())
             or is_person(phrase)
             # how far a topic got is its stage, not its name ("Testphase", "Modellprojekt")
             or maturity.classify_sentence(phrase).stage != maturity.NONE
