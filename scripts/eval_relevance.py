@@ -141,25 +141,28 @@ def cross_validate(sets: dict, gnad: list, seeds: int, k: int, exclude=frozenset
     return tr.choose_threshold(folds), folds, gnad_scores
 
 
-def paired(sets: dict, gnad: list, seeds: int, k: int, name: str) -> None:
-    """Train on `name` or not, on the same folds, each at its own chosen threshold."""
+def paired(sets: dict, gnad: list, seeds: int, k: int, names: list[str]) -> None:
+    """Train on the sets `names` or not, on the same folds, each at its own chosen threshold."""
     runs = []
-    for exclude in (frozenset({name}), frozenset()):
+    label = ", ".join(names)
+    for exclude in (frozenset(names), frozenset()):
         threshold, folds, gnad_scores = cross_validate(sets, gnad, seeds, k, exclude)
         values: dict[str, list[float]] = defaultdict(list)
         for pairs, g in zip(folds, gnad_scores):
             evaluate(pairs, g, threshold, values)
-        print(f"\n== {'without' if exclude else 'with'} {name} in training (threshold {threshold})")
+        print(
+            f"\n== {'without' if exclude else 'with'} {label} in training (threshold {threshold})"
+        )
         print_figures(values)
         scores = primary_scores(values)  # set -> per repeat; protocol.paired wants per repeat
         runs.append([dict(zip(scores, repeat)) for repeat in zip(*scores.values())])
     without, with_ = runs
-    for label, names in (
+    for title, scored in (
         ("pooled", list(with_[0])),
-        (f"pooled without {name}", [n for n in with_[0] if n != name]),
+        (f"pooled without {label}", [n for n in with_[0] if n not in names]),
     ):
-        effect, spread = protocol.paired(without, with_, names)
-        print(f"paired effect on the {label} mean: {effect:+.3f} ± {spread:.3f}")
+        effect, spread = protocol.paired(without, with_, scored)
+        print(f"paired effect on the {title} mean: {effect:+.3f} ± {spread:.3f}")
     for n in with_[0]:
         effect, spread = protocol.paired(without, with_, [n])
         print(f"  {n:<10} {effect:+.3f} ± {spread:.3f}")
@@ -185,11 +188,12 @@ def english(seeds: int, k: int) -> None:
 def unseen() -> None:
     """Accuracy of the shipped models at their threshold on the written sets they were never
     trained on (tests/data/relevance_releases2.jsonl, relevance_council.jsonl,
-    relevance_english2.jsonl), by kind (digital, plain, passing)."""
+    relevance_local.jsonl, relevance_english2.jsonl), by kind (digital, plain, passing)."""
     threshold = relevance.default_threshold()
     for name, items in (
         ("releases2", tr.load_written_releases2()),
         ("council", tr.load_written_council()),
+        ("local", tr.load_written_local()),
         ("english2", tr.load_written_english2()),
     ):
         if not items:
@@ -223,13 +227,14 @@ def main(argv: list[str] | None = None) -> None:
         "--unseen",
         action="store_true",
         help="the shipped models on the written sets they were never trained on (releases2, council, "
-        "english2)",
+        "local, english2)",
     )
     ap.add_argument(
         "--paired-without",
-        metavar="SET",
-        help="the keep rule for a training set: the same folds with SET scored but not trained "
-        "on, against all sets trained on; the paired effect on the pooled mean ± its spread",
+        metavar="SET[,SET]",
+        help="the keep rule for training sets: the same folds with the SETs scored but not "
+        "trained on, against all sets trained on; the paired effect on the pooled mean ± its "
+        "spread",
     )
     args = ap.parse_args(argv)
     if args.unseen:
@@ -270,9 +275,10 @@ def main(argv: list[str] | None = None) -> None:
         return
     gnad = tr.working(gnad_all)
     if args.paired_without:
-        if args.paired_without not in sets:
-            sys.exit(f"--paired-without: no set {args.paired_without!r} (sets: {sorted(sets)})")
-        return paired(sets, gnad, args.seeds, args.folds, args.paired_without)
+        names = args.paired_without.split(",")
+        if unknown := [n for n in names if n not in sets]:
+            sys.exit(f"--paired-without: no set {', '.join(unknown)} (sets: {sorted(sets)})")
+        return paired(sets, gnad, args.seeds, args.folds, names)
     best, folds, gnad_scores = cross_validate(sets, gnad, args.seeds, args.folds)
     threshold = best if args.threshold is None else args.threshold
     for pairs, g in zip(folds, gnad_scores):
