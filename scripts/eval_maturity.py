@@ -504,22 +504,27 @@ def paired(sets: dict, extra: list[dict], seeds: int, k: int, lexicon) -> int:
 
 
 def unseen(lexicon) -> int:
-    """Accuracy of the shipped model (rules + learned model, as analyze reads a sentence) on
-    tests/data/maturity_written3.tsv, per stage and language."""
-    rows = train_maturity.unseen_set()
-    if not rows:
+    """Accuracy of the shipped model (rules + learned model, as analyze reads a sentence) on the
+    blind-written sets it was never trained on (tests/data/maturity_written3.tsv, written5), per
+    stage and language."""
+    sets = train_maturity.unseen_sets()
+    if not sets:
         raise SystemExit(f"no unseen set at {train_maturity.UNSEEN}")
-    preds = [maturity.sentence_stage(r["text"], lexicon).stage for r in rows]
-    ok = [r["stage"] == p for r, p in zip(rows, preds)]
-    print(
-        f"unseen (written3, never trained on): {sum(ok)} of {len(rows)} = {sum(ok) / len(rows):.3f}"
-    )
-    for key in ("stage", "lang"):
-        cells = defaultdict(lambda: [0, 0])
-        for r, good in zip(rows, ok):
-            cells[r[key]][0] += good
-            cells[r[key]][1] += 1
-        print(f"  by {key}: " + ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(cells.items())))
+    for name, rows in sets.items():
+        preds = [maturity.sentence_stage(r["text"], lexicon).stage for r in rows]
+        ok = [r["stage"] == p for r, p in zip(rows, preds)]
+        print(
+            f"unseen ({name}, never trained on): {sum(ok)} of {len(rows)} = "
+            f"{sum(ok) / len(rows):.3f}"
+        )
+        for key in ("stage", "lang"):
+            cells = defaultdict(lambda: [0, 0])
+            for r, good in zip(rows, ok):
+                cells[r[key]][0] += good
+                cells[r[key]][1] += 1
+            print(
+                f"  by {key}: " + ", ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(cells.items()))
+            )
     return 0
 
 
