@@ -160,10 +160,18 @@ def test_the_model_reads_more_of_these_sentences_than_the_cue_rules():
 
 
 @needs_model
-def test_rules_decide_where_they_find_a_stage_the_model_elsewhere():
+def test_a_sentence_is_the_models_where_it_is_sure_else_the_rules():
+    # where the model is not sure of another stage, the rules' verdict stands as it is
     text = "Die Stadt Hamm testet in einem Pilotprojekt digitale Parkscheine."
-    assert sentence_stage(text) == classify_sentence(text)
-    assert sentence_stage(text, model=None) == classify_sentence(text)
+    rules = classify_sentence(text)
+    assert rules.stage == "pilot" and sentence_stage(text) == rules
+    assert sentence_stage(text, model=None) == rules
+    # the plan marker ("will") turns the rules' trial cue into konzept; the model, sure of the
+    # trial, overrules them, and the cue that no longer explains the stage is dropped
+    text = "Mit einem dreimonatigen Testlauf will der Kreis herausfinden, ob Eltern die Kita-App nutzen."
+    assert classify_sentence(text).stage == "konzept"
+    read = sentence_stage(text)
+    assert (read.stage, read.cue) == ("pilot", None) and read.weight >= load_stage_model().floor
     # no cue word: the rules find nothing, the model reads a whole organisation's use
     text = "Sämtliche Ämter der Kreisverwaltung arbeiten jetzt mit der elektronischen Akte."
     assert classify_sentence(text).stage == "none"

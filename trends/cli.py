@@ -722,9 +722,10 @@ def signals(ws: Workspace, input_file, fmt: str) -> None:
 
     \b
     Output fields: text, stage (konzept|pilot|rollout|standard|none), cue, negated, transfer.
-    Uses the workspace's taxonomy.yaml if present, else the packaged one. The cue rules decide
-    where they are sure, the learned model (trends/nlp/data/maturity.json) elsewhere, also for
-    sentences without a cue word.
+    Uses the workspace's taxonomy.yaml if present, else the packaged one. The learned model
+    (trends/nlp/data/maturity.json) decides where it is sure, the cue rules elsewhere where
+    they find a stage, and the model's likeliest stage for the rest (also sentences without a
+    cue word).
     """
     import json
 
