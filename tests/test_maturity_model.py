@@ -127,9 +127,10 @@ needs_model = pytest.mark.skipif(
 )
 
 
-# Kinds the classifier does not yet read (2026-12-04: 1 of 3 right each). Strict:
-# when one starts to pass, the mark must go, so the state of each kind stays visible here.
-NOT_YET = {"volume of use"}
+# Kinds the classifier does not yet read. Strict: when one starts to pass, the mark must go, so
+# the state of each kind stays visible here. "volume of use" (1 of 3 at stop 27) reads 2 of 3
+# since the model learned from the four blind-written sets of stop 28.
+NOT_YET: set[str] = set()
 
 
 def _right(cases, classify) -> int:
@@ -188,16 +189,16 @@ def test_an_article_without_a_cue_stage_is_read_by_the_model():
         "mit der elektronischen Akte. Die Bürgerinnen und Bürger buchen ihre Termine online."
     )
     assert article_stage(article_signals(text, model=None)) == "none"
-    # the model reads it as rollout (p between 0.4 and 0.6)
+    # the model reads it as rollout
     model = maturity.load_stage_model()
     assert model.floor == maturity.MODEL_FLOOR
     assert article_stage(article_signals(text)) == "rollout"
     # below the model's floor no sentence is sure: the article keeps the stage its sentences
     # make likeliest together, from one sentence weighted by its own (low) probability
     strict = maturity.StageModel(copy.copy(model.model))
-    strict.model.meta = {**model.model.meta, "floor": 0.95}
+    strict.model.meta = {**model.model.meta, "floor": 1.01}  # no probability reaches it
     staged = [s for s in article_signals(text, model=strict) if s.stage != "none"]
-    assert [s.stage for s in staged] == ["rollout"] and staged[0].weight < 0.95
+    assert [s.stage for s in staged] == ["rollout"] and 0 < staged[0].weight < 1
     # an article whose cues give a stage is left to the rules
     cued = "Die Stadt Hamm testet in einem Pilotprojekt digitale Parkscheine. " + text
     assert article_signals(cued) == article_signals(cued, model=None)
