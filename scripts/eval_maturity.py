@@ -504,10 +504,9 @@ def paired(sets: dict, extra: list[dict], seeds: int, k: int, lexicon) -> int:
 
 
 def unseen(lexicon) -> int:
-    """Accuracy of the shipped model (rules + learned model, as analyze reads a sentence) on the
+    """Accuracy of the shipped model (as `trends signals` reads a sentence on its own) on the
     blind-written sets it was never trained on (tests/data/maturity_written3.tsv, written5,
-    written9), per
-    stage and language."""
+    written9), per stage and language."""
     sets = train_maturity.unseen_sets()
     if not sets:
         raise SystemExit(f"no unseen set at {train_maturity.UNSEEN}")
