@@ -1203,7 +1203,7 @@ def with_home_places(
         home = home_place(src, sources.get(src), (nlp[a.id].municipalities for a in arts))
         if home is None:
             continue
-        region = home.region if home.kind == "municipality" else home.name
+        region = _region_of(home)
         for a in arts:
             if not nlp[a.id].municipalities:
                 out[a.id] = dataclasses.replace(
@@ -1220,5 +1220,11 @@ def _municipalities(title: str, text: str) -> tuple[tuple[str, ...], tuple[str, 
     for e in entities.local_places(f"{title}.\n{text}"):
         names.add(e.name)
         if e.region:
-            regions.add(e.region if e.kind == "municipality" else e.name)
+            regions.add(_region_of(e))
     return tuple(sorted(names)), tuple(sorted(regions))
+
+
+def _region_of(place: entities.Entity | entities.GazetteerEntry) -> str:
+    """The region an article naming `place` is counted for: a municipality's district (or
+    "kreisfrei"), a district itself."""
+    return place.region if place.kind == "municipality" else place.name
