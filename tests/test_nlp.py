@@ -178,12 +178,13 @@ def test_compound_parts_are_the_lemmatizers_own_base_nouns():
 
 @pytest.mark.slow
 def test_base_nouns_fast_path_reads_what_the_public_mapping_says():
-    # the bytes fast path must give exactly the set the public Mapping API gives, word for word
+    # the bytes fast path over the cached dictionary must give exactly the set simplemma's own
+    # public Mapping gives, word for word
     from collections.abc import Mapping
 
     from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
 
-    from trends.nlp.lemmatize import _identity_entries
+    from trends.nlp.lemmatize import _DICTIONARIES, _identity_entries
 
     forms = DEFAULT_DICTIONARY_FACTORY.get_dictionary("de")
 
@@ -197,7 +198,37 @@ def test_base_nouns_fast_path_reads_what_the_public_mapping_says():
         def __len__(self):
             return len(forms)
 
-    assert set(_identity_entries(forms)) == set(_identity_entries(Plain()))
+    mine = _DICTIONARIES.get_dictionary("de")
+    assert set(_identity_entries(mine)) == set(_identity_entries(Plain()))
+
+
+def test_decoded_dictionary_is_kept_per_machine_and_rebuilt_when_broken(tmp_path, monkeypatch):
+    # simplemma's decoding costs every command 0.8 s: it is done once and read back; a broken or
+    # foreign cache file is rebuilt, an unwritable cache dir only costs the time
+    import simplemma
+
+    from trends.nlp.lemmatize import _BytesMapping, _Dictionaries
+
+    monkeypatch.setenv("TRENDS_CACHE_DIR", str(tmp_path / "c"))
+    words = ["Häuser", "Pilotprojekten", "Bürgerinnen", "ging", "Xyzzyplonk", "Daten"]
+    expected = [simplemma.lemmatize(w, "de", greedy=True) for w in words]
+
+    def lemmas(factory):
+        strategy = simplemma.strategies.DefaultStrategy(greedy=True, dictionary_factory=factory)
+        lemmatizer = simplemma.Lemmatizer(lemmatization_strategy=strategy)
+        return [lemmatizer.lemmatize(w, "de") for w in words]
+
+    assert lemmas(_Dictionaries()) == expected
+    cached = tmp_path / "c" / "simplemma-de.marshal"
+    assert cached.stat().st_size > 1_000_000
+    read_back = _Dictionaries().get_dictionary("de")
+    assert isinstance(read_back, _BytesMapping) and lemmas(_Dictionaries()) == expected
+    cached.write_bytes(b"\x00garbage")
+    assert lemmas(_Dictionaries()) == expected and cached.stat().st_size > 1_000_000
+    monkeypatch.setenv("TRENDS_CACHE_DIR", str(cached / "not-a-dir"))
+    assert lemmas(_Dictionaries()) == expected
+    with pytest.raises(ValueError):
+        _Dictionaries().get_dictionary("../de")
 
 
 # --- analysed string -------------------------------------------------------------------------

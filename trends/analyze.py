@@ -53,7 +53,6 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 import numpy as np
-import simplemma
 
 from trends import maturity, relevance
 from trends.config import Workspace
@@ -62,7 +61,7 @@ from trends.files import replacing
 from trends.models import AnalysisError, model_quarters, read_model_file
 from trends.nlp import entities
 from trends.nlp.keyphrases import LABEL_SEPARATOR, topic_label
-from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text, split_compound
+from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text, is_known, split_compound
 from trends.nlp.topics import TooLittleText, TopicModel, match_topics
 from trends.records import Article, Progress, quarter_coverage, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
@@ -1092,7 +1091,7 @@ def _unknown_name_word(word: str) -> bool:
     return (
         bool(_NAME_WORD.fullmatch(word))
         and word[0].isupper()
-        and not any(simplemma.is_known(word, lang=lang) for lang in ("de", "en"))
+        and not any(is_known(word, lang) for lang in ("de", "en"))
         and len(split_compound(word)) == 1
     )
 

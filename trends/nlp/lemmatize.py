@@ -14,13 +14,19 @@ span it. Consecutive markers are collapsed and none leads or trails.
 
 from __future__ import annotations
 
+import marshal
 import multiprocessing as mp
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import metadata
+from pathlib import Path
 
 import simplemma
+from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY, DefaultStrategy
+from simplemma.strategies.dictionary_lookup import DictionaryLookupStrategy
+from simplemma.utils import normalize_token
 
 from trends.nlp.text import (
     BOUNDARY,
@@ -39,6 +45,93 @@ ANALYZER_VERSION = "5"
 PARALLEL_MIN_DOCS = 400
 
 _GENDER_SUFFIXES = ("er", "or", "ent", "ant", "ist", "and", "eur", "ör", "at", "eut", "ekt")
+
+
+def cache_dir() -> Path:
+    """Where derived data that belongs to this machine, not to a workspace, is kept:
+    ``$TRENDS_CACHE_DIR``, else ``$XDG_CACHE_HOME/trends``, else ``~/.cache/trends``."""
+    if os.environ.get("TRENDS_CACHE_DIR"):
+        return Path(os.environ["TRENDS_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "trends"
+
+
+class _BytesMapping(Mapping[str, str]):
+    """simplemma's bytes -> bytes dictionary read as str -> str (what its own factory returns)."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: dict[bytes, bytes]) -> None:
+        self.raw = raw
+
+    def __getitem__(self, key: str) -> str:
+        return self.raw[key.encode()].decode()
+
+    def get(self, key: str, default=None):  # type: ignore[override]  # hot path: no KeyError
+        value = self.raw.get(key.encode())
+        return default if value is None else value.decode()
+
+    def __iter__(self) -> Iterator[str]:
+        return (k.decode() for k in self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+_LANG_CODE = re.compile(r"[a-z]{2,3}")
+
+
+class _Dictionaries:
+    """simplemma's dictionaries, decoded once per machine instead of once per process.
+
+    simplemma stores them compressed and front-coded; decoding German takes 0.8 s, which every
+    command that lemmatizes paid at start (``analyze`` before its workers fork). The decoded dict
+    is written to :func:`cache_dir` with marshal (~25 MB for German) and read back in 0.3 s. The
+    file is keyed by simplemma's version; a missing, stale or unreadable one is rebuilt, and when
+    nothing can be written the dictionary is simply decoded as before. Anything but simplemma's
+    bytes dict behind its Mapping (another major version) is used as it comes, uncached."""
+
+    @cache  # noqa: B019 - one module-level instance, kept for the process
+    def get_dictionary(self, lang: str) -> Mapping[str, str]:
+        if not _LANG_CODE.fullmatch(lang):  # the code names a file: simplemma says what is wrong
+            return DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+        tag = f"simplemma {metadata.version('simplemma')} {lang}"
+        path = cache_dir() / f"simplemma-{lang}.marshal"
+        try:
+            stored_tag, raw = marshal.loads(path.read_bytes())
+            if stored_tag == tag and isinstance(raw, dict):
+                return _BytesMapping(raw)
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        forms = DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+        raw = getattr(forms, "_dict", None)
+        if not (isinstance(raw, dict) and isinstance(next(iter(raw), None), bytes)):
+            return forms
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((tag, raw)))
+            os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the new one
+        except OSError:
+            pass
+        return _BytesMapping(raw)
+
+
+_DICTIONARIES = _Dictionaries()
+_KNOWN = DictionaryLookupStrategy(_DICTIONARIES)
+
+
+@cache
+def _lemmatizer(greedy: bool) -> simplemma.Lemmatizer:
+    """What ``simplemma.lemmatize(token, lang, greedy)`` uses, over :data:`_DICTIONARIES`."""
+    return simplemma.Lemmatizer(
+        lemmatization_strategy=DefaultStrategy(greedy=greedy, dictionary_factory=_DICTIONARIES)
+    )
+
+
+def is_known(word: str, lang: str) -> bool:
+    """``simplemma.is_known`` over :data:`_DICTIONARIES` (one language)."""
+    return _KNOWN.get_lemma(normalize_token(word), lang) is not None
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +156,7 @@ def _fold_feminine(lemma: str) -> str:
     """Bürgerin -> Bürger, Ministerin -> Minister (only when the base is a known word)."""
     if len(lemma) > 5 and lemma.endswith("in") and lemma[0].isupper():
         base = lemma[:-2]
-        if base.endswith(_GENDER_SUFFIXES) and simplemma.is_known(base, "de"):
+        if base.endswith(_GENDER_SUFFIXES) and is_known(base, "de"):
             return base
     return lemma
 
@@ -80,7 +173,7 @@ def lemmatize(token: str, lang: str = "de") -> str:
         head, _, last = token.rpartition("-")
         return f"{head}-{lemmatize(last, lang)}" if last else token
     try:
-        lemma = simplemma.lemmatize(token, lang=lang, greedy=(lang == "de"))
+        lemma = _lemmatizer(lang == "de").lemmatize(token, lang)
     except (ValueError, KeyError):  # language simplemma does not know
         return token
     if lang == "de":
@@ -92,7 +185,7 @@ def lemmatize(token: str, lang: str = "de") -> str:
         and token[0].isupper()
         and lemma[0].islower()
         and token[1:].islower()
-        and not simplemma.is_known(lemma, "de")
+        and not is_known(lemma, "de")
     ):
         lemma = token
     return lemma
@@ -106,25 +199,20 @@ _MIN_PART = 3
 def _base_nouns() -> frozenset[str]:
     """Capitalised German dictionary entries that are their own lemma (Regierung; not Erreich ->
     erreichen), as one set of about 260k words built once: membership is then a hash lookup.
-    Read from the `Mapping` simplemma's default dictionary factory returns (the one
-    `simplemma.lemmatize` uses); see `_identity_entries` for how."""
-    from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
-
-    forms = DEFAULT_DICTIONARY_FACTORY.get_dictionary("de")
+    Read from the dictionary `lemmatize` uses; see `_identity_entries` for how."""
+    forms = _DICTIONARIES.get_dictionary("de")
     # A-Z only, as the topic model was tuned and evaluated: admitting Ä/Ö/Ü-initial words splits
     # e.g. Datenübermittlung into Date + Übermittlung; a change for scripts/eval_topics.py to judge
     return frozenset(w for w in _identity_entries(forms) if "A" <= w[:1] <= "Z")
 
 
 def _identity_entries(forms: Mapping[str, str]) -> Iterator[str]:
-    """The words `forms` maps to themselves. simplemma 2 keeps a bytes -> bytes dict behind its
-    Mapping; comparing the bytes there takes 0.07 s instead of 0.45 s through the Mapping's
-    decoding `__getitem__` (which `analyze` waits for at every cold start). Any other storage
-    goes through the public Mapping API, so an upgrade cannot change the result, only the time
-    (tests/test_nlp.py checks that both paths agree)."""
-    raw = getattr(forms, "_dict", None)
-    if isinstance(raw, dict) and isinstance(next(iter(raw), None), bytes):
-        return (k.decode() for k, v in raw.items() if k == v)
+    """The words `forms` maps to themselves. Comparing the bytes of simplemma's dict takes 0.07 s
+    instead of 0.45 s through the Mapping's decoding `__getitem__` (which `analyze` waits for at
+    every cold start). Any other storage goes through the public Mapping API, so an upgrade
+    cannot change the result, only the time (tests/test_nlp.py checks that both paths agree)."""
+    if isinstance(forms, _BytesMapping):
+        return (k.decode() for k, v in forms.raw.items() if k == v)
     return (w for w in forms if forms[w] == w)
 
 
@@ -230,7 +318,7 @@ def _analyze_regex(text: str, lang: str) -> str:
 @lru_cache(maxsize=64)
 def _lemma_supported(lang: str) -> bool:
     try:
-        simplemma.lemmatize("test", lang=lang)
+        _lemmatizer(False).lemmatize("test", lang)
         return True
     except (ValueError, KeyError):
         return False
