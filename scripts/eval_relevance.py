@@ -188,12 +188,13 @@ def english(seeds: int, k: int) -> None:
 def unseen() -> None:
     """Accuracy of the shipped models at their threshold on the written sets they were never
     trained on (tests/data/relevance_releases2.jsonl, relevance_council.jsonl,
-    relevance_local.jsonl, relevance_english4.jsonl), by kind (digital, plain, passing)."""
+    relevance_local.jsonl, relevance_local2.jsonl, relevance_english4.jsonl), by kind (digital, plain, passing)."""
     threshold = relevance.default_threshold()
     for name, items in (
         ("releases2", tr.load_written_releases2()),
         ("council", tr.load_written_council()),
         ("local", tr.load_written_local()),
+        ("local2", tr.load_written_local2()),
         ("english4", tr.load_written_english4()),
     ):
         if not items:

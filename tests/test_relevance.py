@@ -144,19 +144,32 @@ def test_without_the_english_model_the_main_one_judges_english(tmp_path, monkeyp
 
 
 @pytest.mark.slow
-def test_english_news_nobody_here_has_seen_is_judged():
-    """200 English items written blind from a brief of their own, by colleagues other than those
-    whose items trained the English model (tests/data/relevance_english4.jsonl): measured at
-    0.945 (the English model trained on two sets: 0.905; the main model alone: 0.67)."""
+@pytest.mark.parametrize(
+    "loader, floor",
+    [
+        ("load_written_english4", 0.8),  # 0.945 (English model on two sets: 0.905; main: 0.67)
+        ("load_written_releases2", 0.9),  # 0.980
+        ("load_written_council", 0.85),  # 0.930
+        ("load_written_local", 0.85),  # 0.920
+        ("load_written_local2", 0.85),  # 0.935
+    ],
+)
+def test_news_nobody_here_has_seen_is_judged(loader, floor):
+    """200 items per set, each written blind from a brief of its own by colleagues other than
+    those whose items trained the models, and never trained on (scripts/train_relevance.py says
+    what each is and what training on it did): the shipped models at their threshold."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
     import train_relevance as tr
 
-    items = tr.load_written_english4()
+    items = getattr(tr, loader)()
     t = relevance.default_threshold()
-    right = [(relevance.judge(it.title, it.text, "en") >= t) == (it.label == "yes") for it in items]
-    assert len(items) == 200 and sum(right) >= 0.8 * len(items)
+    right = [
+        (relevance.judge(it.title, it.text, it.language) >= t) == (it.label == "yes")
+        for it in items
+    ]
+    assert len(items) == 200 and sum(right) >= floor * len(items)
 
 
 def test_a_missing_or_broken_model_file_is_named(tmp_path, monkeypatch):
