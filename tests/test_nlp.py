@@ -227,6 +227,7 @@ def test_decoded_dictionary_is_kept_per_machine_and_rebuilt_when_broken(tmp_path
     assert lemmas(_Dictionaries()) == expected and cached.stat().st_size > 1_000_000
     monkeypatch.setenv("TRENDS_CACHE_DIR", str(cached / "not-a-dir"))
     assert lemmas(_Dictionaries()) == expected
+    assert [p.name for p in cached.parent.iterdir()] == ["simplemma-de.marshal"]  # no temp files
     with pytest.raises(ValueError):
         _Dictionaries().get_dictionary("../de")
 

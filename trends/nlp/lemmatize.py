@@ -96,23 +96,27 @@ class _Dictionaries:
         if not _LANG_CODE.fullmatch(lang):  # the code names a file: simplemma says what is wrong
             return DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
         tag = f"simplemma {metadata.version('simplemma')} {lang}"
-        path = cache_dir() / f"simplemma-{lang}.marshal"
         try:
+            path = cache_dir() / f"simplemma-{lang}.marshal"
             stored_tag, raw = marshal.loads(path.read_bytes())
             if stored_tag == tag and isinstance(raw, dict):
                 return _BytesMapping(raw)
-        except (OSError, ValueError, EOFError, TypeError):
+        except (OSError, RuntimeError, ValueError, EOFError, TypeError):  # RuntimeError: no home
             pass
         forms = DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
         raw = getattr(forms, "_dict", None)
         if not (isinstance(raw, dict) and isinstance(next(iter(raw), None), bytes)):
             return forms
         try:
+            path = cache_dir() / f"simplemma-{lang}.marshal"
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps((tag, raw)))
-            os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the new one
-        except OSError:
+            try:
+                tmp.write_bytes(marshal.dumps((tag, raw)))
+                os.replace(tmp, path)  # atomic: a concurrent reader sees the old or the new file
+            finally:
+                tmp.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+        except (OSError, RuntimeError):
             pass
         return _BytesMapping(raw)
 
