@@ -310,6 +310,9 @@ def test_display_inflects_adjectives():
     assert display(Counter({("islamisch", "Staat"): 1})) == "islamischer Staat"  # 10kGNAD
     assert display(Counter({("öffentlich", "Verkehr"): 1})) == "öffentlicher Verkehr"
     assert display(Counter({("zentral", "Bürgerportal"): 1})) == "zentrales Bürgerportal"
+    # masculine heads of municipal news (the demo's cemetery register was "Städtische Friedhof")
+    for noun in ("Friedhof", "Radweg", "Windpark", "Glasfaserausbau", "Leitstand", "Digitalfunk"):
+        assert display(Counter({("städtisch", noun): 1})) == f"städtischer {noun}"
 
 
 def test_extract_keyphrases_names_topics_by_distinctive_phrases():

@@ -290,7 +290,9 @@ _INDECLINABLE = frozenset({"online", "mobil", "live", "open", "smart", "lila", "
 _MASC_HEADS = ("ausweis", "dienst", "antrag", "zugang", "bescheid", "schein", "plan", "platz",
                "raum", "betrieb", "bot", "prozess", "markt", "bericht", "vertrag", "standard",
                "haushalt", "beitrag", "termin", "wandel", "staat", "kreis", "ausschuss",
-               "verkehr", "dialog", "beirat")  # fmt: skip
+               "verkehr", "dialog", "beirat", "hof", "weg", "park", "bau", "stand", "pass",
+               "brief", "tarif", "kanal", "funk", "automat", "fonds", "verbund", "verband",
+               "anschluss")  # fmt: skip
 _NEUT_HEADS = ("portal", "konto", "netz", "netzwerk", "system", "verfahren", "modell", "projekt",
                "angebot", "büro", "werkzeug", "monitoring", "tool", "register", "gesetz",
                "programm", "amt", "ticket", "formular", "labor", "parken", "lernen", "postfach",
