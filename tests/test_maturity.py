@@ -368,6 +368,26 @@ def test_article_stage_is_the_topic_rule_on_one_article():
     assert article_stage([]) == "none"
 
 
+def test_the_sentence_that_decides_an_articles_stage_is_read_by_the_model_too():
+    """The rules read "entscheidet ..., ob" as a plan; the sentence says the service runs, limited
+    to two districts until September: a trial. The model, reading the deciding sentence, gives
+    the article pilot; the places keep the rules' cautious reading; without the model the rules
+    alone decide."""
+    from trends.maturity import read_article
+
+    text = (
+        "Hitzetelefon für Seniorinnen und Senioren. Wer über 75 ist, bekommt an heißen Tagen einen "
+        "Anruf vom Stadtteilbüro. Bis Ende September bleibt das Angebot auf die Bezirke Haaren und "
+        "Brand beschränkt; danach entscheidet der Sozialausschuss anhand der Erfahrungen, ob es auf "
+        "das ganze Stadtgebiet ausgeweitet wird."
+    )
+    signals, stage, place = read_article(text)
+    assert (stage, place) == ("pilot", "konzept")
+    assert [s.stage for s in signals] == ["pilot"] and signals[0].cue is None
+    assert read_article(text, model=None)[1:] == ("konzept", "konzept")
+    assert article_signals(text) == signals
+
+
 def test_an_articles_stage_is_what_runs_while_its_places_get_the_cautious_one():
     """'Detmold startet, Gütersloh schreibt aus': the solution the article reports runs (pilot),
     the tender is the next step; which place is where the article does not say in a way the

@@ -66,7 +66,7 @@ from trends.nlp.topics import TooLittleText, TopicModel, match_topics
 from trends.records import Article, Progress, quarter_coverage, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
-ANALYSIS_VERSION = "nlp-7"  # bump when per-article analysis changes: cached results are redone
+ANALYSIS_VERSION = "nlp-8"  # bump when per-article analysis changes: cached results are redone
 
 # Fields that decide how fast a run is and how much memory it holds, never what it writes: the
 # manifest records them, the digest leaves them out (two runs that differ only here are the same
@@ -313,8 +313,8 @@ def _nlp_one(item: tuple[str, str, str]) -> tuple[str, str, str]:
     processes)."""
     title, text, lang = item
     municipalities, regions = _municipalities(title, text)
-    signals = maturity.article_signals(f"{title}. {text}", _WORKER_LEXICON)
-    places = ArticleNLP(municipalities, regions, *maturity.stages(signals, _WORKER_LEXICON))
+    signals, stage, place_stage = maturity.read_article(f"{title}. {text}", _WORKER_LEXICON)
+    places = ArticleNLP(municipalities, regions, stage, place_stage)
     return (
         places.dumps(),
         analyze_text(f"{title}\n\n{text}", lang or "de"),
