@@ -37,11 +37,12 @@ Learned model (:class:`StageModel`, :func:`sentence_stage`)
     ``scripts/train_maturity.py``) reads the sentence's words plus what the lexicon saw in it
     (:func:`rule_features`). A sentence on its own (:func:`sentence_stage`, `trends signals`):
     the model's stage where it is sure (from ``MODEL_FLOOR``, also against the rules), else the
-    rules' where they find one, else the model's. In analyze (:func:`article_signals`) the rules
-    decide where they find a stage, for speed, and the model reads an article only where they
-    find none: its cue sentences and those that name a digital solution; its stage counts there
-    from a probability of ``MODEL_FLOOR`` (or the model file's ``floor``). See
-    :class:`StageModel` for the figures behind both.
+    rules' where they find one, else the model's. In analyze (:func:`read_article`) the rules
+    decide the sentences where they find a stage, for speed, except the one that decides the
+    article's stage, which the model reviews; where they find none, the model reads the article:
+    its cue sentences and those that name a digital solution. Its stage counts from a
+    probability of ``MODEL_FLOOR`` (or the model file's ``floor``). See :class:`StageModel` for
+    the figures behind both.
 
 Aggregation rule (:func:`aggregate`), per topic and quarter
     1. Each sentence signal with a stage brings its weight (its summed cue weight, capped at 1;
