@@ -3,7 +3,7 @@
     python scripts/eval_relevance.py [--seeds 5] [--folds 5] [--threshold T]
     python scripts/eval_relevance.py --lockbox        # once, at the end: scores the shipped model
     python scripts/eval_relevance.py --paired-without releases   # does training on a set help?
-    python scripts/eval_relevance.py --unseen         # the shipped models on releases2, council, local, english4
+    python scripts/eval_relevance.py --unseen         # the shipped models on the sets never trained on
 
 Per set, mean ± spread over repeated stratified folds of the working part (never the lockbox):
   berlin     recall and precision of what is kept, on the real stream (each item weighted by
@@ -187,16 +187,9 @@ def english(seeds: int, k: int) -> None:
 
 def unseen() -> None:
     """Accuracy of the shipped models at their threshold on the written sets they were never
-    trained on (tests/data/relevance_releases2.jsonl, relevance_council.jsonl,
-    relevance_local.jsonl, relevance_local2.jsonl, relevance_english4.jsonl), by kind (digital, plain, passing)."""
+    trained on (`train_relevance.unseen_sets`), by kind (digital, plain, passing)."""
     threshold = relevance.default_threshold()
-    for name, items in (
-        ("releases2", tr.load_written_releases2()),
-        ("council", tr.load_written_council()),
-        ("local", tr.load_written_local()),
-        ("local2", tr.load_written_local2()),
-        ("english4", tr.load_written_english4()),
-    ):
+    for name, items in tr.unseen_sets().items():
         if not items:
             print(f"{name}: not there")
             continue
@@ -228,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
         "--unseen",
         action="store_true",
         help="the shipped models on the written sets they were never trained on (releases2, council, "
-        "local, english4)",
+        "local, local2, english4)",
     )
     ap.add_argument(
         "--paired-without",

@@ -165,18 +165,6 @@ def load_written_english() -> list[Item]:
     return load_written_articles(WRITTEN_ENGLISH, "english", "en")
 
 
-def load_written_council() -> list[Item]:
-    return load_written_articles(WRITTEN_COUNCIL, "council")
-
-
-def load_written_local() -> list[Item]:
-    return load_written_articles(WRITTEN_LOCAL, "local")
-
-
-def load_written_local2() -> list[Item]:
-    return load_written_articles(WRITTEN_LOCAL2, "local2")
-
-
 def load_written_english2() -> list[Item]:
     return load_written_articles(WRITTEN_ENGLISH2, "english2", "en")
 
@@ -185,12 +173,19 @@ def load_written_english3() -> list[Item]:
     return load_written_articles(WRITTEN_ENGLISH3, "english3", "en")
 
 
-def load_written_english4() -> list[Item]:
-    return load_written_articles(WRITTEN_ENGLISH4, "english4", "en")
-
-
-def load_written_releases2() -> list[Item]:
-    return load_written_articles(WRITTEN_RELEASES2, "releases2")
+def unseen_sets() -> dict[str, list[Item]]:
+    """The written sets no model is trained on, by name: they measure the shipped models
+    (eval_relevance.py --unseen, tests/test_relevance.py)."""
+    return {
+        name: load_written_articles(path, name, language)
+        for name, path, language in (
+            ("releases2", WRITTEN_RELEASES2, "de"),
+            ("council", WRITTEN_COUNCIL, "de"),
+            ("local", WRITTEN_LOCAL, "de"),
+            ("local2", WRITTEN_LOCAL2, "de"),
+            ("english4", WRITTEN_ENGLISH4, "en"),
+        )
+    }
 
 
 def load_written_sentences() -> list[Item]:
