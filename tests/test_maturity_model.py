@@ -199,7 +199,8 @@ def test_an_article_without_a_cue_stage_is_read_by_the_model():
     strict.model.meta = {**model.model.meta, "floor": 1.01}  # no probability reaches it
     staged = [s for s in article_signals(text, model=strict) if s.stage != "none"]
     assert [s.stage for s in staged] == ["rollout"] and 0 < staged[0].weight < 1
-    # an article whose cues give a stage is left to the rules
+    # an article whose cues give a stage keeps the rules' reading where the model, reading its
+    # deciding sentence, is not sure of another stage
     cued = "Die Stadt Hamm testet in einem Pilotprojekt digitale Parkscheine. " + text
     assert article_signals(cued) == article_signals(cued, model=None)
 

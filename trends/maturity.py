@@ -1296,12 +1296,6 @@ class StageModel:
             )
         return None
 
-    def decide(self, signal: Signal, tokens: list[str]) -> Signal:
-        """The verdict for a sentence of an article whose rule signal and tokens are known."""
-        if signal.stage != NONE:
-            return signal
-        return self.verdict(signal, self.probabilities(signal, tokens))
-
     def probabilities(self, signal: Signal, tokens: list[str]) -> dict[str, float]:
         """The model's probability of each stage (and none) for this sentence."""
         return self.model.proba(signal.text, tokens)
