@@ -5,6 +5,7 @@
     python scripts/eval_maturity.py --ablation        # each tuned rule step's effect (rules)
     python scripts/eval_maturity.py --lockbox         # once, at the end: scores the lockbox, logs it
     python scripts/eval_maturity.py --bench           # article_signals on 10,000 articles
+    python scripts/eval_maturity.py --articles        # the article layer, one corpus left out
     python scripts/eval_maturity.py PATH [--errors]   # the old report on one file's dev/test split
 
 Sets: our sentences (tests/data/maturity_sentences.tsv), the sentences a colleague wrote for us
@@ -446,6 +447,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the shipped model on the blind-written set it was never trained on",
     )
+    ap.add_argument(
+        "--articles",
+        action="store_true",
+        help="articles' stages: the article layer trained without the corpus it is scored on",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="benchmark runs (best is reported)")
     args = ap.parse_args(argv)
     lexicon = load_lexicon(args.taxonomy)
@@ -456,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.unseen:
         return unseen(lexicon)
+    if args.articles:
+        return articles(lexicon)
     sets = train_maturity.load_sets()
     if args.lockbox:
         lockbox(sets, "hybrid" if args.method == "all" else args.method, lexicon)
@@ -501,6 +509,49 @@ def paired(sets: dict, extra: list[dict], seeds: int, k: int, lexicon) -> int:
         print(f"  {n:<10} {e:+.3f} ± {sd:.3f}")
     print("keep" if effect > spread else "within the spread: do not keep")
     return 0
+
+
+def articles(lexicon) -> int:
+    """Stage of each article (what `export documents` gives as article_stage) on every corpus
+    of articles with a known stage, the article layer trained on the other corpora only; beside
+    it the reading without the layer (the rules, the model reviewing the deciding sentence).
+    Paired bootstrap of the difference per corpus and pooled (mean of the corpora)."""
+    shipped = maturity.load_stage_model()
+    if shipped is None:
+        raise SystemExit(f"no model at {maturity.MODEL_FILE}: run scripts/train_maturity.py")
+    bare = maturity.StageModel(copy.copy(shipped.model))
+    bare.model.meta = {k: v for k, v in shipped.model.meta.items() if k != "article"}
+    sets = train_maturity.article_sets()
+    rng = random.Random(0)
+    pooled: list[list[float]] = []
+    for name, rows in sets.items():
+        layered = maturity.StageModel(copy.copy(shipped.model))
+        others = {k: v for k, v in sets.items() if k != name}
+        layered.model.meta = {
+            **bare.model.meta,
+            "article": train_maturity.fit_article_layer(bare, others, lexicon),
+        }
+        before = [maturity.read_article(t, lexicon, bare)[1] == g for t, g in rows]
+        after = [maturity.read_article(t, lexicon, layered)[1] == g for t, g in rows]
+        diffs = [int(a) - int(b) for a, b in zip(after, before)]
+        boot = [sum(rng.choice(diffs) for _ in diffs) / len(diffs) for _ in range(1000)]
+        pooled.append(boot)
+        mean, sd = sum(boot) / len(boot), _sd(boot)
+        print(
+            f"{name:<8} {len(rows):4d} articles: without the layer {sum(before) / len(rows):.3f}, "
+            f"layer trained on {'+'.join(others)} {sum(after) / len(rows):.3f} "
+            f"({mean:+.3f} ± {sd:.3f})"
+        )
+    per_draw = [sum(d) / len(d) for d in zip(*pooled)]
+    print(
+        f"pooled (mean of the corpora): {sum(per_draw) / len(per_draw):+.3f} ± {_sd(per_draw):.3f}"
+    )
+    return 0
+
+
+def _sd(values: list[float]) -> float:
+    m = sum(values) / len(values)
+    return (sum((v - m) ** 2 for v in values) / max(1, len(values) - 1)) ** 0.5
 
 
 def unseen(lexicon) -> int:

@@ -43,7 +43,7 @@ from trends.analyze import AnalysisConfig, analyze  # noqa: E402
 from trends.cli import main as cli  # noqa: E402
 from trends.config import Workspace  # noqa: E402
 from trends.corpus import Corpus  # noqa: E402
-from trends.maturity import article_signals, place_stage  # noqa: E402
+from trends.maturity import read_article  # noqa: E402
 from trends.models import load_model  # noqa: E402
 from trends.scan import who  # noqa: E402
 
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         if not truth[i]["places"]:
             continue
         a = articles[i]
-        stage = place_stage(article_signals(f"{a['title']}. {a['text']}"))  # as analyze reads it
+        stage = read_article(f"{a['title']}. {a['text']}")[2]  # as analyze reads it
         for p in truth[i]["places"]:
             mentions += 1
             right_place += stage == p["stage"]

@@ -20,6 +20,13 @@ verdict whose precision on the training rows was >= 0.9 (0.703) or nowhere (0.70
 With 2,500 (stop 28) the model where it is sure of a stage, also against the rules, then the
 rules: +0.022 ± 0.007 pooled over the seven sets (maturity.StageModel has why analyze still
 leaves cue sentences to the rules).
+
+The model file also carries the *article layer* (meta ``article``, `StageModel.article`): a
+logistic regression from what the sentence model reads in each sentence of an article (per stage
+the highest and the mean probability) to the article's stage, trained on the articles with a
+known stage (the demo's truth, the written streams' working parts; each corpus weighted alike).
+`scripts/eval_maturity.py --articles` scores it with one corpus left out of its training at a
+time.
 """
 
 from __future__ import annotations
@@ -44,8 +51,10 @@ from trends.maturity import (  # noqa: E402
     NONE,
     STAGES,
     StageModel,
+    article_features,
     load_lexicon,
     rule_features,
+    sentence_probabilities,
     split_sentences,
 )
 from trends.nlp.linear import Features, LinearTextModel  # noqa: E402
@@ -129,6 +138,9 @@ C = 16.0
 # ~50,000 features (CV: pooled 0.650 with char 3-5, 0.668 with char 5, 0.692 without; 1 seed x 5)
 FEATURES = Features(char_min=1, char_max=0)
 REAL_WEIGHT = 2.0  # real sentences are few and the hardest; they count twice in training
+# Articles whose solution's stage is known, for the article layer (StageModel.article): the
+# demo's truth and the written news streams (their working parts, scripts/protocol.py)
+STREAMS = (ROOT / "tests" / "data" / "stream", ROOT / "tests" / "data" / "stream2")
 
 
 def _read(path: Path) -> list[dict]:
@@ -265,6 +277,53 @@ def train(rows: list[dict], lexicon=None) -> StageModel:
     return StageModel(fit_model(rows, lexicon))
 
 
+def article_sets() -> dict[str, list[tuple[str, str]]]:
+    """(text, stage) of every article on a digital solution with a known stage, per corpus:
+    the demo (trends/demo) and each written stream's working part (tests/data/stream*)."""
+    from trends.demo.site import load_articles
+
+    sets = {
+        "demo": [(f"{a.title}. {a.text}", a.stage) for a in load_articles() if a.topics and a.stage]
+    }
+    for folder in STREAMS:
+        arts = {a["id"]: a for a in _jsonl(folder / "articles.jsonl")}
+        on_topic = [
+            (arts[t["id"]], t["stage"])
+            for t in _jsonl(folder / "truth.jsonl")
+            if t["topic"] != "offtopic"
+        ]
+        work, _ = protocol.split_lockbox(on_topic, lambda pair: pair[0]["text"])
+        sets[folder.name] = [(f"{a['title']}. {a['text']}", stage) for a, stage in work]
+    return sets
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def fit_article_layer(
+    model: StageModel, sets: dict[str, list[tuple[str, str]]], lexicon=None
+) -> dict:
+    """The article layer (meta ``article`` of the model file): a logistic regression over
+    :func:`trends.maturity.article_features` of the sentence model's readings, each corpus
+    weighted alike (the demo has three times the articles of a stream, and is the easiest)."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, y, w = [], [], []
+    for rows in sets.values():
+        for text, stage in rows:
+            x.append(article_features(sentence_probabilities(text, model, lexicon)))
+            y.append(stage)
+            w.append(1.0 / len(rows))
+    clf = LogisticRegression(max_iter=2000).fit(x, y, sample_weight=[v * len(w) for v in w])
+    return {
+        "classes": [str(c) for c in clf.classes_],
+        "coef": [[round(float(v), 6) for v in row] for row in clf.coef_],
+        "intercept": [round(float(v), 6) for v in clf.intercept_],
+        "trained_on": {name: len(rows) for name, rows in sets.items()},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=OUT)
@@ -286,11 +345,13 @@ def main(argv: list[str] | None = None) -> int:
             "floor": MODEL_FLOOR,
         }
     )
+    stage_model.model.meta["article"] = fit_article_layer(stage_model, article_sets(), lexicon)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     stage_model.model.to_json(args.out)
     print(
         f"{args.out}: {len(rows)} sentences ({', '.join(f'{k} {len(v)}' for k, v in sets.items())}), "
-        f"{len(stage_model.model.vocabulary)} features"
+        f"{len(stage_model.model.vocabulary)} features; article layer on "
+        + ", ".join(f"{k} {v}" for k, v in stage_model.model.meta["article"]["trained_on"].items())
     )
     return 0
 

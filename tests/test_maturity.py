@@ -263,7 +263,7 @@ def test_article_signals_only_sentences_with_cues():
         "Nach Angaben der Stadt dauert ein Antrag fünf Minuten. Weitere Kommunen im Kreis Soest "
         "haben Interesse angemeldet."
     )
-    signals = article_signals(text)
+    signals = article_signals(text, model=None)
     assert [s.stage for s in signals] == ["rollout", "pilot", "rollout"]
     assert signals[2].transfer
     assert all(isinstance(s, Signal) for s in signals)
@@ -398,10 +398,16 @@ def test_an_articles_stage_is_what_runs_while_its_places_get_the_cautious_one():
         "Abholterminals für Ausweise: In Detmold läuft seit Mai ein Pilotprojekt mit einem "
         "Terminal im Bürgerbüro. Gütersloh hat eine Ausschreibung für zwei Geräte veröffentlicht."
     )
-    signals = article_signals(text)
+    signals = article_signals(text, model=None)
     assert {s.stage for s in signals} >= {"pilot", "konzept"}
     assert article_stage(signals) == "pilot"
     assert place_stage(signals) == "konzept"
+    # as analyze reads it: the article layer agrees; its signals are those of its stage
+    from trends.maturity import read_article
+
+    read, stage, place = read_article(text)
+    assert (stage, place) == ("pilot", "konzept")
+    assert {s.stage for s in read} - {"none"} == {"pilot"}
     # a plan alone is the article's stage too
     plan = [s for s in signals if s.stage == "konzept"]
     assert article_stage(plan) == place_stage(plan) == "konzept"

@@ -199,10 +199,14 @@ def test_an_article_without_a_cue_stage_is_read_by_the_model():
     strict.model.meta = {**model.model.meta, "floor": 1.01}  # no probability reaches it
     staged = [s for s in article_signals(text, model=strict) if s.stage != "none"]
     assert [s.stage for s in staged] == ["rollout"] and 0 < staged[0].weight < 1
-    # an article whose cues give a stage keeps the rules' reading where the model, reading its
-    # deciding sentence, is not sure of another stage
+    # with a cue for one stage, the article layer still reads every sentence: two say that the
+    # whole administration works with the system, one that a neighbour tests something; the
+    # article is rollout, its signals agree with it, and its places keep the rules' reading
     cued = "Die Stadt Hamm testet in einem Pilotprojekt digitale Parkscheine. " + text
-    assert article_signals(cued) == article_signals(cued, model=None)
+    assert article_stage(article_signals(cued, model=None)) == "pilot"
+    signals, stage, place = maturity.read_article(cued)
+    assert (stage, place) == ("rollout", "pilot")
+    assert [s.stage for s in signals if s.stage != "none"] == ["rollout"]
 
 
 @needs_model
@@ -277,6 +281,9 @@ class _Probabilities:
     def proba(self, text: str, extra=()) -> dict[str, float]:
         return next((p for key, p in self.table.items() if key in text), {"none": 1.0})
 
+    def probas(self, texts, extras) -> list[dict[str, float]]:
+        return [self.proba(t) for t in texts]
+
 
 def test_an_article_no_sentence_is_sure_of_gets_its_likeliest_stage_not_none():
     """Stages told by facts often leave every sentence below the floor; an article about a
@@ -306,3 +313,43 @@ def test_an_article_no_sentence_is_sure_of_gets_its_likeliest_stage_not_none():
     sure = StageModel(_Probabilities({"Software": {"standard": 0.9, "none": 0.1}}))
     assert article_stage(article_signals(text, model=sure)) == "standard"
     assert article_signals("Das Stadtfest beginnt am Samstag um zehn Uhr.", model=model) == []
+
+
+def test_the_article_layer_reads_every_sentence_and_the_signals_follow_it():
+    """A stage told by facts spread over sentences without a cue or a digital word: the layer
+    weighs the highest and the mean probability of each stage over all of them, and the
+    article's signals are then those of its stage (a cue sentence of another stage keeps its
+    cue but no stage), so a topic's stage and evidence follow its articles."""
+    from trends.maturity import StageModel, article_features, read_article
+
+    text = (
+        "Die Gemeinde testet seit Mai ein Pilotprojekt mit digitalen Zählern. "
+        "Inzwischen sind alle 14 Kitas dabei. "
+        "Auch die Schulen melden ihre Werte jede Nacht."
+    )
+    table = {
+        "Pilotprojekt": {"pilot": 0.9, "none": 0.1},
+        "Kitas": {"rollout": 0.6, "pilot": 0.1, "none": 0.3},
+        "Schulen": {"rollout": 0.5, "none": 0.5},
+    }
+    # a layer that trusts the mean over the article's sentences
+    stages = ["konzept", "pilot", "rollout", "standard"]
+    layer = {
+        "classes": stages,
+        "coef": [[0.0] * 4 + [4.0 * (i == j) for j in range(4)] for i in range(4)],
+        "intercept": [0.0] * 4,
+    }
+    probs = [table["Pilotprojekt"], table["Kitas"], table["Schulen"]]
+    assert list(article_features(probs)) == pytest.approx(
+        [0.0, 0.9, 0.6, 0.0, 0.0, 1.0 / 3, 1.1 / 3, 0.0]
+    )
+    model = StageModel(_Probabilities(table))
+    model.model.meta = {"floor": 0.4, "article": layer}
+    signals, stage, place = read_article(text, model=model)
+    assert stage == "rollout"
+    assert place == "pilot"  # places keep the rules' reading of the cue sentence
+    assert [(s.stage, s.cue) for s in signals] == [("none", "Pilotprojekt"), ("rollout", None)]
+    assert signals[1].text.startswith("Inzwischen sind alle 14 Kitas")
+    # without a layer in the model file, the cue sentence decides
+    plain = StageModel(_Probabilities(table))
+    assert read_article(text, model=plain)[1] == "pilot"

@@ -37,12 +37,12 @@ Learned model (:class:`StageModel`, :func:`sentence_stage`)
     ``scripts/train_maturity.py``) reads the sentence's words plus what the lexicon saw in it
     (:func:`rule_features`). A sentence on its own (:func:`sentence_stage`, `trends signals`):
     the model's stage where it is sure (from ``MODEL_FLOOR``, also against the rules), else the
-    rules' where they find one, else the model's. In analyze (:func:`read_article`) the rules
-    decide the sentences where they find a stage, for speed, except the one that decides the
-    article's stage, which the model reviews; where they find none, the model reads the article:
-    its cue sentences and those that name a digital solution. Its stage counts from a
-    probability of ``MODEL_FLOOR`` (or the model file's ``floor``). See :class:`StageModel` for
-    the figures behind both.
+    rules' where they find one, else the model's. In analyze (:func:`read_article`) the model
+    reads every sentence of an article, and its *article layer* (:meth:`StageModel.article`,
+    trained on articles with a known stage) gives the article's stage from what the sentences
+    say together; the article's signals are then those of its stage. Which sentences give
+    signals, and the stage of the places an article names, is still the rules' reading, with
+    the model reviewing the deciding sentence. See :class:`StageModel` for the figures.
 
 Aggregation rule (:func:`aggregate`), per topic and quarter
     1. Each sentence signal with a stage brings its weight (its summed cue weight, capped at 1;
@@ -71,8 +71,8 @@ Aggregation rule (:func:`aggregate`), per topic and quarter
        two 0.64, three 0.78). Transfer evidence is chosen like stage evidence.
 
 Speed: one compiled trie-shaped regex finds all cue and marker heads of an article in a single
-pass; sentences are split only for articles with a cue, and only sentences with a cue are
-classified (``scripts/eval_maturity.py --bench`` measures it).
+pass; sentences are split only for articles with a cue or a word naming a digital solution
+(``scripts/eval_maturity.py --bench`` measures it).
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import yaml
 
 from trends.config import yaml_error
@@ -1232,6 +1233,18 @@ def rule_features(text: str, lexicon: Lexicon | None = None) -> tuple[Signal, li
 def _span_features(
     lex: Lexicon, text: str, low: str, s0: int, s1: int, hits: list[tuple[int, str]]
 ) -> tuple[Signal, list[str]]:
+    signal, tokens = _span_read(lex, text, low, s0, s1, hits)
+    return signal or _no_stage(text, s0, s1), tokens
+
+
+def _no_stage(text: str, s0: int, s1: int) -> Signal:
+    return Signal(text[s0:s1], NONE, None, False, False, None, 0.0)
+
+
+def _span_read(
+    lex: Lexicon, text: str, low: str, s0: int, s1: int, hits: list[tuple[int, str]]
+) -> tuple[Signal | None, list[str]]:
+    """(:func:`_classify_span`'s signal, the model's rule tokens) of one sentence."""
     stage_hits, transfer_hits, markers = _match_entries(lex, low, s0, s1, hits)
     tokens = [f"cue={e.stage}" for _, _, e in stage_hits]
     if transfer_hits:
@@ -1239,10 +1252,9 @@ def _span_features(
     tokens += sorted({_MARKER_TOKENS[k] for k in markers if k in _MARKER_TOKENS})
     if text[s0:s1].rstrip(_CLOSERS).endswith("?"):
         tokens.append("question")
-    if stage_hits or transfer_hits:
-        signal = _decide(lex, text, low, s0, s1, stage_hits, transfer_hits, markers)
-    else:
-        signal = Signal(text[s0:s1], NONE, None, False, False, None, 0.0)
+    if not stage_hits and not transfer_hits:
+        return None, [*tokens, f"rule={NONE}"]
+    signal = _decide(lex, text, low, s0, s1, stage_hits, transfer_hits, markers)
     tokens.append(f"rule={signal.stage}")
     if signal.negated:
         tokens.append("rule_neg")
@@ -1263,13 +1275,14 @@ class StageModel:
     +0.031 ± 0.013, but articles then read worse (an unsure model says none where the rules were
     right).
 
-    In an article (:func:`read_article`, what analyze runs) the rules decide the sentences where
-    they find a stage, except the one sentence that decides the article's stage, which the model
-    reviews (stop 29: one model call an article, ~+0.2 s on the 10k bench); articles the rules
-    give no stage the model reads. Reviewing every cue sentence read articles' own stages
-    +0.034 ± 0.011 better on the stop-28 harness (demo and written stream), but took the 10k
-    bench from 1.15x to 1.43x the reference; reviewing only the deciding sentence keeps most of
-    that gain (see :func:`read_article`)."""
+    In an article (:func:`read_article`, what analyze runs) the model reads every sentence and
+    the article layer (:meth:`article`) turns the sentences' probabilities into the article's
+    stage. Left out of the layer's training one corpus at a time (scripts/eval_maturity.py
+    --articles), articles read right: demo 0.914 -> 0.927, written stream 0.585 -> 0.670, second
+    written stream 0.483 -> 0.638 (pooled +0.084 ± 0.020). Before the layer (stop 29) the rules
+    decided each cue sentence and the model reviewed only the one that decided the article
+    (reviewing every cue sentence read no better); a stage told by facts over several sentences,
+    none with a cue, was out of its reach."""
 
     model: Any  # trends.nlp.linear.LinearTextModel
 
@@ -1300,6 +1313,25 @@ class StageModel:
         """The model's probability of each stage (and none) for this sentence."""
         return self.model.proba(signal.text, tokens)
 
+    def probabilities_of(
+        self, signals: list[Signal], tokens: list[list[str]]
+    ) -> list[dict[str, float]]:
+        """:meth:`probabilities` of several sentences (an article's), computed together."""
+        return self.model.probas([sig.text for sig in signals], tokens) if signals else []
+
+    def article(self, probs: list[dict[str, float]]) -> tuple[str, float] | None:
+        """(stage, probability) of an article from the model's probabilities for each of its
+        sentences (:func:`article_features`), by the article layer the model file carries
+        (meta ``article``: a multinomial logistic regression trained by
+        scripts/train_maturity.py on articles with a known stage); None without one."""
+        layer = self.model.meta.get("article")
+        if not layer or not probs:
+            return None
+        z = np.asarray(layer["coef"]) @ article_features(probs) + np.asarray(layer["intercept"])
+        e = np.exp(z - z.max())
+        best = int(e.argmax())
+        return layer["classes"][best], round(float(e[best] / e.sum()), 3)
+
     def verdict(self, signal: Signal, probs: dict[str, float]) -> Signal:
         """The rules' signal where they give a stage, else the model's likeliest stage."""
         if signal.stage != NONE:
@@ -1308,6 +1340,15 @@ class StageModel:
         if stage == NONE:
             return signal
         return signal._replace(stage=stage, weight=round(probs[stage], 3), negated=False)
+
+
+def article_features(probs: list[dict[str, float]]) -> np.ndarray:
+    """What the article layer reads: per stage (konzept … standard) the highest and the mean
+    probability the sentence model gives it over the article's sentences. The highest finds the
+    one sentence that states the stage; the mean, what the article as a whole says (a stage told
+    by facts spread over several sentences, none of which is sure on its own)."""
+    table = np.array([[p.get(stage, 0.0) for stage in STAGES] for p in probs])
+    return np.concatenate([table.max(axis=0), table.mean(axis=0)])
 
 
 MODEL_FILE = Path(__file__).with_name("nlp") / "data" / "maturity.json"
@@ -1378,23 +1419,23 @@ def read_article(
     """(signals, :func:`article_stage`, :func:`place_stage`) of an article. Signals: of the
     sentences in which a stage or transfer cue fired (also when negation cancelled the stage:
     such sentences come back with stage ``"none"``), and of those to which the learned model
-    gives a stage. The place stage is always the rules' reading (see :func:`place_stage`).
+    gives a stage. The place stage is the rules' reading where their cues give the article a
+    stage (see :func:`place_stage`).
 
-    ``model`` (default: the shipped one; None = the rules alone). Where the cue sentences give the
-    article a stage, the model reads the one sentence that decides it (the strongest of that
-    stage) and, where it is sure of another stage, that stage counts (:func:`_review`). On the
-    text-level harness (every on-topic article of the demo and of the written stream's working
-    part) 9 articles read right that did not and none the other way (demo 356 -> 361 of 395,
-    stream 60 -> 62 of 106; paired bootstrap +0.014 ± 0.005; reading the two strongest: +0.018 ±
-    0.006 at twice the calls; every cue sentence: no better). Where the cue sentences give no
-    stage, the model reads the article's sentences with a cue and those that name a digital
-    solution (``SOLUTION_HINT``). That is where a stage told without a cue word matters, and it keeps
-    the model's time small in cue-dense news. A stage the model gives counts here only at the
-    model's floor (``MODEL_FLOOR``, 0.4); when no sentence reaches it, the article keeps the stage
-    its sentences make likeliest together, as one weak signal. On the written news stream
-    (tests/data/stream, working part, `scripts/eval_stream.py`) the article's own stage
-    (:func:`place_stage`) is right for 58 of the 101 articles in a topic (53 without that last
-    step, 41 with the floor at 0.6; 30 with the rules alone)."""
+    ``model`` (default: the shipped one; None = the rules alone). With a model, every sentence
+    is read by it and the article's stage is its article layer's reading of them
+    (:meth:`StageModel.article`); the signals are then those that agree with that stage, and
+    where none does, the sentence the model finds likeliest of it stands for the article (so a
+    topic's stage and its evidence follow its articles' stages: second written stream, topic
+    stages 3 -> 5 of 8; demo 14 -> 15 of 16). :class:`StageModel` has the layer's figures.
+
+    Which sentences give the signals, and the place stage, is decided as before the layer:
+    where the cue sentences give the article a stage, the model reads the one sentence that
+    decides it (the strongest of that stage) and, where it is sure of another stage, that stage
+    counts (:func:`_review`). Where the cue sentences give no stage, the model's stages of the
+    sentences with a cue and of those that name a digital solution (``SOLUTION_HINT``) count at
+    the model's floor (``MODEL_FLOOR``, 0.4); when no sentence reaches it, the article keeps the
+    stage its sentences make likeliest together, as one weak signal."""
     lex = _default(lexicon)
     if model == "default":
         model = load_stage_model()
@@ -1407,57 +1448,118 @@ def read_article(
     cue_positions = [pos for pos, head in hits if head in cue_heads]
     if not cue_positions and (model is None or SOLUTION_HINT.search(low) is None):
         return [], NONE, NONE
-    # sentences, only now (most articles' cost is the scan above)
-    starts, ends = [0], []
-    start = 0
-    for m in _BOUNDARY_RE.finditer(text):
-        punct = m.group("p")
-        cut = m.start() + len(punct) if punct is not None else _cut(text, start, m)
-        if cut >= 0:
-            ends.append(cut)
-            start = m.end()
-            starts.append(start)
-    ends.append(len(text))
+    sentences = _sentence_spans(text)  # only now: most articles' cost is the scan above
     positions = [pos for pos, _ in hits]
-    out: list[Signal] = []
-    spans: list[tuple[int, int, list[tuple[int, str]]]] = []
-    s1 = -1
-    for pos in cue_positions:
-        if pos < s1:
-            continue  # same sentence as the previous cue
-        i = bisect_right(starts, pos) - 1
-        s0, s1 = starts[i], ends[i]
-        if text[s0].isspace() or text[s1 - 1].isspace():
-            s0, s1 = _trim(text, s0, s1)
-        span_hits = hits[bisect_left(positions, s0) : bisect_left(positions, s1)]
-        signal = _classify_span(lex, text, low, s0, s1, span_hits)
-        if signal is not None:
-            out.append(signal)
-            spans.append((s0, s1, span_hits))
-        s1 = ends[i]
     if model is None:
+        out: list[Signal] = []
+        starts = [a for a, _ in sentences]
+        s1 = -1
+        for pos in cue_positions:
+            if pos < s1:
+                continue  # same sentence as the previous cue
+            s0, s1 = sentences[bisect_right(starts, pos) - 1]
+            span_hits = hits[bisect_left(positions, s0) : bisect_left(positions, s1)]
+            signal = _classify_span(lex, text, low, s0, s1, span_hits)
+            if signal is not None:
+                out.append(signal)
         return (out, *stages(out, lex))
+    reads = _read_sentences(lex, model, text, low, hits, sentences)
+    read = [(span, sig or rule, probs) for span, sig, rule, probs in reads]
+    cued = [(sig, probs) for _, sig, _, probs in reads if sig is not None]
+    out = [sig for sig, _ in cued]
     if any(sig.stage != NONE for sig in out):
         stage, place = stages(out, lex)
-        reviewed = _review(lex, model, text, low, out, spans, stage)
-        if reviewed is not out:
-            stage = article_stage(reviewed, lex)
-        return reviewed, stage, place
-    # no sentence gave the article a stage by its cues: the model reads the sentences with a
-    # cue (or one of its heads) and those that name a digital solution
-    out = []
+        out = _review(model, out, [probs for _, probs in cued], stage)
+    else:
+        out, place = _model_signals(lex, model, low, hits, cue_heads, read)
+    return _agreeing(model, lex, out, read, place)
+
+
+def _read_sentences(
+    lex: Lexicon,
+    model: StageModel,
+    text: str,
+    low: str,
+    hits: list[tuple[int, str]],
+    sentences: list[tuple[int, int]],
+) -> list[tuple[tuple[int, int], Signal | None, Signal, dict[str, float]]]:
+    """Every sentence read once: (span, :func:`_classify_span`'s signal, the rules' verdict as
+    the model reads it, the model's probabilities), the model's for all sentences in one call."""
+    positions = [pos for pos, _ in hits]
+    reads = [
+        (
+            span,
+            *_span_read(
+                lex,
+                text,
+                low,
+                *span,
+                hits[bisect_left(positions, span[0]) : bisect_left(positions, span[1])],
+            ),
+        )
+        for span in sentences
+    ]
+    rules = [sig or _no_stage(text, *span) for span, sig, _ in reads]
+    probs = model.probabilities_of(rules, [tokens for _, _, tokens in reads])
+    return [
+        (span, sig, rule, p) for (span, sig, _), rule, p in zip(reads, rules, probs, strict=True)
+    ]
+
+
+def sentence_probabilities(
+    text: str, model: StageModel, lexicon: Lexicon | None = None
+) -> list[dict[str, float]]:
+    """The model's stage probabilities for each sentence of an article, as :func:`read_article`
+    reads them (what the article layer is trained on, by scripts/train_maturity.py)."""
+    lex = _default(lexicon)
+    low = _lower(text)
+    reads = _read_sentences(
+        lex, model, text, low, _head_hits(lex.terms, low), _sentence_spans(text)
+    )
+    return [probs for *_, probs in reads]
+
+
+def _review(
+    model: StageModel, signals: list[Signal], probs: list[dict[str, float]], stage: str
+) -> list[Signal]:
+    """The rules' signals, with the one that decides the article's ``stage`` (its strongest
+    sentence of that stage) read by the model as well: where the model is sure of another stage
+    it counts instead (:meth:`StageModel.overrule`, as for a sentence on its own). The same list
+    when nothing changes."""
+    best = max(
+        (i for i, sig in enumerate(signals) if sig.stage == stage),
+        key=lambda i: signals[i].weight,
+        default=None,
+    )
+    if best is None or not probs[best]:
+        return signals
+    better = model.overrule(signals[best], probs[best])
+    if better is None:
+        return signals
+    return [*signals[:best], better, *signals[best + 1 :]]
+
+
+def _model_signals(
+    lex: Lexicon,
+    model: StageModel,
+    low: str,
+    hits: list[tuple[int, str]],
+    cue_heads: frozenset[str] | set[str],
+    read: list[tuple[tuple[int, int], Signal, dict[str, float]]],
+) -> tuple[list[Signal], str]:
+    """(signals, place stage) of an article whose cues give it no stage: the model's stages of
+    its sentences with a cue (or one of its heads) and of those that name a digital solution."""
+    out: list[Signal] = []
     totals = dict.fromkeys(STAGES, 0.0)
     likeliest: dict[str, tuple[float, Signal]] = {}
-    for s0, s1 in zip(starts, ends):
-        s0, s1 = _trim(text, s0, s1)
+    positions = [pos for pos, _ in hits]
+    for (s0, s1), rule, probs in read:
         span_hits = hits[bisect_left(positions, s0) : bisect_left(positions, s1)]
-        if s0 >= s1 or (
+        if (
             not any(h in cue_heads for _, h in span_hits)
             and SOLUTION_HINT.search(low, s0, s1) is None
         ):
             continue
-        rule, tokens = _span_features(lex, text, low, s0, s1, span_hits)
-        probs = model.probabilities(rule, tokens)
         signal = model.verdict(rule, probs)
         if signal.stage != NONE and signal.weight < model.floor:
             signal = signal._replace(stage=NONE, weight=0.0)
@@ -1476,35 +1578,33 @@ def read_article(
         best = max(STAGES, key=lambda st: (totals[st], -_STAGE_INDEX[st]))
         p, rule = likeliest[best]
         out.append(rule._replace(stage=best, weight=round(p, 3), negated=False))
-    return (out, *stages(out, lex))
+    return out, stages(out, lex)[1]
 
 
-def _review(
-    lex: Lexicon,
+def _agreeing(
     model: StageModel,
-    text: str,
-    low: str,
+    lex: Lexicon,
     signals: list[Signal],
-    spans: list[tuple[int, int, list[tuple[int, str]]]],
-    stage: str,
-) -> list[Signal]:
-    """The rules' signals, with the one that decides the article's ``stage`` (its strongest
-    sentence of that stage) read by the model as well: where the model is sure of another stage
-    it counts instead (:meth:`StageModel.overrule`, as for a sentence on its own). The same list
-    when nothing changes. One model call an article; see :func:`read_article` for the figures."""
-    best = max(
-        (i for i, sig in enumerate(signals) if sig.stage == stage),
-        key=lambda i: signals[i].weight,
-        default=None,
-    )
-    if best is None:
-        return signals
-    s0, s1, span_hits = spans[best]
-    rule, tokens = _span_features(lex, text, low, s0, s1, span_hits)
-    better = model.overrule(rule, model.probabilities(rule, tokens))
-    if better is None:
-        return signals
-    return [*signals[:best], better, *signals[best + 1 :]]
+    read: list[tuple[tuple[int, int], Signal, dict[str, float]]],
+    place: str,
+) -> tuple[list[Signal], str, str]:
+    """(signals, article stage, place stage) once the article layer has read every sentence:
+    the signals of other stages lose their stage (a transfer cue stays), and where no signal has
+    the article's stage, its likeliest sentence stands for it, weighted by the layer's
+    probability. Without an article layer in the model file: the signals' own stages."""
+    reading = model.article([probs for _, _, probs in read])
+    if reading is None:
+        return signals, article_stage(signals, lex), place
+    stage, p = reading
+    out = [
+        sig if sig.stage in (stage, NONE) else sig._replace(stage=NONE, weight=0.0)
+        for sig in signals
+    ]
+    out = [sig for sig in out if sig.stage != NONE or sig.cue is not None or sig.transfer]
+    if not any(sig.stage == stage for sig in out):
+        _, rule, _ = max(read, key=lambda r: r[2].get(stage, 0.0))
+        out.append(rule._replace(stage=stage, cue=None, weight=round(p, 3), negated=False))
+    return out, stage, place
 
 
 def signal_record(signal: Signal) -> dict[str, Any]:

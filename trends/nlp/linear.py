@@ -14,7 +14,6 @@ from labelled sets, never at run time.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -107,10 +106,10 @@ class LinearTextModel:
         )
 
     # -- prediction --------------------------------------------------------------------------------
-    def _vector(self, text: str, extra: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
-        # The same counts as Counter(features.tokens(...)) restricted to the vocabulary, built
-        # from each word's vocabulary indices, remembered per word: words recur, so most of an
-        # article costs one lookup a word instead of ~15 n-gram strings (4 ms -> 1 ms an article).
+    def _indices(self, text: str, extra: Iterable[str]) -> list[int]:
+        # The tokens of Counter(features.tokens(...)) that are in the vocabulary, built from each
+        # word's vocabulary indices, remembered per word: words recur, so most of an article costs
+        # one lookup a word instead of ~15 n-gram strings (4 ms -> 1 ms an article).
         vocab, cache, feats = self.vocabulary, self._word_index, self.features
         words = feats.words(text)
         found: list[int] = []
@@ -128,25 +127,44 @@ class LinearTextModel:
                 i for a, b in zip(words, words[1:]) if (i := vocab.get(f"b:{a} {b}")) is not None
             ]
         found += [i for t in extra if (i := vocab.get(f"x:{t}")) is not None]
-        if not found:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        idx, counts = np.unique(np.array(found, dtype=np.int64), return_counts=True)
-        val = (1.0 + np.log(counts)) * self.idf[idx]
-        return idx, val / np.linalg.norm(val)
+        return found
 
-    def decision(self, text: str, extra: Iterable[str] = ()) -> np.ndarray:
-        idx, val = self._vector(text, extra)
-        return self.coef[:, idx] @ val + self.intercept
+    def decisions(self, texts: Sequence[str], extras: Sequence[Iterable[str]]) -> np.ndarray:
+        """Class scores of several texts at once, (n_texts, n_rows of coef): sublinear TF-IDF,
+        L2-normalised per text, in a few array operations for all of them (an article's
+        sentences cost one pass instead of one each)."""
+        found = [self._indices(t, e) for t, e in zip(texts, extras, strict=True)]
+        out = np.tile(self.intercept, (len(found), 1))
+        lengths = np.array([len(f) for f in found], dtype=np.int64)
+        if not lengths.sum():
+            return out
+        n = len(self.idf)
+        row = np.repeat(np.arange(len(found), dtype=np.int64), lengths)
+        keys, counts = np.unique(row * n + np.concatenate(found), return_counts=True)
+        rows, idx = np.divmod(keys, n)
+        val = (1.0 + np.log(counts)) * self.idf[idx]
+        norm = np.sqrt(np.bincount(rows, weights=val * val, minlength=len(found)))
+        val /= norm[rows]
+        for c in range(out.shape[1]):
+            out[:, c] += np.bincount(rows, weights=self.coef[c, idx] * val, minlength=len(found))
+        return out
+
+    def probas(
+        self, texts: Sequence[str], extras: Sequence[Iterable[str]]
+    ) -> list[dict[str, float]]:
+        """Class probabilities of several texts (logistic for two classes, softmax over
+        one-vs-rest otherwise)."""
+        z = self.decisions(texts, extras)
+        if len(self.classes) == 2:
+            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return [{self.classes[0]: 1.0 - float(v), self.classes[1]: float(v)} for v in p]
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        e /= e.sum(axis=1, keepdims=True)
+        return [dict(zip(self.classes, map(float, r))) for r in e]
 
     def proba(self, text: str, extra: Iterable[str] = ()) -> dict[str, float]:
-        """Class probabilities (logistic for two classes, softmax over one-vs-rest otherwise)."""
-        z = self.decision(text, extra)
-        if len(self.classes) == 2:
-            p = 1.0 / (1.0 + math.exp(-float(z[0])))
-            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
-        e = np.exp(z - z.max())
-        e /= e.sum()
-        return dict(zip(self.classes, map(float, e)))
+        """Class probabilities of one text (see :meth:`probas`)."""
+        return self.probas([text], [extra])[0]
 
     def predict(self, text: str, extra: Iterable[str] = ()) -> str:
         probs = self.proba(text, extra)
