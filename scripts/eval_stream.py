@@ -79,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lockbox", action="store_true", help="article figures on the lockbox (once)")
     args = ap.parse_args(argv)
 
-    articles = {a["id"]: a for a in read_jsonl(args.folder / "articles.jsonl")}
-    truth = {t["id"]: t for t in read_jsonl(args.folder / "truth.jsonl")}
+    articles, truth = protocol.read_stream(args.folder)
     spec = yaml.safe_load((args.folder / "topics.yaml").read_text(encoding="utf-8"))["topics"]
     root = args.keep or Path(tempfile.mkdtemp(prefix="trends-stream-"))
     ws = build(args.folder, root, args.quarter, dt.date.fromisoformat(args.today))
@@ -92,9 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     model = {t["id"]: t for t in load_model(ws, args.quarter)["topics"]}
 
-    work, box = protocol.split_lockbox(
-        list(truth), lambda i: f"{articles[i]['title']}\n{articles[i]['text']}"
-    )
+    work, box = protocol.split_lockbox(list(truth), lambda i: protocol.stream_key(articles[i]))
     scored = set(box if args.lockbox else work)
     print(
         f"{args.folder}: {len(articles)} articles, {len(spec)} topics; workspace {root}\n"
@@ -150,7 +147,10 @@ def main(argv: list[str] | None = None) -> int:
         if not truth[i]["places"]:
             continue
         a = articles[i]
-        stage = read_article(f"{a['title']}. {a['text']}")[2]  # as analyze reads it
+        # as who reads it: the analysed article's place stage (articles set aside: as analyze
+        # would read them)
+        row = assignments.get(i)
+        stage = row["place_stage"] if row else read_article(f"{a['title']}. {a['text']}")[2]
         for p in truth[i]["places"]:
             mentions += 1
             right_place += stage == p["stage"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import random
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -133,3 +134,30 @@ def log_lockbox(script: str, line: str) -> None:
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     with LOG.open("a", encoding="utf-8") as fh:
         fh.write(f"{stamp} {script}: {line}\n")
+
+
+# --- written news streams (tests/data/stream*) ------------------------------------------------
+
+
+def stream_key(article: Mapping) -> str:
+    """What a stream article's lockbox hash reads: its title and text."""
+    return f"{article['title']}\n{article['text']}"
+
+
+def read_stream(folder: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    """(articles by id, truth by id) of a written stream: articles.jsonl as `trends import`
+    reads it, truth.jsonl with each article's topic (T01... or offtopic), stage and places."""
+
+    def rows(name: str) -> list[dict]:
+        text = (folder / name).read_text(encoding="utf-8")
+        return [json.loads(x) for x in text.splitlines() if x.strip()]
+
+    return {a["id"]: a for a in rows("articles.jsonl")}, {t["id"]: t for t in rows("truth.jsonl")}
+
+
+def stream_working_part(folder: Path) -> list[tuple[dict, dict]]:
+    """(article, truth) of a stream's working part: what training may read (eval_stream.py
+    scores the lockbox part only with --lockbox)."""
+    articles, truth = read_stream(folder)
+    pairs = [(articles[i], t) for i, t in truth.items()]
+    return split_lockbox(pairs, lambda pair: stream_key(pair[0]))[0]

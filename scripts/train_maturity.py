@@ -286,19 +286,12 @@ def article_sets() -> dict[str, list[tuple[str, str]]]:
         "demo": [(f"{a.title}. {a.text}", a.stage) for a in load_articles() if a.topics and a.stage]
     }
     for folder in STREAMS:
-        arts = {a["id"]: a for a in _jsonl(folder / "articles.jsonl")}
-        on_topic = [
-            (arts[t["id"]], t["stage"])
-            for t in _jsonl(folder / "truth.jsonl")
+        sets[folder.name] = [
+            (f"{a['title']}. {a['text']}", t["stage"])
+            for a, t in protocol.stream_working_part(folder)
             if t["topic"] != "offtopic"
         ]
-        work, _ = protocol.split_lockbox(on_topic, lambda pair: pair[0]["text"])
-        sets[folder.name] = [(f"{a['title']}. {a['text']}", stage) for a, stage in work]
     return sets
-
-
-def _jsonl(path: Path) -> list[dict]:
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
 def fit_article_layer(

@@ -626,3 +626,27 @@ def test_press_stage_labels_find_their_sentences():
     rows = train_maturity._press()
     assert labels >= 1000 and len(rows) == labels
     assert {r["stage"] for r in rows} == {*STAGES, "none"}
+
+
+def test_the_article_layer_learns_from_the_streams_working_parts_only():
+    """The article layer is trained on the demo and on each written stream's working part; the
+    lockbox part that scripts/eval_stream.py --lockbox scores is never read, and the shipped
+    model file says what it was trained on."""
+    from trends.maturity import load_stage_model
+
+    module = _eval_module()
+    protocol, train_maturity = module.protocol, module.train_maturity
+    sets = train_maturity.article_sets()
+    for folder in train_maturity.STREAMS:
+        articles, truth = protocol.read_stream(folder)
+        box = {
+            f"{articles[i]['title']}. {articles[i]['text']}"
+            for i in truth
+            if protocol.in_lockbox(protocol.stream_key(articles[i]))
+        }
+        trained = {text for text, _ in sets[folder.name]}
+        assert box and trained and not box & trained
+        on_topic = sum(t["topic"] != "offtopic" for t in truth.values())
+        assert len(trained) < on_topic  # the lockbox part's on-topic articles are left out
+    model = load_stage_model()
+    assert model.model.meta["article"]["trained_on"] == {k: len(v) for k, v in sets.items()}
