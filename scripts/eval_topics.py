@@ -9,7 +9,7 @@
 
 Sets: 10kGNAD dev (514 news, 9 labels) and the GermEval 2019 blurbs (2,079, 8 genres), read
 from ../shared/data (never copied into the repo); our demo corpus (planted topics) and the written
-streams in tests/data/stream and tests/data/stream2 (10 topics each), on-topic articles only. The protocol (scripts/protocol.py): a lockbox
+streams in tests/data/stream, stream2, stream3 and stream4 (10 topics each), on-topic articles only. The protocol (scripts/protocol.py): a lockbox
 per set chosen by a hash of the text is left out of everything; the working part is split into
 random halves over several seeds (sets under 400 working documents: one 80 % sample per seed),
 each clustered on its own with k = number of its labels
@@ -44,8 +44,11 @@ SETS = {
     # our own municipal news with planted topics (on-topic articles, English ones included)
     "demo corpus": ROOT / "trends" / "demo" / "articles",
     "stream (written)": ROOT / "tests" / "data" / "stream",
-    # a second stream (stop 29), written blind from a brief of its own: ten other topics
+    # a second stream (stop 29), written blind from a brief of its own: ten other topics; a
+    # third and a fourth (stop 30), each with ten further topics
     "stream2 (written)": ROOT / "tests" / "data" / "stream2",
+    "stream3 (written)": ROOT / "tests" / "data" / "stream3",
+    "stream4 (written)": ROOT / "tests" / "data" / "stream4",
 }
 SMALL = 400  # below this many working documents a set is scored on 80 % samples, not halves
 
@@ -55,15 +58,11 @@ def load(path: Path) -> tuple[list[str], list[str], list[str]]:
     article folder, or a stream folder with articles.jsonl + truth.jsonl)."""
     texts, labels, langs = [], [], []
     if path.is_dir() and (path / "truth.jsonl").exists():
-        truth = {
-            t["id"]: t["topic"]
-            for t in map(json.loads, (path / "truth.jsonl").read_text("utf-8").splitlines())
-        }
-        for line in (path / "articles.jsonl").read_text("utf-8").splitlines():
-            a = json.loads(line)
-            if truth[a["id"]] != "offtopic":
+        articles, truth = protocol.read_stream(path)
+        for i, a in articles.items():
+            if truth[i]["topic"] != "offtopic":
                 texts.append(f"{a['title']}. {a['text']}")
-                labels.append(truth[a["id"]])
+                labels.append(truth[i]["topic"])
                 langs.append(a.get("language", "de"))
     elif path.is_dir():
         from trends.demo.site import load_articles
