@@ -53,3 +53,18 @@ def test_unknown_words_give_the_prior_and_wrong_files_are_refused(tmp_path):
     bad.write_text('{"format": "other"}', "utf-8")
     with pytest.raises(ValueError, match="not a trends-linear-1 model"):
         LinearTextModel.from_json(bad)
+
+
+@pytest.mark.parametrize("labels", [LABELS, ["a", "b", "c", "a", "b", "c", "a", "b"]])
+def test_several_texts_at_once_score_as_each_alone(labels):
+    """An article's sentences are scored together (read_article): the same probabilities as one
+    by one, also for a text with no known word among them."""
+    model = LinearTextModel.fit(TEXTS, labels, min_df=1)
+    texts = [*TEXTS[:3], "qqq zzz", TEXTS[6]]
+    extras = [["cue=pilot"], [], ["cue=rollout"], [], []]
+    together = model.probas(texts, extras)
+    for text, extra, got in zip(texts, extras, together, strict=True):
+        alone = model.proba(text, extra)
+        assert got.keys() == alone.keys()
+        assert np.allclose([got[c] for c in model.classes], [alone[c] for c in model.classes])
+    assert model.probas([], []) == []

@@ -140,7 +140,8 @@ class LinearTextModel:
             return out
         n = len(self.idf)
         row = np.repeat(np.arange(len(found), dtype=np.int64), lengths)
-        keys, counts = np.unique(row * n + np.concatenate(found), return_counts=True)
+        flat = np.fromiter((i for f in found for i in f), dtype=np.int64, count=int(lengths.sum()))
+        keys, counts = np.unique(row * n + flat, return_counts=True)
         rows, idx = np.divmod(keys, n)
         val = (1.0 + np.log(counts)) * self.idf[idx]
         norm = np.sqrt(np.bincount(rows, weights=val * val, minlength=len(found)))
