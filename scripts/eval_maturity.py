@@ -524,6 +524,19 @@ def articles(lexicon) -> int:
     sets = train_maturity.article_sets()
     rng = random.Random(0)
     pooled: list[list[float]] = []
+
+    def compare(name: str, rows: list[tuple[str, str]], layered, trained_on: str) -> list[float]:
+        before = [maturity.read_article(t, lexicon, bare)[1] == g for t, g in rows]
+        after = [maturity.read_article(t, lexicon, layered)[1] == g for t, g in rows]
+        diffs = [int(a) - int(b) for a, b in zip(after, before)]
+        boot = [sum(rng.choice(diffs) for _ in diffs) / len(diffs) for _ in range(1000)]
+        print(
+            f"{name:<8} {len(rows):4d} articles: without the layer {sum(before) / len(rows):.3f}, "
+            f"layer trained on {trained_on} {sum(after) / len(rows):.3f} "
+            f"({sum(boot) / len(boot):+.3f} ± {_sd(boot):.3f})"
+        )
+        return boot
+
     for name, rows in sets.items():
         layered = maturity.StageModel(copy.copy(shipped.model))
         others = {k: v for k, v in sets.items() if k != name}
@@ -531,21 +544,21 @@ def articles(lexicon) -> int:
             **bare.model.meta,
             "article": train_maturity.fit_article_layer(bare, others, lexicon),
         }
-        before = [maturity.read_article(t, lexicon, bare)[1] == g for t, g in rows]
-        after = [maturity.read_article(t, lexicon, layered)[1] == g for t, g in rows]
-        diffs = [int(a) - int(b) for a, b in zip(after, before)]
-        boot = [sum(rng.choice(diffs) for _ in diffs) / len(diffs) for _ in range(1000)]
-        pooled.append(boot)
-        mean, sd = sum(boot) / len(boot), _sd(boot)
-        print(
-            f"{name:<8} {len(rows):4d} articles: without the layer {sum(before) / len(rows):.3f}, "
-            f"layer trained on {'+'.join(others)} {sum(after) / len(rows):.3f} "
-            f"({mean:+.3f} ± {sd:.3f})"
-        )
+        pooled.append(compare(name, rows, layered, "+".join(others)))
     per_draw = [sum(d) / len(d) for d in zip(*pooled)]
     print(
         f"pooled (mean of the corpora): {sum(per_draw) / len(per_draw):+.3f} ± {_sd(per_draw):.3f}"
     )
+    # the streams the layer is never trained on, read by the shipped model (all their articles)
+    for folder in train_maturity.TEST_STREAMS:
+        if (folder / "truth.jsonl").exists():
+            articles, truth = protocol.read_stream(folder)
+            rows = [
+                (f"{articles[i]['title']}. {articles[i]['text']}", t["stage"])
+                for i, t in truth.items()
+                if t["topic"] != "offtopic"
+            ]
+            compare(folder.name, rows, shipped, "the shipped model's corpora")
     return 0
 
 
