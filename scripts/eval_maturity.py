@@ -550,7 +550,7 @@ def articles(lexicon) -> int:
         f"pooled (mean of the corpora): {sum(per_draw) / len(per_draw):+.3f} ± {_sd(per_draw):.3f}"
     )
     # the streams the layer is never trained on, read by the shipped model (all their articles)
-    for folder in train_maturity.TEST_STREAMS:
+    for folder in protocol.TEST_STREAMS:
         if (folder / "truth.jsonl").exists():
             articles, truth = protocol.read_stream(folder)
             rows = [

@@ -93,10 +93,11 @@ def evaluate(pairs: dict, gnad: list, threshold: float, out: dict) -> None:
         out["berlin screen precision"].append(p0)
         _, pa = tr.stream_pr(items, [1.0] * len(items), 0.5)
         out["berlin keep-all precision"].append(pa)
-    if "articles" in pairs:
-        kept_figures(out, "articles", pairs["articles"], threshold)
     if "releases" in pairs:
         out["releases accuracy"].append(accuracy(pairs["releases"], threshold))
+    for name, scored in pairs.items():  # written articles of every other kind
+        if name not in ("berlin", "releases", "sentences"):
+            kept_figures(out, name, scored, threshold)
     if "sentences" in pairs:
         out["sentences accuracy"].append(accuracy(pairs["sentences"], SENTENCE_THRESHOLD))
     if gnad:
@@ -115,8 +116,13 @@ PRIMARY = {
 
 
 def primary_scores(values: dict[str, list[float]]) -> dict[str, list[float]]:
-    """Per set, the figure that is pooled (10kGNAD: 1 - false-positive rate), per repeat."""
+    """Per set, the figure that is pooled (10kGNAD: 1 - false-positive rate), per repeat: the
+    sets of PRIMARY, then every other set of written articles by its accuracy."""
     out = {name: values[key] for name, key in PRIMARY.items() if key in values}
+    for key, v in values.items():
+        name = key.removesuffix(" accuracy")
+        if key.endswith(" accuracy") and name not in out and name != "english":
+            out[name] = v
     if "10kgnad FPR" in values:
         out["10kgnad"] = [1 - v for v in values["10kgnad FPR"]]
     return out
@@ -131,12 +137,19 @@ def print_figures(values: dict[str, list[float]]) -> None:
     print(f"{'pooled (' + ', '.join(s.name for s in sets) + ')':28s} {mean:.3f} ± {spread:.3f}")
 
 
-def cross_validate(sets: dict, gnad: list, seeds: int, k: int, exclude=frozenset()):
-    """(threshold chosen by train_relevance's rule, per-fold scores, per-fold 10kGNAD scores)."""
+def cross_validate(
+    sets: dict, gnad: list, seeds: int, k: int, exclude=frozenset(), tests: dict | None = None
+):
+    """(threshold chosen by train_relevance's rule, per-fold scores, per-fold 10kGNAD scores).
+    ``tests``: written sets no model is trained on (train_relevance.test_sets), scored whole by
+    every fold's model beside its fold of the others: what a change does on text unlike the
+    training sets."""
     folds, gnad_scores = [], []
     for seed, fold, model, pairs in tr.out_of_fold(sets, seeds, k, exclude=exclude):
         folds.append(pairs)
         gnad_scores.append([(it, tr.score(model, it)) for it in gnad])
+        for name, items in (tests or {}).items():
+            pairs[name] = [(it, tr.score(model, it)) for it in items]
         print(f"  seed {seed} fold {fold} done", file=sys.stderr)
     return tr.choose_threshold(folds), folds, gnad_scores
 
@@ -146,7 +159,9 @@ def paired(sets: dict, gnad: list, seeds: int, k: int, names: list[str]) -> None
     runs = []
     label = ", ".join(names)
     for exclude in (frozenset(names), frozenset()):
-        threshold, folds, gnad_scores = cross_validate(sets, gnad, seeds, k, exclude)
+        threshold, folds, gnad_scores = cross_validate(
+            sets, gnad, seeds, k, exclude, tr.test_sets()
+        )
         values: dict[str, list[float]] = defaultdict(list)
         for pairs, g in zip(folds, gnad_scores):
             evaluate(pairs, g, threshold, values)
@@ -273,7 +288,9 @@ def main(argv: list[str] | None = None) -> None:
         if unknown := [n for n in names if n not in sets]:
             sys.exit(f"--paired-without: no set {', '.join(unknown)} (sets: {sorted(sets)})")
         return paired(sets, gnad, args.seeds, args.folds, names)
-    best, folds, gnad_scores = cross_validate(sets, gnad, args.seeds, args.folds)
+    best, folds, gnad_scores = cross_validate(
+        sets, gnad, args.seeds, args.folds, tests=tr.test_sets()
+    )
     threshold = best if args.threshold is None else args.threshold
     for pairs, g in zip(folds, gnad_scores):
         evaluate(pairs, g, threshold, values)

@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     # topics: the best model topic of each known one, by F1 over (all) articles
     members: dict[str, set] = defaultdict(set)
     for aid, row in assignments.items():
-        members[row["topic_id"]].add(aid)
+        if row["topic_id"] in model:  # "other" (articles in no topic) is no topic
+            members[row["topic_id"]].add(aid)
     rows, recovered = [], {}
     for tid in sorted(spec):
         gold = {i for i, t in truth.items() if t["topic"] == tid}

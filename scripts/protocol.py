@@ -138,6 +138,12 @@ def log_lockbox(script: str, line: str) -> None:
 
 # --- written news streams (tests/data/stream*) ------------------------------------------------
 
+_DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+# the streams whose working parts train the models (maturity's article layer, relevance) ...
+TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
+# ... and those no model is trained on (each written blind later, never looked at first)
+TEST_STREAMS = (_DATA / "stream3", _DATA / "stream4", _DATA / "stream5")
+
 
 def stream_key(article: Mapping) -> str:
     """What a stream article's lockbox hash reads: its title and text."""

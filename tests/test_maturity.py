@@ -637,7 +637,7 @@ def test_the_article_layer_learns_from_the_streams_working_parts_only():
     module = _eval_module()
     protocol, train_maturity = module.protocol, module.train_maturity
     sets = train_maturity.article_sets()
-    for folder in train_maturity.STREAMS:
+    for folder in protocol.TRAINING_STREAMS:
         articles, truth = protocol.read_stream(folder)
         box = {
             f"{articles[i]['title']}. {articles[i]['text']}"
