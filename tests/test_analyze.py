@@ -339,6 +339,9 @@ def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     # nor is a person's role
     roles = ["Bereichsleiter Verwaltungsanwendung", "Fachbereichsleiterin", "Rechenzentrum"]
     assert readable_label(roles) == "Rechenzentrum"
+    # nor a holder of political office, whatever the name ("Senatorin Nguyen Thi Lan")
+    offices = ["Bausenatorin Nguyen Thi Lan", "Landesministerin", "Service-Portal", "Präsident"]
+    assert readable_label(offices) == "Service-Portal"
     assert readable_label(["Soest", "Million Euro", "Bewohnerparkausweis"]) == "Bewohnerparkausweis"
     # a product of a vendor is a subject; only the publisher's own name is left out
     assert readable_label(["FormWerk Studio"], publishers) == "FormWerk Studio"

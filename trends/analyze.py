@@ -1043,6 +1043,10 @@ _ACTOR_HEADS = (
     "abteilungsleiter",
     "projektleiter",
     "pressesprecher",
+    # holders of political office ("Wirtschaftssenator …", "Digitalministerin …", "Präsident …")
+    "senator",
+    "minister",
+    "präsident",
 )
 
 
