@@ -190,12 +190,20 @@ def english(seeds: int, k: int) -> None:
     if not sets:
         print("english: not there")
         return
-    folds = [pairs for _, _, _, pairs in tr.out_of_fold(sets, seeds, k)]
+    tests = tr.test_sets("en")
+    folds = []
+    for _, _, model, pairs in tr.out_of_fold(sets, seeds, k):
+        pairs.update({n: [(it, tr.score(model, it)) for it in v] for n, v in tests.items()})
+        folds.append(pairs)
     t = tr.choose_threshold(folds, ruler="english")
     values: dict[str, list[float]] = defaultdict(list)
     for pairs in folds:
-        kept_figures(values, "english", pairs["english"], t)
-    print(f"\n== the English model (its own, {len(sets['english'])} items), threshold {t}")
+        for name, scored in pairs.items():
+            kept_figures(values, name, scored, t)
+    sizes = ", ".join(f"{n} {len(v)}" for n, v in {**sets, **tests}.items())
+    print(
+        f"\n== the English model ({sizes}; the last {len(tests)} never trained on), threshold {t}"
+    )
     for name, vals in values.items():
         print(protocol.Scores(name, vals).line(""))
 
