@@ -356,3 +356,32 @@ def test_the_article_layer_reads_every_sentence_and_the_signals_follow_it():
     # without a layer in the model file, the cue sentence decides
     plain = StageModel(_Probabilities(table))
     assert read_article(text, model=plain)[1] == "pilot"
+
+
+def test_a_place_gets_no_further_than_the_solution_the_article_reports():
+    """The rules read "aus 24 Kommunen" as rollout; the article as a whole says the service is
+    being tried out until December: its places get the article's stage, not the rules'
+    further one."""
+    from trends.maturity import StageModel, read_article
+
+    text = (
+        "Der Landkreis hat einen Chatbot für Bürgeranfragen. "
+        "Er beantwortet Fragen aus 24 Kommunen. "
+        "Bis Dezember wird ausgewertet, ob er bleibt."
+    )
+    assert read_article(text, model=None)[1:] == ("rollout", "rollout")  # the rules alone
+    table = {
+        "Chatbot für": {"pilot": 0.8, "none": 0.2},
+        "24 Kommunen": {"rollout": 0.5, "none": 0.5},
+        "ausgewertet": {"pilot": 0.6, "none": 0.4},
+    }
+    stages = ["konzept", "pilot", "rollout", "standard"]
+    layer = {
+        "classes": stages,
+        "coef": [[0.0] * 4 + [4.0 * (i == j) for j in range(4)] for i in range(4)],
+        "intercept": [0.0] * 4,
+    }
+    model = StageModel(_Probabilities(table))
+    model.model.meta = {"floor": 0.4, "article": layer}
+    _, stage, place = read_article(text, model=model)
+    assert (stage, place) == ("pilot", "pilot")

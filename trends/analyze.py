@@ -66,7 +66,7 @@ from trends.nlp.topics import TooLittleText, TopicModel, match_topics
 from trends.records import Article, Progress, quarter_coverage, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
 
-ANALYSIS_VERSION = "nlp-9"  # bump when per-article analysis changes: cached results are redone
+ANALYSIS_VERSION = "nlp-10"  # bump when per-article analysis changes: cached results are redone
 
 # Fields that decide how fast a run is and how much memory it holds, never what it writes: the
 # manifest records them, the digest leaves them out (two runs that differ only here are the same
