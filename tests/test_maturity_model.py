@@ -335,20 +335,11 @@ def test_the_article_layer_reads_every_sentence_and_the_signals_follow_it():
         "Kitas": {"rollout": 0.6, "pilot": 0.1, "none": 0.3},
         "Schulen": {"rollout": 0.5, "none": 0.5},
     }
-    # a layer that trusts the mean over the article's sentences
-    stages = ["konzept", "pilot", "rollout", "standard"]
-    layer = {
-        "classes": stages,
-        "coef": [[0.0] * 4 + [4.0 * (i == j) for j in range(4)] for i in range(4)],
-        "intercept": [0.0] * 4,
-    }
     probs = [table["Pilotprojekt"], table["Kitas"], table["Schulen"]]
     assert list(article_features(probs)) == pytest.approx(
         [0.0, 0.9, 0.6, 0.0, 0.0, 1.0 / 3, 1.1 / 3, 0.0]
     )
-    model = StageModel(_Probabilities(table))
-    model.model.meta = {"floor": 0.4, "article": layer}
-    signals, stage, place = read_article(text, model=model)
+    signals, stage, place = read_article(text, model=_mean_layer(table))
     assert stage == "rollout"
     assert place == "pilot"  # places keep the rules' reading of the cue sentence
     assert [(s.stage, s.cue) for s in signals] == [("none", "Pilotprojekt"), ("rollout", None)]
@@ -362,7 +353,7 @@ def test_a_place_gets_no_further_than_the_solution_the_article_reports():
     """The rules read "aus 24 Kommunen" as rollout; the article as a whole says the service is
     being tried out until December: its places get the article's stage, not the rules'
     further one."""
-    from trends.maturity import StageModel, read_article
+    from trends.maturity import read_article
 
     text = (
         "Der Landkreis hat einen Chatbot für Bürgeranfragen. "
@@ -375,13 +366,22 @@ def test_a_place_gets_no_further_than_the_solution_the_article_reports():
         "24 Kommunen": {"rollout": 0.5, "none": 0.5},
         "ausgewertet": {"pilot": 0.6, "none": 0.4},
     }
-    stages = ["konzept", "pilot", "rollout", "standard"]
-    layer = {
-        "classes": stages,
-        "coef": [[0.0] * 4 + [4.0 * (i == j) for j in range(4)] for i in range(4)],
-        "intercept": [0.0] * 4,
-    }
-    model = StageModel(_Probabilities(table))
-    model.model.meta = {"floor": 0.4, "article": layer}
-    _, stage, place = read_article(text, model=model)
+    _, stage, place = read_article(text, model=_mean_layer(table))
     assert (stage, place) == ("pilot", "pilot")
+
+
+def _mean_layer(table: dict[str, dict[str, float]]):
+    """A stand-in model (fixed probabilities per sentence) whose article layer trusts the mean
+    probability of each stage over the article's sentences."""
+    from trends.maturity import StageModel
+
+    model = StageModel(_Probabilities(table))
+    model.model.meta = {
+        "floor": 0.4,
+        "article": {
+            "classes": ["konzept", "pilot", "rollout", "standard"],
+            "coef": [[0.0] * 4 + [4.0 * (i == j) for j in range(4)] for i in range(4)],
+            "intercept": [0.0] * 4,
+        },
+    }
+    return model
