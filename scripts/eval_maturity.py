@@ -42,6 +42,7 @@ import argparse
 import copy
 import csv
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -533,7 +534,7 @@ def articles(lexicon) -> int:
         print(
             f"{name:<8} {len(rows):4d} articles: without the layer {sum(before) / len(rows):.3f}, "
             f"layer trained on {trained_on} {sum(after) / len(rows):.3f} "
-            f"({sum(boot) / len(boot):+.3f} ± {_sd(boot):.3f})"
+            f"({statistics.fmean(boot):+.3f} ± {statistics.stdev(boot):.3f})"
         )
         return boot
 
@@ -545,26 +546,15 @@ def articles(lexicon) -> int:
             "article": train_maturity.fit_article_layer(bare, others, lexicon),
         }
         pooled.append(compare(name, rows, layered, "+".join(others)))
-    per_draw = [sum(d) / len(d) for d in zip(*pooled)]
-    print(
-        f"pooled (mean of the corpora): {sum(per_draw) / len(per_draw):+.3f} ± {_sd(per_draw):.3f}"
-    )
+    per_draw = [statistics.fmean(d) for d in zip(*pooled)]
+    mean, spread = statistics.fmean(per_draw), statistics.stdev(per_draw)
+    print(f"pooled (mean of the corpora): {mean:+.3f} ± {spread:.3f}")
     # the streams the layer is never trained on, read by the shipped model (all their articles)
     for folder in protocol.TEST_STREAMS:
         if (folder / "truth.jsonl").exists():
-            articles, truth = protocol.read_stream(folder)
-            rows = [
-                (f"{articles[i]['title']}. {articles[i]['text']}", t["stage"])
-                for i, t in truth.items()
-                if t["topic"] != "offtopic"
-            ]
+            rows = train_maturity.stream_articles(protocol.stream_pairs(folder))
             compare(folder.name, rows, shipped, "the shipped model's corpora")
     return 0
-
-
-def _sd(values: list[float]) -> float:
-    m = sum(values) / len(values)
-    return (sum((v - m) ** 2 for v in values) / max(1, len(values) - 1)) ** 0.5
 
 
 def unseen(lexicon) -> int:

@@ -161,9 +161,13 @@ def read_stream(folder: Path) -> tuple[dict[str, dict], dict[str, dict]]:
     return {a["id"]: a for a in rows("articles.jsonl")}, {t["id"]: t for t in rows("truth.jsonl")}
 
 
+def stream_pairs(folder: Path) -> list[tuple[dict, dict]]:
+    """(article, truth) of every article of a stream, in the truth's order."""
+    articles, truth = read_stream(folder)
+    return [(articles[i], t) for i, t in truth.items()]
+
+
 def stream_working_part(folder: Path) -> list[tuple[dict, dict]]:
     """(article, truth) of a stream's working part: what training may read (eval_stream.py
     scores the lockbox part only with --lockbox)."""
-    articles, truth = read_stream(folder)
-    pairs = [(articles[i], t) for i, t in truth.items()]
-    return split_lockbox(pairs, lambda pair: stream_key(pair[0]))[0]
+    return split_lockbox(stream_pairs(folder), lambda pair: stream_key(pair[0]))[0]

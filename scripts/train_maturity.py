@@ -37,6 +37,7 @@ import hashlib
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -287,12 +288,15 @@ def article_sets() -> dict[str, list[tuple[str, str]]]:
         "demo": [(f"{a.title}. {a.text}", a.stage) for a in load_articles() if a.topics and a.stage]
     }
     for folder in protocol.TRAINING_STREAMS:
-        sets[folder.name] = [
-            (f"{a['title']}. {a['text']}", t["stage"])
-            for a, t in protocol.stream_working_part(folder)
-            if t["topic"] != "offtopic"
-        ]
+        sets[folder.name] = stream_articles(protocol.stream_working_part(folder))
     return sets
+
+
+def stream_articles(pairs: Iterable[tuple[dict, dict]]) -> list[tuple[str, str]]:
+    """(text as analyze reads it, stage) of the on-topic articles of a written stream."""
+    return [
+        (f"{a['title']}. {a['text']}", t["stage"]) for a, t in pairs if t["topic"] != "offtopic"
+    ]
 
 
 def fit_article_layer(

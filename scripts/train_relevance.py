@@ -223,9 +223,7 @@ def test_sets(language: str = "de") -> dict[str, list[Item]]:
     sets = {n: v for n, v in unseen_sets().items() if v and v[0].language == language}
     for folder in protocol.TEST_STREAMS:
         if (folder / "truth.jsonl").exists():
-            articles, truth = protocol.read_stream(folder)
-            pairs = ((articles[i], t) for i, t in truth.items())
-            sets[folder.name] = stream_items(folder.name, pairs, language)
+            sets[folder.name] = stream_items(folder.name, protocol.stream_pairs(folder), language)
     return {n: v for n, v in sets.items() if v}
 
 
