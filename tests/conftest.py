@@ -209,3 +209,30 @@ def workspace(tmp_path: Path, site: Site):
             return path
 
     return WS()
+
+
+def write_dictd(folder: Path, name: str, entries: dict[str, list[str]]) -> Path:
+    """A dictd dictionary as the Debian ``dict-freedict-*`` packages install it: an index of
+    ``headword<TAB>offset<TAB>length`` (base 64) and gzip data, one entry per sense whose
+    second line holds its translations. Returns ``folder``."""
+    digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+    def b64(n: int) -> str:
+        out = ""
+        while True:
+            n, r = divmod(n, 64)
+            out = digits[r] + out
+            if not n:
+                return out
+
+    data, index = b"", []
+    for head, senses in entries.items():
+        for sense in senses:
+            entry = f"{head} /ipa/\n{sense}\n\n".encode()
+            index.append(f"{head}\t{b64(len(data))}\t{b64(len(entry))}")
+            data += entry
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.index").write_text("\n".join(sorted(index)) + "\n", encoding="utf-8")
+    with gzip.open(folder / f"{name}.dict.dz", "wb") as fh:
+        fh.write(data)
+    return folder

@@ -7,11 +7,12 @@ import datetime as dt
 import json
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import distinct_text
+from conftest import distinct_text, write_dictd
 
 import trends.analyze as A
 from trends.analyze import AnalysisConfig, analyze
@@ -648,3 +649,83 @@ def test_a_headline_ending_in_a_town_that_is_also_a_word_names_it():
     title = "Nach den Osterferien: Tablets an allen Grundschulen in Lage"
     assert _municipalities(title, "Die Erfahrungen an drei Grundschulen waren gut.")[0] == ("Lage",)
     assert _municipalities("Die Lage im Bürgerbüro", "Die Lage ist ernst.")[0] == ()
+
+
+COUNCIL_EN = [
+    "Councillors in Soest read the agenda of each session on a screen; the minutes are signed "
+    "electronically, and the council meets wherever its members are.",
+    "Lippstadt's council no longer prints the agenda: councillors find the papers of each session "
+    "and its minutes in one place.",
+]
+# what the Debian dictionary says of these words, cut to the entries the test needs
+COUNCIL_DICT = {
+    "council": ["Konzil <neut>", "Rat <masc>, Stadtrat <masc>"],
+    "councillor": ["Ratsmitglied <neut>, Stadtrat <masc>"],
+    "agenda": ["Tagesordnung <fem>"],
+    "session": ["Sitzung <fem>, Ratssitzung <fem>"],
+    "minute": ["Minute <fem>", "Niederschrift <fem>, Protokoll <neut> [adm.]"],
+    "paper": ["Papier <neut>", "Unterlage <fem>"],
+}
+
+
+def test_an_english_article_is_placed_by_its_translation_where_its_words_do_not_place_it(
+    tmp_path, monkeypatch
+):
+    """English reports on a German corpus's subject share no word with its articles: without a dictionary they are in no topic; with one (the Debian package, here
+    a stand-in holding the words of the test) they join the German articles on their subject."""
+    from test_topics import synthetic_corpus
+
+    from trends.nlp import translate
+
+    texts, labels = synthetic_corpus(per_topic=12)
+    rows = [
+        {
+            "id": f"de{n}",
+            "title": text.split(".")[0],
+            "text": text,
+            "published": f"{2025 + n % 6 // 4}-{3 * (n % 6 % 4) + 2:02d}-15",  # 2025Q1-2026Q2
+            "source": f"quelle-{n % 5}",
+            "language": "de",
+            "url": f"https://example.org/de/{n}",
+        }
+        for n, text in enumerate(texts)
+    ] + [
+        {
+            "id": f"en{n}",
+            "title": text.split(";")[0].split(":")[0],
+            "text": text,
+            "published": "2026-05-1" + str(n),
+            "source": "nrw-digest",
+            "language": "en",
+            "url": f"https://example.org/en/{n}",
+        }
+        for n, text in enumerate(COUNCIL_EN)
+    ]
+    src = tmp_path / "articles.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+    def placed(dict_dir: Path) -> dict[str, str]:
+        monkeypatch.setattr(translate, "DICT_DIR", dict_dir)
+        monkeypatch.setattr(translate, "_SEEN", {})
+        root = tmp_path / f"ws-{dict_dir.name}"
+        root.mkdir()
+        result = CliRunner().invoke(main, ["-w", str(root), "import", str(src)])
+        assert result.exit_code == 0, result.output
+        ws = Workspace.resolve(root)
+        analyze(ws, AnalysisConfig(quarter="2026Q2", today=TODAY, n_topics=6))
+        return {
+            r["id"]: r["topic_id"]
+            for r in map(json.loads, (ws.models_dir / "2026Q2" / "assignments.jsonl").open())
+        }
+
+    council = {f"de{n}" for n, lab in enumerate(labels) if lab == "rat"}
+    without = placed(tmp_path / "no-dictionary")
+    with_dict = placed(write_dictd(tmp_path / "dictionary", "freedict-eng-deu", COUNCIL_DICT))
+    topic = Counter(with_dict[i] for i in council).most_common(1)[0][0]
+    assert topic != "other"
+    assert [with_dict[f"en{n}"] for n in range(2)] == [topic, topic]
+    assert [without.get(f"en{n}") for n in range(2)] != [topic, topic]
+    # the German articles are placed alike either way
+    assert {i: without[i] for i in without if i.startswith("de")} == {
+        i: with_dict[i] for i in with_dict if i.startswith("de")
+    }

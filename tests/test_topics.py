@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import normalized_mutual_info_score
@@ -24,6 +25,7 @@ from trends.nlp.topics import (
     Topic,
     TopicModel,
     count_matrix,
+    find_new_subjects,
     match_topics,
     prune_rows,
 )
@@ -300,8 +302,6 @@ def test_english_articles_keep_features_shared_with_german_ones():
 
 
 def test_prune_rows_keeps_largest_entries():
-    import scipy.sparse as sp
-
     X = sp.csr_matrix(np.array([[0.1, 0.5, 0.0, 0.3], [0.0, 0.0, 0.2, 0.0]], dtype=np.float32))
     P = prune_rows(X, 2)
     assert P[0].nonzero()[1].tolist() == [1, 3]
@@ -515,3 +515,37 @@ def test_what_every_set_aside_article_carries_names_no_topic():
     assert not any("Wochenmarkt" in p for p in school_phrases(against))
     # the background is not fitted: the topics are the same
     assert (alone.labels_ == against.labels_).all()
+
+
+def _two_german_and_one_translated(labels_of_new: int):
+    """16 documents on an old subject (words 0-5) and three recent ones on a new one (6-8) from
+    three sources, the last in another language but using the words in translation."""
+    rng = np.random.RandomState(0)
+
+    def doc(words: list[int]) -> np.ndarray:
+        v = np.zeros(12)
+        v[words] += 1 + rng.rand(len(words))
+        return v
+
+    old = [doc([0, 1, 2, 3, 4, 5][i % 3 : i % 3 + 4] + [9 + i % 3]) for i in range(16)]
+    new = [doc([6, 7, 8, 9 + i]) for i in range(3)]
+    X = sp.csr_matrix(np.array(old + new))
+    recent = np.array([False] * 10 + [True] * 9)
+    groups = np.array([f"s{i % 4}" for i in range(16)] + ["a", "b", "c"], dtype=object)
+    labels = np.array([0] * 16 + [labels_of_new] * 3)
+    foreign = np.arange(19) == 18
+    return X, recent, groups, labels, foreign
+
+
+def test_a_translated_article_completes_a_new_subject_and_a_too_small_topic_is_no_home():
+    """Two recent articles and a translated third make a subject. The model may have given
+    them a topic of their own; that is their home only if it has the fitted articles a topic
+    needs (`min_topic`): 2 fitted of 3 needed would fold it into "other" and lose them."""
+    X, recent, groups, labels, foreign = _two_german_and_one_translated(labels_of_new=0)
+    assert [d.tolist() for d in find_new_subjects(X, recent, groups, labels, foreign=foreign)] == [
+        [16, 17, 18]
+    ]
+    X, recent, groups, labels, foreign = _two_german_and_one_translated(labels_of_new=1)
+    assert find_new_subjects(X, recent, groups, labels, foreign=foreign, min_topic=2) == []
+    found = find_new_subjects(X, recent, groups, labels, foreign=foreign, min_topic=3)
+    assert [d.tolist() for d in found] == [[16, 17, 18]]

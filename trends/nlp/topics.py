@@ -746,6 +746,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         extra: Iterable[str] | None = None,
         extra_groups: Sequence[str] | None = None,
         background: Iterable[str] | None = None,
+        extra_translated: Sequence[bool] | None = None,
     ):
         """Fit on analysed strings (``analyze_text`` output). ``langs`` (one per document or one
         for all, default German) selects the keyphrase patterns. ``recent`` (one flag per
@@ -756,14 +757,17 @@ class TopicModel(TransformerMixin, BaseEstimator):
         words would make topics by language) but which count for a new subject with the words
         they share with the fitted ones (``extra_groups``: their sources). ``extra_labels_`` then
         gives, per extra document, the new subject's topic it belongs to, or -1 (place it with
-        :meth:`transform` as any other document).
+        :meth:`transform` as any other document). ``extra_translated`` marks the extra documents
+        that carry a translation into the fitted language (see :func:`find_new_subjects`).
 
         ``background``: documents of the same language the model is not about (the articles set
         aside as off-topic): keyphrases are scored against them too, so a phrase that every press
         release carries ("Veranstaltung", "Bedarf") names no topic. They are not fitted."""
         # BLAS threads only slow the small dense products down and fight with the k-search threads
         with threadpool_limits(limits=1, user_api="blas"):
-            return self._fit(X, langs, recent, groups, extra, extra_groups, background)
+            return self._fit(
+                X, langs, recent, groups, extra, extra_groups, background, extra_translated
+            )
 
     def _fit(
         self,
@@ -774,6 +778,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         extra: Iterable[str] | None = None,
         extra_groups: Sequence[str] | None = None,
         background: Iterable[str] | None = None,
+        extra_translated: Sequence[bool] | None = None,
     ):
         docs = _as_docs(X)
         extra_docs = _as_docs(extra) if extra is not None else []
@@ -805,6 +810,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.reconstruction_err_ = float(self.nmf_.reconstruction_err_)
         self.new_topics_ = []
         self.extra_labels_ = np.full(len(extra_docs), OTHER, dtype=np.int64)
+        min_size = self.min_topic_size
+        if min_size is None:
+            min_size = int(np.clip(round(0.005 * n), 3, 15)) if n >= 50 else 1
+        self.min_topic_size_ = min_size
         if self.new_subjects and recent is not None:
             flags = np.asarray(recent, dtype=bool)
             if len(flags) != n or (groups is not None and len(groups) != n):
@@ -829,6 +838,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 min_docs=self.new_min_docs,
                 min_groups=self.new_min_groups,
                 foreign=np.arange(Xa.shape[0]) >= n,
+                translated=np.concatenate(
+                    [
+                        np.zeros(n, dtype=bool),
+                        np.asarray(extra_translated or [False] * len(extra_docs), dtype=bool),
+                    ]
+                ),
+                min_topic=min_size,
             )
             W = self._add_topics(W, Xa, found)
             k = self.n_topics_
@@ -837,10 +853,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
         argmax = W.argmax(1)
         empty = W.max(1) <= 1e-12
         sizes = np.bincount(argmax[~empty], minlength=k)
-        min_size = self.min_topic_size
-        if min_size is None:
-            min_size = int(np.clip(round(0.005 * n), 3, 15)) if n >= 50 else 1
-        self.min_topic_size_ = min_size
         self.topic_sizes_ = sizes
         # a carved subject passed its own test of size and sources
         self.other_topics_ = (sizes < min_size) & ~np.isin(np.arange(k), self.new_topics_)
@@ -971,6 +983,8 @@ def find_new_subjects(
     top_terms: int = 20,
     novelty: float = 1 / 3,
     foreign: np.ndarray | None = None,
+    translated: np.ndarray | None = None,
+    min_topic: int = 1,
 ) -> list[np.ndarray]:
     """Groups of recent documents on a subject whose words the older documents do not use.
 
@@ -987,15 +1001,19 @@ def find_new_subjects(
     bursting term, and other recent documents that use two of them. It is the recent part of an
     old subject, not a new one, when an older document comes as close to its centre as its own
     loosest member does to the centre of the others; and it is skipped when the model already gave
-    it a topic of its own (it holds more than half of the topic most of its documents are in).
+    it a topic of its own (it holds more than half of the topic most of its documents are in, and
+    that topic has the ``min_topic`` fitted documents it needs to stay a topic).
 
     ``foreign`` marks recent documents in another language than the rest (their rows hold only
-    the words they share with it: names, acronyms, loan words). Such a document cannot use the
-    other language's words, so for a word that no foreign document uses it counts towards the
-    word's ``min_docs`` when it is in the group and shares a fresh word with another member
-    (the English report on Wuppertal's cemetery register names Ronsdorf and Vohwinkel, not
-    *Friedhof*); a word still needs two documents that use it. Returns document indices per
-    subject, in a deterministic order."""
+    the words they share with it: names, acronyms, loan words; and, where ``translated``, the
+    nouns a dictionary gives for theirs). Such a document may not use the other language's
+    words, so for a word that no foreign document uses it counts towards the word's
+    ``min_docs`` when it is in the group and shares a fresh word with another member (the
+    English report on Wuppertal's cemetery register names Ronsdorf and Vohwinkel, not
+    *Friedhof*); a word still needs two documents that use it. Foreign documents are grouped
+    after the main-language ones, and a ``min_topic`` of 1 keeps the old rule that any topic the
+    model gave a group is its home. Returns document indices per subject, in a deterministic
+    order."""
     old = np.flatnonzero(~recent)
     if int(np.sum(recent)) < min_docs or len(old) == 0:
         return []
@@ -1014,12 +1032,13 @@ def find_new_subjects(
     foreign_term = np.asarray(present[foreign_docs].sum(axis=0)).ravel() > 0
     bursting = fresh_term & (recent_uses >= min_docs)
     if len(foreign_docs):  # two main-language documents may make a subject with a foreign one
-        bursting |= fresh_term & (recent_uses >= 2) & ~foreign_term
+        # (which uses the word too, in translation, or stands in for it: see the core terms)
+        bursting |= fresh_term & (recent_uses >= 2)
     rec = recent_docs[np.asarray(present[recent_docs][:, bursting].sum(axis=1)).ravel() > 0]
     if len(rec) < (2 if len(foreign_docs) else min_docs):
         return []
     m = min(neighbors, X.shape[0] - 1)
-    near = _nearest(Xn, rec, m)
+    near = _nearest(Xn, rec, m, skip=foreign)  # foreign documents join afterwards, below
     where = {int(d): i for i, d in enumerate(rec)}
     parent = list(range(len(rec)))
 
@@ -1040,8 +1059,11 @@ def find_new_subjects(
     if len(foreign_docs):
         # A foreign document joins a group of main-language documents that holds most of its
         # nearest main-language documents (compared with those only: among themselves foreign
-        # documents are alike by language), or else the group with the most fresh words that it
-        # and two of the group's documents use (the names and loan words it shares with them).
+        # documents are alike by language), or else, when it holds only the names and loan words
+        # it shares with them (no translation), the group with the most fresh words that it and
+        # two of the group's documents use. A translation's words are no such evidence: the
+        # survey in "Low-code survey" brings Studie and Analyse, which a feasibility study on the
+        # EUDI wallet uses (the demo cut to three wallet articles then lost its new topic).
         native_nearest = _nearest(Xn, foreign_docs, m, skip=foreign)
         pairs = [(r, np.asarray(c)) for r, c in sorted(comps.items()) if len(c) >= 2]
         shared = [fresh_term & (np.asarray(present[c].sum(axis=0)).ravel() >= 2) for _, c in pairs]
@@ -1052,11 +1074,15 @@ def find_new_subjects(
             if 2 * best[1] > len(row):
                 comps[best[0]].append(int(f))
                 continue
+            if translated is not None and translated[f]:
+                continue
             own = foreign_present[i].indices
             counts = [int(w[own].sum()) for w in shared]
             if counts and max(counts) > 0:
                 comps[pairs[int(np.argmax(counts))][0]].append(int(f))
+    # a topic's fitted documents decide whether it stays one; foreign rows are not fitted
     sizes = np.bincount(labels, minlength=int(labels.max()) + 1)
+    fitted_sizes = np.bincount(labels[~foreign], minlength=len(sizes))
     recent_present = present[rec].tocsr()
     out: list[np.ndarray] = []
     taken: set[int] = set()
@@ -1068,12 +1094,12 @@ def find_new_subjects(
         strongest = np.argsort(-centre, kind="stable")[:top_terms]
         top = strongest[(centre[strongest] > 0) & fresh_term[strongest]]
         uses = present[comp_a][:, top].toarray() > 0  # group documents x fresh top terms
-        # attached foreign members stand in for the main-language words they cannot use; a word's
-        # freshness is known from the main-language documents (older foreign ones are not seen),
-        # so it needs two of them
+        # attached foreign members use a word in translation or stand in for the main-language
+        # words they cannot use; a word's freshness is known from the main-language documents
+        # (older foreign ones are not seen), so it needs two of them
         native = ~foreign[comp_a]
         tied = foreign[comp_a]
-        core, strong, silent = [], [], np.zeros(len(comp_a), dtype=bool)
+        core, strong, joined = [], [], np.zeros(len(comp_a), dtype=bool)
         for c, t in enumerate(top):
             users = uses[:, c] if foreign_term[t] else uses[:, c] | tied
             if (
@@ -1082,8 +1108,8 @@ def find_new_subjects(
                 and len(set(groups[comp_a[users]])) >= min_groups
             ):
                 core.append(t)
-                silent |= users & ~uses[:, c]
-                if uses[:, c].sum() >= min_docs:  # used, not stood in for
+                joined |= users & tied
+                if uses[native, c].sum() >= min_docs:  # used in the main language
                     strong.append(t)
         # a recurring name in the recent part of an old subject bursts too ("Miriam Kleinschmidt"
         # in Paderborn's parking news); a new subject's own words carry a good part of its weight
@@ -1100,7 +1126,7 @@ def find_new_subjects(
         if strong:  # other recent documents join by the words the group's documents all use
             hits = np.asarray(recent_present[:, strong].sum(axis=1)).ravel()
             chosen = np.union1d(chosen, rec[hits >= min(2, len(strong)) + (len(strong) == 1)])
-        chosen = np.concatenate([chosen, comp_a[silent]])
+        chosen = np.concatenate([chosen, comp_a[joined]])
         docs = np.array(sorted(int(d) for d in chosen if int(d) not in taken), dtype=np.int64)
         if (
             len(docs) < min_docs
@@ -1112,7 +1138,9 @@ def find_new_subjects(
         if _closest_old(Xn, docs, old) >= _loosest_member(Xn, docs, ~foreign[docs]):
             continue
         majority = Counter(labels[docs].tolist()).most_common(1)[0][0]
-        if 2 * np.sum(labels[docs] == majority) > sizes[majority]:
+        if 2 * np.sum(labels[docs] == majority) > sizes[majority] and (
+            fitted_sizes[majority] >= min_topic
+        ):
             continue
         taken.update(docs.tolist())
         out.append(docs)

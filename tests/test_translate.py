@@ -1,0 +1,76 @@
+"""English lemmas in German words (trends.nlp.translate), from a dictd dictionary."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import write_dictd
+
+from trends.nlp import translate
+
+ENTRIES = {
+    "pothole": ["Schlagloch <neut> [auto]", "Loch <neut>, Grube <fem>"],
+    "bin": ["lagern [in Behälter] , einlagern <v, trans>"],
+    "bin lorry": ["Müllwagen <masc>, Müllauto <neut> [ugs.]"],
+    "lorry": ["[Br.] Lastwagen <masc>, Lkw /ˌɛlkˌeɪ/ , Laster <masc>"],
+    "mower": ["Rasenmäher <masc>, rasenmähender Bewohner <masc>"],
+}
+
+
+@pytest.fixture
+def tr(tmp_path, monkeypatch):
+    """trends.nlp.translate reading a dictionary of ENTRIES."""
+    monkeypatch.setattr(translate, "DICT_DIR", write_dictd(tmp_path, "freedict-eng-deu", ENTRIES))
+    monkeypatch.setattr(translate, "_SEEN", {})
+    return translate
+
+
+def test_a_word_becomes_the_german_nouns_of_all_its_senses(tr):
+    """Tags, pronunciations, verbs and multi-word glosses are dropped; a word the dictionary
+    does not have, or has no noun for, is left out."""
+    found = tr.translations(["pothole", "bin", "mower", "council", "lorry"], "en", "de")
+    assert found == {
+        "pothole": ["Schlagloch", "Loch", "Grube"],
+        "mower": ["Rasenmäher"],
+        "lorry": ["Lastwagen", "Lkw", "Laster"],
+    }
+    assert tr.translations(["pothole"], "en", "fr") == {}  # no dictionary for the pair
+
+
+def test_a_document_keeps_its_words_and_gains_the_translations(tr):
+    """A phrase between markers is looked up whole; one the dictionary lacks, word by word."""
+    docs = ["bin lorry | pothole | Euskirchen", "lorry driver | mower", "council | decide"]
+    assert tr.translate_docs(docs, "en", "de") == [
+        "bin lorry | pothole | Euskirchen | Müllwagen Müllauto Schlagloch Loch Grube",
+        "lorry driver | mower | Lastwagen Lkw Laster Rasenmäher",
+        "council | decide",  # nothing to add
+    ]
+
+
+def test_without_the_dictionary_documents_are_unchanged(tmp_path, monkeypatch):
+    monkeypatch.setattr(translate, "DICT_DIR", tmp_path / "none")
+    monkeypatch.setattr(translate, "_SEEN", {})
+    docs = ["bin lorry | pothole"]
+    assert translate.translate_docs(docs, "en", "de") == docs
+
+
+def test_words_looked_up_once_are_not_read_again(tr, monkeypatch):
+    tr.translations(["pothole", "council"], "en", "de")
+    monkeypatch.setattr(translate, "DICT_DIR", tr.DICT_DIR / "gone")
+    # both remembered, the one the dictionary lacks too; a new word finds no dictionary now
+    assert tr.translations(["pothole", "council"], "en", "de") == {
+        "pothole": ["Schlagloch", "Loch", "Grube"]
+    }
+    assert tr.translations(["mower"], "en", "de") == {}
+
+
+@pytest.mark.skipif(
+    not (translate.DICT_DIR / "freedict-eng-deu.index").exists(),
+    reason="dict-freedict-eng-deu is not installed (apt-get install dict-freedict-eng-deu)",
+)
+def test_the_installed_dictionary_reads_municipal_english(monkeypatch):
+    monkeypatch.setattr(translate, "_SEEN", {})
+    found = translate.translations(["pothole", "bin lorry", "mower", "passport"], "en", "de")
+    assert "Schlagloch" in found["pothole"]
+    assert "Müllwagen" in found["bin lorry"]
+    assert "Rasenmäher" in found["mower"]
+    assert "Reisepass" in found["passport"]

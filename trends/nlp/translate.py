@@ -1,0 +1,127 @@
+"""English lemmas in German words, from a bilingual dictionary, so that an English report shares
+the words of the German articles on its subject.
+
+The topic model's features are German nouns; an English article's lemmas share only names and
+loan words with them (*pothole* is not *Schlagloch*), so the model placed 60 of 100 English
+articles of the five written streams in the topic of their German peers (78 with this; the demo,
+whose English articles carry the names of their German peers, 31 of 42 either way: see
+analyze.fit_topics for why an article's own words still come first). The dictionary is the
+Debian package ``dict-freedict-eng-deu`` (FreeDict's edition of TU Chemnitz's Ding dictionary,
+GPL; read where it is installed, never shipped with trends). Without it, English articles are
+placed as before, by the words they share.
+
+The dictd files are an index (``headword<TAB>offset<TAB>length``, numbers in base 64) and a
+dictzip file (gzip in chunks). Only the headwords an analysis needs are looked up; an entry's
+second line holds its translations ("Lastwagen <masc>, Lastkraftwagen <masc>, Laster …"), of
+which the German nouns (capitalised single words) are kept.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from trends.nlp.text import BOUNDARY
+
+DICT_DIR = Path(os.environ.get("TRENDS_DICT_DIR", "/usr/share/dictd"))
+DICTS = {("en", "de"): "freedict-eng-deu"}
+MEMO = 200_000
+_B64 = {
+    c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+}
+# tags, pronunciations and usage notes inside a translation line
+_NOISE = re.compile(r"<[^>]*>|\[[^\]]*\]|/[^/]*/|\{[^}]*\}|\([^)]*\)")
+_NOUN = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜa-zäöüß]+)*$")
+
+
+def _b64(s: str) -> int:
+    n = 0
+    for ch in s:
+        n = n * 64 + _B64[ch]
+    return n
+
+
+def _lookup(name: str, words: set[str]) -> dict[str, list[str]] | None:
+    """The nouns of each of ``words`` the dictionary has; None when it is not installed. The
+    index is scanned for these words only and the data read once per call, then dropped: an
+    analysis needs a few thousand words, and a resident dictionary would cost 80 MB."""
+    index, data = DICT_DIR / f"{name}.index", DICT_DIR / f"{name}.dict.dz"
+    if not (index.exists() and data.exists()):
+        return None
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for line in index.read_text(encoding="utf-8").splitlines():
+        head, _, rest = line.partition("\t")
+        if head in words:
+            off, _, length = rest.partition("\t")
+            spans.setdefault(head, []).append((_b64(off), _b64(length)))
+    if not spans:
+        return {}
+    with gzip.open(data) as fh:
+        raw = fh.read()
+    out = {}
+    for w, where in spans.items():
+        nouns = [n for off, length in where for n in _nouns(raw[off : off + length].decode())]
+        if nouns:
+            out[w] = list(dict.fromkeys(nouns))
+    return out
+
+
+def _nouns(entry: str) -> list[str]:
+    lines = entry.split("\n")
+    if len(lines) < 2:
+        return []
+    out = []
+    for item in _NOISE.sub(" ", lines[1]).split(","):
+        words = item.split()
+        if len(words) == 1 and _NOUN.match(words[0]):
+            out.append(words[0])
+    return out
+
+
+_SEEN: dict[tuple[str, str], dict[str, list[str]]] = {}
+
+
+def translations(words: Iterable[str], source: str, target: str) -> dict[str, list[str]]:
+    """Each word or two-word phrase (lowercase) -> the target language's nouns it translates
+    to, for those the dictionary has; {} when no dictionary for the pair is installed. Words
+    looked up before are remembered (up to ``MEMO`` of them), so placing articles chunk by chunk
+    reads the dictionary for new words only."""
+    name = DICTS.get((source, target))
+    if name is None:
+        return {}
+    memo = _SEEN.setdefault((source, target), {})
+    wanted = set(words)
+    new = wanted - memo.keys()
+    if new:
+        found = _lookup(name, new)
+        if found is None:
+            return {}
+        if len(memo) > MEMO:
+            memo.clear()
+        memo.update({w: found.get(w, []) for w in new})
+    return {w: memo[w] for w in wanted if memo[w]}
+
+
+def translate_docs(docs: list[str], source: str, target: str) -> list[str]:
+    """Analysed documents (lemma strings) with the target language's nouns appended: a phrase
+    between markers is looked up whole ("bin lorry" -> Müllwagen), else word by word."""
+    phrases = [[p.strip().lower() for p in d.split(BOUNDARY)] for d in docs]
+    wanted = {p for ps in phrases for p in ps if p.count(" ") == 1}
+    wanted |= {w for ps in phrases for p in ps for w in p.split()}
+    lex = translations(wanted, source, target)
+    if not lex:
+        return docs
+    out = []
+    for doc, ps in zip(docs, phrases, strict=True):
+        added: list[str] = []
+        for p in ps:
+            if p in lex:
+                added.extend(lex[p])
+            else:
+                for w in p.split():
+                    added.extend(lex.get(w, ()))
+        out.append(f"{doc} {BOUNDARY} {' '.join(added)}" if added else doc)
+    return out
