@@ -526,6 +526,10 @@ def test_a_running_quarter_is_summarised_by_the_quarter_its_classes_were_decided
     rows = json.loads((ws.models_dir / "2026Q4" / "trends.json").read_text(encoding="utf-8"))
     n = next(r["count"] for r in rows if r["topic_id"] == topic["id"] and r["quarter"] == "2026Q3")
     assert n >= 6 and f"in 2026Q3 {n} Artikel" in chatbot, chatbot
+    n_before = next(
+        r["count"] for r in rows if r["topic_id"] == topic["id"] and r["quarter"] == "2026Q2"
+    )
+    assert f"({n_before} im Quartal davor)" in chatbot, chatbot  # what "rising" rests on
     before, after = (float(x.replace(",", ".")) for x in re.findall(r"([\d,]+) %", chatbot))
     assert after > before > 0 and "2026Q4" not in chatbot  # not "0 articles in 2026Q4, 0.0 %"
 

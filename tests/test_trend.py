@@ -40,7 +40,7 @@ def series(topic: list[int], total: list[int], **mention_kw):
     return quarter_metrics(mentions, dates(total), QUARTERS, today=TODAY)
 
 
-TOTAL = [42, 44, 42, 44, 51, 43, 51, 66]
+TOTAL = [42, 44, 42, 44, 51, 43, 51, 66]  # the share falls 2026Q2 -> Q3 at a steady count
 
 
 @pytest.mark.parametrize(
@@ -53,6 +53,9 @@ TOTAL = [42, 44, 42, 44, 51, 43, 51, 66]
         ([0, 0, 0, 0, 0, 2, 2, 3], "emerging"),
         ([0, 0, 0, 0, 0, 1, 1, 5], "new"),  # one stray a quarter before it arrived
         ([0, 0, 0, 1, 1, 2, 5, 9], "emerging"),  # single articles before: seen from 2026Q2
+        # more articles while the corpus grew faster (a new topic arrived): still rising
+        ([0, 0, 0, 0, 0, 1, 4, 5], "emerging"),
+        ([0, 0, 0, 0, 0, 3, 5, 5], "growing"),  # no more articles, a lower share: not rising
         ([2, 3, 4, 5, 6, 7, 8, 9], "growing"),
         ([1, 2, 2, 3, 4, 5, 6, 7], "growing"),
         ([9, 8, 7, 6, 5, 4, 3, 3], "declining"),
@@ -81,9 +84,9 @@ def test_planted_trajectories_get_their_class(counts, expected):
         (
             [0, 0, 0, 0, 0, 0, 6, 12],
             "First seen in 2026Q2, 12 articles in 2026Q3 (at least 3 "
-            "needed), share rising from 11.8% to 18.2%.",
+            "needed, 6 the quarter before), share from 11.8% to 18.2%.",
             "Erstmals 2026Q2 erfasst, 12 Artikel in "
-            "2026Q3 (mindestens 3 nötig), Anteil steigt von 11,8 % auf 18,2 %.",
+            "2026Q3 (mindestens 3 nötig, 6 im Quartal davor), Anteil von 11,8 % auf 18,2 %.",
         ),
         (
             [9, 8, 7, 6, 5, 4, 3, 3],

@@ -220,10 +220,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{min_articles} in every quarter before.",
     ),
     "s1_emerging": (
-        "Aufkommend: erstmals {first_seen} erfasst, in {quarter} {count} Artikel; der Anteil stieg "
-        "von {prev_share} auf {share}.",
-        "Emerging: first seen in {first_seen}, {count} articles in {quarter}; its share rose from "
-        "{prev_share} to {share}.",
+        "Aufkommend: erstmals {first_seen} erfasst, in {quarter} {count} Artikel ({prev_count} im "
+        "Quartal davor); der Anteil ging von {prev_share} auf {share}.",
+        "Emerging: first seen in {first_seen}, {count} articles in {quarter} ({prev_count} the "
+        "quarter before); its share went from {prev_share} to {share}.",
     ),
     "s1_growing": (
         "Wachsend: {count} Artikel in {quarter} ({share} aller Artikel); der Anteil stieg über "

@@ -18,7 +18,9 @@ Trend class, first rule that matches (thresholds in `TrendRules`, overridable in
 under `trend:`):
 1. new       - first seen in the decision quarter;
 2. emerging  - first seen at most `emerging_quarters` quarters ago, at least `min_articles` in the
-               decision quarter and its share rising;
+               decision quarter and rising: more articles or a higher share than in the quarter
+               before (a young subject's share moves with everything else: on each written stream
+               the new topic's arrival lowered the share of the emerging one as it went 3 -> 4);
    "seen" in a quarter means at least `min_articles` articles there: a topic model always pulls a
    stray article or two into a topic from its neighbours, and those must not make a new topic old;
 3. growing   - the Theil-Sen slope of the share over the window is >= `growth_slope` of the mean
@@ -316,6 +318,7 @@ def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules())
         "independent_sources": now.independent_sources,
         "quarters": len(complete),  # complete quarters the slope is taken over
         "share_prev": round(prev.share, 4) if prev else None,
+        "count_prev": prev.count if prev else None,
     }
     if len(complete) < 2:
         label = "stable"  # one quarter of history says nothing about a trend (explain says so)
@@ -327,7 +330,7 @@ def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules())
         and quarters_since_first < rules.emerging_quarters
         and now.count >= rules.min_articles
         and prev is not None
-        and now.share > prev.share
+        and (now.count > prev.count or now.share > prev.share)
     ):
         label = "emerging"
     elif rel >= rules.growth_slope:
@@ -368,12 +371,19 @@ def explain(
         )
     if label == "emerging":
         first, prev_share = numbers.get("first_seen"), fmt_pct(numbers.get("share_prev"), lang)
+        before = numbers.get("count_prev")  # None in models written before it was recorded
+        if de:
+            return (
+                f"Erstmals {first} erfasst, {count} Artikel in {quarter} (mindestens "
+                f"{rules.min_articles} nötig"
+                + (f", {before} im Quartal davor" if before is not None else "")
+                + f"), Anteil von {prev_share} auf {share}."
+            )
         return (
-            f"Erstmals {first} erfasst, {count} Artikel in {quarter} (mindestens "
-            f"{rules.min_articles} nötig), Anteil steigt von {prev_share} auf {share}."
-            if de
-            else f"First seen in {first}, {count} {articles} in {quarter} (at least "
-            f"{rules.min_articles} needed), share rising from {prev_share} to {share}."
+            f"First seen in {first}, {count} {articles} in {quarter} (at least "
+            f"{rules.min_articles} needed"
+            + (f", {before} the quarter before" if before is not None else "")
+            + f"), share from {prev_share} to {share}."
         )
     rel = numbers.get("slope_per_quarter")
     if label in ("growing", "declining"):

@@ -273,6 +273,7 @@ def _summary_basis(series: list[dict], now: dict, decided_on: str) -> dict:
     return {
         **{k: basis[k] for k in keep},
         "previous_share": before["share"] if before else None,
+        "previous_count": before["count"] if before else None,
         "municipality_names": [_clip(m, 60) for m in basis["municipality_names"]],
     }
 
@@ -296,6 +297,7 @@ def _summary_sentences(topic: dict, lang: str, rules: TrendRules) -> list[str]:
             quarter=q,
             count=count,
             prev_share=i18n.fmt_pct(prev, lang),
+            prev_count=i18n.fmt_int(now["previous_count"] or 0, lang),
             share=share,
         )
     elif cls == "growing":
