@@ -74,3 +74,19 @@ def test_the_installed_dictionary_reads_municipal_english(monkeypatch):
     assert "Müllwagen" in found["bin lorry"]
     assert "Rasenmäher" in found["mower"]
     assert "Reisepass" in found["passport"]
+
+
+def test_an_unreadable_dictionary_leaves_documents_unchanged_and_says_why(tmp_path, monkeypatch):
+    folder = write_dictd(tmp_path, "freedict-eng-deu", ENTRIES)
+    (folder / "freedict-eng-deu.dict.dz").write_bytes(b"\x1f\x8b\x08\x00 not gzip data")
+    monkeypatch.setattr(translate, "DICT_DIR", folder)
+    monkeypatch.setattr(translate, "_SEEN", {})
+    monkeypatch.setattr(translate, "_PROBLEMS", {})
+    docs = ["bin lorry | pothole"]
+    assert translate.translate_docs(docs, "en", "de") == docs
+    why = translate.problem("en", "de")
+    assert why and "freedict-eng-deu: unreadable" in why and "\n" not in why
+    # an index line with a broken offset: the same
+    (folder / "freedict-eng-deu.index").write_text("pothole\t#?!\tBB\n", encoding="utf-8")
+    monkeypatch.setattr(translate, "_SEEN", {})
+    assert translate.translate_docs(docs, "en", "de") == docs

@@ -63,6 +63,7 @@ from trends.nlp import entities
 from trends.nlp.keyphrases import LABEL_SEPARATOR, topic_label
 from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text, is_known, split_compound
 from trends.nlp.topics import TooLittleText, TopicModel, match_topics
+from trends.nlp.translate import problem as translation_problem
 from trends.nlp.translate import translate_docs
 from trends.records import Article, Progress, quarter_coverage, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
@@ -785,6 +786,8 @@ def fit_topics(
         same = [i for i in foreign_idx if langs[i] == lang]
         read = translate_docs([foreign_docs[i] for i in same], lang, main_lang)
         read_as.update(zip(same, read, strict=True))
+        if why := translation_problem(lang, main_lang):
+            progress.message(f"{len(same)} '{lang}' articles placed by their own words only: {why}")
     extra_idx = [i for i in foreign_idx if articles[i].quarter >= recent_from]
     try:
         model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -45,25 +46,31 @@ def _b64(s: str) -> int:
 
 
 def _lookup(name: str, words: set[str]) -> dict[str, list[str]] | None:
-    """The nouns of each of ``words`` the dictionary has; None when it is not installed. The
-    index is scanned for these words only and the data read once per call, then dropped: an
-    analysis needs a few thousand words, and a resident dictionary would cost 80 MB."""
+    """The nouns of each of ``words`` the dictionary has; None when it is not installed or
+    cannot be read (the reason is kept for :func:`problem`). The index is scanned for these
+    words only and the data read once per call, then dropped: an analysis needs a few thousand
+    words, and a resident dictionary would cost 80 MB."""
     index, data = DICT_DIR / f"{name}.index", DICT_DIR / f"{name}.dict.dz"
     if not (index.exists() and data.exists()):
         return None
     spans: dict[str, list[tuple[int, int]]] = {}
-    for line in index.read_text(encoding="utf-8").splitlines():
-        head, _, rest = line.partition("\t")
-        if head in words:
-            off, _, length = rest.partition("\t")
-            spans.setdefault(head, []).append((_b64(off), _b64(length)))
-    if not spans:
-        return {}
-    with gzip.open(data) as fh:
-        raw = fh.read()
+    try:
+        for line in index.read_text(encoding="utf-8").splitlines():
+            head, _, rest = line.partition("\t")
+            if head in words:
+                off, _, length = rest.partition("\t")
+                spans.setdefault(head, []).append((_b64(off), _b64(length)))
+        if not spans:
+            return {}
+        with gzip.open(data) as fh:
+            raw = fh.read()
+    except (OSError, EOFError, KeyError, UnicodeDecodeError, zlib.error) as exc:
+        _PROBLEMS[name] = f"{index.parent}/{name}: unreadable ({type(exc).__name__}: {exc})"
+        return None
     out = {}
     for w, where in spans.items():
-        nouns = [n for off, length in where for n in _nouns(raw[off : off + length].decode())]
+        entries = (raw[off : off + length].decode("utf-8", "replace") for off, length in where)
+        nouns = [n for entry in entries for n in _nouns(entry)]
         if nouns:
             out[w] = list(dict.fromkeys(nouns))
     return out
@@ -82,13 +89,20 @@ def _nouns(entry: str) -> list[str]:
 
 
 _SEEN: dict[tuple[str, str], dict[str, list[str]]] = {}
+_PROBLEMS: dict[str, str] = {}  # dictionary name -> why it could not be read
+
+
+def problem(source: str, target: str) -> str | None:
+    """Why the installed dictionary for this pair could not be read, if it could not (a missing
+    dictionary is no problem: it is optional)."""
+    return _PROBLEMS.get(DICTS.get((source, target), ""))
 
 
 def translations(words: Iterable[str], source: str, target: str) -> dict[str, list[str]]:
     """Each word or two-word phrase (lowercase) -> the target language's nouns it translates
-    to, for those the dictionary has; {} when no dictionary for the pair is installed. Words
-    looked up before are remembered (up to ``MEMO`` of them), so placing articles chunk by chunk
-    reads the dictionary for new words only."""
+    to, for those the dictionary has; {} when no dictionary for the pair is installed or it
+    cannot be read. Words looked up before are remembered (up to ``MEMO`` of them), so a process
+    that analyses again (``trends run``, ``serve``) reads the dictionary for new words only."""
     name = DICTS.get((source, target))
     if name is None:
         return {}
