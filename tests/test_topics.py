@@ -480,6 +480,16 @@ def test_an_older_report_on_the_subject_makes_it_old():
     )
 
 
+def test_an_older_compound_and_its_own_parts_are_one_stray_word():
+    """One older mention of "EUDI-Wallet" gives the features eudi-wallet, eudi and wallet, all
+    words of the subject; it is one word, a stray, and the subject stays new."""
+    docs, recent, groups, _ = _with_new_subject(4, ["a", "b", "c", "d"])
+    older = analyze_texts(["Im Ausblick nennt die Stadt auch die EUDI-Wallet."], "de", n_jobs=1)
+    docs, recent, groups = older + docs, [False, *recent], ["old", *groups]
+    model = TopicModel(n_topics=6, random_state=0).fit(docs, recent=recent, groups=groups)
+    assert len(model.new_topics_) == 1
+
+
 def test_what_every_set_aside_article_carries_names_no_topic():
     """Press releases share words with their stream (a weekly market, an event calendar): a
     topic whose articles all mention the market must not be named after it when the articles

@@ -845,6 +845,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
                     ]
                 ),
                 min_topic=min_size,
+                names=self.feature_names_,
             )
             W = self._add_topics(W, Xa, found)
             k = self.n_topics_
@@ -985,6 +986,7 @@ def find_new_subjects(
     foreign: np.ndarray | None = None,
     translated: np.ndarray | None = None,
     min_topic: int = 1,
+    names: Sequence[str] | None = None,
 ) -> list[np.ndarray]:
     """Groups of recent documents on a subject whose words the older documents do not use.
 
@@ -1010,7 +1012,8 @@ def find_new_subjects(
     words, so for a word that no foreign document uses it counts towards the word's
     ``min_docs`` when it is in the group and shares a fresh word with another member (the
     English report on Wuppertal's cemetery register names Ronsdorf and Vohwinkel, not
-    *Friedhof*); a word still needs two documents that use it. Foreign documents are grouped
+    *Friedhof*); a word still needs two documents that use it. ``names`` (the feature names,
+    None when hashed) let a compound and its own part count as one word. Foreign documents are grouped
     after the main-language ones, and a ``min_topic`` of 1 keeps the old rule that any topic the
     model gave a group is its home. Returns document indices per subject, in a deterministic
     order."""
@@ -1117,8 +1120,10 @@ def find_new_subjects(
         if not core or centre[top].sum() < novelty * centre[strongest].sum():
             continue
         # a fresh word may have one older mention (a stray), but an older document that uses two
-        # of the subject's words is an earlier report on it: the subject is not new
-        if len(core) > 1 and np.asarray(present_old[:, core].sum(axis=1)).max() >= 2:
+        # of the subject's words is an earlier report on it: the subject is not new (a compound
+        # and its own part are one word: one older "Frühjahr" held back the first stream's new
+        # topic, whose articles say Frühjahr and so jahr)
+        if len(core) > 1 and _most_distinct(present_old, core, names) >= 2:
             continue
         hits = np.asarray(recent_present[:, core].sum(axis=1)).ravel()
         in_group = np.isin(rec, comp_a)
@@ -1145,6 +1150,18 @@ def find_new_subjects(
         taken.update(docs.tolist())
         out.append(docs)
     return out
+
+
+def _most_distinct(rows: sp.csc_matrix, terms: list[int], names: Sequence[str] | None) -> int:
+    """The most of ``terms`` one of ``rows`` uses, a compound's own part counted with it (the
+    features hold *frühjahr* and its part *jahr*: one word). ``names``: the feature names (None
+    with hashed features: then every term counts)."""
+    used = rows[:, terms].tocsr()
+    best = 0
+    for r in range(used.shape[0]):
+        here = [names[terms[j]] if names is not None else str(j) for j in used[r].indices]
+        best = max(best, sum(1 for w in here if not any(w != v and w in v for v in here)))
+    return best
 
 
 def _nearest(
