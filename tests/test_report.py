@@ -1152,3 +1152,44 @@ def test_a_stage_no_sentence_backs_is_said_so(tmp_path):
         paths = write_report(ws, "2026Q3", lang=lang, today=TODAY, formats=MD_HTML)
         md, page = read(paths, f"report{suffix}.md"), read(paths, f"report{suffix}.html")
         assert md.count(text) == 1 and page.count(text) == 1, lang
+
+
+@pytest.mark.parametrize(
+    ("before", "de", "en"),
+    [
+        (
+            0.125,
+            "(3 im Quartal davor); der Anteil ging von 12,5 % auf 16,7 %.",
+            "(3 the quarter before); its share went from 12.5% to 16.7%.",
+        ),
+        (
+            0.1668,  # the corpus grew with the topic: the same share, one article more
+            "(3 im Quartal davor), bei gleichem Anteil von 16,7 %.",
+            "(3 the quarter before), its share unchanged at 16.7%.",
+        ),
+    ],
+)
+def test_an_emerging_topic_is_summarised_by_its_articles_and_its_share(before, de, en):
+    from trends.report.context import _summary_sentences
+    from trends.trend import TrendRules
+
+    topic = {
+        "trend": {"class": "emerging", "numbers": {"first_seen": "2026Q2"}},
+        "summary_basis": {
+            "quarter": "2026Q3",
+            "count": 4,
+            "share": 0.1667,
+            "previous_share": before,
+            "previous_count": 3,
+            "sources": 4,
+            "independent_sources": 4,
+            "municipality_names": [],
+        },
+        "municipalities": {"window": []},
+        "maturity": {"stage": "none", "ring_label": "Erproben", "ring_pinned": False},
+        "transfer": {"score": 0},
+    }
+    first_de = _summary_sentences(topic, "de", TrendRules())[0]
+    first_en = _summary_sentences(topic, "en", TrendRules())[0]
+    assert first_de.startswith("Aufkommend: erstmals 2026Q2 erfasst, in 2026Q3 4 Artikel ")
+    assert first_de.endswith(de) and first_en.endswith(en), (first_de, first_en)

@@ -225,6 +225,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Emerging: first seen in {first_seen}, {count} articles in {quarter} ({prev_count} the "
         "quarter before); its share went from {prev_share} to {share}.",
     ),
+    "s1_emerging_same_share": (
+        "Aufkommend: erstmals {first_seen} erfasst, in {quarter} {count} Artikel ({prev_count} im "
+        "Quartal davor), bei gleichem Anteil von {share}.",
+        "Emerging: first seen in {first_seen}, {count} articles in {quarter} ({prev_count} the "
+        "quarter before), its share unchanged at {share}.",
+    ),
     "s1_growing": (
         "Wachsend: {count} Artikel in {quarter} ({share} aller Artikel); der Anteil stieg über "
         "{n_quarters} Quartale um {slope} seines Mittelwerts pro Quartal{yoy}.",

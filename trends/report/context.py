@@ -289,14 +289,14 @@ def _summary_sentences(topic: dict, lang: str, rules: TrendRules) -> list[str]:
             "s1_new", lang, quarter=q, count=count, share=share, min_articles=rules.min_articles
         )
     elif cls == "emerging":
-        prev = now["previous_share"]
+        prev = i18n.fmt_pct(now["previous_share"], lang)
         s1 = i18n.fmt(
-            "s1_emerging",
+            "s1_emerging" if prev != share else "s1_emerging_same_share",
             lang,
             first_seen=nums.get("first_seen") or q,
             quarter=q,
             count=count,
-            prev_share=i18n.fmt_pct(prev, lang),
+            prev_share=prev,
             prev_count=i18n.fmt_int(now["previous_count"] or 0, lang),
             share=share,
         )
