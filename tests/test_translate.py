@@ -89,4 +89,6 @@ def test_an_unreadable_dictionary_leaves_documents_unchanged_and_says_why(tmp_pa
     # an index line with a broken offset: the same
     (folder / "freedict-eng-deu.index").write_text("pothole\t#?!\tBB\n", encoding="utf-8")
     monkeypatch.setattr(translate, "_SEEN", {})
+    monkeypatch.setattr(translate, "_PROBLEMS", {})
     assert translate.translate_docs(docs, "en", "de") == docs
+    assert "KeyError" in translate.problem("en", "de")

@@ -64,6 +64,7 @@ from trends.nlp.keyphrases import LABEL_SEPARATOR, topic_label
 from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text, is_known, split_compound
 from trends.nlp.topics import TooLittleText, TopicModel, match_topics
 from trends.nlp.translate import problem as translation_problem
+from trends.nlp.translate import remember as remember_words
 from trends.nlp.translate import translate_docs
 from trends.records import Article, Progress, quarter_coverage, quarter_range, shift_quarter
 from trends.trend import Mention, TrendRules, classify, quarter_metrics
@@ -776,29 +777,40 @@ def fit_topics(
     progress = progress or Progress()
     progress.source_started("topic model", len(articles))
     recent_from = shift_quarter(max(a.quarter for a in articles), -(cfg.new_quarters - 1))
-    # Articles in other languages are read once, and also in the main language's words (a
-    # dictionary adds them, see trends.nlp.translate; unchanged where none is installed): the
-    # recent ones count for a new subject (an English report on it), all are placed below.
+    # Articles in other languages are also read in the main language's words (a dictionary adds
+    # them, see trends.nlp.translate; unchanged where none is installed): the recent ones count
+    # for a new subject (an English report on it), all are placed below. The words of all of them
+    # are looked up at once, read a chunk at a time (memory stays that of the chunk).
     foreign_idx = [i for i in rest_idx if langs[i] != main_lang]
-    foreign_docs = dict(zip(foreign_idx, docs(foreign_idx), strict=True))
-    read_as = {}
     for lang in sorted({langs[i] for i in foreign_idx}):
         same = [i for i in foreign_idx if langs[i] == lang]
-        read = translate_docs([foreign_docs[i] for i in same], lang, main_lang)
-        read_as.update(zip(same, read, strict=True))
+        chunks = (same[k : k + cfg.cache_chunk] for k in range(0, len(same), cfg.cache_chunk))
+        remember_words((doc for part in chunks for doc in docs(part)), lang, main_lang)
         if why := translation_problem(lang, main_lang):
             progress.message(f"{len(same)} '{lang}' articles placed by their own words only: {why}")
+
+    def in_main_language(idx: list[int], texts: list[str]) -> list[str]:
+        out = list(texts)
+        for lang in sorted({langs[i] for i in idx} - {main_lang}):
+            pos = [n for n, i in enumerate(idx) if langs[i] == lang]
+            read = translate_docs([texts[n] for n in pos], lang, main_lang)
+            for n, doc in zip(pos, read, strict=True):
+                out[n] = doc
+        return out
+
     extra_idx = [i for i in foreign_idx if articles[i].quarter >= recent_from]
+    # read once: the fit needs their lemmas, and so does their placing below
+    extra_docs = dict(zip(extra_idx, docs(extra_idx), strict=True))
     try:
         model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
             docs(fit_idx),
             langs=main_lang,
             recent=[articles[i].quarter >= recent_from for i in fit_idx],
             groups=[articles[i].source for i in fit_idx],
-            extra=[read_as[i] for i in extra_idx],
+            extra=(extra_read := in_main_language(extra_idx, list(extra_docs.values()))),
             extra_groups=[articles[i].source for i in extra_idx],
             background=background,
-            extra_translated=[read_as[i] != foreign_docs[i] for i in extra_idx],
+            extra_translated=[a != b for a, b in zip(extra_read, extra_docs.values())],
         )
     except TooLittleText as exc:
         raise AnalysisError(f"no topics can be found in this window: {exc}") from None
@@ -811,9 +823,10 @@ def fit_topics(
     joined = dict(zip(extra_idx, model.extra_labels_.tolist(), strict=True))
     for start in range(0, len(rest_idx), cfg.cache_chunk):
         chunk = rest_idx[start : start + cfg.cache_chunk]
-        unread = [i for i in chunk if i not in foreign_docs]
+        unread = [i for i in chunk if i not in extra_docs]
         read = dict(zip(unread, docs(unread), strict=True))
-        rows = model.transform([foreign_docs[i] if i in foreign_docs else read[i] for i in chunk])
+        texts = [extra_docs[i] if i in extra_docs else read[i] for i in chunk]
+        rows = model.transform(texts)
         # An article in another language is placed by its own words (names, loan words) where
         # they place it, else by its translation: on the five written streams and the demo 91
         # -> 108 of 142 English articles landed in their topic; read by its translation alone,
@@ -822,10 +835,11 @@ def fit_topics(
         moved = [
             n
             for n, i in enumerate(chunk)
-            if i in foreign_docs and rows[n].max() < cfg.min_placed_weight
+            if langs[i] != main_lang and rows[n].max() < cfg.min_placed_weight
         ]
         if moved:
-            rows[moved] = model.transform([read_as[chunk[n]] for n in moved])
+            idx = [chunk[n] for n in moved]
+            rows[moved] = model.transform(in_main_language(idx, [texts[n] for n in moved]))
         for i, row in zip(chunk, rows, strict=True):
             k, best = int(row.argmax()), float(row.max())
             main[i] = k if best >= cfg.min_placed_weight and k not in other else -1

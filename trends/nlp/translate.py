@@ -51,8 +51,8 @@ def _lookup(name: str, words: set[str]) -> dict[str, list[str]] | None:
     words only and the data read once per call, then dropped: an analysis needs a few thousand
     words, and a resident dictionary would cost 80 MB."""
     index, data = DICT_DIR / f"{name}.index", DICT_DIR / f"{name}.dict.dz"
-    if not (index.exists() and data.exists()):
-        return None
+    if name in _PROBLEMS or not (index.exists() and data.exists()):
+        return None  # an unreadable one is not read again in this process
     spans: dict[str, list[tuple[int, int]]] = {}
     try:
         for line in index.read_text(encoding="utf-8").splitlines():
@@ -119,13 +119,30 @@ def translations(words: Iterable[str], source: str, target: str) -> dict[str, li
     return {w: memo[w] for w in wanted if memo[w]}
 
 
+def _phrases(doc: str) -> list[str]:
+    return [p.strip().lower() for p in doc.split(BOUNDARY)]
+
+
+def _wanted(phrases: Iterable[list[str]]) -> set[str]:
+    """What a document's phrases are looked up as: two-word phrases whole, and every word."""
+    out: set[str] = set()
+    for ps in phrases:
+        out.update(p for p in ps if p.count(" ") == 1)
+        out.update(w for p in ps for w in p.split())
+    return out
+
+
+def remember(docs: Iterable[str], source: str, target: str) -> None:
+    """Look up the words of all these documents at once (they may come a chunk at a time and
+    are not kept), so that translating them later reads the dictionary no more."""
+    translations(_wanted(_phrases(d) for d in docs), source, target)
+
+
 def translate_docs(docs: list[str], source: str, target: str) -> list[str]:
     """Analysed documents (lemma strings) with the target language's nouns appended: a phrase
     between markers is looked up whole ("bin lorry" -> Müllwagen), else word by word."""
-    phrases = [[p.strip().lower() for p in d.split(BOUNDARY)] for d in docs]
-    wanted = {p for ps in phrases for p in ps if p.count(" ") == 1}
-    wanted |= {w for ps in phrases for p in ps for w in p.split()}
-    lex = translations(wanted, source, target)
+    phrases = [_phrases(d) for d in docs]
+    lex = translations(_wanted(phrases), source, target)
     if not lex:
         return docs
     out = []
