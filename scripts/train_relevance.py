@@ -220,7 +220,7 @@ def stream_items(name: str, pairs: Iterable[tuple[dict, dict]], language: str = 
 # 10kGNAD -0.025): its test streams stay tests.
 STREAMS_BY_LANGUAGE = {
     "de": protocol.TRAINING_STREAMS,
-    "en": protocol.TRAINING_STREAMS + protocol.TEST_STREAMS,
+    "en": protocol.ENGLISH_TRAINING_STREAMS,
 }
 
 
