@@ -34,6 +34,9 @@ def test_a_word_becomes_the_german_nouns_of_all_its_senses(tr):
         "lorry": ["Lastwagen", "Lkw", "Laster"],
     }
     assert tr.translations(["pothole"], "en", "fr") == {}  # no dictionary for the pair
+    # the manifest names it (analysis results depend on it)
+    size = (tr.DICT_DIR / "freedict-eng-deu.index").stat().st_size
+    assert tr.installed() == {"en-de": f"freedict-eng-deu ({size} bytes)"}
 
 
 def test_a_document_keeps_its_words_and_gains_the_translations(tr):
@@ -51,6 +54,7 @@ def test_without_the_dictionary_documents_are_unchanged(tmp_path, monkeypatch):
     monkeypatch.setattr(translate, "_SEEN", {})
     docs = ["bin lorry | pothole"]
     assert translate.translate_docs(docs, "en", "de") == docs
+    assert translate.installed() == {}
 
 
 def test_words_looked_up_once_are_not_read_again(tr, monkeypatch):

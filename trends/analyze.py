@@ -63,6 +63,7 @@ from trends.nlp import entities
 from trends.nlp.keyphrases import LABEL_SEPARATOR, topic_label
 from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text, is_known, split_compound
 from trends.nlp.topics import TooLittleText, TopicModel, match_topics
+from trends.nlp.translate import installed as translation_dictionaries
 from trends.nlp.translate import problem as translation_problem
 from trends.nlp.translate import remember as remember_words
 from trends.nlp.translate import translate_docs
@@ -190,6 +191,8 @@ def _versions() -> dict[str, str]:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
             out[pkg] = "?"
+    # the bilingual dictionaries English articles are placed with (trends.nlp.translate)
+    out.update({f"dictionary {pair}": d for pair, d in translation_dictionaries().items()})
     return out
 
 

@@ -92,6 +92,17 @@ _SEEN: dict[tuple[str, str], dict[str, list[str]]] = {}
 _PROBLEMS: dict[str, str] = {}  # dictionary name -> why it could not be read
 
 
+def installed() -> dict[str, str]:
+    """The dictionaries found, for the manifest (placements depend on them): pair -> name and
+    the size of its index, e.g. {"en-de": "freedict-eng-deu (10830968 bytes)"}."""
+    out = {}
+    for (source, target), name in sorted(DICTS.items()):
+        index = DICT_DIR / f"{name}.index"
+        if index.exists():
+            out[f"{source}-{target}"] = f"{name} ({index.stat().st_size} bytes)"
+    return out
+
+
 def problem(source: str, target: str) -> str | None:
     """Why the installed dictionary for this pair could not be read, if it could not (a missing
     dictionary is no problem: it is optional)."""
