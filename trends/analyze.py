@@ -838,10 +838,12 @@ def fit_topics(
         # demo; by the surer reading, 123 -> 133 of 159 with stream6 (10 right that were not,
         # none the other way, every corpus's topics as good or better).
         foreign = [n for n, i in enumerate(chunk) if langs[i] != main_lang]
-        if foreign:
-            idx = [chunk[n] for n in foreign]
-            translated = model.transform(in_main_language(idx, [texts[n] for n in foreign]))
-            for n, row in zip(foreign, translated, strict=True):
+        read_as = in_main_language([chunk[n] for n in foreign], [texts[n] for n in foreign])
+        # only where the dictionary added words is there a second reading to weigh
+        changed = [(n, t) for n, t in zip(foreign, read_as, strict=True) if t != texts[n]]
+        if changed:
+            translated = model.transform([t for _, t in changed])
+            for (n, _), row in zip(changed, translated, strict=True):
                 if row.max() > rows[n].max():
                     rows[n] = row
         for i, row in zip(chunk, rows, strict=True):
