@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import numpy as np  # noqa: E402
 import protocol  # noqa: E402
 
 from trends import relevance  # noqa: E402
@@ -287,7 +288,7 @@ def article_sets() -> dict[str, list[tuple[str, str]]]:
     sets = {
         "demo": [(f"{a.title}. {a.text}", a.stage) for a in load_articles() if a.topics and a.stage]
     }
-    for folder in protocol.TRAINING_STREAMS:
+    for folder in protocol.ARTICLE_TRAINING_STREAMS:
         sets[folder.name] = stream_articles(protocol.stream_working_part(folder))
     return sets
 
@@ -303,23 +304,48 @@ def fit_article_layer(
     model: StageModel, sets: dict[str, list[tuple[str, str]]], lexicon=None
 ) -> dict:
     """The article layer (meta ``article`` of the model file): a logistic regression over
-    :func:`trends.maturity.article_features` of the sentence model's readings, each corpus
-    weighted alike (the demo has three times the articles of a stream, and is the easiest)."""
+    :func:`trends.maturity.article_features` of the sentence model's readings and over the stage
+    probabilities of a word model of the whole article (meta ``article.words``), each corpus
+    weighted alike (the demo has three times the articles of a stream, and is the easiest).
+    The regression learns from the word model's readings of articles it was not trained on
+    (each corpus read by a word model of the other corpora), as it meets new articles in use."""
     from sklearn.linear_model import LogisticRegression
 
+    total = sum(len(rows) for rows in sets.values())
+    weights = {name: total / len(rows) for name, rows in sets.items()}
     x, y, w = [], [], []
-    for rows in sets.values():
+    for name, rows in sets.items():
+        others = {k: v for k, v in sets.items() if k != name}
+        words = _article_words(others, weights) if others else None
         for text, stage in rows:
-            x.append(article_features(sentence_probabilities(text, model, lexicon)))
+            feats = article_features(sentence_probabilities(text, model, lexicon))
+            if words is not None:
+                p = words.proba(text)
+                feats = np.concatenate([feats, [p.get(s, 0.0) for s in STAGES]])
+            x.append(feats)
             y.append(stage)
-            w.append(1.0 / len(rows))
-    clf = LogisticRegression(max_iter=2000).fit(x, y, sample_weight=[v * len(w) for v in w])
+            w.append(weights[name])
+    clf = LogisticRegression(max_iter=3000).fit(x, y, sample_weight=w)
     return {
         "classes": [str(c) for c in clf.classes_],
         "coef": [[round(float(v), 6) for v in row] for row in clf.coef_],
         "intercept": [round(float(v), 6) for v in clf.intercept_],
         "trained_on": {name: len(rows) for name, rows in sets.items()},
+        "words": _article_words(sets, weights).to_dict(),
     }
+
+
+def _article_words(sets: dict[str, list[tuple[str, str]]], weights: dict[str, float]):
+    """The article layer's word model: word and word-pair TF-IDF of whole articles (the sentence
+    model's features, without its rule tokens), logistic regression, each corpus weighted alike."""
+    pairs = [(text, stage, weights[name]) for name, rows in sets.items() for text, stage in rows]
+    return LinearTextModel.fit(
+        [t for t, _, _ in pairs],
+        [s for _, s, _ in pairs],
+        features=FEATURES,
+        sample_weight=[v for _, _, v in pairs],
+        meta={"what": "stage of a whole article, read from its words (the article layer's)"},
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,6 +43,12 @@ def test_same_probabilities_as_sklearn_and_after_json(tmp_path, labels):
     model.to_json(path, digits=8)
     again = LinearTextModel.from_json(path).proba(query, ["cue=pilot"])
     assert np.allclose([again[c] for c in model.classes], expected, atol=1e-5)
+    # a model carried inside another's meta (maturity's article layer) reads the same
+    outer = LinearTextModel.fit(TEXTS, LABELS, min_df=1, meta={"inner": model.to_dict(digits=8)})
+    outer.to_json(path)
+    inner = LinearTextModel.from_dict(LinearTextModel.from_json(path).meta["inner"])
+    got = inner.proba(query, ["cue=pilot"])
+    assert np.allclose([got[c] for c in model.classes], expected, atol=1e-5)
 
 
 def test_unknown_words_give_the_prior_and_wrong_files_are_refused(tmp_path):
@@ -51,7 +57,10 @@ def test_unknown_words_give_the_prior_and_wrong_files_are_refused(tmp_path):
     assert set(probs) == {"no", "yes"} and abs(sum(probs.values()) - 1) < 1e-9
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "other"}', "utf-8")
-    with pytest.raises(ValueError, match="not a trends-linear-1 model"):
+    with pytest.raises(ValueError, match="bad.json: not a trends-linear-1 model"):
+        LinearTextModel.from_json(bad)
+    bad.write_text("{", "utf-8")
+    with pytest.raises(ValueError, match="bad.json: "):
         LinearTextModel.from_json(bad)
 
 

@@ -201,11 +201,14 @@ def test_an_article_without_a_cue_stage_is_read_by_the_model():
     assert [s.stage for s in staged] == ["rollout"] and 0 < staged[0].weight < 1
     # with a cue for one stage, the article layer still reads every sentence: two say that the
     # whole administration works with the system, one that a neighbour tests something; the
-    # article is rollout, its signals agree with it, and its places keep the rules' reading
+    # article is rollout, its signals agree with it, and the places it names get its stage:
+    # Hamm's too, which the rules alone read as pilot (a known cost of one stage per article;
+    # on balance the better guess, see maturity._agreeing)
     cued = "Die Stadt Hamm testet in einem Pilotprojekt digitale Parkscheine. " + text
     assert article_stage(article_signals(cued, model=None)) == "pilot"
+    assert maturity.read_article(cued, model=None)[2] == "pilot"
     signals, stage, place = maturity.read_article(cued)
-    assert (stage, place) == ("rollout", "pilot")
+    assert (stage, place) == ("rollout", "rollout")
     assert [s.stage for s in signals if s.stage != "none"] == ["rollout"]
 
 
@@ -341,7 +344,7 @@ def test_the_article_layer_reads_every_sentence_and_the_signals_follow_it():
     )
     signals, stage, place = read_article(text, model=_mean_layer(table))
     assert stage == "rollout"
-    assert place == "pilot"  # places keep the rules' reading of the cue sentence
+    assert place == "rollout"  # the places it names get the article's stage
     assert [(s.stage, s.cue) for s in signals] == [("none", "Pilotprojekt"), ("rollout", None)]
     assert signals[1].text.startswith("Inzwischen sind alle 14 Kitas")
     # without a layer in the model file, the cue sentence decides
@@ -368,6 +371,43 @@ def test_a_place_gets_no_further_than_the_solution_the_article_reports():
     }
     _, stage, place = read_article(text, model=_mean_layer(table))
     assert (stage, place) == ("pilot", "pilot")
+
+
+def test_the_article_layer_reads_the_words_of_the_whole_article():
+    """Where the model file's layer carries a word model of whole articles, the layer reads its
+    stage probabilities beside the sentences': what no sentence states on its own ("seit
+    Jahren", "nur in", figures of use spread over a report) can decide the article."""
+    from trends.maturity import StageModel, read_article
+    from trends.nlp.linear import LinearTextModel
+
+    words = LinearTextModel.fit(
+        [
+            "läuft seit Jahren ohne Aufhebens jeder Antrag so",
+            "seit Jahren Alltag in allen Ämtern",
+            "nur in einem Stadtteil bis zum Sommer danach Entscheidung",
+            "vorerst nur eine Schule bis Ostern",
+        ],
+        ["standard", "standard", "pilot", "pilot"],
+        min_df=1,
+    )
+    table = {"Sensoren": {"pilot": 0.6, "none": 0.4}}
+    model = StageModel(_Probabilities(table))
+    model.model.meta = {
+        "floor": 0.4,
+        "article": {
+            "classes": ["konzept", "pilot", "rollout", "standard"],
+            # the sentences' features count for nothing here: the word model decides
+            "coef": [[0.0] * 8 + [8.0 * (i == j) for j in range(4)] for i in range(4)],
+            "intercept": [0.0] * 4,
+            "words": words.to_dict(),
+        },
+    }
+    routine = "Die Sensoren im Kanal melden seit Jahren ihre Werte. Das ist Alltag in allen Ämtern."
+    trial = (
+        "Die Sensoren im Kanal melden ihre Werte. Vorerst nur in einem Stadtteil bis zum Sommer."
+    )
+    assert read_article(routine, model=model)[1] == "standard"
+    assert read_article(trial, model=model)[1] == "pilot"
 
 
 def _mean_layer(table: dict[str, dict[str, float]]):

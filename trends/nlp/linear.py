@@ -172,11 +172,12 @@ class LinearTextModel:
         return max(probs, key=probs.__getitem__)
 
     # -- files -------------------------------------------------------------------------------------
-    def to_json(self, path: Path, *, digits: int = 5) -> None:
-        """Write the model; weights under 10^-digits are left out (sparse, and small files)."""
+    def to_dict(self, *, digits: int = 5) -> dict:
+        """The model as plain JSON data; weights under 10^-digits are left out (sparse, and small
+        files). A model may carry another in its meta this way (maturity's article layer)."""
         keep = np.flatnonzero(np.abs(self.coef).max(axis=0) >= 10**-digits)
         inverse = {i: t for t, i in self.vocabulary.items()}
-        data = {
+        return {
             "format": FORMAT,
             "meta": self.meta,
             "features": self.features.__dict__,
@@ -188,13 +189,24 @@ class LinearTextModel:
                 for i in keep
             },
         }
+
+    def to_json(self, path: Path, *, digits: int = 5) -> None:
+        """Write the model (:meth:`to_dict`)."""
+        data = self.to_dict(digits=digits)
         path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n", "utf-8")
 
     @classmethod
     def from_json(cls, path: Path) -> LinearTextModel:
-        data = json.loads(Path(path).read_text("utf-8"))
+        try:
+            return cls.from_dict(json.loads(Path(path).read_text("utf-8")))
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LinearTextModel:
+        """The model :meth:`to_dict` gave."""
         if data.get("format") != FORMAT:
-            raise ValueError(f"{path}: not a {FORMAT} model file")
+            raise ValueError(f"not a {FORMAT} model")
         terms = sorted(data["terms"].items())
         table = np.array([v for _, v in terms], dtype=np.float64).reshape(len(terms), -1)
         return cls(
