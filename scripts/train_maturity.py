@@ -113,6 +113,9 @@ WRITTEN13 = ROOT / "tests" / "data" / "maturity_written13.tsv"
 # written13 already in: +0.009 ± 0.004 pooled (real +0.018 ± 0.027); unseen sets unchanged
 # (written3 0.910, written5 0.835 -> 0.833, written9 0.843)
 WRITTEN14 = ROOT / "tests" / "data" / "maturity_written14.tsv"
+# a fifteenth (stop 32), a brief of its own: neighbouring stages told only by facts (standard
+# and rollout 200 each, pilot and konzept 100 each; 440 German, 160 English), two colleagues
+WRITTEN15 = ROOT / "tests" / "data" / "maturity_written15.tsv"
 # a third, in the voice of blogs and project write-ups (civic tech, digital-service teams): never
 # trained on, it measures the shipped model on sentences nobody here has seen (eval_maturity
 # --unseen). Adding it to training raised the other sets by +0.014 ± 0.020 (paired CV, pooled):
@@ -182,6 +185,7 @@ def load_sets() -> dict[str, list[dict]]:
         ("written12", WRITTEN12),
         ("written13", WRITTEN13),
         ("written14", WRITTEN14),
+        ("written15", WRITTEN15),
     ):
         if path.exists():
             sets[name] = _written(path)
