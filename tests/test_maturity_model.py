@@ -201,14 +201,11 @@ def test_an_article_without_a_cue_stage_is_read_by_the_model():
     assert [s.stage for s in staged] == ["rollout"] and 0 < staged[0].weight < 1
     # with a cue for one stage, the article layer still reads every sentence: two say that the
     # whole administration works with the system, one that a neighbour tests something; the
-    # article is rollout, its signals agree with it, and the places it names get its stage:
-    # Hamm's too, which the rules alone read as pilot (a known cost of one stage per article;
-    # on balance the better guess, see maturity._agreeing)
+    # article is rollout, its signals agree with it, and its places keep the rules' reading
     cued = "Die Stadt Hamm testet in einem Pilotprojekt digitale Parkscheine. " + text
     assert article_stage(article_signals(cued, model=None)) == "pilot"
-    assert maturity.read_article(cued, model=None)[2] == "pilot"
     signals, stage, place = maturity.read_article(cued)
-    assert (stage, place) == ("rollout", "rollout")
+    assert (stage, place) == ("rollout", "pilot")
     assert [s.stage for s in signals if s.stage != "none"] == ["rollout"]
 
 
@@ -344,7 +341,7 @@ def test_the_article_layer_reads_every_sentence_and_the_signals_follow_it():
     )
     signals, stage, place = read_article(text, model=_mean_layer(table))
     assert stage == "rollout"
-    assert place == "rollout"  # the places it names get the article's stage
+    assert place == "pilot"  # places keep the rules' reading of the cue sentence
     assert [(s.stage, s.cue) for s in signals] == [("none", "Pilotprojekt"), ("rollout", None)]
     assert signals[1].text.startswith("Inzwischen sind alle 14 Kitas")
     # without a layer in the model file, the cue sentence decides

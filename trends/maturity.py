@@ -40,9 +40,10 @@ Learned model (:class:`StageModel`, :func:`sentence_stage`)
     rules' where they find one, else the model's. In analyze (:func:`read_article`) the model
     reads every sentence of an article, and its *article layer* (:meth:`StageModel.article`,
     trained on articles with a known stage) gives the article's stage from what the sentences
-    say together; the article's signals are then those of its stage. Which sentences give
-    signals, and the stage of the places an article names, is still the rules' reading, with
-    the model reviewing the deciding sentence. See :class:`StageModel` for the figures.
+    say together and from a word model of the whole article; the article's signals are then
+    those of its stage. Which sentences give signals, and the stage of the places an article
+    names, is still the rules' reading (capped by the article's), with the model reviewing the
+    deciding sentence. See :class:`StageModel` for the figures.
 
 Aggregation rule (:func:`aggregate`), per topic and quarter
     1. Each sentence signal with a stage brings its weight (its summed cue weight, capped at 1;
@@ -1280,10 +1281,13 @@ class StageModel:
     stage. Left out of the layer's training one corpus at a time (scripts/eval_maturity.py
     --articles), articles read right: demo 0.914 -> 0.924, written stream 0.703 -> 0.757, second
     written stream 0.486 -> 0.676 (pooled +0.084 ± 0.020); on a fourth stream nobody here had
-    seen (tests/data/stream4, scored once) 41 -> 52 of 80. Before the layer (stop 29) the rules
-    decided each cue sentence and the model reviewed only the one that decided the article
-    (reviewing every cue sentence read no better); a stage told by facts over several sentences,
-    none with a cue, was out of its reach."""
+    seen (tests/data/stream4, scored once) 41 -> 52 of 80. Since stop 32 the layer also reads a
+    word model of the whole article (:attr:`article_words`) and learns from the demo and six
+    written streams: left out one corpus at a time, 0.690 -> 0.771 on average (demo 0.916,
+    streams 0.69-0.84). Before the layer (stop 29) the rules decided each cue sentence and the
+    model reviewed only the one that decided the article (reviewing every cue sentence read no
+    better); a stage told by facts over several sentences, none with a cue, was out of its
+    reach."""
 
     model: Any  # trends.nlp.linear.LinearTextModel
 
@@ -1344,8 +1348,9 @@ class StageModel:
         and word pairs of a whole article), None where the layer has none. It reads what no
         single sentence says: "inzwischen", "seit Jahren", "bis Ostern nur", figures of use
         spread over a report. Left out of the layer's training one corpus at a time, over the
-        demo and six written streams: articles right 0.690 -> 0.768 (+0.078 ± 0.015) against
-        the layer over sentence probabilities alone (scripts/eval_maturity.py --articles)."""
+        demo and six written streams: articles right 0.690 -> 0.768 (+0.078 ± 0.015 paired)
+        against the layer over sentence probabilities alone; with the demo and two streams only
+        +0.023 ± 0.010: it needs many corpora (scripts/eval_maturity.py --articles)."""
         from trends.nlp.linear import LinearTextModel
 
         words = (self.model.meta.get("article") or {}).get("words")
@@ -1438,8 +1443,8 @@ def read_article(
     """(signals, :func:`article_stage`, :func:`place_stage`) of an article. Signals: of the
     sentences in which a stage or transfer cue fired (also when negation cancelled the stage:
     such sentences come back with stage ``"none"``), and of those to which the learned model
-    gives a stage. The place stage (of each place the article names) is the article's stage
-    where the model has an article layer, else the rules' reading (:func:`place_stage`).
+    gives a stage. The place stage is the rules' reading where their cues give the article a
+    stage (see :func:`place_stage`).
 
     ``model`` (default: the shipped one; None = the rules alone). With a model, every sentence
     is read by it and the article's stage is its article layer's reading of them
@@ -1449,7 +1454,7 @@ def read_article(
     never seen while building, topic stages 2 -> 5 of 8). :class:`StageModel` has the layer's
     figures.
 
-    Which sentences give the signals is decided as before the layer:
+    Which sentences give the signals, and the place stage, is decided as before the layer:
     where the cue sentences give the article a stage, the model reads the one sentence that
     decides it (the strongest of that stage) and, where it is sure of another stage, that stage
     counts (:func:`_review`). Where the cue sentences give no stage, the model's stages of the
@@ -1612,8 +1617,8 @@ def _agreeing(
     """(signals, article stage, place stage) once the article layer has read every sentence:
     the signals of other stages lose their stage (a transfer cue stays), and where no signal has
     the article's stage, its likeliest sentence stands for it, weighted by the layer's
-    probability; the places the article names get the article's stage. Without an article
-    layer in the model file: the signals' own stages, and the rules' place stage."""
+    probability; the place stage is at most the article's. Without an article layer in the
+    model file: the signals' own stages."""
     reading = model.article([probs for _, _, probs in read], text)
     if reading is None:
         return signals, article_stage(signals, lex), place
@@ -1626,12 +1631,13 @@ def _agreeing(
     if not any(sig.stage == stage for sig in out):
         _, rule, _ = max(read, key=lambda r: r[2].get(stage, 0.0))
         out.append(rule._replace(stage=stage, cue=None, weight=round(p, 3), negated=False))
-    # each place the article names gets the article's stage. Until the layer read whole
-    # articles (stop 32) places kept the rules' cautious reading of their sentences, capped by
-    # the article's; now the article's own stage is the better guess for its places: stage of
-    # each place, six written streams, the layer trained without the stream it reads, 0.50-0.69
-    # -> 0.61-0.74 right (paired +0.091 ± 0.015)
-    return out, stage, stage
+    # a place got no further than the solution the article reports: the rules' cautious reading,
+    # capped by the layer's (the rules over-read "24 Kommunen", "Alltag" in a plan or a trial).
+    # Stage of each place, the five written streams, text level: 39 right that were not, 18 the
+    # other way, paired +0.019 ± 0.007; demo `who` and transfer unchanged (stop 30)
+    if place != NONE:
+        place = min(place, stage, key=_STAGE_INDEX.__getitem__)
+    return out, stage, place
 
 
 def signal_record(signal: Signal) -> dict[str, Any]:
@@ -1654,13 +1660,17 @@ def place_stage(signals: Iterable[Signal], lexicon: Lexicon | None = None) -> st
     until several articles and sources report it, which one article never can: demo 261 -> 308
     of 383 articles right without it), and, as that rule does, a tie goes to the earlier stage.
 
-    With the learned model (what analyze runs) this is the rules-only reading: there the places
-    an article names get the article's own stage (see :func:`_agreeing`). At stop 26, with the
-    rules' article stages, that had made things worse (an article names a place that runs
-    something and a neighbour that only plans it: "Detmold startet, Gütersloh schreibt aus"):
-    the demo's furthest stage per municipality 56 -> 54 of 66, "in parallel" recall 0.75 ->
-    0.25. Once the article layer read whole articles (stop 32) it made them better: demo `who`
-    57 -> 61 of 67, "take over" precision 0.73 -> 0.93, "in parallel" unchanged."""
+    Why not the article's own stage (:func:`article_stage`): an article often names a place that
+    runs something and a neighbour that only plans it ("Detmold startet, Gütersloh schreibt
+    aus"), and nothing here tells which sentence is whose, so every place it names gets the
+    cautious stage. Giving the places the article's stage instead took the demo's furthest stage
+    per municipality from 56 to 54 of 66 right and "in parallel" recall from 0.75 to 0.25; a
+    stage per place from the sentences that name it made `who` 50 of 66 (tried at stop 26).
+    Tried again at stop 32, with the article layer reading whole articles: the article's stage
+    is right for more of the places an article names (six streams, layer left out per stream,
+    0.565 -> 0.646), but not for the furthest stage per place and topic that `who` and
+    `suggest` show (382 -> 380 of 673), "in parallel" found 29 -> 25 of 36, and the demo's
+    `who` fell 59 -> 45 of 67 (layer left out of the demo): not kept."""
     meta = ArticleMeta("", "", "", "", "")
     return aggregate(
         [(sig, meta) for sig in signals], max_evidence=0, lexicon=lexicon, corroborate=False
