@@ -45,9 +45,10 @@ def test_every_reachable_article_is_collected_once(demo):
 # test below; take an id out of here when the model finds it, and the floors cover it too.
 NOT_YET = {
     "friedhofsregister": "issue 23.2: found (2 German + 1 English article) and classed new, "
-    "but its pilot stage (facts, no cue words) is read as rollout",
-    "hitzewarnung": "issue 23.2/23.5: the emerging topic is found but classed growing, its "
-    "pilot stage read as rollout (facts, no cue words); relevance sets aside 2 of its 9",
+    "but its pilot stage (facts, no cue words) is read as rollout; since stop 32 it reads pilot, "
+    "but only with the demo in the article layer's training (left out of it: rollout still)",
+    "hitzewarnung": "issue 23.2/23.5: the emerging topic is found but classed growing (1 -> 3 -> "
+    "3 articles); its pilot stage reads right since stop 32; relevance sets aside 2 of its 9",
 }
 
 
