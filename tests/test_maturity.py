@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import json
 import os
 from pathlib import Path
 
@@ -629,9 +630,10 @@ def test_press_stage_labels_find_their_sentences():
 
 
 def test_the_article_layer_learns_from_the_streams_working_parts_only():
-    """The article layer is trained on the demo and on each written stream's working part; the
-    lockbox part that scripts/eval_stream.py --lockbox scores is never read, and the shipped
-    model file says what it was trained on."""
+    """The article layer is trained on the demo, on each written stream's working part and on
+    the written stage articles' working part; the lockbox parts (scripts/eval_stream.py
+    --lockbox scores the streams') are never read, and the shipped model file says what it was
+    trained on."""
     from trends.maturity import load_stage_model
 
     module = _eval_module()
@@ -649,5 +651,12 @@ def test_the_article_layer_learns_from_the_streams_working_parts_only():
         assert box and trained and not box & trained
         on_topic = sum(t["topic"] != "offtopic" for t in truth.values())
         assert len(trained) < on_topic  # the lockbox part's on-topic articles are left out
+    # the written stage articles: their working part too
+    rows = [json.loads(x) for x in train_maturity.STAGE_ARTICLES.read_text("utf-8").splitlines()]
+    box = {
+        f"{r['title']}. {r['text']}" for r in rows if protocol.in_lockbox(protocol.stream_key(r))
+    }
+    trained = {text for text, _ in sets["stage_articles"]}
+    assert box and len(trained) + len(box) == len(rows) and not box & trained
     model = load_stage_model()
     assert model.model.meta["article"]["trained_on"] == {k: len(v) for k, v in sets.items()}
