@@ -554,6 +554,9 @@ def articles(lexicon) -> int:
         if folder not in protocol.ARTICLE_TRAINING_STREAMS and (folder / "truth.jsonl").exists():
             rows = train_maturity.stream_articles(protocol.stream_pairs(folder))
             compare(folder.name, rows, shipped, "the shipped model's corpora")
+    unseen = train_maturity.stage_articles(train_maturity.STAGE_ARTICLES_UNSEEN)
+    rows = [(f"{r['title']}. {r['text']}", r["stage"]) for r in unseen]
+    compare("stage_articles2 (never trained on)", rows, shipped, "the shipped model's corpora")
     return 0
 
 
