@@ -1284,11 +1284,11 @@ class StageModel:
     seen (tests/data/stream4, scored once) 41 -> 52 of 80. Since stop 32 the layer also reads a
     word model of the whole article (:attr:`article_words`) and learns from the demo, every
     written stream once it has been scored, and 240 written stage articles: left out one corpus
-    at a time, demo 0.919, streams 0.71-0.84 (stop 31's layer: 0.924, 0.57-0.76); on stream7,
-    unseen until scored, 51 -> 69 of 87 articles right. Before the layer (stop 29) the rules decided each cue sentence and the
-    model reviewed only the one that decided the article (reviewing every cue sentence read no
-    better); a stage told by facts over several sentences, none with a cue, was out of its
-    reach."""
+    at a time, demo 0.916, streams 0.73-0.84 (stop 31's layer: 0.924, 0.57-0.76); on the two
+    streams unseen until scored, 51 -> 69 of 87 (stream7) and 65 -> 75 of 101 (stream9).
+    Before the layer (stop 29) the rules decided each cue sentence and the model reviewed only
+    the one that decided the article (reviewing every cue sentence read no better); a stage
+    told by facts over several sentences, none with a cue, was out of its reach."""
 
     model: Any  # trends.nlp.linear.LinearTextModel
 
@@ -1325,7 +1325,7 @@ class StageModel:
         """:meth:`probabilities` of several sentences (an article's), computed together."""
         return self.model.probas([sig.text for sig in signals], tokens) if signals else []
 
-    def article(self, probs: list[dict[str, float]], text: str = "") -> tuple[str, float] | None:
+    def article(self, probs: list[dict[str, float]], text: str) -> tuple[str, float] | None:
         """(stage, probability) of an article from the model's probabilities for each of its
         sentences (:func:`article_features`) and, where the layer carries one, from a word model
         of the whole article (its ``text``), by the article layer the model file carries (meta
