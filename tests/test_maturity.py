@@ -362,6 +362,13 @@ def test_aggregate_gives_the_furthest_stage_its_articles_corroborate():
     assert aggregate([*one_source, (_signal("standard"), _meta(9, "other"))]).stage == "standard"
     # place stages (one article, no corroboration) keep the stage with the most support
     assert aggregate(one_rollout, corroborate=False).stage == "pilot"
+    # a stage reached only by signals of no weight still gives a stage, with no confidence gain
+    weightless = [
+        (_signal("rollout", weight=0.0), _meta(1, "a")),
+        (_signal("konzept"), _meta(2, "b")),
+    ]
+    est = aggregate(weightless)
+    assert est.stage == "pilot" and 0.0 <= est.confidence <= 0.5
 
 
 def test_aggregate_caps_one_article():

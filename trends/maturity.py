@@ -1853,7 +1853,7 @@ def aggregate(
         n = len(set().union(*(articles[s] for s in later)))
         top = sum(raw_of[s] for s in later)
         runner_up = max((scores[s] for s in STAGES if s not in later), default=0.0)
-    margin = max(0.0, (top - runner_up) / top)
+    margin = max(0.0, (top - runner_up) / top) if top > 0 else 0.0
     confidence = round(n / (n + 2) * (0.5 + 0.5 * margin), 3)
     index = _STAGE_INDEX[winner]
     moving_up = (
