@@ -44,7 +44,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import numpy as np  # noqa: E402
 import protocol  # noqa: E402
 
 from trends import relevance  # noqa: E402
@@ -344,11 +343,8 @@ def fit_article_layer(
         others = {k: v for k, v in sets.items() if k != name}
         words = _article_words(others, weights) if others else None
         for text, stage in rows:
-            feats = article_features(sentence_probabilities(text, model, lexicon))
-            if words is not None:
-                p = words.proba(text)
-                feats = np.concatenate([feats, [p.get(s, 0.0) for s in STAGES]])
-            x.append(feats)
+            probs = sentence_probabilities(text, model, lexicon)
+            x.append(article_features(probs, words.proba(text) if words is not None else None))
             y.append(stage)
             w.append(weights[name])
     clf = LogisticRegression(max_iter=3000).fit(x, y, sample_weight=w)

@@ -374,7 +374,7 @@ def test_the_article_layer_reads_the_words_of_the_whole_article():
     """Where the model file's layer carries a word model of whole articles, the layer reads its
     stage probabilities beside the sentences': what no sentence states on its own ("seit
     Jahren", "nur in", figures of use spread over a report) can decide the article."""
-    from trends.maturity import StageModel, read_article
+    from trends.maturity import read_article
     from trends.nlp.linear import LinearTextModel
 
     words = LinearTextModel.fit(
@@ -387,18 +387,12 @@ def test_the_article_layer_reads_the_words_of_the_whole_article():
         ["standard", "standard", "pilot", "pilot"],
         min_df=1,
     )
-    table = {"Sensoren": {"pilot": 0.6, "none": 0.4}}
-    model = StageModel(_Probabilities(table))
-    model.model.meta = {
-        "floor": 0.4,
-        "article": {
-            "classes": ["konzept", "pilot", "rollout", "standard"],
-            # the sentences' features count for nothing here: the word model decides
-            "coef": [[0.0] * 8 + [8.0 * (i == j) for j in range(4)] for i in range(4)],
-            "intercept": [0.0] * 4,
-            "words": words.to_dict(),
-        },
-    }
+    # the sentences' features count for nothing here: the word model decides
+    model = _layered(
+        {"Sensoren": {"pilot": 0.6, "none": 0.4}},
+        [[0.0] * 8 + [8.0 * (i == j) for j in range(4)] for i in range(4)],
+        words=words.to_dict(),
+    )
     routine = "Die Sensoren im Kanal melden seit Jahren ihre Werte. Das ist Alltag in allen Ämtern."
     trial = (
         "Die Sensoren im Kanal melden ihre Werte. Vorerst nur in einem Stadtteil bis zum Sommer."
@@ -410,6 +404,12 @@ def test_the_article_layer_reads_the_words_of_the_whole_article():
 def _mean_layer(table: dict[str, dict[str, float]]):
     """A stand-in model (fixed probabilities per sentence) whose article layer trusts the mean
     probability of each stage over the article's sentences."""
+    return _layered(table, [[0.0] * 4 + [4.0 * (i == j) for j in range(4)] for i in range(4)])
+
+
+def _layered(table: dict[str, dict[str, float]], coef: list[list[float]], **layer):
+    """A stand-in model (fixed probabilities per sentence) with an article layer of these
+    weights (and further layer entries, such as a word model)."""
     from trends.maturity import StageModel
 
     model = StageModel(_Probabilities(table))
@@ -417,8 +417,9 @@ def _mean_layer(table: dict[str, dict[str, float]]):
         "floor": 0.4,
         "article": {
             "classes": ["konzept", "pilot", "rollout", "standard"],
-            "coef": [[0.0] * 4 + [4.0 * (i == j) for j in range(4)] for i in range(4)],
+            "coef": coef,
             "intercept": [0.0] * 4,
+            **layer,
         },
     }
     return model

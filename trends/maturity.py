@@ -1344,10 +1344,8 @@ class StageModel:
         layer = self.model.meta.get("article")
         if not layer or not probs:
             return None
-        x = article_features(probs)
-        if self.article_words is not None:
-            words = self.article_words.proba(text)
-            x = np.concatenate([x, [words.get(stage, 0.0) for stage in STAGES]])
+        words = self.article_words.proba(text) if self.article_words is not None else None
+        x = article_features(probs, words)
         z = np.asarray(layer["coef"]) @ x + np.asarray(layer["intercept"])
         e = np.exp(z - z.max())
         best = int(e.argmax())
@@ -1377,13 +1375,21 @@ class StageModel:
         return signal._replace(stage=stage, weight=round(probs[stage], 3), negated=False)
 
 
-def article_features(probs: list[dict[str, float]]) -> np.ndarray:
+def article_features(
+    probs: list[dict[str, float]], words: dict[str, float] | None = None
+) -> np.ndarray:
     """What the article layer reads: per stage (konzept … standard) the highest and the mean
-    probability the sentence model gives it over the article's sentences. The highest finds the
-    one sentence that states the stage; the mean, what the article as a whole says (a stage told
-    by facts spread over several sentences, none of which is sure on its own)."""
+    probability the sentence model gives it over the article's sentences, and, where the layer
+    has a word model, that model's probability of each stage for the whole article (``words``).
+    The highest finds the one sentence that states the stage; the mean, what the article as a
+    whole says (a stage told by facts spread over several sentences, none of which is sure on
+    its own); the word model, what no sentence says alone. Training (scripts/train_maturity.py)
+    and prediction (:meth:`StageModel.article`) both build the layer's input here."""
     table = np.array([[p.get(stage, 0.0) for stage in STAGES] for p in probs])
-    return np.concatenate([table.max(axis=0), table.mean(axis=0)])
+    parts = [table.max(axis=0), table.mean(axis=0)]
+    if words is not None:
+        parts.append(np.array([words.get(stage, 0.0) for stage in STAGES]))
+    return np.concatenate(parts)
 
 
 MODEL_FILE = Path(__file__).with_name("nlp") / "data" / "maturity.json"
@@ -1844,15 +1850,16 @@ def aggregate(
         return StageEstimate(
             NONE, 0.0, 0, {s: 0.0 for s in STAGES}, (), transfer_score, transfer_evidence
         )
-    winner = min((s for s in STAGES if scores[s] >= top - 1e-9), key=_STAGE_INDEX.__getitem__)
-    n = len(articles[winner])
-    runner_up = max((scores[s] for s in STAGES if s != winner), default=0.0)
     if corroborate:
         winner = _furthest_corroborated(articles, sources, lex)
+        # the stages the winner was reached through: its own and every further one
         later = STAGES[_STAGE_INDEX[winner] :]
-        n = len(set().union(*(articles[s] for s in later)))
         top = sum(raw_of[s] for s in later)
-        runner_up = max((scores[s] for s in STAGES if s not in later), default=0.0)
+    else:
+        winner = min((s for s in STAGES if scores[s] >= top - 1e-9), key=_STAGE_INDEX.__getitem__)
+        later = (winner,)
+    n = len(set().union(*(articles[s] for s in later)))
+    runner_up = max((scores[s] for s in STAGES if s not in later), default=0.0)
     margin = max(0.0, (top - runner_up) / top) if top > 0 else 0.0
     confidence = round(n / (n + 2) * (0.5 + 0.5 * margin), 3)
     index = _STAGE_INDEX[winner]
@@ -1867,11 +1874,7 @@ def aggregate(
         trl=trl_for(winner, lex, moving_up),
         scores={s: round(v, 3) for s, v in scores.items()},
         # a stage reached only through further ones is backed by their sentences, nearest first
-        evidence=_pick(
-            next((by_stage[s] for s in STAGES[_STAGE_INDEX[winner] :] if by_stage[s]), []),
-            max_evidence,
-            backs,
-        ),
+        evidence=_pick(next((by_stage[s] for s in later if by_stage[s]), []), max_evidence, backs),
         transfer_score=transfer_score,
         transfer_evidence=transfer_evidence,
     )
