@@ -149,13 +149,14 @@ def test_without_the_english_model_the_main_one_judges_english(tmp_path, monkeyp
     [
         ("english4", 0.8),  # 0.945 (English model on two sets: 0.905; main: 0.67)
         ("releases2", 0.9),  # 0.985 (0.980 before the streams trained it)
+        ("releases3", 0.85),  # 0.930 (300 items; the berlin label's wider sense of "digital")
         ("council", 0.85),  # 0.970 (0.930)
         ("local", 0.85),  # 0.930 (0.920)
         ("local2", 0.85),  # 0.955 (0.935)
     ],
 )
 def test_news_nobody_here_has_seen_is_judged(name, floor):
-    """200 items per set, each written blind from a brief of its own by colleagues other than
+    """200 items per set (releases3: 300), each written blind from a brief of its own by colleagues other than
     those whose items trained the models, and never trained on (scripts/train_relevance.py says
     what each is and what training on it did): the shipped models at their threshold."""
     import sys
@@ -169,7 +170,7 @@ def test_news_nobody_here_has_seen_is_judged(name, floor):
         (relevance.judge(it.title, it.text, it.language) >= t) == (it.label == "yes")
         for it in items
     ]
-    assert len(items) == 200 and sum(right) >= floor * len(items)
+    assert len(items) >= 200 and sum(right) >= floor * len(items)
 
 
 def test_a_missing_or_broken_model_file_is_named(tmp_path, monkeypatch):
