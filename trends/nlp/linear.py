@@ -36,7 +36,7 @@ class Features:
 
     def words(self, text: str) -> list[str]:
         low = text.lower()
-        if len(low) == len(text):  # the same words as lowering each (a third faster)
+        if len(low) == len(text):  # the same words as lowering each, without a copy per word
             return _WORD.findall(low)
         # "İ" lowers to two characters, the second no word character: lower word by word
         return [w.lower() for w in _WORD.findall(text)]
