@@ -1142,9 +1142,12 @@ def _unknown_name_word(word: str) -> bool:
     )
 
 
-# a form of address before a capitalised word names a person ("Anmeldung bei Frau Schwerdtner")
+# a form of address before a capitalised word names a person ("Anmeldung bei Frau Schwerdtner");
+# council minutes address their members by office ("Ratsherr Kemper", "Ratsfrau Yilmaz")
 _HONORIFICS = frozenset(
     {"Frau", "Herr", "Herrn", "Dr.", "Prof.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms."}
+    | {"Ratsherr", "Ratsherrn", "Ratsfrau", "Ratsmitglied", "Stadtverordneter", "Stadtverordnete"}
+    | {"Beigeordneter", "Beigeordnete", "Kämmerer", "Kämmerin", "Councillor", "Cllr", "Cllr."}
 )
 
 
