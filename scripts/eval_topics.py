@@ -44,20 +44,9 @@ SETS = {
     "GermEval19 blurbs": DATA / "germeval19_blurbs" / "items.jsonl",
     # our own municipal news with planted topics (on-topic articles, English ones included)
     "demo corpus": ROOT / "trends" / "demo" / "articles",
-    "stream (written)": ROOT / "tests" / "data" / "stream",
-    # a second stream (stop 29), written blind from a brief of its own: ten other topics; a
-    # third, a fourth and a fifth (stop 30), each with ten further topics
-    "stream2 (written)": ROOT / "tests" / "data" / "stream2",
-    "stream3 (written)": ROOT / "tests" / "data" / "stream3",
-    "stream4 (written)": ROOT / "tests" / "data" / "stream4",
-    "stream5 (written)": ROOT / "tests" / "data" / "stream5",
-    "stream6 (written)": ROOT / "tests" / "data" / "stream6",
-    "stream7 (written)": ROOT / "tests" / "data" / "stream7",
-    "stream8 (written)": ROOT / "tests" / "data" / "stream8",
-    "stream9 (written)": ROOT / "tests" / "data" / "stream9",
-    "stream10 (written)": ROOT / "tests" / "data" / "stream10",
-    "stream12 (written)": ROOT / "tests" / "data" / "stream12",
-    "stream13 (written)": ROOT / "tests" / "data" / "stream13",
+    # every written stream once scored (protocol: the training streams and the test streams;
+    # an unseen stream joins them there, and so here)
+    **{f"{p.name} (written)": p for p in (*protocol.TRAINING_STREAMS, *protocol.TEST_STREAMS)},
 }
 SMALL = 400  # below this many working documents a set is scored on 80 % samples, not halves
 
