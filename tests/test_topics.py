@@ -559,3 +559,53 @@ def test_a_translated_article_completes_a_new_subject_and_a_too_small_topic_is_n
     assert find_new_subjects(X, recent, groups, labels, foreign=foreign, min_topic=2) == []
     found = find_new_subjects(X, recent, groups, labels, foreign=foreign, min_topic=3)
     assert [d.tolist() for d in found] == [[16, 17, 18]]
+
+
+def _new_subject_matrix(older: list[list[int]], recent_extra: list[list[int]] = ()):
+    """Word 0-5: an old subject (10 older and 6 recent documents); words 6-12: a new one (three
+    recent documents from three sources, each using all seven). ``older``: further older
+    documents, each the old subject's words 0-3 and the given ones; ``recent_extra``: further
+    recent documents likewise, from a fourth source. -> (X, recent, groups, labels, index of the
+    first new document)."""
+    rng = np.random.RandomState(0)
+
+    def doc(words: list[int]) -> np.ndarray:
+        v = np.zeros(13)
+        v[words] += 1 + rng.rand(len(words))
+        return v
+
+    old = [doc([0, 1, 2, 3, 4, 5][i % 3 : i % 3 + 4]) for i in range(16)]
+    more_old = [doc([0, 1, 2, 3, *w]) for w in older]
+    extra = [doc([0, 1, 2, 3, *w]) for w in recent_extra]
+    new = [doc(list(range(6, 13))) for _ in range(3)]
+    rows = more_old + old + extra + new
+    n_older = len(more_old) + 10
+    recent = np.arange(len(rows)) >= n_older
+    groups = np.array(
+        ["old"] * (len(more_old) + 16) + ["d"] * len(extra) + ["a", "b", "c"], dtype=object
+    )
+    labels = np.zeros(len(rows), dtype=np.int64)
+    return sp.csr_matrix(np.array(rows)), recent, groups, labels, len(rows) - 3
+
+
+def test_one_older_article_with_two_of_its_words_is_a_stray_two_are_an_earlier_report():
+    """A new subject's words may have one stray older mention each, and the subject may have one
+    older article that uses two of its seven words (an app and a neighbourhood, said of
+    something else). Two such articles, or one that uses three of its words, report on it
+    before: it is not new."""
+    X, recent, groups, labels, first = _new_subject_matrix([[6, 7]])
+    found = find_new_subjects(X, recent, groups, labels)
+    assert [d.tolist() for d in found] == [list(range(first, first + 3))]
+    for older in ([[6, 7], [8, 9]], [[6, 7, 8]]):
+        X, recent, groups, labels, _ = _new_subject_matrix(older)
+        assert find_new_subjects(X, recent, groups, labels) == [], older
+
+
+def test_a_recent_article_on_an_old_subject_that_shares_two_new_words_does_not_hide_a_subject():
+    """A recent article on the old subject that also names two of the new subject's words is
+    drawn in by them. An older article that names one of them (a stray) then comes as close to
+    the group as that article does, which would make the whole group look like the recent part
+    of an old subject. The article leaves, and the three on the new subject stay one."""
+    X, recent, groups, labels, first = _new_subject_matrix([[6]], recent_extra=[[6, 7]])
+    found = find_new_subjects(X, recent, groups, labels)
+    assert [d.tolist() for d in found] == [list(range(first, first + 3))]

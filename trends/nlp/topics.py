@@ -1119,11 +1119,15 @@ def find_new_subjects(
         # (demo, stream, cut demo: new subjects 0.49-0.69, such parts 0.14)
         if not core or centre[top].sum() < novelty * centre[strongest].sum():
             continue
-        # a fresh word may have one older mention (a stray), but an older document that uses two
-        # of the subject's words is an earlier report on it: the subject is not new (a compound
-        # and its own part are one word: one older "Frühjahr" held back the first stream's new
-        # topic, whose articles say Frühjahr and so jahr)
-        if len(core) > 1 and _most_distinct(present_old, core, names) >= 2:
+        # a fresh word may have one older mention (a stray), and so may the subject: one older
+        # document that uses two of its words (stream10's first-responder app: App and Nähe of
+        # seven). Two such documents, or one that uses three of its words (all, when it has
+        # fewer), are earlier reports on it: the subject is not new. A compound and its own part
+        # are one word (one older "Frühjahr" held back the first stream's new topic, whose
+        # articles say Frühjahr and so jahr).
+        distinct = _distinct([_name(names, t) for t in core])
+        uses = _uses(present_old, core, names) + [0, 0]
+        if distinct > 1 and (uses[0] >= min(3, distinct) or uses[1] >= 2):
             continue
         hits = np.asarray(recent_present[:, core].sum(axis=1)).ravel()
         in_group = np.isin(rec, comp_a)
@@ -1133,14 +1137,12 @@ def find_new_subjects(
             chosen = np.union1d(chosen, rec[hits >= min(2, len(strong)) + (len(strong) == 1)])
         chosen = np.concatenate([chosen, comp_a[joined]])
         docs = np.array(sorted(int(d) for d in chosen if int(d) not in taken), dtype=np.int64)
+        docs = _peel(Xn, docs, old, ~foreign)
         if (
             len(docs) < min_docs
             or len(set(groups[docs])) < min_groups
             or np.sum(~foreign[docs]) < min(2, min_docs)  # main-language part taken before
         ):
-            continue
-        # foreign rows hold only the shared words, so they are not the measure of a member
-        if _closest_old(Xn, docs, old) >= _loosest_member(Xn, docs, ~foreign[docs]):
             continue
         majority = Counter(labels[docs].tolist()).most_common(1)[0][0]
         if 2 * np.sum(labels[docs] == majority) > sizes[majority] and (
@@ -1152,16 +1154,24 @@ def find_new_subjects(
     return out
 
 
-def _most_distinct(rows: sp.csc_matrix, terms: list[int], names: Sequence[str] | None) -> int:
-    """The most of ``terms`` one of ``rows`` uses, a compound's own part counted with it (the
-    features hold *frühjahr* and its part *jahr*: one word). ``names``: the feature names (None
-    with hashed features: then every term counts)."""
+def _distinct(words: Sequence[str]) -> int:
+    """How many of ``words`` are words of their own: a compound's own part counts with it (the
+    features hold *frühjahr* and its part *jahr*: one word)."""
+    return sum(1 for w in words if not any(w != v and w in v for v in words))
+
+
+def _uses(rows: sp.csc_matrix, terms: list[int], names: Sequence[str] | None) -> list[int]:
+    """How many of ``terms`` each of ``rows`` uses, counted by `_distinct`, most first.
+    ``names``: the feature names (None with hashed features: then every term counts)."""
     used = rows[:, terms].tocsr()
-    best = 0
-    for r in range(used.shape[0]):
-        here = [names[terms[j]] if names is not None else str(j) for j in used[r].indices]
-        best = max(best, sum(1 for w in here if not any(w != v and w in v for v in here)))
-    return best
+    counts = [
+        _distinct([_name(names, terms[j]) for j in used[r].indices]) for r in range(used.shape[0])
+    ]
+    return sorted(counts, reverse=True)
+
+
+def _name(names: Sequence[str] | None, term: int) -> str:
+    return names[term] if names is not None else str(term)
 
 
 def _nearest(
@@ -1187,14 +1197,27 @@ def _centre(Xn: sp.csr_matrix, docs: np.ndarray) -> np.ndarray:
     return c / (np.linalg.norm(c) or 1.0)
 
 
-def _loosest_member(Xn: sp.csr_matrix, docs: np.ndarray, which: np.ndarray | None = None) -> float:
-    """The lowest cosine of a document (of ``which``, default all) to the centre of the others
-    (leave one out)."""
-    return min(
-        float(Xn[int(d)].dot(_centre(Xn, np.delete(docs, i)))[0])
-        for i, d in enumerate(docs)
-        if which is None or which[i]
-    )
+def _peel(Xn: sp.csr_matrix, docs: np.ndarray, old: np.ndarray, main: np.ndarray) -> np.ndarray:
+    """The group without the members that are no closer to it than an older document is: while
+    an older document comes as close to the group's centre as its loosest member does to the
+    centre of the others (leave one out), that member goes. A group of recent documents that an
+    older one fits as well is the recent part of an old subject and loses its members one by one;
+    a document that only shares a fresh word goes alone (the first stream's passport lockers kept
+    a parking article by the fresh word *Dokument*, which made the whole group look old).
+    ``main``: rows in the main language, the only ones measured (a foreign row holds just the
+    words it shares with them). Returns what is left, empty below two main-language members."""
+    docs = np.asarray(docs)
+    while np.sum(main[docs]) >= 2:
+        own = [
+            (float(Xn[int(d)].dot(_centre(Xn, np.delete(docs, i)))[0]), i)
+            for i, d in enumerate(docs)
+            if main[d]
+        ]
+        loosest, i = min(own)
+        if _closest_old(Xn, docs, old) < loosest:
+            return docs
+        docs = np.delete(docs, i)
+    return docs[:0]
 
 
 def _closest_old(Xn: sp.csr_matrix, docs: np.ndarray, old: np.ndarray) -> float:
