@@ -20,7 +20,9 @@ from trends.cli import main
 from trends.config import Workspace
 from trends.corpus import Corpus
 from trends.demo.site import import_rows
+from trends.export import document_rows
 from trends.models import AnalysisError, load_model, model_quarters, topic_rows, trend_rows
+from trends.relevance import policy
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -521,19 +523,20 @@ def test_analyze_leaves_the_garbage_collector_as_it_found_it():
         gc.unfreeze()
 
 
-@pytest.mark.slow
-def test_a_new_topic_of_three_articles_is_found_and_classed_new(tmp_path):
-    """The demo's new subject (the EUDI wallet, 7 articles) cut down to three German articles
-    from three sources: it still becomes its own topic, classed new, instead of being absorbed."""
-    keep = {
-        "eudi-aachen-machbarkeitsstudie",
-        "eudi-institut-bedarfsanalyse-kommunen",
-        "eudi-kommunal-it-markterkundung",
-    }
+WALLET_THREE = {
+    "eudi-aachen-machbarkeitsstudie",
+    "eudi-institut-bedarfsanalyse-kommunen",
+    "eudi-kommunal-it-markterkundung",
+}
+
+
+def _demo_with_three_wallet_articles(tmp_path: Path) -> Workspace:
+    """A workspace with the demo imported, its new subject (the EUDI wallet, 7 articles) cut
+    down to three German articles from three sources."""
     src = demo_jsonl(tmp_path / "all.jsonl")
     rows = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines()]
     eudi = [r for r in rows if r["id"].startswith("eudi-")]
-    kept = [r for r in eudi if r["id"] in keep]
+    kept = [r for r in eudi if r["id"] in WALLET_THREE]
     assert len(kept) == 3 and len({r["source"] for r in kept}) == 3, [r["id"] for r in eudi]
     small = tmp_path / "small.jsonl"
     small.write_text(
@@ -546,18 +549,64 @@ def test_a_new_topic_of_three_articles_is_found_and_classed_new(tmp_path):
     root.mkdir()
     result = CliRunner().invoke(main, ["-w", str(root), "import", str(small)])
     assert result.exit_code == 0, result.output
-    ws = Workspace.resolve(root)
+    return Workspace.resolve(root)
+
+
+def _assignments(ws: Workspace) -> dict[str, dict]:
+    lines = (ws.models_dir / "2026Q3" / "assignments.jsonl").read_text().splitlines()
+    return {row["id"]: row for row in map(json.loads, lines)}
+
+
+@pytest.mark.slow
+def test_a_new_topic_of_three_articles_is_found_and_classed_new(tmp_path):
+    """The demo's new subject cut down to three German articles from three sources: it still
+    becomes its own topic, classed new, instead of being absorbed."""
+    ws = _demo_with_three_wallet_articles(tmp_path)
     analyze(ws, AnalysisConfig(quarter="2026Q3", today=TODAY))
     model = load_model(ws, "2026Q3")
-    assignments = {
-        json.loads(line)["id"]: json.loads(line)["topic_id"]
-        for line in (ws.models_dir / "2026Q3" / "assignments.jsonl").read_text().splitlines()
-    }
-    topic_ids = {assignments.get(i) for i in keep}
+    assignments = _assignments(ws)
+    topic_ids = {assignments.get(i, {}).get("topic_id") for i in WALLET_THREE}
     assert len(topic_ids) == 1 and None not in topic_ids, topic_ids
     (tid,) = topic_ids
     topic = next(t for t in model["topics"] if t["id"] == tid)
     assert topic["trend_class"] == "new", topic
+
+
+@pytest.mark.slow
+def test_an_article_its_score_set_aside_completes_a_new_topic_and_curation_still_wins(tmp_path):
+    """One of the three wallet articles scored under the threshold (a report whose digital part
+    is a detail): the two kept ones and it still make the new topic, and it counts there, in
+    the export and in the manifest. Set aside by curation.yaml, it stays out: the analyst's word
+    is not overruled, and two articles make no topic."""
+    ws = _demo_with_three_wallet_articles(tmp_path)
+    low = "eudi-kommunal-it-markterkundung"
+    with Corpus(ws.corpus_db) as corpus:
+        judged_by = corpus.db.execute(
+            "SELECT relevance_model FROM articles WHERE id=?", (low,)
+        ).fetchone()[0]
+        corpus.set_relevance([(low, 0.05)], judged_by)
+    analyze(ws, AnalysisConfig(quarter="2026Q3", today=TODAY))
+    assignments = _assignments(ws)
+    assert {assignments[i]["topic_id"] for i in WALLET_THREE} == {assignments[low]["topic_id"]}
+    assert assignments[low].get("completes_new_subject") is True
+    assert not any(r.get("completes_new_subject") for i, r in assignments.items() if i != low)
+    model = load_model(ws, "2026Q3")
+    assert model["manifest"]["relevance"]["joined_new_subjects"] == [low]
+    topic = next(t for t in model["topics"] if t["id"] == assignments[low]["topic_id"])
+    assert topic["trend_class"] == "new" and topic["size"] == 3, topic
+    with Corpus(ws.corpus_db) as corpus:
+        rows = {r["id"]: r for r in document_rows(corpus, assignments)}
+        assert rows[low]["relevant"] is True and rows[low]["relevance"] == 0.05
+        assert not next(a for a in corpus.articles(relevant_only=False) if a.id == low).relevant
+
+    ws.curation_yaml.write_text(f"articles:\n  set_aside: [{low}]\n", encoding="utf-8")
+    analyze(ws, AnalysisConfig(quarter="2026Q3", today=TODAY))
+    assignments = _assignments(ws)
+    assert low not in assignments
+    assert load_model(ws, "2026Q3")["manifest"]["relevance"]["joined_new_subjects"] == []
+    with Corpus(ws.corpus_db) as corpus:
+        rows = {r["id"]: r for r in document_rows(corpus, assignments, policy=policy(ws))}
+        assert rows[low]["relevant"] is False
 
 
 def test_default_quarter_is_the_latest_complete_one_and_a_partial_one_says_its_days(tmp_path):

@@ -609,3 +609,24 @@ def test_a_recent_article_on_an_old_subject_that_shares_two_new_words_does_not_h
     X, recent, groups, labels, first = _new_subject_matrix([[6]], recent_extra=[[6, 7]])
     found = find_new_subjects(X, recent, groups, labels)
     assert [d.tolist() for d in found] == [list(range(first, first + 3))]
+
+
+def test_a_set_aside_article_completes_a_new_subject_but_never_makes_one():
+    """Set aside as off-topic by its own score, an article on the new subject completes it with
+    two kept ones; with only one kept article there is no subject; and a set-aside article that
+    shares just one of the subject's words (a detour, the winter service) does not join."""
+    X, recent, groups, labels, first = _new_subject_matrix([])
+    aside = np.zeros(X.shape[0], dtype=bool)
+    aside[first] = True
+    found = find_new_subjects(X, recent, groups, labels, aside=aside)
+    assert [d.tolist() for d in found] == [list(range(first, first + 3))]
+    aside[first + 1] = True
+    assert find_new_subjects(X, recent, groups, labels, aside=aside) == []
+    X, recent, groups, labels, first = _new_subject_matrix([], recent_extra=[[6]])
+    X = X.tolil()
+    X[first - 1, :] = 0
+    X[first - 1, 6] = 1.0  # a recent article whose only word of weight is one of the subject's
+    X = X.tocsr()
+    aside = np.arange(X.shape[0]) == first - 1
+    found = find_new_subjects(X, recent, groups, labels, aside=aside)
+    assert [d.tolist() for d in found] == [list(range(first, first + 3))]

@@ -563,6 +563,38 @@ def background_articles(corpus: Corpus, win: WindowArticles, cfg: AnalysisConfig
     return aside
 
 
+def recent_aside(
+    corpus: Corpus, win: WindowArticles, policy: relevance.Policy, cfg: AnalysisConfig
+) -> list[Article]:
+    """The articles of the window's last `cfg.new_quarters` quarters that their relevance score
+    alone set aside, in the language the topic model is fitted on, as a seeded sample of at most
+    `cfg.background_max`: each may complete a new subject that kept articles make
+    (`TopicModel.fit`'s ``aside``). What curation or a source's `filter` set aside stays out."""
+    lang = fit_language(win.articles)
+    recent = set(win.quarters[-cfg.new_quarters :])
+    by_score = {
+        row["id"]
+        for row in corpus.relevance_rows()
+        if row["quarter"] in recent
+        and policy.decide(
+            row["id"], row["url"] or "", row["relevance"], bool(row["source_filter"])
+        ).reason
+        == "below threshold"
+    }
+    aside = [
+        a
+        for a in corpus.articles(
+            quarters=recent, relevant_only=False, dated_only=True, with_text=False
+        )
+        if a.id in by_score and (a.language or "de")[:2] == lang
+    ]
+    aside.sort(key=lambda a: (a.published, a.title, a.id))
+    if len(aside) > cfg.background_max:
+        pick = np.random.RandomState(cfg.seed).choice(len(aside), cfg.background_max, replace=False)
+        aside = [aside[i] for i in sorted(pick)]
+    return aside
+
+
 def fit_language(articles: list[Article]) -> str:
     """The language the topic model is fitted on: the window's most common one."""
     langs = [(a.language or "de")[:2] for a in articles]
@@ -633,18 +665,16 @@ def analyze(
             # the set-aside sample's lemmas in the same pass (one pool of workers, not two);
             # only the window's articles go on
             background = background_articles(corpus, win, cfg)
+            aside = recent_aside(corpus, win, inputs.policy, cfg)
             nlp = article_nlp(
                 corpus,
-                win.articles + background,
+                list({a.id: a for a in win.articles + background + aside}.values()),
                 inputs.taxonomy,
                 cfg.n_jobs,
                 progress,
                 inputs.version,
                 batch=cfg.nlp_batch,
             )
-            for a in background:
-                del nlp[a.id]
-            nlp = with_home_places(nlp, win.articles, win.sources)
         with _timed(seconds, "topics"):
             publishers = [str(src.get("name") or "") for src in win.sources.values()]
             fit = fit_topics(
@@ -655,6 +685,13 @@ def analyze(
                 cfg,
                 progress,
                 lemma_docs(corpus, [a.id for a in background], inputs.version),
+                aside,
+            )
+            # set-aside articles that completed a new subject count from here on as the
+            # window's; the other set-aside ones were read for the topic model only
+            win = dataclasses.replace(win, articles=win.articles + fit.joined)
+            nlp = with_home_places(
+                {a.id: nlp[a.id] for a in win.articles}, win.articles, win.sources
             )
         previous = _previous_model(ws, win.quarter)
         linked = link_topics(fit.terms, fit.labels, previous, cfg.match_threshold)
@@ -719,7 +756,7 @@ def _manifest(
         "previous_model": previous["quarter"] if previous else None,
         "coverage": covered,
         "trend_rules": inputs.rules.__dict__,
-        "relevance": relevance.manifest_entry(inputs.policy, win.kept),
+        "relevance": relevance.manifest_entry(inputs.policy, win.kept, (a.id for a in fit.joined)),
     }
 
 
@@ -732,6 +769,9 @@ class TopicFit:
     weight: list[float]  # per article: its weight in its best topic
     labels: list[str]  # per topic: a readable label
     keyphrases: list[list[str]]  # per topic, people removed
+    # set-aside articles that completed a new subject: `main` and `weight` go on with them, so
+    # they follow the window's articles
+    joined: list[Article] = field(default_factory=list)
 
     @property
     def terms(self) -> list[dict[str, float]]:
@@ -754,6 +794,7 @@ def fit_topics(
     cfg: AnalysisConfig,
     progress: Progress | None = None,
     background: list[str] | None = None,
+    aside: list[Article] | None = None,
 ) -> TopicFit:
     """Fit the topic model on the window and give every article its main topic.
 
@@ -764,7 +805,9 @@ def fit_topics(
     fitted on a seeded sample of them and the others are placed the same way, `cfg.cache_chunk`
     at a time: time and memory of this stage stay those of `cfg.fit_max` articles. Run `article_nlp` first (lemmas come from the
     cache). `background`: the lemmas of articles set aside (`background_articles`), which
-    keyphrases are scored against."""
+    keyphrases are scored against. `aside`: recent articles set aside (`recent_aside`, read by
+    `article_nlp` too); those that complete a new subject come back as `TopicFit.joined`."""
+    aside = aside or []
     langs = [(a.language or "de")[:2] for a in articles]
     main_lang = fit_language(articles)
     fit_idx = [i for i, lang in enumerate(langs) if lang == main_lang]
@@ -814,6 +857,8 @@ def fit_topics(
             extra_groups=[articles[i].source for i in extra_idx],
             background=background,
             extra_translated=[a != b for a, b in zip(extra_read, extra_docs.values())],
+            aside=lemma_docs(corpus, [a.id for a in aside], version),
+            aside_groups=[a.source for a in aside],
         )
     except TooLittleText as exc:
         raise AnalysisError(f"no topics can be found in this window: {exc}") from None
@@ -862,7 +907,10 @@ def fit_topics(
         readable_label(ks, publishers) or fallback
         for ks, fallback in zip(keyphrases, model.topic_labels_, strict=True)
     ]
-    return TopicFit(model, main, weight, labels, keyphrases)
+    came_back = [(a, int(j)) for a, j in zip(aside, model.aside_labels_, strict=True) if j >= 0]
+    main += [j for _, j in came_back]
+    weight += [1.0] * len(came_back)
+    return TopicFit(model, main, weight, labels, keyphrases, [a for a, _ in came_back])
 
 
 @dataclass(frozen=True)
@@ -1013,6 +1061,7 @@ def _write_model(
     _dump(folder / "trends.json", sorted(out.trends, key=lambda r: (r["topic_id"], r["quarter"])))
     _dump(folder / "evidence.json", out.evidence)
     rows = sorted(zip(win.articles, fit.main, fit.weight, strict=True), key=lambda x: x[0].id)
+    joined = {a.id for a in fit.joined}
     with replacing(folder / "assignments.jsonl") as fh:
         for a, m, weight in rows:
             fh.write(
@@ -1030,6 +1079,8 @@ def _write_model(
                         "stage": nlp[a.id].stage,
                         "place_stage": nlp[a.id].place_stage,
                         "seen_in": sorted(seen_in.get(a.id, {a.source})),
+                        # set aside by its score, in a topic as part of a new subject
+                        **({"completes_new_subject": True} if a.id in joined else {}),
                     },
                     ensure_ascii=False,
                 )

@@ -104,10 +104,14 @@ def document_rows(
         for row in corpus.relevance_rows()
     }
     for art in corpus.articles(relevant_only=False):
-        relevant = decided[art.id].relevant
+        assigned = assignments.get(art.id, {})
+        decision = decided[art.id]
+        # analysis counts an article its score set aside when it completes a new subject
+        relevant = decision.relevant or (
+            decision.reason == "below threshold" and bool(assigned.get("completes_new_subject"))
+        )
         if not (relevant or include_offtopic):
             continue
-        assigned = assignments.get(art.id, {})
         weight = assigned.get("topic_weight")
         yield {
             "id": art.id,

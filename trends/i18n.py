@@ -397,11 +397,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Relevanz: {n} von {total} Artikeln des Zeitfensters wurden als nicht themenrelevant "
         "beiseitegelegt (Relevanzwert unter {threshold}, Quellfilter oder curation.yaml; sie "
         "bleiben gespeichert und durchsuchbar, zählen aber in keinem Thema und keinem Anteil), "
-        "{not_judged} nicht bewertet (nur Titel oder andere Sprache). Beiseitegelegt je Quelle:",
+        "{not_judged} nicht bewertet (nur Titel oder andere Sprache).{joined} Beiseitegelegt je "
+        "Quelle:",
         "Relevance: {n} of the window's {total} articles were set aside as off-topic (relevance "
         "score under {threshold}, a source filter or curation.yaml; they stay stored and "
         "searchable but count in no topic and no share), {not_judged} not judged (a title only "
-        "or another language). Set aside per source:",
+        "or another language).{joined} Set aside per source:",
+    ),
+    "set_aside_joined": (
+        " {n} davon ergänzten ein neues Thema aus behaltenen Artikeln und zählen darin.",
+        " {n} of them completed a new subject with kept articles and count in it.",
     ),
     "failures_none": ("Keine Fehler erfasst.", "No failures recorded."),
     "stage": ("Stufe", "Stage"),

@@ -335,9 +335,10 @@ def decide_stored(
     return counts
 
 
-def manifest_entry(pol: Policy, counts: Counts) -> dict:
-    """What the manifest records of relevance: model, threshold and where it came from, and the
-    window's articles kept / set aside / not judged per source."""
+def manifest_entry(pol: Policy, counts: Counts, joined: Iterable[str] = ()) -> dict:
+    """What the manifest records of relevance: model, threshold and where it came from, the
+    window's articles kept / set aside / not judged per source, and the set-aside ones that
+    analysis let complete a new subject (`joined`: article ids; they count in it)."""
     return {
         "model": model_id(),
         "threshold": pol.threshold,
@@ -347,4 +348,5 @@ def manifest_entry(pol: Policy, counts: Counts) -> dict:
         "set_aside": counts.total(SET_ASIDE),
         "not_judged": counts.total(NOT_JUDGED),
         "by_source": {src: dict(row) for src, row in sorted(counts.by_source.items())},
+        "joined_new_subjects": sorted(joined),
     }

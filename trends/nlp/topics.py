@@ -747,6 +747,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         extra_groups: Sequence[str] | None = None,
         background: Iterable[str] | None = None,
         extra_translated: Sequence[bool] | None = None,
+        aside: Iterable[str] | None = None,
+        aside_groups: Sequence[str] | None = None,
     ):
         """Fit on analysed strings (``analyze_text`` output). ``langs`` (one per document or one
         for all, default German) selects the keyphrase patterns. ``recent`` (one flag per
@@ -762,11 +764,27 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
         ``background``: documents of the same language the model is not about (the articles set
         aside as off-topic): keyphrases are scored against them too, so a phrase that every press
-        release carries ("Veranstaltung", "Bedarf") names no topic. They are not fitted."""
+        release carries ("Veranstaltung", "Bedarf") names no topic. They are not fitted.
+
+        ``aside``: recent documents of the fitted language set aside as off-topic (their sources:
+        ``aside_groups``). They are not fitted and make no subject, but one may complete a new
+        subject that two kept documents make (see :func:`find_new_subjects`): a per-article
+        judgement misses a report whose digital part is a detail, the subject's other reports
+        do not. ``aside_labels_`` gives, per aside document, the new subject's topic it joined,
+        or -1."""
         # BLAS threads only slow the small dense products down and fight with the k-search threads
         with threadpool_limits(limits=1, user_api="blas"):
             return self._fit(
-                X, langs, recent, groups, extra, extra_groups, background, extra_translated
+                X,
+                langs,
+                recent,
+                groups,
+                extra,
+                extra_groups,
+                background,
+                extra_translated,
+                aside,
+                aside_groups,
             )
 
     def _fit(
@@ -779,11 +797,16 @@ class TopicModel(TransformerMixin, BaseEstimator):
         extra_groups: Sequence[str] | None = None,
         background: Iterable[str] | None = None,
         extra_translated: Sequence[bool] | None = None,
+        aside: Iterable[str] | None = None,
+        aside_groups: Sequence[str] | None = None,
     ):
         docs = _as_docs(X)
         extra_docs = _as_docs(extra) if extra is not None else []
         if extra_groups is not None and len(extra_groups) != len(extra_docs):
             raise ValueError(f"{len(extra_docs)} extra documents but {len(extra_groups)} groups")
+        aside_docs = _as_docs(aside) if aside is not None else []
+        if aside_groups is not None and len(aside_groups) != len(aside_docs):
+            raise ValueError(f"{len(aside_docs)} aside documents but {len(aside_groups)} groups")
         n = len(docs)
         if n < 2:
             raise TooLittleText(f"need at least 2 documents to find topics, got {n}")
@@ -810,6 +833,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.reconstruction_err_ = float(self.nmf_.reconstruction_err_)
         self.new_topics_ = []
         self.extra_labels_ = np.full(len(extra_docs), OTHER, dtype=np.int64)
+        self.aside_labels_ = np.full(len(aside_docs), OTHER, dtype=np.int64)
         min_size = self.min_topic_size
         if min_size is None:
             min_size = int(np.clip(round(0.005 * n), 3, 15)) if n >= 50 else 1
@@ -820,15 +844,22 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 raise ValueError(f"{n} documents but {len(flags)} recent flags or groups")
             group_of = np.asarray(groups if groups is not None else range(n), dtype=object)
             Xa, labels_a = X0, W.argmax(1)
-            if extra_docs:  # rows after the fitted ones, in the fitted vocabulary
-                Xe = self._features(extra_docs)
-                Xa = sp.vstack([X0, Xe], format="csr")
+            # rows after the fitted ones, in the fitted vocabulary: extra, then aside documents
+            start = n
+            for more_docs, more_groups in ((extra_docs, extra_groups), (aside_docs, aside_groups)):
+                if not more_docs:
+                    continue
+                Xm = self._features(more_docs)
+                Xa = sp.vstack([Xa, Xm], format="csr")
                 labels_a = np.concatenate(
-                    [labels_a, self.nmf_.transform(self._smooth(Xe)).argmax(1)]
+                    [labels_a, self.nmf_.transform(self._smooth(Xm)).argmax(1)]
                 )
-                flags = np.concatenate([flags, np.ones(len(extra_docs), dtype=bool)])
-                more = extra_groups if extra_groups is not None else range(n, n + len(extra_docs))
-                group_of = np.concatenate([group_of, np.asarray(list(more), dtype=object)])
+                flags = np.concatenate([flags, np.ones(len(more_docs), dtype=bool)])
+                if more_groups is None:
+                    more_groups = range(start, start + len(more_docs))
+                group_of = np.concatenate([group_of, np.asarray(list(more_groups), dtype=object)])
+                start += len(more_docs)
+            rows = np.arange(Xa.shape[0])
             found = find_new_subjects(
                 Xa,
                 flags,
@@ -837,13 +868,15 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 neighbors=self.new_neighbors,
                 min_docs=self.new_min_docs,
                 min_groups=self.new_min_groups,
-                foreign=np.arange(Xa.shape[0]) >= n,
+                foreign=(rows >= n) & (rows < n + len(extra_docs)),
                 translated=np.concatenate(
                     [
                         np.zeros(n, dtype=bool),
                         np.asarray(extra_translated or [False] * len(extra_docs), dtype=bool),
+                        np.zeros(len(aside_docs), dtype=bool),
                     ]
                 ),
+                aside=rows >= n + len(extra_docs),
                 min_topic=min_size,
                 names=self.feature_names_,
             )
@@ -893,7 +926,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
             fitted = docs[docs < n]
             W[fitted] = 0.0
             W[fitted, col] = 1.0
-            self.extra_labels_[docs[docs >= n] - n] = col
+            for d in docs[docs >= n] - n:  # extra rows, then aside rows
+                if d < len(self.extra_labels_):
+                    self.extra_labels_[d] = col
+                else:
+                    self.aside_labels_[d - len(self.extra_labels_)] = col
             self.new_topics_.append(col)
         H = np.vstack([H, *rows]).astype(self.nmf_.components_.dtype)
         self.nmf_.components_ = H
@@ -987,6 +1024,7 @@ def find_new_subjects(
     translated: np.ndarray | None = None,
     min_topic: int = 1,
     names: Sequence[str] | None = None,
+    aside: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """Groups of recent documents on a subject whose words the older documents do not use.
 
@@ -1015,13 +1053,18 @@ def find_new_subjects(
     *Friedhof*); a word still needs two documents that use it. ``names`` (the feature names,
     None when hashed) let a compound and its own part count as one word. Foreign documents are grouped
     after the main-language ones, and a ``min_topic`` of 1 keeps the old rule that any topic the
-    model gave a group is its home. Returns document indices per subject, in a deterministic
+    model gave a group is its home.
+
+    ``aside`` marks recent documents set aside as off-topic (not fitted, like foreign ones, and
+    not counted in a topic's size): they take part like any other, but a subject needs two
+    documents that are not aside. Returns document indices per subject, in a deterministic
     order."""
     old = np.flatnonzero(~recent)
     if int(np.sum(recent)) < min_docs or len(old) == 0:
         return []
     foreign = np.zeros(X.shape[0], dtype=bool) if foreign is None else np.asarray(foreign, bool)
     foreign &= recent
+    aside = np.zeros(X.shape[0], dtype=bool) if aside is None else np.asarray(aside, bool) & recent
     Xn = normalize(X.astype(np.float64))
     present = (Xn > 0).astype(np.int32).tocsc()
     present_old = present[old].tocsc()
@@ -1083,9 +1126,10 @@ def find_new_subjects(
             counts = [int(w[own].sum()) for w in shared]
             if counts and max(counts) > 0:
                 comps[pairs[int(np.argmax(counts))][0]].append(int(f))
-    # a topic's fitted documents decide whether it stays one; foreign rows are not fitted
-    sizes = np.bincount(labels, minlength=int(labels.max()) + 1)
-    fitted_sizes = np.bincount(labels[~foreign], minlength=len(sizes))
+    # a topic's fitted documents decide whether it stays one; foreign and aside rows are not
+    # fitted, and aside ones are in no topic
+    sizes = np.bincount(labels[~aside], minlength=int(labels.max()) + 1)
+    fitted_sizes = np.bincount(labels[~foreign & ~aside], minlength=len(sizes))
     recent_present = present[rec].tocsr()
     out: list[np.ndarray] = []
     taken: set[int] = set()
@@ -1136,18 +1180,27 @@ def find_new_subjects(
             hits = np.asarray(recent_present[:, strong].sum(axis=1)).ravel()
             chosen = np.union1d(chosen, rec[hits >= min(2, len(strong)) + (len(strong) == 1)])
         chosen = np.concatenate([chosen, comp_a[joined]])
+        # a set-aside document was judged off-topic on its own: one shared word (a detour, the
+        # winter service) does not outweigh that, two of the subject's words do (its one word,
+        # when it has one: EUDI-Wallet)
+        chosen = [
+            d
+            for d in chosen
+            if not aside[d] or _uses(present[[d]], core, names)[0] >= min(2, distinct)
+        ]
         docs = np.array(sorted(int(d) for d in chosen if int(d) not in taken), dtype=np.int64)
         docs = _peel(Xn, docs, old, ~foreign)
         if (
             len(docs) < min_docs
             or len(set(groups[docs])) < min_groups
             or np.sum(~foreign[docs]) < min(2, min_docs)  # main-language part taken before
+            or np.sum(~aside[docs]) < min(2, min_docs)  # set aside: completes, never makes
         ):
             continue
-        majority = Counter(labels[docs].tolist()).most_common(1)[0][0]
-        if 2 * np.sum(labels[docs] == majority) > sizes[majority] and (
-            fitted_sizes[majority] >= min_topic
-        ):
+        kept = labels[docs[~aside[docs]]]
+        majority = Counter(kept.tolist()).most_common(1)[0][0]
+        if 2 * np.sum(kept == majority) > sizes[majority] and (fitted_sizes[majority] >= min_topic):
+            taken.update(docs.tolist())  # the topic it has: no part of it makes another one
             continue
         taken.update(docs.tolist())
         out.append(docs)

@@ -1151,6 +1151,7 @@ def _set_aside(manifest: dict, source_meta: dict[str, dict], lang: str) -> dict 
         for sid, row in sorted(rel["by_source"].items())
     ]
     total = sum(r["of"] for r in rows)
+    joined = len(rel.get("joined_new_subjects") or [])
     return {
         "text": i18n.fmt(
             "set_aside",
@@ -1159,6 +1160,9 @@ def _set_aside(manifest: dict, source_meta: dict[str, dict], lang: str) -> dict 
             total=i18n.fmt_int(total, lang),
             threshold=f"{rel.get('threshold')}".replace(".", "," if lang == "de" else "."),
             not_judged=i18n.fmt_int(int(rel.get("not_judged", 0)), lang),
+            joined=i18n.fmt("set_aside_joined", lang, n=i18n.fmt_int(joined, lang))
+            if joined
+            else "",
         ),
         "by_source": [r for r in rows if r["n"]],
     }
