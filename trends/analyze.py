@@ -563,36 +563,22 @@ def background_articles(corpus: Corpus, win: WindowArticles, cfg: AnalysisConfig
     return aside
 
 
-def recent_aside(
-    corpus: Corpus, win: WindowArticles, policy: relevance.Policy, cfg: AnalysisConfig
+def set_aside_by_score(
+    corpus: Corpus, articles: list[Article], policy: relevance.Policy
 ) -> list[Article]:
-    """The articles of the window's last `cfg.new_quarters` quarters that their relevance score
-    alone set aside, in the language the topic model is fitted on, as a seeded sample of at most
-    `cfg.background_max`: each may complete a new subject that kept articles make
-    (`TopicModel.fit`'s ``aside``). What curation or a source's `filter` set aside stays out."""
-    lang = fit_language(win.articles)
-    recent = set(win.quarters[-cfg.new_quarters :])
+    """Those of `articles` that their relevance score alone set aside (not curation, not a
+    source's `filter`): the ones analysis may let complete a new subject (`fit_topics`)."""
+    ids = {a.id for a in articles}
     by_score = {
         row["id"]
         for row in corpus.relevance_rows()
-        if row["quarter"] in recent
+        if row["id"] in ids
         and policy.decide(
             row["id"], row["url"] or "", row["relevance"], bool(row["source_filter"])
         ).reason
         == "below threshold"
     }
-    aside = [
-        a
-        for a in corpus.articles(
-            quarters=recent, relevant_only=False, dated_only=True, with_text=False
-        )
-        if a.id in by_score and (a.language or "de")[:2] == lang
-    ]
-    aside.sort(key=lambda a: (a.published, a.title, a.id))
-    if len(aside) > cfg.background_max:
-        pick = np.random.RandomState(cfg.seed).choice(len(aside), cfg.background_max, replace=False)
-        aside = [aside[i] for i in sorted(pick)]
-    return aside
+    return [a for a in articles if a.id in by_score]
 
 
 def fit_language(articles: list[Article]) -> str:
@@ -665,10 +651,9 @@ def analyze(
             # the set-aside sample's lemmas in the same pass (one pool of workers, not two);
             # only the window's articles go on
             background = background_articles(corpus, win, cfg)
-            aside = recent_aside(corpus, win, inputs.policy, cfg)
             nlp = article_nlp(
                 corpus,
-                list({a.id: a for a in win.articles + background + aside}.values()),
+                win.articles + background,
                 inputs.taxonomy,
                 cfg.n_jobs,
                 progress,
@@ -685,7 +670,7 @@ def analyze(
                 cfg,
                 progress,
                 lemma_docs(corpus, [a.id for a in background], inputs.version),
-                aside,
+                set_aside_by_score(corpus, background, inputs.policy),
             )
             # set-aside articles that completed a new subject count from here on as the
             # window's; the other set-aside ones were read for the topic model only
@@ -805,9 +790,9 @@ def fit_topics(
     fitted on a seeded sample of them and the others are placed the same way, `cfg.cache_chunk`
     at a time: time and memory of this stage stay those of `cfg.fit_max` articles. Run `article_nlp` first (lemmas come from the
     cache). `background`: the lemmas of articles set aside (`background_articles`), which
-    keyphrases are scored against. `aside`: recent articles set aside (`recent_aside`, read by
-    `article_nlp` too); those that complete a new subject come back as `TopicFit.joined`."""
-    aside = aside or []
+    keyphrases are scored against. `aside`: background articles their score set aside
+    (`set_aside_by_score`); the recent ones may complete a new subject, and those that do come
+    back as `TopicFit.joined`."""
     langs = [(a.language or "de")[:2] for a in articles]
     main_lang = fit_language(articles)
     fit_idx = [i for i, lang in enumerate(langs) if lang == main_lang]
@@ -823,6 +808,7 @@ def fit_topics(
     progress = progress or Progress()
     progress.source_started("topic model", len(articles))
     recent_from = shift_quarter(max(a.quarter for a in articles), -(cfg.new_quarters - 1))
+    aside = [a for a in aside or [] if a.quarter >= recent_from]
     # Articles in other languages are also read in the main language's words (a dictionary adds
     # them, see trends.nlp.translate; unchanged where none is installed): the recent ones count
     # for a new subject (an English report on it), all are placed below. The words of all of them
