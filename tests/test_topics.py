@@ -630,3 +630,32 @@ def test_a_set_aside_article_completes_a_new_subject_but_never_makes_one():
     aside = np.arange(X.shape[0]) == first - 1
     found = find_new_subjects(X, recent, groups, labels, aside=aside)
     assert [d.tolist() for d in found] == [list(range(first, first + 3))]
+
+
+def test_a_peeled_group_must_stand_on_three_measured_articles():
+    """A member that an older article fits as well as the group leaves (an intruder drawn in by
+    one shared word); what is left must then be a subject on its own words: three main-language
+    articles. Two and a foreign one (whose row holds only shared words) are the recent part of
+    an old subject whose loosest report was peeled off; the same three, never peeled, stay."""
+    from sklearn.preprocessing import normalize
+
+    from trends.nlp.topics import _peel
+
+    weights = [
+        {0: 1, 1: 1, 2: 1},  # three reports on a subject (words 0-2)
+        {0: 1, 1: 1.2, 2: 0.8},
+        {0: 0.9, 1: 1, 2: 1.1},
+        {0: 1, 5: 2},  # shares word 0, is about word 5
+        {0: 0.8, 5: 2, 6: 0.5},  # an older article on word 5
+        {3: 1},
+    ]
+    M = np.zeros((len(weights), 8))
+    for r, w in enumerate(weights):
+        M[r, list(w)] = list(w.values())
+    Xn = normalize(sp.csr_matrix(M))
+    old, main = np.array([4, 5]), np.ones(6, dtype=bool)
+    assert _peel(Xn, np.array([0, 1, 2, 3]), old, main, 3).tolist() == [0, 1, 2]
+    assert _peel(Xn, np.array([0, 1, 3]), old, main, 3).tolist() == []
+    main[2] = False  # the third report in another language
+    assert _peel(Xn, np.array([0, 1, 2, 3]), old, main, 3).tolist() == []
+    assert _peel(Xn, np.array([0, 1, 2]), old, main, 3).tolist() == [0, 1, 2]

@@ -1137,7 +1137,11 @@ def find_new_subjects(
         if len(comp) < min_docs:
             continue
         comp_a = np.array(sorted(comp))
-        centre = np.asarray(Xn[comp_a].mean(axis=0)).ravel()
+        if np.sum(~aside[comp_a]) < 2:
+            continue
+        # set-aside members may complete a subject, not give it its words (stream11's new topic
+        # drew five set-aside local news items into its group, whose centre they then made)
+        centre = np.asarray(Xn[comp_a[~aside[comp_a]]].mean(axis=0)).ravel()
         strongest = np.argsort(-centre, kind="stable")[:top_terms]
         top = strongest[(centre[strongest] > 0) & fresh_term[strongest]]
         uses = present[comp_a][:, top].toarray() > 0  # group documents x fresh top terms
@@ -1189,7 +1193,7 @@ def find_new_subjects(
             if not aside[d] or _uses(present[[d]], core, names)[0] >= min(2, distinct)
         ]
         docs = np.array(sorted(int(d) for d in chosen if int(d) not in taken), dtype=np.int64)
-        docs = _peel(Xn, docs, old, ~foreign)
+        docs = _peel(Xn, docs, old, ~foreign, min_docs)
         if (
             len(docs) < min_docs
             or len(set(groups[docs])) < min_groups
@@ -1250,17 +1254,22 @@ def _centre(Xn: sp.csr_matrix, docs: np.ndarray) -> np.ndarray:
     return c / (np.linalg.norm(c) or 1.0)
 
 
-def _peel(Xn: sp.csr_matrix, docs: np.ndarray, old: np.ndarray, main: np.ndarray) -> np.ndarray:
+def _peel(
+    Xn: sp.csr_matrix, docs: np.ndarray, old: np.ndarray, main: np.ndarray, firm: int
+) -> np.ndarray:
     """The group without the members that are no closer to it than an older document is: while
     an older document comes as close to the group's centre as its loosest member does to the
-    centre of the others (leave one out), that member goes. A group of recent documents that an
-    older one fits as well is the recent part of an old subject and loses its members one by one;
-    a document that only shares a fresh word goes alone (the first stream's passport lockers kept
-    a parking article by the fresh word *Dokument*, which made the whole group look old).
-    ``main``: rows in the main language, the only ones measured (a foreign row holds just the
-    words it shares with them). Returns what is left, empty below two main-language members."""
+    centre of the others (leave one out), that member goes. A document that only shares a fresh
+    word goes alone (the first stream's passport lockers kept a parking article by the fresh word
+    *Dokument*, which made the whole group look old). What is left after a member went must be a
+    subject on its own measured words: ``firm`` main-language members (``main``: the rows
+    measured; a foreign row holds just the words it shares with them), else the group is the
+    recent part of an old subject whose loosest reports were peeled off (stream11's
+    naturalisation news kept two German reports and an English one). Returns what is left,
+    empty when nothing is."""
     docs = np.asarray(docs)
-    while np.sum(main[docs]) >= 2:
+    peeled = False
+    while np.sum(main[docs]) >= (firm if peeled else 2):
         own = [
             (float(Xn[int(d)].dot(_centre(Xn, np.delete(docs, i)))[0]), i)
             for i, d in enumerate(docs)
@@ -1269,7 +1278,7 @@ def _peel(Xn: sp.csr_matrix, docs: np.ndarray, old: np.ndarray, main: np.ndarray
         loosest, i = min(own)
         if _closest_old(Xn, docs, old) < loosest:
             return docs
-        docs = np.delete(docs, i)
+        docs, peeled = np.delete(docs, i), True
     return docs[:0]
 
 
