@@ -601,16 +601,6 @@ def test_one_older_article_with_two_of_its_words_is_a_stray_two_are_an_earlier_r
         assert find_new_subjects(X, recent, groups, labels) == [], older
 
 
-def test_a_recent_article_on_an_old_subject_that_shares_two_new_words_does_not_hide_a_subject():
-    """A recent article on the old subject that also names two of the new subject's words is
-    drawn in by them. An older article that names one of them (a stray) then comes as close to
-    the group as that article does, which would make the whole group look like the recent part
-    of an old subject. The article leaves, and the three on the new subject stay one."""
-    X, recent, groups, labels, first = _new_subject_matrix([[6]], recent_extra=[[6, 7]])
-    found = find_new_subjects(X, recent, groups, labels)
-    assert [d.tolist() for d in found] == [list(range(first, first + 3))]
-
-
 def test_a_set_aside_article_completes_a_new_subject_but_never_makes_one():
     """Set aside as off-topic by its own score, an article on the new subject completes it with
     two kept ones; with only one kept article there is no subject; and a set-aside article that
@@ -630,32 +620,3 @@ def test_a_set_aside_article_completes_a_new_subject_but_never_makes_one():
     aside = np.arange(X.shape[0]) == first - 1
     found = find_new_subjects(X, recent, groups, labels, aside=aside)
     assert [d.tolist() for d in found] == [list(range(first, first + 3))]
-
-
-def test_a_peeled_group_must_stand_on_three_measured_articles():
-    """A member that an older article fits as well as the group leaves (an intruder drawn in by
-    one shared word); what is left must then be a subject on its own words: three main-language
-    articles. Two and a foreign one (whose row holds only shared words) are the recent part of
-    an old subject whose loosest report was peeled off; the same three, never peeled, stay."""
-    from sklearn.preprocessing import normalize
-
-    from trends.nlp.topics import _peel
-
-    weights = [
-        {0: 1, 1: 1, 2: 1},  # three reports on a subject (words 0-2)
-        {0: 1, 1: 1.2, 2: 0.8},
-        {0: 0.9, 1: 1, 2: 1.1},
-        {0: 1, 5: 2},  # shares word 0, is about word 5
-        {0: 0.8, 5: 2, 6: 0.5},  # an older article on word 5
-        {3: 1},
-    ]
-    M = np.zeros((len(weights), 8))
-    for r, w in enumerate(weights):
-        M[r, list(w)] = list(w.values())
-    Xn = normalize(sp.csr_matrix(M))
-    old, main = np.array([4, 5]), np.ones(6, dtype=bool)
-    assert _peel(Xn, np.array([0, 1, 2, 3]), old, main, 3).tolist() == [0, 1, 2]
-    assert _peel(Xn, np.array([0, 1, 3]), old, main, 3).tolist() == []
-    main[2] = False  # the third report in another language
-    assert _peel(Xn, np.array([0, 1, 2, 3]), old, main, 3).tolist() == []
-    assert _peel(Xn, np.array([0, 1, 2]), old, main, 3).tolist() == [0, 1, 2]
