@@ -568,17 +568,8 @@ def set_aside_by_score(
 ) -> list[Article]:
     """Those of `articles` that their relevance score alone set aside (not curation, not a
     source's `filter`): the ones analysis may let complete a new subject (`fit_topics`)."""
-    ids = {a.id for a in articles}
-    by_score = {
-        row["id"]
-        for row in corpus.relevance_rows()
-        if row["id"] in ids
-        and policy.decide(
-            row["id"], row["url"] or "", row["relevance"], bool(row["source_filter"])
-        ).reason
-        == "below threshold"
-    }
-    return [a for a in articles if a.id in by_score]
+    decided = relevance.decisions(corpus, policy)
+    return [a for a in articles if decided[a.id].reason == relevance.BELOW_THRESHOLD]
 
 
 def fit_language(articles: list[Article]) -> str:

@@ -97,18 +97,14 @@ def document_rows(
     edit of curation.yaml shows before the next analyze."""
     assignments = assignments or {}
     policy = policy or relevance.policy()
-    decided = {
-        row["id"]: policy.decide(
-            row["id"], row["url"] or "", row["relevance"], bool(row["source_filter"])
-        )
-        for row in corpus.relevance_rows()
-    }
+    decided = relevance.decisions(corpus, policy)
     for art in corpus.articles(relevant_only=False):
         assigned = assignments.get(art.id, {})
         decision = decided[art.id]
         # analysis counts an article its score set aside when it completes a new subject
         relevant = decision.relevant or (
-            decision.reason == "below threshold" and bool(assigned.get("completes_new_subject"))
+            decision.reason == relevance.BELOW_THRESHOLD
+            and bool(assigned.get("completes_new_subject"))
         )
         if not (relevant or include_offtopic):
             continue

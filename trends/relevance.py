@@ -174,6 +174,9 @@ def model_id() -> str:
 
 # -- the one decision ----------------------------------------------------------------------------
 KEPT, SET_ASIDE, NOT_JUDGED = "kept", "set aside", "not judged"
+# the reason of a decision made by the score alone (analysis may let such an article complete a
+# new subject; curation and source filters it never overrules)
+BELOW_THRESHOLD = "below threshold"
 
 
 @dataclass(frozen=True)
@@ -240,7 +243,7 @@ class Policy:
             return Decision(True, NOT_JUDGED, "not judged")
         if score >= self.threshold:
             return Decision(True, KEPT, "score")
-        return Decision(False, SET_ASIDE, "below threshold")
+        return Decision(False, SET_ASIDE, BELOW_THRESHOLD)
 
 
 def policy(ws: Workspace | None = None, threshold: float | None = None) -> Policy:
@@ -318,6 +321,15 @@ class Counts:
         return sum(row[status] for row in self.by_source.values())
 
 
+def _decide_row(pol: Policy, row) -> Decision:
+    return pol.decide(row["id"], row["url"] or "", row["relevance"], bool(row["source_filter"]))
+
+
+def decisions(corpus: Corpus, pol: Policy) -> dict[str, Decision]:
+    """Every stored article's decision under `pol`, by id (nothing is written)."""
+    return {row["id"]: _decide_row(pol, row) for row in corpus.relevance_rows()}
+
+
 def decide_stored(
     corpus: Corpus, pol: Policy, *, write: bool = False, quarters: set[str] | None = None
 ) -> Counts:
@@ -325,7 +337,7 @@ def decide_stored(
     (what analysis reads). Returns the counts per source (of these quarters' articles only)."""
     counts, changed = Counts(), []
     for row in corpus.relevance_rows():
-        d = pol.decide(row["id"], row["url"] or "", row["relevance"], bool(row["source_filter"]))
+        d = _decide_row(pol, row)
         if quarters is None or row["quarter"] in quarters:
             counts.add(row["source"], d.status)
         if d.relevant != bool(row["relevant"]):
