@@ -1207,12 +1207,13 @@ def find_new_subjects(
         # stream15, for one intruder it removed on a seen one.)
         if _closest_old(Xn, docs, old) >= _loosest_member(Xn, docs, ~foreign[docs]):
             continue
+        # its documents are spoken for either way: by this subject, or by the topic the model
+        # already has for it (no part of which makes another one)
+        taken.update(docs.tolist())
         kept = labels[docs[~aside[docs]]]
         majority = Counter(kept.tolist()).most_common(1)[0][0]
         if 2 * np.sum(kept == majority) > sizes[majority] and (fitted_sizes[majority] >= min_topic):
-            taken.update(docs.tolist())  # the topic it has: no part of it makes another one
             continue
-        taken.update(docs.tolist())
         out.append(docs)
     return out
 
