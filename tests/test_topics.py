@@ -620,3 +620,12 @@ def test_a_set_aside_article_completes_a_new_subject_but_never_makes_one():
     aside = np.arange(X.shape[0]) == first - 1
     found = find_new_subjects(X, recent, groups, labels, aside=aside)
     assert [d.tolist() for d in found] == [list(range(first, first + 3))]
+
+
+def test_with_hashed_features_every_column_is_a_word_of_its_own():
+    """Without feature names a compound cannot be told from its parts: column 12 is not a part
+    of column 112."""
+    from trends.nlp.topics import _distinct, _name
+
+    assert _distinct([_name(None, t) for t in (12, 112, 3)]) == 3
+    assert _distinct([_name(["frühjahr", "jahr", "wallet"], t) for t in (0, 1, 2)]) == 2

@@ -1235,7 +1235,9 @@ def _uses(rows: sp.csc_matrix, terms: list[int], names: Sequence[str] | None) ->
 
 
 def _name(names: Sequence[str] | None, term: int) -> str:
-    return names[term] if names is not None else str(term)
+    # hashed features have no names: each column is a word of its own, so its stand-in must
+    # contain no other ("12" is inside "112", "#12#" is not inside "#112#")
+    return names[term] if names is not None else f"#{term}#"
 
 
 def _nearest(
