@@ -146,8 +146,9 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # in stop 32; stream8, written in stop 32, scored once at the start of stop 33, stream10 at its
 # end; stream12 and stream13, written in stop 33 for the article layer to learn from, scored once
 # before they joined; stream11, written in stop 33, scored once in stop 34, and stream15, written
-# and scored once at the end of stop 34; stream14, written in stop 34, is unseen: not listed here
-# until a stop has scored it once) ...
+# and scored once at the end of stop 34; stream14, written in stop 34, scored once at the start of
+# stop 35; stream16, written in stop 35, is unseen: not listed here until a stop has scored it
+# once) ...
 TEST_STREAMS = (
     _DATA / "stream3",
     _DATA / "stream4",
@@ -160,6 +161,7 @@ TEST_STREAMS = (
     _DATA / "stream11",
     _DATA / "stream12",
     _DATA / "stream13",
+    _DATA / "stream14",
     _DATA / "stream15",
 )
 # ... except that maturity's article layer learns from all of them (stop 32: its word model of
