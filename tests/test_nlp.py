@@ -311,7 +311,8 @@ def test_display_inflects_adjectives():
     assert display(Counter({("öffentlich", "Verkehr"): 1})) == "öffentlicher Verkehr"
     assert display(Counter({("zentral", "Bürgerportal"): 1})) == "zentrales Bürgerportal"
     # masculine heads of municipal news (the demo's cemetery register was "Städtische Friedhof")
-    for noun in ("Friedhof", "Radweg", "Windpark", "Glasfaserausbau", "Leitstand", "Digitalfunk"):
+    nouns = ("Friedhof", "Radweg", "Windpark", "Glasfaserausbau", "Leitstand", "Digitalfunk")
+    for noun in (*nouns, "Straßenbaum", "Serverraum"):  # -aum is no neuter -um
         assert display(Counter({("städtisch", noun): 1})) == f"städtischer {noun}"
 
 

@@ -286,9 +286,10 @@ _MASC = ("er", "ling", "ismus", "or", "ist", "ant", "ent", "eur", "ich", "ig")
 _INDECLINABLE = frozenset({"online", "mobil", "live", "open", "smart", "lila", "rosa", "extra"})
 # Heads of the field whose gender the suffix rules get wrong ("digitaler Bewohnerparkausweis",
 # "digitales Bürgerportal"); checked first, as the end of the noun. Heads the suffix rules get
-# right (-zentrum, -management) are not repeated here.
+# right (-zentrum, -management) are not repeated here; -aum ends native masculine nouns (Baum,
+# Raum, Schaum), where -um is otherwise neuter (Zentrum, Gremium).
 _MASC_HEADS = ("ausweis", "dienst", "antrag", "zugang", "bescheid", "schein", "plan", "platz",
-               "raum", "betrieb", "bot", "prozess", "markt", "bericht", "vertrag", "standard",
+               "aum", "betrieb", "bot", "prozess", "markt", "bericht", "vertrag", "standard",
                "haushalt", "beitrag", "termin", "wandel", "staat", "kreis", "ausschuss",
                "verkehr", "dialog", "beirat", "hof", "weg", "park", "bau", "stand", "pass",
                "brief", "tarif", "kanal", "funk", "automat", "fonds", "verbund", "verband",
