@@ -310,6 +310,7 @@ def test_display_inflects_adjectives():
     assert display(Counter({("islamisch", "Staat"): 1})) == "islamischer Staat"  # 10kGNAD
     assert display(Counter({("öffentlich", "Verkehr"): 1})) == "öffentlicher Verkehr"
     assert display(Counter({("zentral", "Bürgerportal"): 1})) == "zentrales Bürgerportal"
+    assert display(Counter({("digital", "Bauarchiv"): 1})) == "digitales Bauarchiv"  # stream10
     # masculine heads of municipal news (the demo's cemetery register was "Städtische Friedhof")
     nouns = ("Friedhof", "Radweg", "Windpark", "Glasfaserausbau", "Leitstand", "Digitalfunk")
     for noun in (*nouns, "Straßenbaum", "Serverraum"):  # -aum is no neuter -um

@@ -297,7 +297,8 @@ _MASC_HEADS = ("ausweis", "dienst", "antrag", "zugang", "bescheid", "schein", "p
 _NEUT_HEADS = ("portal", "konto", "netz", "netzwerk", "system", "verfahren", "modell", "projekt",
                "angebot", "büro", "werkzeug", "monitoring", "tool", "register", "gesetz",
                "programm", "amt", "ticket", "formular", "labor", "parken", "lernen", "postfach",
-               "gateway")  # fmt: skip
+               "gateway", "archiv", "kataster", "dashboard", "zertifikat", "referat",
+               "mandat")  # fmt: skip
 
 
 def _inflect(adj: str, noun: str) -> str:
