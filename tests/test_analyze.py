@@ -778,3 +778,117 @@ def test_an_english_article_is_placed_by_its_translation_where_its_words_do_not_
     assert {i: without[i] for i in without if i.startswith("de")} == {
         i: with_dict[i] for i in with_dict if i.startswith("de")
     }
+
+
+PETS_DE = [
+    (
+        "Tierheim zeigt Fundtiere online",
+        "Das Tierheim Soest stellt Fundtiere und vermisste Haustiere jetzt mit Foto auf eine "
+        "Pinnwand im Internet. Wer sein Haustier vermisst, sucht dort nach Fundmeldungen und "
+        "meldet sich beim Tierheim. In den ersten Wochen fanden elf Haustiere so nach Hause.",
+        "stadt-soest",
+    ),
+    (
+        "Vermisste Haustiere: Tierheim Lippstadt startet Pinnwand",
+        "Entlaufene Katzen und Hunde: Das Tierheim Lippstadt sammelt Fundmeldungen und "
+        "Vermisstmeldungen von Haustieren mit Fotos auf einer Pinnwand im Netz. Besitzer finden "
+        "ihr Haustier schneller, sagt die Leiterin des Tierheims.",
+        "kreis-news",
+    ),
+]
+PETS_EN = (
+    "Council debates online board for lost pets",
+    "Councillors in Werl discussed an online board on which the animal shelter would show lost "
+    "and found pets with photos, as its neighbours do; owners would search it for their pet.",
+)
+# the dictionary's words for the English report, cut to what the test needs
+PETS_DICT = {
+    "pet": ["Haustier <neut>"],
+    "shelter": ["Unterkunft <fem>", "Tierheim <neut>"],
+    "animal shelter": ["Tierheim <neut>"],
+    "board": ["Brett <neut>", "Pinnwand <fem>"],
+    "photo": ["Foto <neut>"],
+}
+
+
+@pytest.mark.slow
+def test_an_english_report_set_aside_completes_a_new_subject_in_its_translation(
+    tmp_path, monkeypatch
+):
+    """Two German articles on a subject new in the last quarter, and an English report on it
+    that its relevance score set aside: read in German words by the dictionary (a stand-in
+    here), the English report completes the subject as a German one would; without a
+    dictionary it shares no word with the German articles and stays aside."""
+    from test_topics import synthetic_corpus
+
+    from trends.nlp import translate
+
+    texts, _ = synthetic_corpus(per_topic=12)
+    rows = [
+        {
+            "id": f"de{n}",
+            "title": text.split(".")[0],
+            "text": text,
+            "published": f"{2025 + n % 6 // 4}-{3 * (n % 6 % 4) + 2:02d}-15",  # 2025Q1-2026Q2
+            "source": f"quelle-{n % 5}",
+            "language": "de",
+            "url": f"https://example.org/de/{n}",
+        }
+        for n, text in enumerate(texts)
+    ]
+    rows += [
+        {
+            "id": f"pet{n}",
+            "title": title,
+            "text": text,
+            "published": f"2026-06-0{n + 2}",
+            "source": source,
+            "language": "de",
+            "url": f"https://example.org/pet/{n}",
+        }
+        for n, (title, text, source) in enumerate(PETS_DE)
+    ]
+    rows.append(
+        {
+            "id": "pet-en",
+            "title": PETS_EN[0],
+            "text": PETS_EN[1],
+            "published": "2026-06-09",
+            "source": "nrw-digest",
+            "language": "en",
+            "url": "https://example.org/pet/en",
+        }
+    )
+    src = tmp_path / "articles.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+    def analysed(dict_dir: Path) -> dict[str, dict]:
+        monkeypatch.setattr(translate, "DICT_DIR", dict_dir)
+        monkeypatch.setattr(translate, "_SEEN", {})
+        root = tmp_path / f"ws-{dict_dir.name}"
+        root.mkdir()
+        result = CliRunner().invoke(main, ["-w", str(root), "import", str(src)])
+        assert result.exit_code == 0, result.output
+        ws = Workspace.resolve(root)
+        with Corpus(ws.corpus_db) as corpus:
+            scored = dict(corpus.db.execute("SELECT id, relevance FROM articles"))
+            judged_by = corpus.db.execute(
+                "SELECT relevance_model FROM articles WHERE id='pet-en'"
+            ).fetchone()[0]
+            corpus.set_relevance([("pet-en", 0.05)], judged_by)
+            corpus.set_relevance(
+                [(f"pet{n}", max(0.9, scored[f"pet{n}"])) for n in range(2)], judged_by
+            )
+        analyze(ws, AnalysisConfig(quarter="2026Q2", today=TODAY, n_topics=6))
+        lines = (ws.models_dir / "2026Q2" / "assignments.jsonl").read_text().splitlines()
+        return {r["id"]: r for r in map(json.loads, lines)}
+
+    with_dict = analysed(write_dictd(tmp_path / "dictionary", "freedict-eng-deu", PETS_DICT))
+    assert with_dict["pet-en"].get("completes_new_subject") is True, with_dict.get("pet-en")
+    assert (
+        with_dict["pet-en"]["topic_id"]
+        == with_dict["pet0"]["topic_id"]
+        == with_dict["pet1"]["topic_id"]
+    )
+    without = analysed(tmp_path / "no-dictionary")
+    assert "pet-en" not in without

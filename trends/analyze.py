@@ -545,16 +545,21 @@ def select_window(corpus: Corpus, policy: relevance.Policy, cfg: AnalysisConfig)
     )
 
 
-def background_articles(corpus: Corpus, win: WindowArticles, cfg: AnalysisConfig) -> list[Article]:
+def background_articles(
+    corpus: Corpus, win: WindowArticles, cfg: AnalysisConfig, foreign: bool = False
+) -> list[Article]:
     """The window's articles set aside as off-topic, in the language the topic model is fitted
-    on, as a seeded sample of at most `cfg.background_max`: what topics are named against."""
+    on, as a seeded sample of at most `cfg.background_max`: what topics are named against.
+    `foreign=True`: those of the last `cfg.new_quarters` quarters in the other languages instead
+    (read in the fitted language's words, one may complete a new subject, see `fit_topics`)."""
     lang = fit_language(win.articles)
+    recent = set(win.quarters[-cfg.new_quarters :]) if foreign else set(win.quarters)
     aside = [
         a
         for a in corpus.articles(
             quarters=win.quarters, relevant_only=False, dated_only=True, with_text=False
         )
-        if not a.relevant and (a.language or "de")[:2] == lang
+        if not a.relevant and ((a.language or "de")[:2] != lang) == foreign and a.quarter in recent
     ]
     aside.sort(key=lambda a: (a.published, a.title, a.id))  # as the window: not by id
     if len(aside) > cfg.background_max:
@@ -642,9 +647,10 @@ def analyze(
             # the set-aside sample's lemmas in the same pass (one pool of workers, not two);
             # only the window's articles go on
             background = background_articles(corpus, win, cfg)
+            foreign = background_articles(corpus, win, cfg, foreign=True)
             nlp = article_nlp(
                 corpus,
-                win.articles + background,
+                win.articles + background + foreign,
                 inputs.taxonomy,
                 cfg.n_jobs,
                 progress,
@@ -661,7 +667,7 @@ def analyze(
                 cfg,
                 progress,
                 lemma_docs(corpus, [a.id for a in background], inputs.version),
-                set_aside_by_score(corpus, background, inputs.policy),
+                set_aside_by_score(corpus, background + foreign, inputs.policy),
             )
             # set-aside articles that completed a new subject count from here on as the
             # window's; the other set-aside ones were read for the topic model only
@@ -813,14 +819,13 @@ def fit_topics(
             progress.message(f"{len(same)} '{lang}' articles placed by their own words only: {why}")
 
     def in_main_language(idx: list[int], texts: list[str]) -> list[str]:
-        out = list(texts)
-        for lang in sorted({langs[i] for i in idx} - {main_lang}):
-            pos = [n for n, i in enumerate(idx) if langs[i] == lang]
-            read = translate_docs([texts[n] for n in pos], lang, main_lang)
-            for n, doc in zip(pos, read, strict=True):
-                out[n] = doc
-        return out
+        return read_in_language(texts, [langs[i] for i in idx], main_lang)
 
+    # a set-aside report in another language is read in the main language's words too, so it
+    # may complete a new subject as a kept one does (its own words are not the subject's)
+    aside_langs = [(a.language or "de")[:2] for a in aside]
+    aside_docs = lemma_docs(corpus, [a.id for a in aside], version)
+    aside_read = read_in_language(aside_docs, aside_langs, main_lang)
     extra_idx = [i for i in foreign_idx if articles[i].quarter >= recent_from]
     # read once: the fit needs their lemmas, and so does their placing below
     extra_docs = dict(zip(extra_idx, docs(extra_idx), strict=True))
@@ -834,8 +839,10 @@ def fit_topics(
             extra_groups=[articles[i].source for i in extra_idx],
             background=background,
             extra_translated=[a != b for a, b in zip(extra_read, extra_docs.values())],
-            aside=lemma_docs(corpus, [a.id for a in aside], version),
+            aside=aside_read,
             aside_groups=[a.source for a in aside],
+            aside_foreign=[lang != main_lang for lang in aside_langs],
+            aside_translated=[a != b for a, b in zip(aside_read, aside_docs, strict=True)],
         )
     except TooLittleText as exc:
         raise AnalysisError(f"no topics can be found in this window: {exc}") from None
@@ -888,6 +895,18 @@ def fit_topics(
     main += [j for _, j in came_back]
     weight += [1.0] * len(came_back)
     return TopicFit(model, main, weight, labels, keyphrases, [a for a, _ in came_back])
+
+
+def read_in_language(texts: list[str], langs: list[str], target: str) -> list[str]:
+    """Analysed documents with those in other languages than `target` read in its words too (a
+    dictionary adds them, see trends.nlp.translate; unchanged where none is installed)."""
+    out = list(texts)
+    for lang in sorted(set(langs) - {target}):
+        pos = [n for n, other in enumerate(langs) if other == lang]
+        read = translate_docs([texts[n] for n in pos], lang, target)
+        for n, doc in zip(pos, read, strict=True):
+            out[n] = doc
+    return out
 
 
 @dataclass(frozen=True)

@@ -749,6 +749,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         extra_translated: Sequence[bool] | None = None,
         aside: Iterable[str] | None = None,
         aside_groups: Sequence[str] | None = None,
+        aside_foreign: Sequence[bool] | None = None,
+        aside_translated: Sequence[bool] | None = None,
     ):
         """Fit on analysed strings (``analyze_text`` output). ``langs`` (one per document or one
         for all, default German) selects the keyphrase patterns. ``recent`` (one flag per
@@ -766,12 +768,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
         aside as off-topic): keyphrases are scored against them too, so a phrase that every press
         release carries ("Veranstaltung", "Bedarf") names no topic. They are not fitted.
 
-        ``aside``: recent documents of the fitted language set aside as off-topic (their sources:
-        ``aside_groups``). They are not fitted and make no subject, but one may complete a new
-        subject that two kept documents make (see :func:`find_new_subjects`): a per-article
-        judgement misses a report whose digital part is a detail, the subject's other reports
-        do not. ``aside_labels_`` gives, per aside document, the new subject's topic it joined,
-        or -1."""
+        ``aside``: recent documents set aside as off-topic (their sources: ``aside_groups``).
+        They are not fitted and make no subject, but one may complete a new subject that two
+        kept documents make (see :func:`find_new_subjects`): a per-article judgement misses a
+        report whose digital part is a detail, the subject's other reports do not.
+        ``aside_foreign`` marks those in another language than the fitted one, and
+        ``aside_translated`` those of them that carry a translation, as for extra documents.
+        ``aside_labels_`` gives, per aside document, the new subject's topic it joined, or -1."""
         # BLAS threads only slow the small dense products down and fight with the k-search threads
         with threadpool_limits(limits=1, user_api="blas"):
             return self._fit(
@@ -785,6 +788,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 extra_translated,
                 aside,
                 aside_groups,
+                aside_foreign,
+                aside_translated,
             )
 
     def _fit(
@@ -799,6 +804,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         extra_translated: Sequence[bool] | None = None,
         aside: Iterable[str] | None = None,
         aside_groups: Sequence[str] | None = None,
+        aside_foreign: Sequence[bool] | None = None,
+        aside_translated: Sequence[bool] | None = None,
     ):
         docs = _as_docs(X)
         extra_docs = _as_docs(extra) if extra is not None else []
@@ -860,6 +867,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 group_of = np.concatenate([group_of, np.asarray(list(more_groups), dtype=object)])
                 start += len(more_docs)
             rows = np.arange(Xa.shape[0])
+            n_extra, n_aside = len(extra_docs), len(aside_docs)
+
+            def flags_of(values: Sequence[bool] | None, count: int) -> np.ndarray:
+                return np.asarray(values if values is not None else [False] * count, dtype=bool)
+
             found = find_new_subjects(
                 Xa,
                 flags,
@@ -868,15 +880,21 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 neighbors=self.new_neighbors,
                 min_docs=self.new_min_docs,
                 min_groups=self.new_min_groups,
-                foreign=(rows >= n) & (rows < n + len(extra_docs)),
+                foreign=np.concatenate(
+                    [
+                        np.zeros(n, dtype=bool),
+                        np.ones(n_extra, bool),
+                        flags_of(aside_foreign, n_aside),
+                    ]
+                ),
                 translated=np.concatenate(
                     [
                         np.zeros(n, dtype=bool),
-                        np.asarray(extra_translated or [False] * len(extra_docs), dtype=bool),
-                        np.zeros(len(aside_docs), dtype=bool),
+                        flags_of(extra_translated, n_extra),
+                        flags_of(aside_translated, n_aside),
                     ]
                 ),
-                aside=rows >= n + len(extra_docs),
+                aside=rows >= n + n_extra,
                 min_topic=min_size,
                 names=self.feature_names_,
             )
@@ -1056,8 +1074,8 @@ def find_new_subjects(
     model gave a group is its home.
 
     ``aside`` marks recent documents set aside as off-topic (not fitted, like foreign ones, and
-    not counted in a topic's size): they take part like any other, but a subject needs two
-    documents that are not aside. Returns document indices per subject, in a deterministic
+    not counted in a topic's size): they take part like any other (a foreign one as a foreign
+    one), but a subject needs two documents that are not aside. Returns document indices per subject, in a deterministic
     order."""
     old = np.flatnonzero(~recent)
     if int(np.sum(recent)) < min_docs or len(old) == 0:
@@ -1074,8 +1092,9 @@ def find_new_subjects(
     recent_docs = np.flatnonzero(recent & ~foreign)
     recent_uses = np.asarray(present[recent_docs].sum(axis=0)).ravel()
     foreign_docs = np.flatnonzero(foreign)
-    # words some foreign document uses: the others are the main language's own
-    foreign_term = np.asarray(present[foreign_docs].sum(axis=0)).ravel() > 0
+    # words some kept foreign document uses: the others are the main language's own (a set-aside
+    # one's translation must not take that from a word the kept reports share)
+    foreign_term = np.asarray(present[np.flatnonzero(foreign & ~aside)].sum(axis=0)).ravel() > 0
     bursting = fresh_term & (recent_uses >= min_docs)
     if len(foreign_docs):  # two main-language documents may make a subject with a foreign one
         # (which uses the word too, in translation, or stands in for it: see the core terms)
