@@ -700,6 +700,43 @@ def test_a_headline_ending_in_a_town_that_is_also_a_word_names_it():
     assert _municipalities("Die Lage im Bürgerbüro", "Die Lage ist ernst.")[0] == ()
 
 
+def _imported(tmp_path: Path, monkeypatch, rows: list[dict], dict_dir: Path) -> Workspace:
+    """`rows` imported into a workspace of their own, with `dict_dir` as the folder that
+    dictionaries are read from (trends.nlp.translate)."""
+    from trends.nlp import translate
+
+    monkeypatch.setattr(translate, "DICT_DIR", dict_dir)
+    monkeypatch.setattr(translate, "_SEEN", {})
+    src = tmp_path / f"articles-{dict_dir.name}.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    root = tmp_path / f"ws-{dict_dir.name}"
+    root.mkdir()
+    result = CliRunner().invoke(main, ["-w", str(root), "import", str(src)])
+    assert result.exit_code == 0, result.output
+    return Workspace.resolve(root)
+
+
+def _german_rows() -> tuple[list[dict], list[str]]:
+    """test_topics' synthetic German corpus (12 articles a topic) as import rows over
+    2025Q1-2026Q2, five sources, and the topic of each."""
+    from test_topics import synthetic_corpus
+
+    texts, labels = synthetic_corpus(per_topic=12)
+    rows = [
+        {
+            "id": f"de{n}",
+            "title": text.split(".")[0],
+            "text": text,
+            "published": f"{2025 + n % 6 // 4}-{3 * (n % 6 % 4) + 2:02d}-15",  # 2025Q1-2026Q2
+            "source": f"quelle-{n % 5}",
+            "language": "de",
+            "url": f"https://example.org/de/{n}",
+        }
+        for n, text in enumerate(texts)
+    ]
+    return rows, labels
+
+
 COUNCIL_EN = [
     "Councillors in Soest read the agenda of each session on a screen; the minutes are signed "
     "electronically, and the council meets wherever its members are.",
@@ -722,23 +759,8 @@ def test_an_english_article_is_placed_by_its_translation_where_its_words_do_not_
 ):
     """English reports on a German corpus's subject share no word with its articles: without a dictionary they are in no topic; with one (the Debian package, here
     a stand-in holding the words of the test) they join the German articles on their subject."""
-    from test_topics import synthetic_corpus
-
-    from trends.nlp import translate
-
-    texts, labels = synthetic_corpus(per_topic=12)
-    rows = [
-        {
-            "id": f"de{n}",
-            "title": text.split(".")[0],
-            "text": text,
-            "published": f"{2025 + n % 6 // 4}-{3 * (n % 6 % 4) + 2:02d}-15",  # 2025Q1-2026Q2
-            "source": f"quelle-{n % 5}",
-            "language": "de",
-            "url": f"https://example.org/de/{n}",
-        }
-        for n, text in enumerate(texts)
-    ] + [
+    rows, labels = _german_rows()
+    rows += [
         {
             "id": f"en{n}",
             "title": text.split(";")[0].split(":")[0],
@@ -750,17 +772,9 @@ def test_an_english_article_is_placed_by_its_translation_where_its_words_do_not_
         }
         for n, text in enumerate(COUNCIL_EN)
     ]
-    src = tmp_path / "articles.jsonl"
-    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
     def placed(dict_dir: Path) -> dict[str, str]:
-        monkeypatch.setattr(translate, "DICT_DIR", dict_dir)
-        monkeypatch.setattr(translate, "_SEEN", {})
-        root = tmp_path / f"ws-{dict_dir.name}"
-        root.mkdir()
-        result = CliRunner().invoke(main, ["-w", str(root), "import", str(src)])
-        assert result.exit_code == 0, result.output
-        ws = Workspace.resolve(root)
+        ws = _imported(tmp_path, monkeypatch, rows, dict_dir)
         analyze(ws, AnalysisConfig(quarter="2026Q2", today=TODAY, n_topics=6))
         return {
             r["id"]: r["topic_id"]
@@ -819,23 +833,7 @@ def test_an_english_report_set_aside_completes_a_new_subject_in_its_translation(
     that its relevance score set aside: read in German words by the dictionary (a stand-in
     here), the English report completes the subject as a German one would; without a
     dictionary it shares no word with the German articles and stays aside."""
-    from test_topics import synthetic_corpus
-
-    from trends.nlp import translate
-
-    texts, _ = synthetic_corpus(per_topic=12)
-    rows = [
-        {
-            "id": f"de{n}",
-            "title": text.split(".")[0],
-            "text": text,
-            "published": f"{2025 + n % 6 // 4}-{3 * (n % 6 % 4) + 2:02d}-15",  # 2025Q1-2026Q2
-            "source": f"quelle-{n % 5}",
-            "language": "de",
-            "url": f"https://example.org/de/{n}",
-        }
-        for n, text in enumerate(texts)
-    ]
+    rows, _ = _german_rows()
     rows += [
         {
             "id": f"pet{n}",
@@ -859,17 +857,9 @@ def test_an_english_report_set_aside_completes_a_new_subject_in_its_translation(
             "url": "https://example.org/pet/en",
         }
     )
-    src = tmp_path / "articles.jsonl"
-    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
     def analysed(dict_dir: Path) -> dict[str, dict]:
-        monkeypatch.setattr(translate, "DICT_DIR", dict_dir)
-        monkeypatch.setattr(translate, "_SEEN", {})
-        root = tmp_path / f"ws-{dict_dir.name}"
-        root.mkdir()
-        result = CliRunner().invoke(main, ["-w", str(root), "import", str(src)])
-        assert result.exit_code == 0, result.output
-        ws = Workspace.resolve(root)
+        ws = _imported(tmp_path, monkeypatch, rows, dict_dir)
         with Corpus(ws.corpus_db) as corpus:
             scored = dict(corpus.db.execute("SELECT id, relevance FROM articles"))
             judged_by = corpus.db.execute(
