@@ -546,26 +546,36 @@ def select_window(corpus: Corpus, policy: relevance.Policy, cfg: AnalysisConfig)
 
 
 def background_articles(
-    corpus: Corpus, win: WindowArticles, cfg: AnalysisConfig, foreign: bool = False
-) -> list[Article]:
-    """The window's articles set aside as off-topic, in the language the topic model is fitted
-    on, as a seeded sample of at most `cfg.background_max`: what topics are named against.
-    `foreign=True`: those of the last `cfg.new_quarters` quarters in the other languages instead
-    (read in the fitted language's words, one may complete a new subject, see `fit_topics`)."""
+    corpus: Corpus, win: WindowArticles, cfg: AnalysisConfig
+) -> tuple[list[Article], list[Article]]:
+    """The window's articles set aside as off-topic, in one pass over it: (those in the language
+    the topic model is fitted on: what topics are named against; those of the last
+    `cfg.new_quarters` quarters in other languages: read in the fitted language's words, one may
+    complete a new subject, see `fit_topics`), each a seeded sample of at most
+    `cfg.background_max`."""
     lang = fit_language(win.articles)
-    recent = set(win.quarters[-cfg.new_quarters :]) if foreign else set(win.quarters)
-    aside = [
-        a
-        for a in corpus.articles(
-            quarters=win.quarters, relevant_only=False, dated_only=True, with_text=False
-        )
-        if not a.relevant and ((a.language or "de")[:2] != lang) == foreign and a.quarter in recent
-    ]
-    aside.sort(key=lambda a: (a.published, a.title, a.id))  # as the window: not by id
-    if len(aside) > cfg.background_max:
-        pick = np.random.RandomState(cfg.seed).choice(len(aside), cfg.background_max, replace=False)
-        aside = [aside[i] for i in sorted(pick)]
-    return aside
+    recent = set(win.quarters[-cfg.new_quarters :])
+    own: list[Article] = []
+    other: list[Article] = []
+    for a in corpus.articles(
+        quarters=win.quarters, relevant_only=False, dated_only=True, with_text=False
+    ):
+        if a.relevant:
+            continue
+        if (a.language or "de")[:2] == lang:
+            own.append(a)
+        elif a.quarter in recent:
+            other.append(a)
+    return _sample(own, cfg), _sample(other, cfg)
+
+
+def _sample(articles: list[Article], cfg: AnalysisConfig) -> list[Article]:
+    articles.sort(key=lambda a: (a.published, a.title, a.id))  # as the window: not by id
+    if len(articles) > cfg.background_max:
+        rng = np.random.RandomState(cfg.seed)
+        pick = rng.choice(len(articles), cfg.background_max, replace=False)
+        articles = [articles[i] for i in sorted(pick)]
+    return articles
 
 
 def set_aside_by_score(
@@ -646,8 +656,7 @@ def analyze(
         with _timed(seconds, "text"):
             # the set-aside sample's lemmas in the same pass (one pool of workers, not two);
             # only the window's articles go on
-            background = background_articles(corpus, win, cfg)
-            foreign = background_articles(corpus, win, cfg, foreign=True)
+            background, foreign = background_articles(corpus, win, cfg)
             nlp = article_nlp(
                 corpus,
                 win.articles + background + foreign,
