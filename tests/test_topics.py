@@ -629,3 +629,29 @@ def test_with_hashed_features_every_column_is_a_word_of_its_own():
 
     assert _distinct([_name(None, t) for t in (12, 112, 3)]) == 3
     assert _distinct([_name(["frühjahr", "jahr", "wallet"], t) for t in (0, 1, 2)]) == 2
+
+
+def test_a_group_the_model_has_a_topic_for_gives_no_part_of_itself_to_another():
+    """An emerging subject the model already has a topic for (five recent articles, words 6-10)
+    whose neighbour links split it in two: three articles that also share words 13-14, and two
+    that share words 11-12 (and 6) with an article set aside by its score. The first group is the
+    model's topic and is left to it, and its documents are taken with it: the two others and the
+    set-aside article must not split off as a "new" subject (stream13's emerging topic did)."""
+    rng = np.random.RandomState(0)
+
+    def doc(words: list[int], strong: list[int] = ()) -> np.ndarray:
+        v = np.zeros(15)
+        v[words] += 1 + rng.rand(len(words))
+        v[list(strong)] += 4
+        return v
+
+    old = [doc([0, 1, 2, 3, 4, 5][i % 3 : i % 3 + 4]) for i in range(16)]
+    three = [doc([6, 7, 8, 9, 10, 13, 14], strong=[13, 14]) for _ in range(3)]
+    two = [doc([6, 7, 8, 9, 10, 11, 12], strong=[11, 12]) for _ in range(2)]
+    aside_doc = doc([6, 11, 12], strong=[11, 12])
+    X = sp.csr_matrix(np.array(old + three + two + [aside_doc]))
+    recent = np.arange(22) >= 10
+    groups = np.array(["old"] * 16 + ["a", "b", "c", "d", "e", "f"], dtype=object)
+    labels = np.array([0] * 16 + [1] * 6)
+    aside = np.arange(22) == 21
+    assert find_new_subjects(X, recent, groups, labels, neighbors=2, aside=aside) == []
