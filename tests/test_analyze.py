@@ -423,10 +423,11 @@ def test_settings_reach_the_stages():
     terms = [{"akte": 0.5, "rechnung": 0.5}]  # cosine similarity 0.59 to T001
     assert A.link_topics(terms, ["Akte"], prev, 0.5).ids == ["T001"]
     assert A.link_topics(terms, ["Akte"], prev, 0.6).ids == ["T002"]
-    by_quarter = {"2026Q3": ["a"], "2026Q2": ["b"], "2026Q1": ["c", "d"]}
-    assert A.stage_basis(by_quarter, "2026Q3", 1)[1] == ["2026Q3"]
-    assert A.stage_basis(by_quarter, "2026Q3", 2)[1] == ["2026Q3", "2026Q2"]
-    assert A.stage_basis(by_quarter, "2026Q3", 3)[1] == ["2026Q3", "2026Q2", "2026Q1"]
+    by_quarter = {"2026Q3": ["a", "b", "c"], "2026Q2": ["d"], "2026Q1": ["e", "f"]}
+    # the previous quarter always counts (a stage reached stands), the one before when needed
+    assert A.stage_basis(by_quarter, "2026Q3", 1) == (["a", "b", "c", "d"], ["2026Q3", "2026Q2"])
+    assert A.stage_basis(by_quarter, "2026Q3", 4)[1] == ["2026Q3", "2026Q2"]
+    assert A.stage_basis(by_quarter, "2026Q3", 5)[1] == ["2026Q3", "2026Q2", "2026Q1"]
     fields = {"Bildung": ["schule"]}
     assert A._field_of({"schule": 0.05, "spiel": 0.95}, fields, 0.04) == "Bildung"
     assert A._field_of({"schule": 0.05, "spiel": 0.95}, fields, 0.1) == ""
