@@ -655,11 +655,13 @@ RULES: dict[str, tuple[list[str], list[str]]] = {
             "(„soll 2027 eingeführt werden“, „plant ein Pilotprojekt“) zählen als Konzept, "
             "Verneinungen heben ein Signal auf oder setzen es eine Stufe zurück („noch nicht "
             "flächendeckend“ = Pilot).",
-            "Je Thema und Quartal gilt die weiteste Stufe, die die Artikel belegen: Jeder Artikel "
-            "zählt für seine Stufe und alle früheren (ein Rollout hat die Pilotphase hinter "
-            "sich); Rollout und Standard brauchen zwei Artikel, Standard aus zwei Quellen. So "
-            "zeigt die Stufe, wie weit die Lösung irgendwo gekommen ist, nicht, wovon die meisten "
-            "Meldungen handeln.",
+            "Je Thema und Quartal gilt die weiteste Stufe, die die Artikel dieses und des "
+            "vorigen Quartals belegen (bei weniger als drei Artikeln auch des Quartals davor: "
+            "eine erreichte Stufe verfällt nicht, wenn ein Quartal nur von erprobenden Orten "
+            "berichtet): Jeder Artikel zählt für seine Stufe und alle früheren (ein Rollout hat "
+            "die Pilotphase hinter sich); Rollout und Standard brauchen zwei Artikel, Standard "
+            "aus zwei Quellen. So zeigt die Stufe, wie weit die Lösung irgendwo gekommen ist, "
+            "nicht, wovon die meisten Meldungen handeln.",
             "Konfidenz = n/(n+2) · (0,5 + 0,5 · Vorsprung), n = Zahl der stützenden Artikel: ein "
             "einzelner Artikel erreicht höchstens 0,33. TRL: Konzept {trl_konzept}, Pilot "
             "{trl_pilot}, Rollout {trl_rollout}, Standard {trl_standard}. Belege sind die stärksten Sätze der gewählten Stufe aus möglichst "
@@ -676,10 +678,13 @@ RULES: dict[str, tuple[list[str], list[str]]] = {
             "stages **Concept → Pilot → Rollout → Standard**. Plans and future tense (“is to be "
             "introduced in 2027”, “plans a pilot”) count as Concept; negation cancels a cue or "
             "moves it one stage back (“not yet across the board” = Pilot).",
-            "Per topic and quarter the stage is the furthest one the articles corroborate: each "
-            "article counts for its own stage and every earlier one (a rollout has been through "
-            "a pilot); Rollout and Standard need two articles, Standard from two sources. The "
-            "stage says how far the solution got somewhere, not what most of the news is about.",
+            "Per topic and quarter the stage is the furthest one the articles of that quarter "
+            "and the one before corroborate (with fewer than three articles, also the quarter "
+            "before that: a stage reached does not lapse when a quarter's news is only about "
+            "places that trial it): each article counts for its own stage and every earlier one "
+            "(a rollout has been through a pilot); Rollout and Standard need two articles, "
+            "Standard from two sources. The stage says how far the solution got somewhere, not "
+            "what most of the news is about.",
             "Confidence = n/(n+2) · (0.5 + 0.5 · margin), n = supporting articles: one article "
             "alone never exceeds 0.33. TRL: Concept {trl_konzept}, Pilot {trl_pilot}, Rollout "
             "{trl_rollout}, Standard {trl_standard}. "
