@@ -77,7 +77,7 @@ def quarter_stages(
     """A topic's stage in every quarter in which its articles report on it, against a truth
     derived from the articles: the furthest stage any of its articles told up to that quarter
     (a stage reached stays reached; in the last quarter that is the brief's "stage of the
-    leading town"). Ten topics give ten last-quarter stages but some fifty quarters: a measure
+    leading town"). Ten topics give ten last-quarter stages but some seventy quarters: a measure
     with the power to tell small rule changes apart. -> (right, judged, topics whose derived
     last-quarter stage agrees with topics.yaml: the check of the derivation)."""
     order = {s: n for n, s in enumerate(STAGES)}
