@@ -545,7 +545,7 @@ def select_window(corpus: Corpus, policy: relevance.Policy, cfg: AnalysisConfig)
     )
 
 
-def background_articles(
+def set_aside_samples(
     corpus: Corpus, win: WindowArticles, cfg: AnalysisConfig
 ) -> tuple[list[Article], list[Article]]:
     """The window's articles set aside as off-topic, in one pass over it: (those in the language
@@ -656,7 +656,7 @@ def analyze(
         with _timed(seconds, "text"):
             # the set-aside sample's lemmas in the same pass (one pool of workers, not two);
             # only the window's articles go on
-            background, foreign = background_articles(corpus, win, cfg)
+            background, foreign = set_aside_samples(corpus, win, cfg)
             nlp = article_nlp(
                 corpus,
                 win.articles + background + foreign,
@@ -795,7 +795,7 @@ def fit_topics(
     their true topic, through shared names and terms). Above `cfg.fit_max` articles the model is
     fitted on a seeded sample of them and the others are placed the same way, `cfg.cache_chunk`
     at a time: time and memory of this stage stay those of `cfg.fit_max` articles. Run `article_nlp` first (lemmas come from the
-    cache). `background`: the lemmas of articles set aside (`background_articles`), which
+    cache). `background`: the lemmas of articles set aside (`set_aside_samples`), which
     keyphrases are scored against. `aside`: background articles their score set aside
     (`set_aside_by_score`); the recent ones may complete a new subject, and those that do come
     back as `TopicFit.joined`."""

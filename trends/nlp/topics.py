@@ -868,10 +868,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 start += len(more_docs)
             rows = np.arange(Xa.shape[0])
             n_extra, n_aside = len(extra_docs), len(aside_docs)
-
-            def flags_of(values: Sequence[bool] | None, count: int) -> np.ndarray:
-                return np.asarray(values if values is not None else [False] * count, dtype=bool)
-
             found = find_new_subjects(
                 Xa,
                 flags,
@@ -884,14 +880,14 @@ class TopicModel(TransformerMixin, BaseEstimator):
                     [
                         np.zeros(n, dtype=bool),
                         np.ones(n_extra, bool),
-                        flags_of(aside_foreign, n_aside),
+                        _flags(aside_foreign, n_aside),
                     ]
                 ),
                 translated=np.concatenate(
                     [
                         np.zeros(n, dtype=bool),
-                        flags_of(extra_translated, n_extra),
-                        flags_of(aside_translated, n_aside),
+                        _flags(extra_translated, n_extra),
+                        _flags(aside_translated, n_aside),
                     ]
                 ),
                 aside=rows >= n + n_extra,
@@ -1075,8 +1071,8 @@ def find_new_subjects(
 
     ``aside`` marks recent documents set aside as off-topic (not fitted, like foreign ones, and
     not counted in a topic's size): they take part like any other (a foreign one as a foreign
-    one), but a subject needs two documents that are not aside. Returns document indices per subject, in a deterministic
-    order."""
+    one), but a subject needs two documents that are not aside. Returns document indices per
+    subject, in a deterministic order."""
     old = np.flatnonzero(~recent)
     if int(np.sum(recent)) < min_docs or len(old) == 0:
         return []
@@ -1299,6 +1295,11 @@ def _closest_old(Xn: sp.csr_matrix, docs: np.ndarray, old: np.ndarray) -> float:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _flags(values: Sequence[bool] | None, count: int) -> np.ndarray:
+    """Per-document flags as a boolean array; None: all False."""
+    return np.asarray(values if values is not None else [False] * count, dtype=bool)
 
 
 def _as_docs(X: Iterable[str]) -> list[str]:
