@@ -137,10 +137,36 @@ def test_spacy_stopwords_are_read_without_importing_spacy():
         # override: simplemma makes the noun a verb ("wallen"), also inside compounds
         ("EUDI-Wallet", "EUDI-Wallet"),
         ("Wallets", "Wallet"),
+        # a place name is its own lemma: Datteln is no plural of Dattel (a topic was labelled
+        # "Standesamt Dattel"), Rheine no form of Rhein, Lichtenau no compound of Licht ...
+        ("Datteln", "Datteln"),
+        ("Rheine", "Rheine"),
+        ("Lichtenau", "Lichtenau"),
+        ("Schleiden", "Schleiden"),
+        ("Halle", "Halle"),
+        # ... unless the gazetteer marks the name as a common word too (queues, wages)
+        ("Schlangen", "Schlange"),
+        ("Löhne", "Lohn"),
+        ("Kreises", "Kreis"),  # a genitive, not a name
     ],
 )
 def test_german_lemmas(token, lemma):
     assert lemmatize(token, "de") == lemma
+
+
+def test_a_place_name_in_a_label_is_recognised_as_a_place():
+    from trends.analyze import readable_label
+    from trends.nlp.keyphrases import extract_keyphrases
+
+    docs = [
+        analyze_text("Der Rat der Stadt Schleiden berät die Vorlage zur Drohne.", "de"),
+        analyze_text("Die Stadt Schleiden prüft Dächer mit der Drohne.", "de"),
+        analyze_text("Der Kreis baut einen Radweg an der Landstraße.", "de"),
+    ]
+    phrases = [p for p, _ in extract_keyphrases(docs, [0, 0, 1], "de")[0]]
+    assert "Stadt Schleiden" in phrases  # not "Stadt Schleider", which no gazetteer knows
+    label = readable_label(phrases)
+    assert "Drohne" in label and "Schleid" not in label
 
 
 @pytest.mark.parametrize(
@@ -153,6 +179,8 @@ def test_german_lemmas(token, lemma):
         ("Ausstellung", ("Ausstellung",)),  # "aus" is a stopword, not a modifier
         ("Digitalisierung", ("Digitalisierung",)),
         ("Rathaus", ("Rathaus",)),  # too short to split
+        ("Salzkotten", ("Salzkotten",)),  # a place name is no compound of Salz and Kotten
+        ("Marienheide", ("Marienheide",)),
     ],
 )
 def test_split_compound(word, parts):

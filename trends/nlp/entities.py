@@ -562,6 +562,22 @@ def _gazetteer() -> _Gazetteer:
     return _Gazetteer(_load_rows())
 
 
+@lru_cache(maxsize=1)
+def place_name_words() -> frozenset[str]:
+    """The capitalised words of municipality, district and city names whose row does not mark
+    them as common words too (ambiguity "" or "name"). A lemmatizer must leave them as they
+    are: Datteln is no plural of Dattel, Rheine no form of Rhein, Kürten no form of küren, and
+    a topic labelled "Standesamt Dattel" names a place nobody can find. Names only, not aliases
+    (those hold genitives: "Kreises" is a form of Kreis). Read from the rows, not the matcher
+    (13 ms, not 250 ms), because lemmatizing worker processes need it too."""
+    words = set()
+    for row in _load_rows():
+        e = row.entry
+        if e.kind in ("municipality", "district", "city") and e.ambiguity in ("", "name"):
+            words.update(w for w in re.split(r"[\s/()]+", e.name) if w[:1].isupper())
+    return frozenset(words)
+
+
 def entries(kind: str | None = None) -> list[GazetteerEntry]:
     """All gazetteer entries (loaded once), optionally only one kind."""
     if kind is not None and kind not in KINDS:

@@ -38,7 +38,7 @@ from trends.nlp.text import (
     tokenize,
 )
 
-ANALYZER_VERSION = "5"
+ANALYZER_VERSION = "6"
 """Bump when :func:`analyze_text` output changes; cached strings of another version are stale."""
 
 # Batches smaller than this are analysed in-process: starting workers costs more than it saves.
@@ -140,14 +140,17 @@ def is_known(word: str, lang: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _overrides() -> dict[str, str]:
-    """Surface form -> lemma corrections (``data/lemmas_de.tsv``), e.g. Daten -> Daten, not Datum."""
+    """Surface form -> lemma corrections (``data/lemmas_de.tsv``), e.g. Daten -> Daten, not Datum;
+    and place names, which are their own lemma (:func:`~trends.nlp.entities.place_name_words`)."""
     from importlib import resources
 
+    from trends.nlp.entities import place_name_words
+
+    out = {word: word for word in place_name_words()}
     try:
         raw = resources.files("trends.nlp").joinpath("data", "lemmas_de.tsv").read_text("utf-8")
     except FileNotFoundError:
-        return {}
-    out = {}
+        return out
     for line in raw.splitlines():
         line = line.split("#", 1)[0].strip()
         if "\t" in line:
@@ -231,7 +234,9 @@ def split_compound(lemma: str, lang: str = "de") -> tuple[str, ...]:
     ``Bewohnerparkausweis -> ('Bewohner', 'Parkausweis')``. Hyphenated compounds split at the
     hyphens (``Smart-City-Projekt -> ('Smart', 'City', 'Projekt')``). The longest known head wins.
     """
-    if lang != "de":
+    if (
+        lang != "de" or lemma in _overrides()
+    ):  # a place name is no compound: Salzkotten, Marienheide
         return (lemma,)
     if "-" in lemma:
         parts = tuple(p for p in lemma.split("-") if p)
