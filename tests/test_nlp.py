@@ -179,8 +179,7 @@ def test_a_place_name_in_a_label_is_recognised_as_a_place():
         ("Ausstellung", ("Ausstellung",)),  # "aus" is a stopword, not a modifier
         ("Digitalisierung", ("Digitalisierung",)),
         ("Rathaus", ("Rathaus",)),  # too short to split
-        ("Salzkotten", ("Salzkotten",)),  # a place name is no compound of Salz and Kotten
-        ("Marienheide", ("Marienheide",)),
+        ("Schleiden", ("Schleiden",)),  # a place name, not Sch + Leiden
     ],
 )
 def test_split_compound(word, parts):

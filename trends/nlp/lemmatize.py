@@ -141,12 +141,17 @@ def is_known(word: str, lang: str) -> bool:
 @lru_cache(maxsize=1)
 def _overrides() -> dict[str, str]:
     """Surface form -> lemma corrections (``data/lemmas_de.tsv``), e.g. Daten -> Daten, not Datum;
-    and place names, which are their own lemma (:func:`~trends.nlp.entities.place_name_words`)."""
+    and place names the dictionary reads as other words (Datteln -> Dattel, Schleiden ->
+    Schleider, Rheine -> Rhein), which are their own lemma
+    (:func:`~trends.nlp.entities.place_name_words`). Only those: a name the dictionary leaves
+    alone keeps its compound parts as before (Wuppertal -> Wupper + Tal; leaving every place
+    name whole split the demo's emerging AI topic in two, see the README)."""
     from importlib import resources
 
     from trends.nlp.entities import place_name_words
 
-    out = {word: word for word in place_name_words()}
+    dictionary = _lemmatizer(True)
+    out = {w: w for w in place_name_words() if _fold_feminine(dictionary.lemmatize(w, "de")) != w}
     try:
         raw = resources.files("trends.nlp").joinpath("data", "lemmas_de.tsv").read_text("utf-8")
     except FileNotFoundError:
@@ -234,9 +239,7 @@ def split_compound(lemma: str, lang: str = "de") -> tuple[str, ...]:
     ``Bewohnerparkausweis -> ('Bewohner', 'Parkausweis')``. Hyphenated compounds split at the
     hyphens (``Smart-City-Projekt -> ('Smart', 'City', 'Projekt')``). The longest known head wins.
     """
-    if (
-        lang != "de" or lemma in _overrides()
-    ):  # a place name is no compound: Salzkotten, Marienheide
+    if lang != "de" or lemma in _overrides():  # a corrected word is no compound (Schleiden)
         return (lemma,)
     if "-" in lemma:
         parts = tuple(p for p in lemma.split("-") if p)
