@@ -293,12 +293,12 @@ _MASC_HEADS = ("ausweis", "dienst", "antrag", "zugang", "bescheid", "schein", "p
                "haushalt", "beitrag", "termin", "wandel", "staat", "kreis", "ausschuss",
                "verkehr", "dialog", "beirat", "hof", "weg", "park", "bau", "stand", "pass",
                "brief", "tarif", "kanal", "funk", "automat", "fonds", "verbund", "verband",
-               "anschluss")  # fmt: skip
+               "anschluss", "mensch")  # fmt: skip
 _NEUT_HEADS = ("portal", "konto", "netz", "netzwerk", "system", "verfahren", "modell", "projekt",
                "angebot", "büro", "werkzeug", "monitoring", "tool", "register", "gesetz",
                "programm", "amt", "ticket", "formular", "labor", "parken", "lernen", "postfach",
                "gateway", "archiv", "kataster", "dashboard", "zertifikat", "referat",
-               "mandat")  # fmt: skip
+               "mandat", "buch")  # fmt: skip
 
 
 def _inflect(adj: str, noun: str) -> str:
