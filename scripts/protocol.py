@@ -148,8 +148,8 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # before they joined; stream11, written in stop 33, scored once in stop 34, and stream15, written
 # and scored once at the end of stop 34; stream14, written in stop 34, scored once at the start of
 # stop 35, and stream16, written at its start, near its end; stream17, written in stop 35, scored
-# once at the start of stop 36; stream18, written in stop 36, is unseen: not listed here until a
-# stop has scored it once) ...
+# once at the start of stop 36; stream18 and stream19, written in stop 36, are unseen: not listed
+# here until a stop has scored them once) ...
 TEST_STREAMS = (
     _DATA / "stream3",
     _DATA / "stream4",
