@@ -38,7 +38,7 @@ from trends.nlp.text import (
     tokenize,
 )
 
-ANALYZER_VERSION = "7"
+ANALYZER_VERSION = "8"
 """Bump when :func:`analyze_text` output changes; cached strings of another version are stale."""
 
 # Batches smaller than this are analysed in-process: starting workers costs more than it saves.
@@ -190,10 +190,6 @@ def lemmatize(token: str, lang: str = "de") -> str:
         return token
     if lang == "de":
         lemma = _fold_feminine(lemma)
-        # the dictionary gives some lemmas in the spelling before 1996 (Beschlüsse -> Beschluß,
-        # Zuschüsse -> Zuschuß but Zuschuss -> Zuschuss): a text that writes ss keeps it
-        if "ß" in lemma and "ß" not in token:
-            lemma = lemma.replace("ß", "ss")
     # simplemma lowercases unknown capitalised words at times; keep nouns recognisable
     if (
         lemma != token
