@@ -342,6 +342,9 @@ def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     # nor is a person's role
     roles = ["Bereichsleiter Verwaltungsanwendung", "Fachbereichsleiterin", "Rechenzentrum"]
     assert readable_label(roles) == "Rechenzentrum"
+    # nor a member or chair of a body, named or not (stream16: "Ausschussmitglied Weber")
+    members = ["Ausschussmitglied Weber", "Ratsmitglied", "Fraktionsvorsitzende Krause", "Kita-App"]
+    assert readable_label(members) == "Kita-App"
     # nor a holder of political office, whatever the name ("Senatorin Nguyen Thi Lan")
     offices = ["Bausenatorin Nguyen Thi Lan", "Landesministerin", "Service-Portal", "Präsident"]
     assert readable_label(offices) == "Service-Portal"

@@ -1141,6 +1141,10 @@ _ACTOR_HEADS = (
     "abteilungsleiter",
     "projektleiter",
     "pressesprecher",
+    # members and chairs of a body ("Ausschussmitglied Weber", "Fraktionsvorsitzende Krause")
+    "mitglied",
+    "vorsitzende",
+    "vorsitzender",
     # holders of political office ("Wirtschaftssenator …", "Digitalministerin …", "Präsident …")
     "senator",
     "minister",
