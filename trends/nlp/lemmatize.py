@@ -140,28 +140,35 @@ def is_known(word: str, lang: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _overrides() -> dict[str, str]:
-    """Surface form -> lemma corrections (``data/lemmas_de.tsv``), e.g. Daten -> Daten, not Datum;
-    and place names the dictionary reads as other words (Datteln -> Dattel, Schleiden ->
-    Schleider, Rheine -> Rhein), which are their own lemma
-    (:func:`~trends.nlp.entities.place_name_words`). Only those: a name the dictionary leaves
-    alone keeps its compound parts as before (Wuppertal -> Wupper + Tal; leaving every place
-    name whole split the demo's emerging AI topic in two, see the README)."""
+    """Surface form -> lemma corrections (``data/lemmas_de.tsv``), e.g. Daten -> Daten, not Datum."""
     from importlib import resources
 
-    from trends.nlp.entities import place_name_words
-
-    dictionary = _lemmatizer(True)
-    out = {w: w for w in place_name_words() if _fold_feminine(dictionary.lemmatize(w, "de")) != w}
     try:
         raw = resources.files("trends.nlp").joinpath("data", "lemmas_de.tsv").read_text("utf-8")
     except FileNotFoundError:
-        return out
+        return {}
+    out = {}
     for line in raw.splitlines():
         line = line.split("#", 1)[0].strip()
         if "\t" in line:
             form, lemma = line.split("\t", 1)
             out[form.strip()] = lemma.strip()
     return out
+
+
+def _misread_place(word: str) -> bool:
+    """A place name the dictionary reads as another word (Datteln -> Dattel, Schleiden ->
+    Schleider, Rheine -> Rhein): it is its own lemma and no compound. Only those: a name the
+    dictionary leaves alone keeps its compound parts as before (Wuppertal -> Wupper + Tal;
+    leaving every place name whole split the demo's emerging AI topic in two, see the README).
+    Asked word by word (`lemmatize` and `split_compound` cache their answers), so no process
+    lemmatizes all 470 names up front."""
+    from trends.nlp.entities import place_name_words
+
+    return (
+        word in place_name_words()
+        and _fold_feminine(_lemmatizer(True).lemmatize(word, "de")) != word
+    )
 
 
 def _fold_feminine(lemma: str) -> str:
@@ -181,6 +188,8 @@ def lemmatize(token: str, lang: str = "de") -> str:
     over = _overrides().get(token) if lang == "de" else None
     if over:
         return over
+    if lang == "de" and _misread_place(token):
+        return token
     if "-" in token and not token.endswith("-"):
         head, _, last = token.rpartition("-")
         return f"{head}-{lemmatize(last, lang)}" if last else token
@@ -239,7 +248,7 @@ def split_compound(lemma: str, lang: str = "de") -> tuple[str, ...]:
     ``Bewohnerparkausweis -> ('Bewohner', 'Parkausweis')``. Hyphenated compounds split at the
     hyphens (``Smart-City-Projekt -> ('Smart', 'City', 'Projekt')``). The longest known head wins.
     """
-    if lang != "de" or lemma in _overrides():  # a corrected word is no compound (Schleiden)
+    if lang != "de" or _misread_place(lemma):  # Schleiden: no Sch + Leiden
         return (lemma,)
     if "-" in lemma:
         parts = tuple(p for p in lemma.split("-") if p)
