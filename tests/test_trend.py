@@ -47,7 +47,13 @@ TOTAL = [42, 44, 42, 44, 51, 43, 51, 66]  # the share falls 2026Q2 -> Q3 at a st
     ("counts", "expected"),
     [
         ([0, 0, 0, 0, 0, 0, 0, 7], "new"),
-        ([1, 2, 2, 1, 0, 1, 0, 7], "new"),  # stray articles pulled in by the model do not count
+        ([1, 0, 1, 0, 1, 0, 0, 7], "new"),  # single stray articles pulled in by the model
+        # told in pairs for two years, a quiet quarter between: seen long ago, not new
+        ([2, 2, 1, 2, 0, 1, 2, 2], "stable"),
+        ([0, 2, 1, 0, 0, 1, 0, 7], "new"),  # a pair of strays a year and a half before
+        # in ones and twos for two years: more before than now, so not new when it reaches three
+        ([1, 1, 0, 1, 1, 1, 2, 2], "stable"),
+        ([0, 0, 0, 0, 0, 0, 2, 2], "new"),  # two pairs, both recent
         ([0, 0, 0, 0, 0, 0, 6, 12], "emerging"),
         # a small subject reported on without a break since 2026Q1, 3 articles by 2026Q2
         ([0, 0, 0, 0, 0, 2, 2, 3], "emerging"),

@@ -21,8 +21,11 @@ under `trend:`):
                decision quarter and rising: more articles or a higher share than in the quarter
                before (a young subject's share moves with everything else: on each written stream
                the new topic's arrival lowered the share of the emerging one as it went 3 -> 4);
-   "seen" in a quarter means at least `min_articles` articles there: a topic model always pulls a
-   stray article or two into a topic from its neighbours, and those must not make a new topic old;
+   "first seen" is the quarter in which the articles of the quarters that hold at least two add
+   up to `min_articles`: a topic model pulls a stray article into a topic from its neighbours
+   now and then, and a lone article must not make a new topic old; a new topic also has at least
+   as many articles in the decision quarter as in all quarters before (strays are few; a subject
+   told in ones and twos for two years is not new when it reaches three);
 3. growing   - the Theil-Sen slope of the share over the window is >= `growth_slope` of the mean
                share per quarter (a robust slope: one burst quarter does not make a trend);
 4. declining - that slope <= -`growth_slope`;
@@ -254,25 +257,21 @@ def observed(row: Mapping) -> bool:
     return bool(row.get("total", 1) or row.get("count"))
 
 
-def _run_first_seen(series: Sequence[QuarterMetrics], min_articles: int) -> str | None:
-    """The quarter in which the unbroken run of quarters with articles that ends in the last
-    complete quarter first holds ``min_articles`` articles in all, or None. A quarter with one
-    article keeps the run going but adds nothing: a stray comes alone.
+def _first_seen(series: Sequence[QuarterMetrics], min_articles: int) -> str | None:
+    """The quarter in which the topic's articles, counted in quarters that hold at least two,
+    first add up to ``min_articles``, or None. A quarter with one article adds nothing: a topic
+    model pulls a stray article into a topic from its neighbours now and then, and a stray comes
+    alone.
 
     A small subject arrives with two articles a quarter before it has three in one ([0, 2, 2, 3]):
     counted one quarter at a time it would be first seen in the last quarter and read as new,
-    although it has been reported on without a break for three quarters. A gap ends the run, so
-    stray articles earlier in the window ([1, 2, 2, 1, 0, 1, 0, 7]) still do not make a topic old,
-    nor do single ones before it arrived ([0, 1, 1, 5]).
+    although it has been reported on for three quarters. Pairs before a quiet quarter count as
+    well: a subject told about twice a quarter for two years, one quarter without a word
+    ([2, 2, 1, 2, 0, 1, 2, 2]), was seen long ago. Single articles do not make a topic old
+    ([0, 1, 1, 5], [1, 0, 1, 0, 1, 0, 0, 7]).
     """
-    complete = [m for m in series if not m.partial and m.total > 0]
-    run: list[QuarterMetrics] = []
-    for m in reversed(complete):
-        if m.count == 0:
-            break
-        run.append(m)
     total = 0
-    for m in reversed(run):
+    for m in series:
         total += m.count if m.count >= 2 else 0
         if total >= min_articles:
             return m.quarter
@@ -294,13 +293,7 @@ def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules())
             series[-1].quarter if series else "",
         )
     now = complete[-1]
-    seen = [m.quarter for m in complete if m.count >= rules.min_articles]
-    # first seen: the first quarter with min_articles, or earlier where the run of quarters
-    # leading without a break into the last one reached min_articles in all
-    starts = [
-        q for q in (seen[0] if seen else None, _run_first_seen(complete, rules.min_articles)) if q
-    ]
-    first = min(starts) if starts else None
+    first = _first_seen(complete, rules.min_articles)
     age = complete.index(next(m for m in complete if m.quarter == first)) if first else None
     quarters_since_first = len(complete) - 1 - age if age is not None else None
     shares = [m.share for m in complete]
@@ -322,8 +315,8 @@ def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules())
     }
     if len(complete) < 2:
         label = "stable"  # one quarter of history says nothing about a trend (explain says so)
-    elif quarters_since_first == 0:
-        label = "new"
+    elif quarters_since_first == 0 and now.count >= sum(m.count for m in complete[:-1]):
+        label = "new"  # at least half of what was ever said on it is from this quarter
     elif (
         quarters_since_first is not None
         and age > 0  # absent in a quarter the corpus covers before it was first seen
