@@ -349,6 +349,11 @@ def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     offices = ["Bausenatorin Nguyen Thi Lan", "Landesministerin", "Service-Portal", "Präsident"]
     assert readable_label(offices) == "Service-Portal"
     assert readable_label(["Soest", "Million Euro", "Bewohnerparkausweis"]) == "Bewohnerparkausweis"
+    # nor a town's office or works: the place inside a longer phrase, whatever else it says
+    assert readable_label(["Standesamt Datteln", "Geburtsurkunde"]) == "Geburtsurkunde"
+    assert readable_label(["Technischer Betrieb Rheine", "Sitzbank"]) == "Sitzbank"
+    # a town whose name is also a word stays a word ("Lage": situation)
+    assert readable_label(["Digitale Lage", "Funknetz"]) == "Digitale Lage"
     # a product of a vendor is a subject; only the publisher's own name is left out
     assert readable_label(["FormWerk Studio"], publishers) == "FormWerk Studio"
 

@@ -1259,6 +1259,8 @@ def readable_label(keyphrases: list[str], publishers: Iterable[str] = ()) -> str
         if (
             named >= 0.5 * len(phrase)
             or place
+            # a place's office or works is one town's, not the subject ("Standesamt Datteln")
+            or entities.names_a_place(phrase)
             or _NOT_A_NAME.search(phrase)
             or phrase.lower() in _GENERIC
             or any(w.removesuffix("in").endswith(_ACTOR_HEADS) for w in phrase.lower().split())

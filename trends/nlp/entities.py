@@ -563,19 +563,46 @@ def _gazetteer() -> _Gazetteer:
 
 
 @lru_cache(maxsize=1)
+def _plain_place_names() -> tuple[str, ...]:
+    """Names of municipalities, districts and cities whose row does not mark them as common
+    words too (ambiguity "" or "name"). Read from the rows, not the matcher (13 ms, not
+    250 ms), because lemmatizing worker processes need them too."""
+    return tuple(
+        row.entry.name
+        for row in _load_rows()
+        if row.entry.kind in ("municipality", "district", "city")
+        and row.entry.ambiguity in ("", "name")
+    )
+
+
+@lru_cache(maxsize=1)
 def place_name_words() -> frozenset[str]:
-    """The capitalised words of municipality, district and city names whose row does not mark
-    them as common words too (ambiguity "" or "name"). A lemmatizer must leave them as they
-    are: Datteln is no plural of Dattel, Rheine no form of Rhein, Kürten no form of küren, and
-    a topic labelled "Standesamt Dattel" names a place nobody can find. Names only, not aliases
-    (those hold genitives: "Kreises" is a form of Kreis). Read from the rows, not the matcher
-    (13 ms, not 250 ms), because lemmatizing worker processes need it too."""
-    words = set()
-    for row in _load_rows():
-        e = row.entry
-        if e.kind in ("municipality", "district", "city") and e.ambiguity in ("", "name"):
-            words.update(w for w in re.split(r"[\s/()]+", e.name) if w[:1].isupper())
-    return frozenset(words)
+    """The capitalised words of the plain place names (above). A lemmatizer must leave them as
+    they are: Datteln is no plural of Dattel, Rheine no form of Rhein, Kürten no form of küren,
+    and a topic labelled "Standesamt Dattel" names a place nobody can find. Names only, not
+    aliases (those hold genitives: "Kreises" is a form of Kreis)."""
+    return frozenset(
+        w for name in _plain_place_names() for w in re.split(r"[\s/()]+", name) if w[:1].isupper()
+    )
+
+
+def names_a_place(phrase: str) -> bool:
+    """Whether a phrase holds a whole plain place name ("Standesamt Datteln", "Technischer
+    Betrieb Rheine"), whatever else it says; "Bad" alone or "Digitale Lage" do not."""
+    return bool(_place_name_grams() & _grams(phrase.lower().split(), 3))
+
+
+@lru_cache(maxsize=1)
+def _place_name_grams() -> frozenset[str]:
+    return frozenset(name.lower() for name in _plain_place_names())
+
+
+def _grams(words: list[str], most: int) -> set[str]:
+    return {
+        " ".join(words[i:j])
+        for i in range(len(words))
+        for j in range(i + 1, min(len(words), i + most) + 1)
+    }
 
 
 def entries(kind: str | None = None) -> list[GazetteerEntry]:
