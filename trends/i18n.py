@@ -620,8 +620,8 @@ RULES: dict[str, tuple[list[str], list[str]]] = {
             "einem abgeschlossenen Quartal wird nicht eingestuft.",
             "Die Trendklasse ist die erste zutreffende Regel: **neu** – erstmals im "
             "Entscheidungsquartal erfasst, mit dort mindestens so vielen Artikeln wie in allen "
-            "Quartalen davor (erfasst heißt: die Artikel der Quartale mit mindestens zweien "
-            "ergeben zusammen {min_articles}; einzelne Streuartikel zählen nicht); "
+            "Quartalen davor (erfasst heißt: die Quartale mit mindestens zwei Artikeln kommen "
+            "zusammen auf mindestens {min_articles}; einzelne Streuartikel zählen nicht); "
             "**aufkommend** – erstmals vor "
             "höchstens {emerging_quarters} Quartalen erfasst (nicht schon im ersten Quartal des "
             "Korpus), mindestens {min_articles} Artikel "
@@ -639,7 +639,7 @@ RULES: dict[str, tuple[list[str], list[str]]] = {
             "do not count; with only one complete quarter nothing is classified.",
             "The trend class is the first rule that matches: **new** – first seen in the "
             "decision quarter, with at least as many articles there as in all quarters before "
-            "(seen means that the articles of the quarters with at least two add up to "
+            "(seen means that the quarters with at least two articles add up to at least "
             "{min_articles}; single stray articles do not count); **emerging** – first seen at most "
             "{emerging_quarters} quarters ago (not already in the corpus's first quarter), at "
             "least {min_articles} articles and a rising "
