@@ -352,6 +352,7 @@ def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     # nor a town's office or works: the place inside a longer phrase, whatever else it says
     assert readable_label(["Standesamt Datteln", "Geburtsurkunde"]) == "Geburtsurkunde"
     assert readable_label(["Technischer Betrieb Rheine", "Sitzbank"]) == "Sitzbank"
+    assert readable_label(["Kommunale Stadtwerke Mülheim an der Ruhr", "Ladesäule"]) == "Ladesäule"
     # a town whose name is also a word stays a word ("Lage": situation)
     assert readable_label(["Digitale Lage", "Funknetz"]) == "Digitale Lage"
     # a product of a vendor is a subject; only the publisher's own name is left out

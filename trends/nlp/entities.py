@@ -588,21 +588,22 @@ def place_name_words() -> frozenset[str]:
 
 def names_a_place(phrase: str) -> bool:
     """Whether a phrase holds a whole plain place name ("Standesamt Datteln", "Technischer
-    Betrieb Rheine"), whatever else it says; "Bad" alone or "Digitale Lage" do not."""
-    return bool(_place_name_grams() & _grams(phrase.lower().split(), 3))
+    Betrieb Rheine", "Stadtwerke Mülheim an der Ruhr"), whatever else it says; "Bad" alone or
+    "Digitale Lage" do not."""
+    names, longest = _place_name_grams()
+    words = phrase.lower().split()
+    return any(
+        " ".join(words[i:j]) in names
+        for i in range(len(words))
+        for j in range(i + 1, min(len(words), i + longest) + 1)
+    )
 
 
 @lru_cache(maxsize=1)
-def _place_name_grams() -> frozenset[str]:
-    return frozenset(name.lower() for name in _plain_place_names())
-
-
-def _grams(words: list[str], most: int) -> set[str]:
-    return {
-        " ".join(words[i:j])
-        for i in range(len(words))
-        for j in range(i + 1, min(len(words), i + most) + 1)
-    }
+def _place_name_grams() -> tuple[frozenset[str], int]:
+    """The plain place names in lower case, and the most words one has ("mülheim an der ruhr")."""
+    names = frozenset(name.lower() for name in _plain_place_names())
+    return names, max((len(name.split()) for name in names), default=1)
 
 
 def entries(kind: str | None = None) -> list[GazetteerEntry]:
