@@ -257,9 +257,9 @@ def observed(row: Mapping) -> bool:
     return bool(row.get("total", 1) or row.get("count"))
 
 
-def _first_seen(series: Sequence[QuarterMetrics], min_articles: int) -> str | None:
-    """The quarter in which the topic's articles, counted in quarters that hold at least two,
-    first add up to ``min_articles``, or None. A quarter with one article adds nothing: a topic
+def _first_seen(series: Sequence[QuarterMetrics], min_articles: int) -> int | None:
+    """The index of the quarter in which the topic's articles, counted in quarters that hold at
+    least two, first add up to ``min_articles``, or None. A quarter with one article adds nothing: a topic
     model pulls a stray article into a topic from its neighbours now and then, and a stray comes
     alone.
 
@@ -271,10 +271,10 @@ def _first_seen(series: Sequence[QuarterMetrics], min_articles: int) -> str | No
     ([0, 1, 1, 5], [1, 0, 1, 0, 1, 0, 0, 7]).
     """
     total = 0
-    for m in series:
+    for i, m in enumerate(series):
         total += m.count if m.count >= 2 else 0
         if total >= min_articles:
-            return m.quarter
+            return i
     return None
 
 
@@ -293,8 +293,8 @@ def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules())
             series[-1].quarter if series else "",
         )
     now = complete[-1]
-    first = _first_seen(complete, rules.min_articles)
-    age = complete.index(next(m for m in complete if m.quarter == first)) if first else None
+    age = _first_seen(complete, rules.min_articles)
+    first = complete[age].quarter if age is not None else None
     quarters_since_first = len(complete) - 1 - age if age is not None else None
     shares = [m.share for m in complete]
     mean = sum(shares) / len(shares) if shares else 0.0
