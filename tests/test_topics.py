@@ -655,3 +655,25 @@ def test_a_group_the_model_has_a_topic_for_gives_no_part_of_itself_to_another():
     labels = np.array([0] * 16 + [1] * 6)
     aside = np.arange(22) == 21
     assert find_new_subjects(X, recent, groups, labels, neighbors=2, aside=aside) == []
+
+
+def test_recent_articles_that_add_a_fresh_word_to_an_old_subject_stay_in_its_topic():
+    """Three recent articles from three sources on an old subject (its words 0-3) that share
+    fresh words of their own (6-8: the e-invoice portal now used by the culture centre and the
+    library) fit the old topic about as well as its own articles do: they are its recent part,
+    not a new subject. Three that share the fresh words alone are one."""
+    rng = np.random.RandomState(0)
+
+    def doc(words: list[int]) -> np.ndarray:
+        v = np.zeros(9)
+        v[words] += 1 + rng.rand(len(words))
+        return v
+
+    old = [doc([0, 1, 2, 3, 4, 5][i % 3 : i % 3 + 4]) for i in range(16)]
+    groups = np.array(["old"] * 16 + ["a", "b", "c"], dtype=object)
+    recent = np.arange(19) >= 10
+    labels = np.zeros(19, dtype=np.int64)
+    part = sp.csr_matrix(np.array(old + [doc([0, 1, 2, 3, 6, 7, 8]) for _ in range(3)]))
+    assert find_new_subjects(part, recent, groups, labels) == []
+    new = sp.csr_matrix(np.array(old + [doc([6, 7, 8]) for _ in range(3)]))
+    assert [d.tolist() for d in find_new_subjects(new, recent, groups, labels)] == [[16, 17, 18]]

@@ -71,6 +71,9 @@ HASH_FEATURES = 2**20
 # choices within one, NMI 0.539 -> 0.548; the 10k benchmark keeps k=18, search 4.1 -> 1.7 s;
 # 1 % gave the same choices at 2.2 s)
 SEARCH_TOL = 2e-2
+# a recent group that fits the topic it came from at this share of the topic's own fit (mean
+# cosine to its centre) is part of that topic (see find_new_subjects)
+PART_OF_OLD = 1 / 3
 
 
 # --- features -------------------------------------------------------------------------------
@@ -1054,8 +1057,12 @@ def find_new_subjects(
     neighbours share no such word. The subject's documents are those of the group that use a
     bursting term, and other recent documents that use two of them. It is the recent part of an
     old subject, not a new one, when an older document comes as close to its centre as its own
-    loosest member does to the centre of the others; and it is skipped when the model already gave
-    it a topic of its own (it holds more than half of the topic most of its documents are in, and
+    loosest member does to the centre of the others, or when its documents fit the topic most of
+    them are in (mean cosine to its centre) at least ``PART_OF_OLD`` as well as that topic's own
+    documents do: on the written streams a new subject's documents fit their topic 0.11-0.18 as
+    well, the recent parts of old subjects that found a fresh word 0.45-0.79 (an e-invoice
+    portal now used by the culture centre too). It is skipped when the model already gave it a
+    topic of its own (it holds more than half of the topic most of its documents are in, and
     that topic has the ``min_topic`` fitted documents it needs to stay a topic).
 
     ``foreign`` marks recent documents in another language than the rest (their rows hold only
@@ -1229,6 +1236,12 @@ def find_new_subjects(
         majority = Counter(kept.tolist()).most_common(1)[0][0]
         if 2 * np.sum(kept == majority) > sizes[majority] and (fitted_sizes[majority] >= min_topic):
             continue
+        # a group whose documents sit in the topic they came from about as well as that topic's
+        # own documents is the recent part of an old subject that found a fresh word (an
+        # e-invoice portal now used by the culture centre too), not a new one
+        rest = np.setdiff1d(np.flatnonzero((labels == majority) & ~foreign & ~aside), docs)
+        if len(rest) and _fit_to(Xn, docs[~foreign[docs] & ~aside[docs]], rest) >= PART_OF_OLD:
+            continue
         out.append(docs)
     return out
 
@@ -1286,6 +1299,13 @@ def _loosest_member(Xn: sp.csr_matrix, docs: np.ndarray, which: np.ndarray | Non
         for i, d in enumerate(docs)
         if which is None or which[i]
     )
+
+
+def _fit_to(Xn: sp.csr_matrix, docs: np.ndarray, topic: np.ndarray) -> float:
+    """How well ``docs`` fit a topic, against how well its own documents ``topic`` do: the mean
+    cosine of each to the topic's centre, the first over the second."""
+    centre = _centre(Xn, topic)
+    return float(np.mean(Xn[docs] @ centre) / np.mean(Xn[topic] @ centre))
 
 
 def _closest_old(Xn: sp.csr_matrix, docs: np.ndarray, old: np.ndarray) -> float:
