@@ -527,15 +527,24 @@ def test_what_every_set_aside_article_carries_names_no_topic():
     assert (alone.labels_ == against.labels_).all()
 
 
+def _bags(width: int):
+    """A maker of documents as rows of ``width`` word weights, seeded: each word it is given
+    weighs 1-2, each ``strong`` one 4 more."""
+    rng = np.random.RandomState(0)
+
+    def doc(words: list[int], strong: list[int] = ()) -> np.ndarray:
+        v = np.zeros(width)
+        v[words] += 1 + rng.rand(len(words))
+        v[list(strong)] += 4
+        return v
+
+    return doc
+
+
 def _two_german_and_one_translated(labels_of_new: int):
     """16 documents on an old subject (words 0-5) and three recent ones on a new one (6-8) from
     three sources, the last in another language but using the words in translation."""
-    rng = np.random.RandomState(0)
-
-    def doc(words: list[int]) -> np.ndarray:
-        v = np.zeros(12)
-        v[words] += 1 + rng.rand(len(words))
-        return v
+    doc = _bags(12)
 
     old = [doc([0, 1, 2, 3, 4, 5][i % 3 : i % 3 + 4] + [9 + i % 3]) for i in range(16)]
     new = [doc([6, 7, 8, 9 + i]) for i in range(3)]
@@ -567,12 +576,7 @@ def _new_subject_matrix(older: list[list[int]], recent_extra: list[list[int]] = 
     documents, each the old subject's words 0-3 and the given ones; ``recent_extra``: further
     recent documents likewise, from a fourth source. -> (X, recent, groups, labels, index of the
     first new document)."""
-    rng = np.random.RandomState(0)
-
-    def doc(words: list[int]) -> np.ndarray:
-        v = np.zeros(13)
-        v[words] += 1 + rng.rand(len(words))
-        return v
+    doc = _bags(13)
 
     old = [doc([0, 1, 2, 3, 4, 5][i % 3 : i % 3 + 4]) for i in range(16)]
     more_old = [doc([0, 1, 2, 3, *w]) for w in older]
@@ -637,13 +641,7 @@ def test_a_group_the_model_has_a_topic_for_gives_no_part_of_itself_to_another():
     that share words 11-12 (and 6) with an article set aside by its score. The first group is the
     model's topic and is left to it, and its documents are taken with it: the two others and the
     set-aside article must not split off as a "new" subject (stream13's emerging topic did)."""
-    rng = np.random.RandomState(0)
-
-    def doc(words: list[int], strong: list[int] = ()) -> np.ndarray:
-        v = np.zeros(15)
-        v[words] += 1 + rng.rand(len(words))
-        v[list(strong)] += 4
-        return v
+    doc = _bags(15)
 
     old = [doc([0, 1, 2, 3, 4, 5][i % 3 : i % 3 + 4]) for i in range(16)]
     three = [doc([6, 7, 8, 9, 10, 13, 14], strong=[13, 14]) for _ in range(3)]
@@ -662,12 +660,7 @@ def test_recent_articles_that_add_a_fresh_word_to_an_old_subject_stay_in_its_top
     fresh words of their own (6-8: the e-invoice portal now used by the culture centre and the
     library) fit the old topic about as well as its own articles do: they are its recent part,
     not a new subject. Three that share the fresh words alone are one."""
-    rng = np.random.RandomState(0)
-
-    def doc(words: list[int]) -> np.ndarray:
-        v = np.zeros(9)
-        v[words] += 1 + rng.rand(len(words))
-        return v
+    doc = _bags(9)
 
     old = [doc([0, 1, 2, 3, 4, 5][i % 3 : i % 3 + 4]) for i in range(16)]
     groups = np.array(["old"] * 16 + ["a", "b", "c"], dtype=object)
