@@ -670,3 +670,20 @@ def test_recent_articles_that_add_a_fresh_word_to_an_old_subject_stay_in_its_top
     assert find_new_subjects(part, recent, groups, labels) == []
     new = sp.csr_matrix(np.array(old + [doc([6, 7, 8]) for _ in range(3)]))
     assert [d.tolist() for d in find_new_subjects(new, recent, groups, labels)] == [[16, 17, 18]]
+
+
+def test_a_new_subject_near_a_broad_topic_is_measured_against_other_articles():
+    """A broad topic (words 0-1 in every article: "digital", "administration") is close to many
+    articles. Three recent ones on a new subject (fresh words 8-10) that name its word 0 fit it
+    as well as the articles of another topic that name word 0 do: no better than something
+    else, so they are a subject of their own (an online portal for booking sports grounds among
+    the berlin.de releases), not the broad topic's recent part."""
+    doc = _bags(11)
+    broad = [doc([0, 1, 2 + i % 4]) for i in range(16)]
+    other = [doc([0, 6, 7]) for _ in range(10)]
+    new = [doc([0, 8, 9, 10]) for _ in range(3)]
+    X = sp.csr_matrix(np.array(broad + other + new))
+    recent = np.arange(29) >= 20
+    groups = np.array(["old"] * 26 + ["a", "b", "c"], dtype=object)
+    labels = np.array([0] * 16 + [1] * 10 + [0] * 3)
+    assert [d.tolist() for d in find_new_subjects(X, recent, groups, labels)] == [[26, 27, 28]]

@@ -71,8 +71,9 @@ HASH_FEATURES = 2**20
 # choices within one, NMI 0.539 -> 0.548; the 10k benchmark keeps k=18, search 4.1 -> 1.7 s;
 # 1 % gave the same choices at 2.2 s)
 SEARCH_TOL = 2e-2
-# a recent group that fits the topic it came from at this share of the topic's own fit (mean
-# cosine to its centre) is part of that topic (see find_new_subjects)
+# a recent group that fits the topic it came from this far from an unrelated article's fit
+# towards that of the topic's own articles (mean cosine to its centre) is part of that topic
+# (see find_new_subjects)
 PART_OF_OLD = 1 / 3
 
 
@@ -1058,10 +1059,12 @@ def find_new_subjects(
     bursting term, and other recent documents that use two of them. It is the recent part of an
     old subject, not a new one, when an older document comes as close to its centre as its own
     loosest member does to the centre of the others, or when its documents fit the topic most of
-    them are in (mean cosine to its centre) at least ``PART_OF_OLD`` as well as that topic's own
-    documents do: on the written streams a new subject's documents fit their topic 0.11-0.18 as
-    well, the recent parts of old subjects that found a fresh word 0.45-0.79 (an e-invoice
-    portal now used by the culture centre too). It is skipped when the model already gave it a
+    them are in (mean cosine to its centre) ``PART_OF_OLD`` of the way from where the documents
+    of other topics fit it to where its own do: on the written streams new subjects lie at
+    0.02-0.11 of the way, the recent parts of old subjects that found a fresh word at 0.37-0.76
+    (an e-invoice portal now used by the culture centre too), and a new subject among the
+    berlin.de releases, an online portal for booking sports grounds, at 0.20 of the way into a
+    broad digital-administration topic. It is skipped when the model already gave it a
     topic of its own (it holds more than half of the topic most of its documents are in, and
     that topic has the ``min_topic`` fitted documents it needs to stay a topic).
 
@@ -1236,11 +1239,13 @@ def find_new_subjects(
         majority = Counter(kept.tolist()).most_common(1)[0][0]
         if 2 * np.sum(kept == majority) > sizes[majority] and (fitted_sizes[majority] >= min_topic):
             continue
-        # a group whose documents sit in the topic they came from about as well as that topic's
+        # a group whose documents sit in the topic they came from nearly as well as that topic's
         # own documents is the recent part of an old subject that found a fresh word (an
         # e-invoice portal now used by the culture centre too), not a new one
-        rest = np.setdiff1d(np.flatnonzero((labels == majority) & ~foreign & ~aside), docs)
-        if len(rest) and _fit_to(Xn, docs[~foreign[docs] & ~aside[docs]], rest) >= PART_OF_OLD:
+        fitted = ~foreign & ~aside
+        rest = np.setdiff1d(np.flatnonzero((labels == majority) & fitted), docs)
+        others = np.setdiff1d(np.flatnonzero((labels != majority) & fitted), docs)
+        if len(rest) and _fit_to(Xn, docs[fitted[docs]], rest, others) >= PART_OF_OLD:
             continue
         out.append(docs)
     return out
@@ -1301,11 +1306,16 @@ def _loosest_member(Xn: sp.csr_matrix, docs: np.ndarray, which: np.ndarray | Non
     )
 
 
-def _fit_to(Xn: sp.csr_matrix, docs: np.ndarray, topic: np.ndarray) -> float:
-    """How well ``docs`` fit a topic, against how well its own documents ``topic`` do: the mean
-    cosine of each to the topic's centre, the first over the second."""
+def _fit_to(Xn: sp.csr_matrix, docs: np.ndarray, topic: np.ndarray, others: np.ndarray) -> float:
+    """How far ``docs`` fit a topic: the mean cosine of each to the topic's centre, placed
+    between that of the documents of ``others`` (0: no closer than an article on something
+    else) and that of the topic's own documents ``topic`` (1). A broad topic ("digital
+    administration") is close to many articles, and a subject of its own may then come close
+    to it too; measured from its distance to other articles it does not."""
     centre = _centre(Xn, topic)
-    return float(np.mean(Xn[docs] @ centre) / np.mean(Xn[topic] @ centre))
+    base = float(np.mean(Xn[others] @ centre)) if len(others) else 0.0
+    own = float(np.mean(Xn[topic] @ centre))
+    return (float(np.mean(Xn[docs] @ centre)) - base) / (own - base) if own > base else 0.0
 
 
 def _closest_old(Xn: sp.csr_matrix, docs: np.ndarray, old: np.ndarray) -> float:
