@@ -1242,10 +1242,12 @@ def find_new_subjects(
         # a group whose documents sit in the topic they came from nearly as well as that topic's
         # own documents is the recent part of an old subject that found a fresh word (an
         # e-invoice portal now used by the culture centre too), not a new one
+        # (measured on its fitted members: foreign rows hold only the shared words)
         fitted = ~foreign & ~aside
+        mine = docs[fitted[docs]]
         rest = np.setdiff1d(np.flatnonzero((labels == majority) & fitted), docs)
         others = np.setdiff1d(np.flatnonzero((labels != majority) & fitted), docs)
-        if len(rest) and _fit_to(Xn, docs[fitted[docs]], rest, others) >= PART_OF_OLD:
+        if len(mine) and len(rest) and _fit_to(Xn, mine, rest, others) >= PART_OF_OLD:
             continue
         out.append(docs)
     return out
