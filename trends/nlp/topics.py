@@ -1154,7 +1154,8 @@ def find_new_subjects(
     # a topic's fitted documents decide whether it stays one; foreign and aside rows are not
     # fitted, and aside ones are in no topic
     sizes = np.bincount(labels[~aside], minlength=int(labels.max()) + 1)
-    fitted_sizes = np.bincount(labels[~foreign & ~aside], minlength=len(sizes))
+    fitted = ~foreign & ~aside
+    fitted_sizes = np.bincount(labels[fitted], minlength=len(sizes))
     recent_present = present[rec].tocsr()
     out: list[np.ndarray] = []
     taken: set[int] = set()
@@ -1243,7 +1244,6 @@ def find_new_subjects(
         # own documents is the recent part of an old subject that found a fresh word (an
         # e-invoice portal now used by the culture centre too), not a new one
         # (measured on its fitted members: foreign rows hold only the shared words)
-        fitted = ~foreign & ~aside
         mine = docs[fitted[docs]]
         rest = np.setdiff1d(np.flatnonzero((labels == majority) & fitted), docs)
         others = np.setdiff1d(np.flatnonzero((labels != majority) & fitted), docs)
