@@ -687,3 +687,20 @@ def test_a_new_subject_near_a_broad_topic_is_measured_against_other_articles():
     groups = np.array(["old"] * 26 + ["a", "b", "c"], dtype=object)
     labels = np.array([0] * 16 + [1] * 10 + [0] * 3)
     assert [d.tolist() for d in find_new_subjects(X, recent, groups, labels)] == [[26, 27, 28]]
+
+
+def test_a_member_that_came_in_by_two_words_is_peeled_off_a_new_subject():
+    """Three recent articles from three sources on a new subject (fresh words 6-9) and a recent
+    report on the old subject (words 0-3) that names two of them (the civil-engineering office
+    that also watches the new bridge sensors). An older report comes as close to the centre of
+    all four as that member does, which made the whole group read as the old subject's recent
+    part (stream22's bridge sensors). Without that member the three are a new subject."""
+    doc = _bags(12)
+    old = [doc([0, 1, 2, 3, 4, 5][i % 3 : i % 3 + 4]) for i in range(16)]
+    new = [doc([6, 7, 8, 9]) for _ in range(3)]
+    member = doc([0, 1, 2, 3, 8, 9], strong=[0, 1, 2, 3])
+    X = sp.csr_matrix(np.array(old + new + [member]))
+    recent = np.arange(20) >= 10
+    groups = np.array(["old"] * 16 + ["a", "b", "c", "d"], dtype=object)
+    labels = np.zeros(20, dtype=np.int64)
+    assert [d.tolist() for d in find_new_subjects(X, recent, groups, labels)] == [[16, 17, 18]]
