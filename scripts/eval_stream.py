@@ -41,11 +41,10 @@ import protocol  # noqa: E402
 import yaml  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
-from trends.analyze import AnalysisConfig, analyze  # noqa: E402
+from trends.analyze import AnalysisConfig, ArticleNLP, analyze  # noqa: E402
 from trends.cli import main as cli  # noqa: E402
 from trends.config import Workspace  # noqa: E402
 from trends.corpus import Corpus  # noqa: E402
-from trends.maturity import read_article  # noqa: E402
 from trends.models import load_model  # noqa: E402
 from trends.records import STAGES, quarter_of  # noqa: E402
 from trends.scan import who  # noqa: E402
@@ -190,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         # as who reads it: the analysed article's place stage (articles set aside: as analyze
         # would read them)
         row = assignments.get(i)
-        stage = row["place_stage"] if row else read_article(f"{a['title']}. {a['text']}")[2]
+        stage = row["place_stage"] if row else ArticleNLP.read(a["title"], a["text"])[0].place_stage
         for p in truth[i]["places"]:
             mentions += 1
             right_place += stage == p["stage"]

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import distinct_text, write_dictd
 
 import trends.analyze as A
-from trends.analyze import AnalysisConfig, analyze
+from trends.analyze import AnalysisConfig, ArticleNLP, analyze
 from trends.cli import main
 from trends.config import Workspace
 from trends.corpus import Corpus
@@ -892,3 +892,21 @@ def test_an_english_report_set_aside_completes_a_new_subject_in_its_translation(
     )
     without = analysed(tmp_path / "no-dictionary")
     assert "pet-en" not in without
+
+
+def test_a_place_named_alone_gets_the_articles_stage_and_places_named_together_the_cautious_one():
+    """Detmold runs a pilot and has tendered two more terminals: the article is about Detmold
+    alone, so Detmold is at its stage, pilot. With Gütersloh tendering instead, nothing tells
+    the rules which place runs what, so both get the cautious stage, konzept (`who` must not
+    show Gütersloh running what it only plans)."""
+    title = "Abholterminals für Ausweise"
+    pilot = "In Detmold läuft seit Mai ein Pilotprojekt mit einem Terminal im Bürgerbüro. "
+    alone, _ = ArticleNLP.read(title, pilot + "Die Stadt hat zwei weitere Geräte ausgeschrieben.")
+    assert (alone.municipalities, alone.stage, alone.place_stage) == (
+        ("Detmold",),
+        "pilot",
+        "pilot",
+    )
+    two, _ = ArticleNLP.read(title, pilot + "Gütersloh hat zwei Geräte ausgeschrieben.")
+    assert set(two.municipalities) == {"Detmold", "Gütersloh"}
+    assert (two.stage, two.place_stage) == ("pilot", "konzept")

@@ -1687,7 +1687,9 @@ def place_stage(signals: Iterable[Signal], lexicon: Lexicon | None = None) -> st
     is right for more of the places an article names (six streams, layer left out per stream,
     0.565 -> 0.646), but not for the furthest stage per place and topic that `who` and
     `suggest` show (382 -> 380 of 673), "in parallel" found 29 -> 25 of 36, and the demo's
-    `who` fell 59 -> 45 of 67 (layer left out of the demo): not kept."""
+    `who` fell 59 -> 45 of 67 (layer left out of the demo): not kept. Where an article names one
+    place alone, nothing is ambiguous, and analyze gives that place the article's own stage
+    (`trends.analyze.ArticleNLP.read`)."""
     meta = ArticleMeta("", "", "", "", "")
     return aggregate(
         [(sig, meta) for sig in signals], max_evidence=0, lexicon=lexicon, corroborate=False
