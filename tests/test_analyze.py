@@ -910,3 +910,24 @@ def test_a_place_named_alone_gets_the_articles_stage_and_places_named_together_t
     two, _ = ArticleNLP.read(title, pilot + "Gütersloh hat zwei Geräte ausgeschrieben.")
     assert set(two.municipalities) == {"Detmold", "Gütersloh"}
     assert (two.stage, two.place_stage) == ("pilot", "konzept")
+
+
+def test_a_quiet_topic_keeps_the_stage_its_earlier_articles_reached():
+    """An online service that two sources reported as everyday routine in 2025Q4, then one
+    article in 2026Q3 and nothing between: the last quarter is judged on those three articles,
+    not on the lone one (which cannot corroborate a standard and read "pilot")."""
+    from trends.maturity import ArticleMeta, Signal, aggregate
+
+    def article(i: int, source: str, date: str):
+        meta = ArticleMeta(f"a{i}", f"Titel {i}", f"https://example.org/{i}", date, source, ())
+        return meta, Signal(
+            "Läuft seit Jahren.", "standard", "seit Jahren", False, False, None, 1.0
+        )
+
+    arts = {"2025Q4": [article(1, "kreis", "2025-11-03"), article(2, "land", "2025-12-01")]}
+    arts["2026Q3"] = [article(3, "stadt", "2026-08-20")]
+    basis, quarters = A.stage_basis(arts, "2026Q3", 3)
+    assert quarters == ["2026Q3", "2026Q2", "2026Q1", "2025Q4"]
+    assert aggregate([(sig, meta) for meta, sig in basis]).stage == "standard"
+    # the window's first quarter ends the search
+    assert A.stage_basis(arts, "2025Q4", 3)[1] == ["2025Q4", "2025Q3"]
