@@ -161,8 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     # articles
-    on = [i for i in scored if truth[i]["topic"] != "offtopic"]
-    off = [i for i in scored if truth[i]["topic"] == "offtopic"]
+    on = [i for i in sorted(scored) if truth[i]["topic"] != "offtopic"]
+    off = [i for i in sorted(scored) if truth[i]["topic"] == "offtopic"]
     set_aside = sum(1 for i in off if not stored[i].relevant)
     lost = sum(1 for i in on if not stored[i].relevant)
     print(
