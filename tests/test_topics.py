@@ -704,3 +704,19 @@ def test_a_member_that_came_in_by_two_words_is_peeled_off_a_new_subject():
     groups = np.array(["old"] * 16 + ["a", "b", "c", "d"], dtype=object)
     labels = np.zeros(20, dtype=np.int64)
     assert [d.tolist() for d in find_new_subjects(X, recent, groups, labels)] == [[16, 17, 18]]
+
+
+def test_peeling_stops_before_a_group_loses_its_main_language_members():
+    """Two German members and three foreign ones, and an older article that outdoes every German
+    member: peeling may not take the second German member away (a subject needs two; the
+    foreign rows are not judged), so the group is old, not an error."""
+    from sklearn.preprocessing import normalize
+
+    from trends.nlp.topics import _peel_intruders
+
+    doc = _bags(6)
+    rows = [doc([0, 1, 2], strong=[0]), doc([1, 3]), doc([2, 4])] + [doc([5]) for _ in range(3)]
+    X = normalize(sp.csr_matrix(np.array(rows)))
+    docs = np.arange(1, 6)
+    judged = np.array([True, True, True, False, False, False])
+    assert _peel_intruders(X, docs, np.array([0]), judged, keep=3) is None

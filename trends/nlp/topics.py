@@ -1066,8 +1066,8 @@ def find_new_subjects(
     word at 0.37-0.76 (an e-invoice portal now used by the culture centre too), and a new
     subject among the berlin.de releases, an online portal for booking sports grounds, at 0.20
     of the way into a broad digital-administration topic. It is skipped when the model already
-    gave it a topic of its own (it holds more than half of the topic most of its documents are in, and
-    that topic has the ``min_topic`` fitted documents it needs to stay a topic).
+    gave it a topic of its own (it holds more than half of the topic most of its documents are
+    in, and that topic has the ``min_topic`` fitted documents it needs to stay a topic).
 
     ``foreign`` marks recent documents in another language than the rest (their rows hold only
     the words they share with it: names, acronyms, loan words; and, where ``translated``, the
@@ -1310,11 +1310,12 @@ def _centre(Xn: sp.csr_matrix, docs: np.ndarray) -> np.ndarray:
 def _loosest_member(Xn: sp.csr_matrix, docs: np.ndarray, which: np.ndarray) -> tuple[int, float]:
     """The position in ``docs`` of the member (of those ``which`` marks) with the lowest cosine
     to the centre of the others (leave one out), and that cosine."""
-    return min(
+    cosine, position = min(
         (float(Xn[int(d)].dot(_centre(Xn, np.delete(docs, i)))[0]), i)
         for i, d in enumerate(docs)
         if which[i]
-    )[::-1]
+    )
+    return position, cosine
 
 
 def _peel_intruders(
@@ -1322,12 +1323,13 @@ def _peel_intruders(
 ) -> np.ndarray | None:
     """``docs`` without the members an older document outdoes: while one of ``old`` comes as
     close to the group's centre as its loosest member (of those ``judged``), that member goes,
-    down to ``keep`` members; None when an older document still comes as close then."""
+    down to ``keep`` members and two judged ones (a subject needs two main-language members);
+    None when an older document still comes as close then."""
     while True:
         position, loosest = _loosest_member(Xn, docs, judged[docs])
         if _closest_old(Xn, docs, old) < loosest:
             return docs
-        if len(docs) <= keep:
+        if len(docs) <= keep or np.sum(judged[docs]) <= min(2, keep):
             return None
         docs = np.delete(docs, position)
 
