@@ -1231,10 +1231,10 @@ def find_new_subjects(
 
         if not enough(docs):
             continue
-        # A member that an older article outdoes came in by a word or two (a road-works report
-        # naming the civil-engineering office joined three on sensors at bridges, and an older
-        # road-works report then came as close to the group's centre as it did: stream22). It
-        # is peeled off, down to min_docs members; when an older article still comes as close,
+        # A member that an older article outdoes came in by a few shared words (a road-works
+        # report naming the civil-engineering office joined three on sensors at bridges, and an
+        # older road-works report then came as close to the group's centre as it did: stream22).
+        # It is peeled off, down to min_docs members; when an older article still comes as close,
         # the group is the recent part of an old subject. (Peeling alone, tried in stop 34, made
         # the recent parts of old subjects new on stream11 and stream15: the test of their fit
         # to the old topic below, since stop 38, keeps those.) Foreign rows hold only the shared
