@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     model = {t["id"]: t for t in load_model(ws, args.quarter)["topics"]}
 
     work, box = protocol.split_lockbox(list(truth), lambda i: protocol.stream_key(articles[i]))
-    scored = set(box if args.lockbox else work)
+    scored = sorted(set(box if args.lockbox else work))  # in id order: output never in hash order
     print(
         f"{args.folder}: {len(articles)} articles, {len(spec)} topics; workspace {root}\n"
         f"article figures on {'the LOCKBOX' if args.lockbox else 'the working part'}: "
@@ -161,8 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     # articles
-    on = [i for i in sorted(scored) if truth[i]["topic"] != "offtopic"]
-    off = [i for i in sorted(scored) if truth[i]["topic"] == "offtopic"]
+    on = [i for i in scored if truth[i]["topic"] != "offtopic"]
+    off = [i for i in scored if truth[i]["topic"] == "offtopic"]
     set_aside = sum(1 for i in off if not stored[i].relevant)
     lost = sum(1 for i in on if not stored[i].relevant)
     print(

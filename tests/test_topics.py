@@ -719,4 +719,8 @@ def test_peeling_stops_before_a_group_loses_its_main_language_members():
     X = normalize(sp.csr_matrix(np.array(rows)))
     docs = np.arange(1, 6)
     judged = np.array([True, True, True, False, False, False])
-    assert _peel_intruders(X, docs, np.array([0]), judged, keep=3) is None
+
+    def enough(d: np.ndarray) -> bool:  # three members, two of them German
+        return len(d) >= 3 and judged[d].sum() >= 2
+
+    assert _peel_intruders(X, docs, np.array([0]), judged, enough) is None

@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1058,7 +1058,7 @@ def find_new_subjects(
     neighbours share no such word. The subject's documents are those of the group that use a
     bursting term, and other recent documents that use two of them; a member that an older
     document outdoes (it comes as close to the centre as the loosest member does to the centre
-    of the others) is peeled off, down to ``min_docs``. It is the recent part of an old subject,
+    of the others) is peeled off while the rest still make a subject. It is the recent part of an old subject,
     not a new one, when an older document still outdoes one of those, or when its documents fit
     the topic most of them are in (mean cosine to its centre) ``PART_OF_OLD`` of the way from
     where the documents of other topics fit it to where its own do: on the written streams new
@@ -1158,6 +1158,16 @@ def find_new_subjects(
     fitted = ~foreign & ~aside
     fitted_sizes = np.bincount(labels[fitted], minlength=len(sizes))
     recent_present = present[rec].tocsr()
+
+    def enough(docs: np.ndarray) -> bool:
+        """Enough documents for a subject: in number, sources, main-language and kept ones."""
+        return (
+            len(docs) >= min_docs
+            and len(set(groups[docs])) >= min_groups
+            and np.sum(~foreign[docs]) >= min(2, min_docs)  # main-language part taken before
+            and np.sum(~aside[docs]) >= min(2, min_docs)  # set aside: completes, never makes
+        )
+
     out: list[np.ndarray] = []
     taken: set[int] = set()
     for comp in sorted(comps.values(), key=lambda c: c[0]):
@@ -1220,27 +1230,18 @@ def find_new_subjects(
             if not aside[d] or _uses(present[[d]], core, names)[0] >= min(2, distinct)
         ]
         docs = np.array(sorted(int(d) for d in chosen if int(d) not in taken), dtype=np.int64)
-
-        def enough(docs: np.ndarray) -> bool:
-            return (
-                len(docs) >= min_docs
-                and len(set(groups[docs])) >= min_groups
-                and np.sum(~foreign[docs]) >= min(2, min_docs)  # main-language part taken before
-                and np.sum(~aside[docs]) >= min(2, min_docs)  # set aside: completes, never makes
-            )
-
         if not enough(docs):
             continue
         # A member that an older article outdoes came in by a few shared words (a road-works
         # report naming the civil-engineering office joined three on sensors at bridges, and an
         # older road-works report then came as close to the group's centre as it did: stream22).
-        # It is peeled off, down to min_docs members; when an older article still comes as close,
-        # the group is the recent part of an old subject. (Peeling alone, tried in stop 34, made
+        # It is peeled off while the rest are still enough for a subject; when an older article
+        # still comes as close then, the group is the recent part of an old subject. (Peeling alone, tried in stop 34, made
         # the recent parts of old subjects new on stream11 and stream15: the test of their fit
         # to the old topic below, since stop 38, keeps those.) Foreign rows hold only the shared
         # words, so they are not the measure of a member.
-        docs = _peel_intruders(Xn, docs, old, ~foreign, min_docs)
-        if docs is None or not enough(docs):
+        docs = _peel_intruders(Xn, docs, old, ~foreign, enough)
+        if docs is None:
             continue
         # its documents are spoken for either way: by this subject, or by the topic the model
         # already has for it (no part of which makes another one)
@@ -1319,19 +1320,23 @@ def _loosest_member(Xn: sp.csr_matrix, docs: np.ndarray, which: np.ndarray) -> t
 
 
 def _peel_intruders(
-    Xn: sp.csr_matrix, docs: np.ndarray, old: np.ndarray, judged: np.ndarray, keep: int
+    Xn: sp.csr_matrix,
+    docs: np.ndarray,
+    old: np.ndarray,
+    judged: np.ndarray,
+    enough: Callable[[np.ndarray], bool],
 ) -> np.ndarray | None:
-    """``docs`` without the members an older document outdoes: while one of ``old`` comes as
-    close to the group's centre as its loosest member (of those ``judged``), that member goes,
-    down to ``keep`` members and two judged ones (a subject needs two main-language members);
+    """``docs`` (``enough`` of them) without the members an older document outdoes: while one of
+    ``old`` comes as close to the group's centre as its loosest member (of those ``judged``),
+    that member goes, as long as the rest are ``enough`` (which keeps judged members to measure);
     None when an older document still comes as close then."""
     while True:
         position, loosest = _loosest_member(Xn, docs, judged[docs])
         if _closest_old(Xn, docs, old) < loosest:
             return docs
-        if len(docs) <= keep or np.sum(judged[docs]) <= min(2, keep):
-            return None
         docs = np.delete(docs, position)
+        if not enough(docs):
+            return None
 
 
 def _fit_to(Xn: sp.csr_matrix, docs: np.ndarray, topic: np.ndarray, others: np.ndarray) -> float:
