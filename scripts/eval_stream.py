@@ -109,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--today", default="2026-11-22", help="analysis date (YYYY-MM-DD)")
     ap.add_argument("--keep", type=Path, help="build the workspace here and keep it")
     ap.add_argument("--lockbox", action="store_true", help="article figures on the lockbox (once)")
+    ap.add_argument(
+        "--json", type=Path, help="also write the figures here ({name: [right, of]}, per topic)"
+    )
     args = ap.parse_args(argv)
 
     articles, truth = protocol.read_stream(args.folder)
@@ -214,6 +217,45 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{tid}    {best or '-':6s} {score:.2f}  {spec[tid]['class']:>9s}/{topic.get('trend_class', '-'):<10s}"
             f" {spec[tid].get(key, '-'):>8s}/{topic.get('stage', '-'):<9s} {topic.get('label', '')}"
+        )
+    if args.json:
+        # what scripts/eval_streams.py pools over every stream: each figure as [right, of]
+        found_new = [tid for tid, m in recovered.items() if spec[tid]["class"] == "new"]
+        figures = {
+            "known": [len(recovered), len(spec)],
+            "new": [len(found_new), sum(1 for t in spec.values() if t["class"] == "new")],
+            "class": [ok_class, len(recovered)],
+            "stage": [ok_stage, len(recovered)],
+            "every_quarter": [right_q, total_q],
+            "off_topic_set_aside": [set_aside, len(off)],
+            "on_topic_lost": [lost, len(on)],
+            "article_stage": [right, len(staged)],
+            "place_stage": [right_place, mentions],
+            "who": [named, total],
+        }
+        topics = [
+            {
+                "truth": tid,
+                "found": best,
+                "f1": round(score, 3),
+                "class": [spec[tid]["class"], topic.get("trend_class")],
+                "stage": [spec[tid].get(key), topic.get("stage")],
+                "label": topic.get("label", ""),
+            }
+            for tid, best, score, topic in rows
+        ]
+        args.json.write_text(
+            json.dumps(
+                {
+                    "stream": args.folder.name,
+                    "lockbox": args.lockbox,
+                    "figures": figures,
+                    "topics": topics,
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
         )
     if args.lockbox:
         protocol.log_lockbox(

@@ -1,0 +1,174 @@
+#!/usr/bin/env python
+"""Every written stream at once: `eval_stream.py` on each, pooled figures, and two runs compared.
+
+    python scripts/eval_streams.py --out DIR [--jobs 2]         # score every stream, keep all
+    python scripts/eval_streams.py --summary DIR                # the pooled figures of a run
+    python scripts/eval_streams.py --summary NEW --against OLD  # a change, stream by stream
+
+The streams are those the protocol lets a stop look at (`protocol.TRAINING_STREAMS` and
+`TEST_STREAMS`): the unseen judges are never among them. Each stream is scored in its own process
+(`eval_stream.py FOLDER --keep DIR/ws_NAME --json DIR/NAME.json`, its printout in DIR/NAME.txt),
+on its working part, as eval_stream does; the workspaces stay in DIR, so a later look at one
+stream needs no new run, and the transfer lists of each stream's focus towns
+(`suggest --peers all`, as `eval_transfer.py --corpus` scores them, without logging) are pooled
+from them.
+
+A change is kept only where the pooled figures rise by more than their spread: `--against`
+prints, per figure, the pooled counts of both runs, the mean ± standard deviation over streams of
+the per-stream difference in rate, and the streams whose counts changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import protocol  # noqa: E402
+
+# lower is better for these: their difference is read the other way round
+LOWER_IS_BETTER = {"on_topic_lost"}
+
+
+def streams() -> list[Path]:
+    return [*protocol.TRAINING_STREAMS, *protocol.TEST_STREAMS]
+
+
+def score_all(out: Path, jobs: int) -> None:
+    """eval_stream.py on every stream, `jobs` at a time; a failing stream is reported, not fatal."""
+    out.mkdir(parents=True, exist_ok=True)
+
+    def one(folder: Path) -> tuple[str, int]:
+        name = folder.name
+        with (out / f"{name}.txt").open("w", encoding="utf-8") as fh:
+            rc = subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "scripts" / "eval_stream.py"),
+                    str(folder),
+                    "--keep",
+                    str(out / f"ws_{name}"),
+                    "--json",
+                    str(out / f"{name}.json"),
+                ],
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+            ).returncode
+        print(f"{name}: {'done' if rc == 0 else f'FAILED (exit {rc}, see {out / name}.txt)'}")
+        return name, rc
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        failed = [name for name, rc in pool.map(one, streams()) if rc]
+    if failed:
+        print(f"{len(failed)} stream(s) failed: {', '.join(failed)}", file=sys.stderr)
+
+
+def read_run(out: Path) -> dict[str, dict[str, list[int]]]:
+    """stream name -> figure -> [right, of], from the JSON files of a run."""
+    runs = {}
+    for folder in streams():
+        path = out / f"{folder.name}.json"
+        if path.exists():
+            runs[folder.name] = json.loads(path.read_text(encoding="utf-8"))["figures"]
+    if not runs:
+        raise SystemExit(f"{out}: no stream figures (run with --out first)")
+    return runs
+
+
+def transfer(out: Path) -> dict[str, list[int]]:
+    """The focus towns' lists pooled over the kept workspaces: list -> [tp, shown, expected]."""
+    import eval_transfer
+
+    from trends.config import Workspace
+    from trends.demo.evaluate import TRANSFER_LISTS, score_lists, shown_transfer, topic_map
+    from trends.transfer import Landscape, suggest
+
+    pooled = {k: [0, 0, 0] for k in TRANSFER_LISTS}
+    for folder in streams():
+        ws_dir = out / f"ws_{folder.name}"
+        if not ws_dir.exists():
+            continue
+        _, _, sets, spec = eval_transfer.load_external(folder)
+        ws = Workspace.resolve(ws_dir)
+        land = Landscape(ws, "2026Q3")
+        mapping = topic_map(ws, sets, key=lambda row: row["id"])
+        for name, lists in eval_transfer.expected_lists(spec).items():
+            shown = shown_transfer(suggest(ws, name, peers_mode="all", land=land), mapping)
+            for k, r in score_lists(lists, shown).items():
+                if k in lists:
+                    for n, f in enumerate(("tp", "shown", "expected")):
+                        pooled[k][n] += r[f]
+    return pooled
+
+
+def _rate(pair: list[int]) -> float:
+    return pair[0] / pair[1] if pair[1] else 0.0
+
+
+def summary(new: Path, old: Path | None = None) -> None:
+    runs = read_run(new)
+    before = read_run(old) if old else None
+    keys = list(next(iter(runs.values())))
+    print(f"{len(runs)} streams in {new}" + (f", against {old}" if old else ""))
+    for key in keys:
+        right = sum(f[key][0] for f in runs.values())
+        of = sum(f[key][1] for f in runs.values())
+        line = f"{key:20s} {right:>5d} of {of:<5d} ({right / max(1, of):.3f})"
+        if before:
+            common = [s for s in runs if s in before]
+            b_right = sum(before[s][key][0] for s in common)
+            b_of = sum(before[s][key][1] for s in common)
+            sign = -1 if key in LOWER_IS_BETTER else 1
+            diffs = [sign * (_rate(runs[s][key]) - _rate(before[s][key])) for s in common]
+            spread = statistics.stdev(diffs) if len(diffs) > 1 else 0.0
+            changed = [
+                f"{s} {before[s][key][0]}->{runs[s][key][0]}"
+                for s in common
+                if before[s][key] != runs[s][key]
+            ]
+            line = (
+                f"{key:20s} {b_right:>5d} of {b_of:<5d} -> {right:>5d} of {of:<5d} "
+                f"gain {statistics.fmean(diffs):+.4f} ± {spread:.4f} a stream"
+                + (f"; {', '.join(changed)}" if changed else "")
+            )
+        print(line)
+    pooled = transfer(new)
+    print(
+        "transfer (focus towns, --peers all): "
+        + "; ".join(
+            f"{k} P {tp / max(1, shown):.3f} R {tp / max(1, exp):.3f} ({tp}/{shown}/{exp})"
+            for k, (tp, shown, exp) in pooled.items()
+            if exp
+        )
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--out", type=Path, help="score every stream into this folder")
+    ap.add_argument("--jobs", type=int, default=2, help="streams scored at once (default 2)")
+    ap.add_argument("--summary", type=Path, help="print the pooled figures of this run")
+    ap.add_argument("--against", type=Path, help="with --summary: the run to compare with")
+    args = ap.parse_args(argv)
+    if not args.out and not args.summary:
+        ap.error("give --out DIR (score) or --summary DIR (read a run)")
+    if args.against and not args.summary:
+        ap.error("--against needs --summary")
+    if args.out:
+        score_all(args.out, args.jobs)
+    summary(args.summary or args.out, args.against)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The scripts every stop judges its changes with: eval_stream's figures as JSON, and
+eval_streams' pooling and paired comparison (the figures themselves are measured, not asserted)."""
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _script(name: str):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run(folder: Path, figures: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "one.json").write_text(json.dumps({"figures": figures["one"]}), encoding="utf-8")
+    (folder / "two.json").write_text(json.dumps({"figures": figures["two"]}), encoding="utf-8")
+
+
+def test_a_change_is_read_stream_by_stream_and_a_loss_counts_as_worse(
+    tmp_path, monkeypatch, capsys
+):
+    streams = _script("eval_streams")
+    monkeypatch.setattr(streams, "streams", lambda: [Path("one"), Path("two")])
+    _run(
+        tmp_path / "old",
+        {
+            "one": {"class": [8, 10], "on_topic_lost": [4, 100]},
+            "two": {"class": [9, 10], "on_topic_lost": [2, 100]},
+        },
+    )
+    _run(
+        tmp_path / "new",
+        {
+            "one": {"class": [9, 10], "on_topic_lost": [2, 100]},
+            "two": {"class": [9, 10], "on_topic_lost": [2, 100]},
+        },
+    )
+    streams.summary(tmp_path / "new", tmp_path / "old")
+    out = capsys.readouterr().out
+    # pooled counts before and after, the mean gain a stream with its spread, what changed
+    assert re.search(r"class\s+17 of 20\s+->\s+18 of 20\s+gain \+0\.0500 ± 0\.0707", out), out
+    assert "one 8->9" in out and "two 9->9" not in out
+    # fewer articles lost is a gain
+    assert re.search(r"on_topic_lost\s+6 of 200\s+->\s+4 of 200\s+gain \+0\.0100 ± 0\.0141", out)
+
+
+def test_a_run_without_figures_says_so(tmp_path, monkeypatch):
+    streams = _script("eval_streams")
+    monkeypatch.setattr(streams, "streams", lambda: [Path("one")])
+    with pytest.raises(SystemExit, match="no stream figures"):
+        streams.summary(tmp_path)
+
+
+@pytest.mark.slow
+def test_eval_stream_writes_the_figures_it_prints(tmp_path):
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "eval_stream.py"),
+            str(ROOT / "tests" / "data" / "stream"),
+            "--keep",
+            str(tmp_path / "ws"),
+            "--json",
+            str(tmp_path / "stream.json"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    ).stdout
+    figures = json.loads((tmp_path / "stream.json").read_text(encoding="utf-8"))["figures"]
+    printed = {
+        "known": r"known topics recovered \(F1 >= 0.6\): (\d+) of (\d+)",
+        "class": r"trend class right \(recovered\): (\d+) of (\d+)",
+        "off_topic_set_aside": r"off-topic set aside: (\d+) of (\d+)",
+        "on_topic_lost": r"on-topic lost: (\d+) of (\d+)",
+        "article_stage": r"article stage right \(article_stage\): (\d+) of (\d+)",
+        "who": r"municipalities named by who \(recovered topics\): (\d+) of (\d+)",
+    }
+    for key, pattern in printed.items():
+        match = re.search(pattern, out)
+        assert match, (key, out)
+        assert figures[key] == [int(match.group(1)), int(match.group(2))], key
+    assert figures["new"][1] == 1  # the stream's one new topic
