@@ -16,7 +16,8 @@ recovered when F1 >= 0.6), trend class and last-quarter stage of each topic (and
 power, its stage in every quarter its articles report on, against the furthest stage they told
 up to then: `quarter_stages`), stage of each
 article (`article_stage`, as `export documents` gives it), the stage of each place an article
-names as `who` and `suggest` read it (the article's stage, against the truth's places), off-topic
+names as `who` and `suggest` read it (`trends.scan.place_stage_of`, against the truth's places)
+and the furthest stage per place and topic that `who` shows, off-topic
 articles set aside and on-topic ones lost, and municipalities that `who` names for each topic.
 
 Protocol (scripts/protocol.py): the analysis sees every article (it is unsupervised); the
@@ -47,7 +48,7 @@ from trends.config import Workspace  # noqa: E402
 from trends.corpus import Corpus  # noqa: E402
 from trends.models import load_model  # noqa: E402
 from trends.records import STAGES, quarter_of  # noqa: E402
-from trends.scan import who  # noqa: E402
+from trends.scan import place_stage_of, who  # noqa: E402
 
 DEFAULT = ROOT / "tests" / "data" / "stream"
 
@@ -64,6 +65,15 @@ def build(folder: Path, ws_root: Path, quarter: str, today: dt.date) -> Workspac
     ws = Workspace.resolve(ws_root)
     analyze(ws, AnalysisConfig(quarter=quarter, today=today))
     return ws
+
+
+def _named(name: str, row: dict) -> str:
+    """The gazetteer's name for a place the truth names ("Menden" is "Menden (Sauerland)",
+    "Fröndenberg" "Fröndenberg/Ruhr"); the truth's name when the analysis did not find it."""
+    for found in row.get("municipalities", ()):
+        if found == name or found.startswith((f"{name} ", f"{name}/")):
+            return found
+    return name
 
 
 def f1(a: set, b: set) -> float:
@@ -192,24 +202,46 @@ def main(argv: list[str] | None = None) -> int:
         # as who reads it: the analysed article's place stage (articles set aside: as analyze
         # would read them)
         row = assignments.get(i)
-        stage = row["place_stage"] if row else ArticleNLP.read(a["title"], a["text"])[0].place_stage
+        if row is None:
+            nlp_row = ArticleNLP.read(a["title"], a["text"])[0]
+            row = {
+                "municipalities": list(nlp_row.municipalities),
+                "place_stage": nlp_row.place_stage,
+                "place_stages": nlp_row.own_stages(),
+            }
         for p in truth[i]["places"]:
             mentions += 1
-            right_place += stage == p["stage"]
+            right_place += place_stage_of(row, _named(p["name"], row)) == p["stage"]
     print(
-        f"stage per place right (place_stage for each place an article names): {right_place} "
+        f"stage per place right (as who reads it, each place an article names): {right_place} "
         f"of {mentions} ({right_place / max(1, mentions):.2f})"
     )
 
-    # who: places per topic that the matched topic's who-table names
-    named = total = 0
+    # who: places per topic that the matched topic's who-table names, and the furthest stage it
+    # shows for each against the furthest the topic's articles tell for that place
+    named = total = right_who = 0
+    order = {s: n for n, s in enumerate(STAGES)}
     for tid, m in recovered.items():
-        gold = {p["name"] for i, t in truth.items() if t["topic"] == tid for p in t["places"]}
-        found = {g["name"] for g in who(ws, model[m]["label"])["municipalities"]}
-        named += len(gold & found)
-        total += len(gold)
+        furthest: dict[str, str] = {}
+        for t in truth.values():
+            if t["topic"] == tid:
+                for p in t["places"]:
+                    if p["stage"] in order and order[p["stage"]] >= order.get(
+                        furthest.get(p["name"], ""), -1
+                    ):
+                        furthest[p["name"]] = p["stage"]
+        shown = {g["name"]: g["stage"] for g in who(ws, model[m]["label"])["municipalities"]}
+        for name, stage in furthest.items():
+            hit = _named(name, {"municipalities": list(shown)})
+            named += hit in shown
+            right_who += shown.get(hit) == stage
+        total += len(furthest)
     print(
         f"municipalities named by who (recovered topics): {named} of {total} ({named / max(1, total):.0%})"
+    )
+    print(
+        f"furthest stage per place that who shows (recovered topics): {right_who} of {total} "
+        f"({right_who / max(1, total):.2f})"
     )
 
     print("\ntopic  found    F1    class truth/found        stage truth/found    label")
@@ -232,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             "article_stage": [right, len(staged)],
             "place_stage": [right_place, mentions],
             "who": [named, total],
+            "who_stage": [right_who, total],
         }
         topics = [
             {

@@ -912,6 +912,37 @@ def test_a_place_named_alone_gets_the_articles_stage_and_places_named_together_t
     assert (two.stage, two.place_stage) == ("pilot", "konzept")
 
 
+def test_a_place_named_beside_others_gets_the_stage_of_the_sentences_that_name_it():
+    """The same two-town article: the sentence on Detmold tells its pilot, so `who` and
+    `suggest` give Detmold a pilot; Gütersloh, whose sentence tells no stage the article layer
+    kept (a call for tenders beside a running pilot), keeps the cautious stage, as does a place
+    no sentence names, and a model written before keeps the old reading."""
+    from trends.scan import place_stage_of
+
+    title = "Abholterminals für Ausweise"
+    text = (
+        "In Detmold läuft seit Mai ein Pilotprojekt mit einem Terminal im Bürgerbüro. "
+        "Gütersloh hat zwei Geräte ausgeschrieben."
+    )
+    two, _ = ArticleNLP.read(title, text)
+    assert two.own_stages() == {"Detmold": "pilot"}
+    assert ArticleNLP.loads(two.dumps()) == two  # cached as it was read
+    row = {"stage": two.stage, "place_stage": two.place_stage, "place_stages": two.own_stages()}
+    assert place_stage_of(row, "Detmold") == "pilot"
+    assert place_stage_of(row, "Gütersloh") == "konzept"
+    assert place_stage_of(row, "Lemgo") == two.place_stage == "konzept"
+    assert place_stage_of({"stage": "pilot", "place_stage": "konzept"}, "Detmold") == "konzept"
+    # never beyond the article's own stage: a sentence's "seit Jahren" does not make a pilot
+    # article's town a standard
+    capped, _ = ArticleNLP.read(
+        title,
+        "In Detmold läuft seit Mai ein Pilotprojekt mit einem Terminal im Bürgerbüro, "
+        "und Gütersloh plant es. Die Stadt testet bis Dezember.",
+    )
+    order = ["konzept", "pilot", "rollout", "standard"]
+    assert all(order.index(st) <= order.index(capped.stage) for st in capped.own_stages().values())
+
+
 def test_a_quiet_topic_keeps_the_stage_its_earlier_articles_reached():
     """An online service that two sources reported as everyday routine in 2025Q4, then one
     article in 2026Q3 and nothing between: the last quarter is judged on those three articles,

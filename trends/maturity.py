@@ -1689,7 +1689,9 @@ def place_stage(signals: Iterable[Signal], lexicon: Lexicon | None = None) -> st
     `suggest` show (382 -> 380 of 673), "in parallel" found 29 -> 25 of 36, and the demo's
     `who` fell 59 -> 45 of 67 (layer left out of the demo): not kept. Where an article names one
     place alone, nothing is ambiguous, and analyze gives that place the article's own stage
-    (`trends.analyze.ArticleNLP.read`)."""
+    (`trends.analyze.ArticleNLP.read`); since stop 40 a place named beside others gets the stage
+    of the sentences that name it where they tell one, never beyond the article's own
+    (`trends.analyze._stages_by_place`), and this cautious stage where they do not."""
     meta = ArticleMeta("", "", "", "", "")
     return aggregate(
         [(sig, meta) for sig in signals], max_evidence=0, lexicon=lexicon, corroborate=False

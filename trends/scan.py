@@ -375,10 +375,13 @@ def _title_names(title: str) -> frozenset[str]:
     return frozenset(e.name for e in entities.local_places(title))
 
 
-def _place_stage_of(row: dict) -> str:
-    """The stage an assignment row gives the places its article names (maturity.place_stage);
-    models written before it was stored have the article's stage only."""
-    return row.get("place_stage") or row.get("stage", NONE)
+def place_stage_of(row: dict, place: str | None = None) -> str:
+    """The stage an assignment row gives `place` (one of the places its article names): the
+    stage of the sentences that name it where the article names several (`place_stages`), else
+    the stage it gives all its places (maturity.place_stage); models written before that was
+    stored have the article's stage only."""
+    own = (row.get("place_stages") or {}).get(place) if place else None
+    return own or row.get("place_stage") or row.get("stage", NONE)
 
 
 def _group(rows: list[dict], key, about: str | None = None) -> list[dict]:
@@ -393,13 +396,13 @@ def _group(rows: list[dict], key, about: str | None = None) -> list[dict]:
     out = []
     for name, items in groups.items():
         items.sort(key=lambda r: r["published"])
-        stage = max((_place_stage_of(r) for r in items), key=STAGE_ORDER.index)
-        subject = about or name
+        subject = about or name  # the place whose stage the group shows
+        stage = max((place_stage_of(r, subject) for r in items), key=STAGE_ORDER.index)
         shown = sorted(  # stable: newest first among equals
             items[::-1],
             key=lambda r: (
                 subject not in _title_names(r["title"]),
-                _place_stage_of(r) != stage,
+                place_stage_of(r, subject) != stage,
             ),
         )
         out.append(
