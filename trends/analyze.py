@@ -1397,9 +1397,11 @@ def _stages_by_place(
     lexicon: maturity.Lexicon | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """Each place of an article that names several, with the stage of the sentences that name
-    it (maturity.place_stage on them, never beyond the article's own stage): "Detmold startet,
-    Gütersloh schreibt aus" gives Detmold its start and Gütersloh its call for tenders. Places
-    no staged sentence names are left out: they keep the cautious stage."""
+    it (maturity.place_stage on them, never beyond the article's own stage): in "In Detmold
+    läuft seit Mai ein Pilotprojekt … Gütersloh hat zwei Geräte ausgeschrieben" Detmold gets
+    its pilot. Places no staged sentence names are left out and keep the cautious stage
+    (Gütersloh there: a pilot article's signals are those of its stage, so its call for
+    tenders tells none)."""
     order = {s: n for n, s in enumerate(maturity.STAGES)}
     wanted = set(places)
     mine: dict[str, list[maturity.Signal]] = {}
