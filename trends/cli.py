@@ -435,7 +435,8 @@ def export_documents(ws: Workspace, fmt: str, out_path: str | None, relevant_onl
     relevant: false when the article is set aside (relevance score under the threshold, the
     source's filter, or curation.yaml); relevance: the score, empty when not judged; stage: how
     far the solution the article reports got (konzept, pilot, rollout, standard or none; `who`
-    gives the places it names the cautious stage, konzept where it also reports a plan);
+    gives it to a place the article names alone; places named together get the stage of the
+    sentences that name them, else a cautious one, konzept where it also reports a plan);
     municipalities: the places it names (a JSON list in CSV)."""
     from trends.corpus import Corpus
     from trends.export import DOCUMENT_FIELDS, document_rows, write_rows
