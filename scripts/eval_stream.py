@@ -42,6 +42,7 @@ import protocol  # noqa: E402
 import yaml  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
+from trends import maturity  # noqa: E402
 from trends.analyze import AnalysisConfig, ArticleNLP, analyze  # noqa: E402
 from trends.cli import main as cli  # noqa: E402
 from trends.config import Workspace  # noqa: E402
@@ -122,7 +123,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--json", type=Path, help="also write the figures here ({name: [right, of]}, per topic)"
     )
+    ap.add_argument(
+        "--stage-model",
+        type=Path,
+        help="read stages with this maturity model instead of the shipped one (one trained "
+        "without this stream: scripts/eval_streams.py --folds)",
+    )
     args = ap.parse_args(argv)
+    if args.stage_model:
+        if not args.stage_model.exists():
+            ap.error(f"{args.stage_model}: no such model file")
+        maturity.MODEL_FILE = args.stage_model  # analyze and its forked workers read it here
 
     articles, truth = protocol.read_stream(args.folder)
     spec = yaml.safe_load((args.folder / "topics.yaml").read_text(encoding="utf-8"))["topics"]

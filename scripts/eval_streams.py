@@ -2,6 +2,8 @@
 """Every written stream at once: `eval_stream.py` on each, pooled figures, and two runs compared.
 
     python scripts/eval_streams.py --out DIR [--jobs 2]         # score every stream, keep all
+    python scripts/eval_streams.py --out DIR --folds 2          # each read by a layer not
+                                                                # trained on it
     python scripts/eval_streams.py --summary DIR                # the pooled figures of a run
     python scripts/eval_streams.py --summary NEW --against OLD  # a change, stream by stream
 
@@ -12,6 +14,13 @@ on its working part, as eval_stream does; the workspaces stay in DIR, so a later
 stream needs no new run, and the transfer lists of each stream's focus towns
 (`suggest --peers all`, as `eval_transfer.py --corpus` scores them, without logging) are pooled
 from them.
+
+With `--folds K` the streams are dealt into K folds (by their order in the protocol); for each
+fold `train_maturity.py --leave-out` writes DIR/layer_foldN.json, a maturity model whose
+article layer never learned from that fold's streams, and those streams are scored with it
+(`eval_stream.py --stage-model`). Anything the article layer decides (article and place
+stages, and what rests on them) is judged this way: with the shipped layer every stream is
+in-sample. About two minutes a fold for the training.
 
 A change is kept only where the pooled figures rise by more than their spread: `--against`
 prints, per figure, the pooled counts of both runs, the mean ± standard deviation over streams of
@@ -42,12 +51,43 @@ def streams() -> list[Path]:
     return [*protocol.TRAINING_STREAMS, *protocol.TEST_STREAMS]
 
 
-def score_all(out: Path, jobs: int) -> None:
-    """eval_stream.py on every stream, `jobs` at a time; a failing stream is reported, not fatal."""
+def folds(k: int) -> list[list[Path]]:
+    """The streams dealt into `k` folds in protocol order (neighbours, written in the same stop
+    from like briefs, land in different folds)."""
+    every = streams()
+    return [every[i::k] for i in range(k)]
+
+
+def train_without(names: list[str], model: Path) -> None:
+    """A maturity model whose article layer never learned from the streams `names`."""
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "train_maturity.py"),
+            "--leave-out",
+            ",".join(names),
+            "--out",
+            str(model),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def score_all(out: Path, jobs: int, n_folds: int = 0) -> None:
+    """eval_stream.py on every stream, `jobs` at a time; a failing stream is reported, not fatal.
+    With `n_folds`, each fold's streams are read by a layer trained without them."""
     out.mkdir(parents=True, exist_ok=True)
+    model_of: dict[str, Path] = {}
+    for n, fold in enumerate(folds(n_folds) if n_folds > 1 else []):
+        model = out / f"layer_fold{n}.json"
+        print(f"fold {n}: training the article layer without {', '.join(f.name for f in fold)}")
+        train_without([f.name for f in fold], model)
+        model_of.update((f.name, model) for f in fold)
 
     def one(folder: Path) -> tuple[str, int]:
         name = folder.name
+        model = model_of.get(name)
         with (out / f"{name}.txt").open("w", encoding="utf-8") as fh:
             rc = subprocess.run(
                 [
@@ -58,6 +98,7 @@ def score_all(out: Path, jobs: int) -> None:
                     str(out / f"ws_{name}"),
                     "--json",
                     str(out / f"{name}.json"),
+                    *(["--stage-model", str(model)] if model else []),
                 ],
                 stdout=fh,
                 stderr=subprocess.STDOUT,
@@ -157,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--out", type=Path, help="score every stream into this folder")
     ap.add_argument("--jobs", type=int, default=2, help="streams scored at once (default 2)")
+    ap.add_argument(
+        "--folds",
+        type=int,
+        default=0,
+        help="with --out: read each stream with an article layer trained without its fold",
+    )
     ap.add_argument("--summary", type=Path, help="print the pooled figures of this run")
     ap.add_argument("--against", type=Path, help="with --summary: the run to compare with")
     args = ap.parse_args(argv)
@@ -164,8 +211,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("give --out DIR (score) or --summary DIR (read a run)")
     if args.against and not args.summary:
         ap.error("--against needs --summary")
+    if args.folds and not args.out:
+        ap.error("--folds needs --out")
     if args.out:
-        score_all(args.out, args.jobs)
+        score_all(args.out, args.jobs, args.folds)
     summary(args.summary or args.out, args.against)
     return 0
 

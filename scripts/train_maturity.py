@@ -297,17 +297,21 @@ def train(rows: list[dict], lexicon=None) -> StageModel:
     return StageModel(fit_model(rows, lexicon))
 
 
-def article_sets() -> dict[str, list[tuple[str, str]]]:
+def article_sets(leave_out: Iterable[str] = ()) -> dict[str, list[tuple[str, str]]]:
     """(text, stage) of every article on a digital solution with a known stage, per corpus:
     the demo (trends/demo), each written stream's working part (tests/data/stream*) and the
-    working part of the written stage articles (tests/data/stage_articles.jsonl)."""
+    working part of the written stage articles (tests/data/stage_articles.jsonl). Streams named
+    in `leave_out` are not read: a layer that has not seen them can judge them
+    (`scripts/eval_streams.py --folds`)."""
     from trends.demo.site import load_articles
 
+    skip = set(leave_out)
     sets = {
         "demo": [(f"{a.title}. {a.text}", a.stage) for a in load_articles() if a.topics and a.stage]
     }
     for folder in protocol.ARTICLE_TRAINING_STREAMS:
-        sets[folder.name] = stream_articles(protocol.stream_working_part(folder))
+        if folder.name not in skip:
+            sets[folder.name] = stream_articles(protocol.stream_working_part(folder))
     work, _ = protocol.split_lockbox(stage_articles(STAGE_ARTICLES), protocol.stream_key)
     sets["stage_articles"] = [(f"{r['title']}. {r['text']}", r["stage"]) for r in work]
     return sets
@@ -373,7 +377,16 @@ def _article_words(sets: dict[str, list[tuple[str, str]]], weights: dict[str, fl
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument(
+        "--leave-out",
+        default="",
+        help="streams the article layer does not learn from (comma-separated names; for a model "
+        "that judges them, written with --out elsewhere than the shipped file)",
+    )
     args = ap.parse_args(argv)
+    leave_out = [name for name in args.leave_out.split(",") if name]
+    if leave_out and args.out.resolve() == OUT.resolve():
+        ap.error("--leave-out writes a judging model: give --out another file than the shipped one")
     lexicon = load_lexicon()
     sets = working_part(load_sets())
     rows = [r for name in sorted(sets) for r in sets[name]]
@@ -391,7 +404,9 @@ def main(argv: list[str] | None = None) -> int:
             "floor": MODEL_FLOOR,
         }
     )
-    stage_model.model.meta["article"] = fit_article_layer(stage_model, article_sets(), lexicon)
+    stage_model.model.meta["article"] = fit_article_layer(
+        stage_model, article_sets(leave_out), lexicon
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     stage_model.model.to_json(args.out)
     print(

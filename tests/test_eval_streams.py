@@ -62,6 +62,38 @@ def test_a_run_without_figures_says_so(tmp_path, monkeypatch):
         streams.summary(tmp_path)
 
 
+def test_folds_deal_every_stream_once_and_a_left_out_stream_is_not_learned_from():
+    """`--folds`: each stream in exactly one fold, neighbours (written in the same stop) apart;
+    the layer trained for a fold reads none of its streams."""
+    streams = _script("eval_streams")
+    train = _script("train_maturity")
+    every = [p.name for p in streams.streams()]
+    dealt = streams.folds(2)
+    assert sorted(p.name for fold in dealt for p in fold) == sorted(every)
+    assert all(
+        (a in {p.name for p in dealt[0]}) != (b in {p.name for p in dealt[0]})
+        for a, b in zip(every, every[1:])
+    )
+    left = [p.name for p in dealt[0]]
+    sets = train.article_sets(leave_out=left)
+    assert not set(left) & set(sets)
+    assert {p.name for p in dealt[1]} <= set(sets) and "demo" in sets
+
+
+def test_eval_stream_refuses_a_missing_stage_model(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "eval_stream.py"),
+            "--stage-model",
+            str(tmp_path / "none.json"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "no such model file" in done.stderr
+
+
 @pytest.mark.slow
 def test_eval_stream_writes_the_figures_it_prints(tmp_path):
     out = subprocess.run(
