@@ -48,8 +48,9 @@ from trends.cli import main as cli  # noqa: E402
 from trends.config import Workspace  # noqa: E402
 from trends.corpus import Corpus  # noqa: E402
 from trends.models import load_model  # noqa: E402
-from trends.records import STAGES, quarter_of  # noqa: E402
-from trends.scan import place_stage_of, who  # noqa: E402
+from trends.nlp import entities  # noqa: E402
+from trends.records import NONE, STAGES, quarter_of  # noqa: E402
+from trends.scan import STAGE_ORDER, place_stage_of, who  # noqa: E402
 
 DEFAULT = ROOT / "tests" / "data" / "stream"
 
@@ -68,13 +69,10 @@ def build(folder: Path, ws_root: Path, quarter: str, today: dt.date) -> Workspac
     return ws
 
 
-def _named(name: str, row: dict) -> str:
-    """The gazetteer's name for a place the truth names ("Menden" is "Menden (Sauerland)",
-    "Fröndenberg" "Fröndenberg/Ruhr"); the truth's name when the analysis did not find it."""
-    for found in row.get("municipalities", ()):
-        if found == name or found.startswith((f"{name} ", f"{name}/")):
-            return found
-    return name
+def _gazetteer_name(name: str) -> str:
+    """The name analysis gives a place the truth names ("Menden" is "Menden (Sauerland)")."""
+    entry = entities.lookup(name)
+    return entry.name if entry else name
 
 
 def f1(a: set, b: set) -> float:
@@ -215,14 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         row = assignments.get(i)
         if row is None:
             nlp_row = ArticleNLP.read(a["title"], a["text"])[0]
-            row = {
-                "municipalities": list(nlp_row.municipalities),
-                "place_stage": nlp_row.place_stage,
-                "place_stages": nlp_row.own_stages(),
-            }
+            row = {"place_stage": nlp_row.place_stage, "place_stages": nlp_row.own_stages()}
         for p in truth[i]["places"]:
             mentions += 1
-            right_place += place_stage_of(row, _named(p["name"], row)) == p["stage"]
+            right_place += place_stage_of(row, _gazetteer_name(p["name"])) == p["stage"]
     print(
         f"stage per place right (as who reads it, each place an article names): {right_place} "
         f"of {mentions} ({right_place / max(1, mentions):.2f})"
@@ -231,21 +225,16 @@ def main(argv: list[str] | None = None) -> int:
     # who: places per topic that the matched topic's who-table names, and the furthest stage it
     # shows for each against the furthest the topic's articles tell for that place
     named = total = right_who = 0
-    order = {s: n for n, s in enumerate(STAGES)}
     for tid, m in recovered.items():
         furthest: dict[str, str] = {}
-        for t in truth.values():
-            if t["topic"] == tid:
-                for p in t["places"]:
-                    if p["stage"] in order and order[p["stage"]] >= order.get(
-                        furthest.get(p["name"], ""), -1
-                    ):
-                        furthest[p["name"]] = p["stage"]
+        places = (p for t in truth.values() if t["topic"] == tid for p in t["places"])
+        for p in places:
+            if STAGE_ORDER.index(p["stage"]) > STAGE_ORDER.index(furthest.get(p["name"], NONE)):
+                furthest[p["name"]] = p["stage"]
         shown = {g["name"]: g["stage"] for g in who(ws, model[m]["label"])["municipalities"]}
         for name, stage in furthest.items():
-            hit = _named(name, {"municipalities": list(shown)})
-            named += hit in shown
-            right_who += shown.get(hit) == stage
+            named += _gazetteer_name(name) in shown
+            right_who += shown.get(_gazetteer_name(name)) == stage
         total += len(furthest)
     print(
         f"municipalities named by who (recovered topics): {named} of {total} ({named / max(1, total):.0%})"

@@ -1401,7 +1401,9 @@ def _stages_by_place(
     läuft seit Mai ein Pilotprojekt … Gütersloh hat zwei Geräte ausgeschrieben" Detmold gets
     its pilot. Places no staged sentence names are left out and keep the cautious stage
     (Gütersloh there: a pilot article's signals are those of its stage, so its call for
-    tenders tells none)."""
+    tenders tells none). With the learned model every staged sentence tells the article's
+    stage (maturity.read_article keeps only those), so a place gets that stage; reading each
+    place's sentences, and the cap, matter where the rules alone decide (no model file)."""
     order = {s: n for n, s in enumerate(maturity.STAGES)}
     wanted = set(places)
     mine: dict[str, list[maturity.Signal]] = {}
