@@ -129,8 +129,8 @@ def transfer(out: Path) -> dict[str, list[int]]:
     import eval_transfer
 
     from trends.config import Workspace
-    from trends.demo.evaluate import TRANSFER_LISTS, score_lists, shown_transfer, topic_map
-    from trends.transfer import Landscape, suggest
+    from trends.demo.evaluate import TRANSFER_LISTS, score_lists
+    from trends.transfer import Landscape
 
     pooled = {k: [0, 0, 0] for k in TRANSFER_LISTS}
     for folder in streams():
@@ -138,15 +138,12 @@ def transfer(out: Path) -> dict[str, list[int]]:
         if not ws_dir.exists():
             continue
         _, _, sets, spec = eval_transfer.load_external(folder)
+        expected = eval_transfer.expected_lists(spec)
         ws = Workspace.resolve(ws_dir)
-        land = Landscape(ws, "2026Q3")
-        mapping = topic_map(ws, sets, key=lambda row: row["id"])
-        for name, lists in eval_transfer.expected_lists(spec).items():
-            shown = shown_transfer(suggest(ws, name, peers_mode="all", land=land), mapping)
-            for k, r in score_lists(lists, shown).items():
-                if k in lists:
-                    for n, f in enumerate(("tp", "shown", "expected")):
-                        pooled[k][n] += r[f]
+        shown = eval_transfer.shown_lists(ws, Landscape(ws, "2026Q3"), sets, expected)
+        scores = {name: score_lists(lists, shown[name]) for name, lists in expected.items()}
+        for k, counts in eval_transfer.pool(scores, expected).items():
+            pooled[k] = [a + b for a, b in zip(pooled[k], counts, strict=True)]
     return pooled
 
 

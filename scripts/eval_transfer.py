@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
@@ -39,6 +40,7 @@ from trends.demo.evaluate import (  # noqa: E402
     expected_transfer,
     score_lists,
     shown_transfer,
+    topic_map,
 )
 from trends.transfer import Landscape, suggest  # noqa: E402
 
@@ -149,8 +151,6 @@ def expected_lists(spec: dict) -> dict[str, dict[str, set[str]]]:
 
 
 def run_external(corpus: Path, out: str | None) -> None:
-    from trends.demo.evaluate import topic_map
-
     articles, records, sets, spec = load_external(corpus)
     expected = expected_lists(spec)
     if not expected:
@@ -171,27 +171,18 @@ def run_external(corpus: Path, out: str | None) -> None:
     )
     ws = Workspace.resolve(ws_dir)
     land = Landscape(ws, quarter)
-    # article keys: the corpus's ids (kept by import) map found topics to truth topics
-    mapping = topic_map(ws, sets, key=lambda row: row["id"])
-    stated, implied = {}, {}
-    for name, lists in expected.items():
-        profile = suggest(ws, name, peers_mode="all", land=land)
-        shown = shown_transfer(profile, mapping)
-        stated[name] = score_lists(lists, shown)
-        implied[name] = score_lists(expected_transfer(records, name, land.quarter), shown)
+    shown = shown_lists(ws, land, sets, expected)
+    stated = {name: score_lists(lists, shown[name]) for name, lists in expected.items()}
+    implied = {
+        name: score_lists(expected_transfer(records, name, land.quarter), shown[name])
+        for name in expected
+    }
     keys = [k for k in TRANSFER_LISTS if any(k in v for v in expected.values())]
     print(f"against topics.yaml (model {land.quarter}, --peers all)")
     print_scores({n: {k: r[k] for k in keys} for n, r in stated.items()}, keys)
     print("against the lists truth.jsonl implies")
     print_scores(implied)
-    pooled = {
-        k: (
-            sum(r[k]["tp"] for r in stated.values()),
-            sum(r[k]["shown"] for r in stated.values()),
-            sum(r[k]["expected"] for r in stated.values()),
-        )
-        for k in keys
-    }
+    pooled = pool(stated, expected)
     # the same with the truth's topics in place of the model's: what is left is places and stages
     oracle = _with_truth_topics(ws, sets, land.quarter)
     oracle_land = Landscape(oracle, land.quarter)
@@ -210,6 +201,29 @@ def run_external(corpus: Path, out: str | None) -> None:
         f"{corpus.name}: "
         + "; ".join(f"{k} tp/shown/expected {v[0]}/{v[1]}/{v[2]}" for k, v in pooled.items()),
     )
+
+
+def shown_lists(
+    ws: Workspace, land: Landscape, sets: dict[str, set[str]], names: Iterable[str]
+) -> dict[str, dict]:
+    """Per focus town, the truth topics in each list `suggest --peers all` shows it."""
+    # article keys: the corpus's ids (kept by import) map found topics to truth topics
+    mapping = topic_map(ws, sets, key=lambda row: row["id"])
+    return {
+        name: shown_transfer(suggest(ws, name, peers_mode="all", land=land), mapping)
+        for name in names
+    }
+
+
+def pool(scores: dict[str, dict], expected: dict[str, dict]) -> dict[str, list[int]]:
+    """List -> [tp, shown, expected] summed over the focus towns that have that list."""
+    out: dict[str, list[int]] = {}
+    for name, lists in expected.items():
+        for k in lists:
+            total = out.setdefault(k, [0, 0, 0])
+            for n, f in enumerate(("tp", "shown", "expected")):
+                total[n] += scores[name][k][f]
+    return {k: out[k] for k in TRANSFER_LISTS if k in out}
 
 
 def _with_truth_topics(ws: Workspace, sets: dict[str, set[str]], quarter: str) -> Workspace:

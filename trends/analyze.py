@@ -1404,21 +1404,18 @@ def _stages_by_place(
     tenders tells none). With the learned model every staged sentence tells the article's
     stage (maturity.read_article keeps only those), so a place gets that stage; reading each
     place's sentences, and the cap, matter where the rules alone decide (no model file)."""
-    order = {s: n for n, s in enumerate(maturity.STAGES)}
     wanted = set(places)
     mine: dict[str, list[maturity.Signal]] = {}
     for sig in signals:
-        if sig.stage not in order:
+        if sig.stage not in maturity.STAGES:
             continue
         for e in entities.local_places(sig.text):
             if e.name in wanted:
                 mine.setdefault(e.name, []).append(sig)
     out = []
     for place in sorted(mine):
-        own = maturity.place_stage(mine[place], lexicon)
-        if own in order and stage in order and order[own] > order[stage]:
-            own = stage
-        if own in order:
+        own = maturity.no_further(maturity.place_stage(mine[place], lexicon), stage)
+        if own in maturity.STAGES:
             out.append((place, own))
     return tuple(out)
 

@@ -1648,13 +1648,19 @@ def _agreeing(
     if not any(sig.stage == stage for sig in out):
         _, rule, _ = max(read, key=lambda r: r[2].get(stage, 0.0))
         out.append(rule._replace(stage=stage, cue=None, weight=round(p, 3), negated=False))
-    # a place got no further than the solution the article reports: the rules' cautious reading,
-    # capped by the layer's (the rules over-read "24 Kommunen", "Alltag" in a plan or a trial).
-    # Stage of each place, the five written streams, text level: 39 right that were not, 18 the
-    # other way, paired +0.019 ± 0.007; demo `who` and transfer unchanged (stop 30)
-    if place != NONE:
-        place = min(place, stage, key=_STAGE_INDEX.__getitem__)
-    return out, stage, place
+    # the rules' cautious reading, capped by the layer's (the rules over-read "24 Kommunen",
+    # "Alltag" in a plan or a trial). Stage of each place, the five written streams, text
+    # level: 39 right that were not, 18 the other way, paired +0.019 ± 0.007; demo `who` and
+    # transfer unchanged (stop 30)
+    return out, stage, no_further(place, stage)
+
+
+def no_further(place: str, stage: str) -> str:
+    """A place's stage at most the article's: a place got no further than the solution the
+    article reports. Where either is no stage, the place's stands."""
+    if place not in _STAGE_INDEX or stage not in _STAGE_INDEX:
+        return place
+    return min(place, stage, key=_STAGE_INDEX.__getitem__)
 
 
 def signal_record(signal: Signal) -> dict[str, Any]:
