@@ -15,7 +15,8 @@ Printed, as in the issue: known topics recovered (the best model topic by F1 ove
 recovered when F1 >= 0.6), trend class and last-quarter stage of each topic (and, with more
 power, its stage in every quarter its articles report on, against the furthest stage they told
 up to then: `quarter_stages`), stage of each
-article (`article_stage`, as `export documents` gives it), the stage of each place an article
+article (`article_stage`, as `export documents` gives it), how many kept on-topic articles sit
+in the model topic that stands for their subject (in all and in English), the stage of each place an article
 names as `who` and `suggest` read it (`trends.scan.place_stage_of`, against the truth's places)
 and the furthest stage per place and topic that `who` shows, off-topic
 articles set aside and on-topic ones lost, and municipalities that `who` names for each topic.
@@ -200,6 +201,16 @@ def main(argv: list[str] | None = None) -> int:
         f"({right / max(1, len(staged)):.2f}); articles in no topic: {len(on) - len(staged)}"
     )
     print("  gold -> read: " + ", ".join(f"{g}->{p} {n}" for (g, p), n in confusion.most_common(8)))
+    # each kept on-topic article in the model topic that stands for its subject (the best one by
+    # F1), by language: what a change of the topic model moves, below the topics' F1 bar
+    best_of = {tid: best for tid, best, _, _ in rows}
+    english = {i for i in staged if (articles[i].get("language") or "de")[:2] == "en"}
+    placed = {i for i in staged if assignments[i]["topic_id"] == best_of.get(truth[i]["topic"])}
+    print(
+        f"articles in their subject's topic: {len(placed)} of {len(staged)} "
+        f"({len(placed) / max(1, len(staged)):.2f}); English {len(placed & english)} of "
+        f"{len(english)}"
+    )
 
     # stage per place: who and suggest give each place an article names maturity.place_stage
     # (issue 22's "in parallel" reads it); scored against the truth's places of each article
@@ -262,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             "off_topic_set_aside": [set_aside, len(off)],
             "on_topic_lost": [lost, len(on)],
             "article_stage": [right, len(staged)],
+            "in_topic": [len(placed), len(staged)],
+            "in_topic_english": [len(placed & english), len(english)],
             "place_stage": [right_place, mentions],
             "who": [named, total],
             "who_stage": [right_who, total],

@@ -160,7 +160,7 @@ def summary(new: Path, old: Path | None = None) -> None:
         right = sum(f[key][0] for f in runs.values())
         of = sum(f[key][1] for f in runs.values())
         line = f"{key:20s} {right:>5d} of {of:<5d} ({right / max(1, of):.3f})"
-        if before:
+        if before and all(key in before[s] for s in runs if s in before):
             common = [s for s in runs if s in before]
             b_right = sum(before[s][key][0] for s in common)
             b_of = sum(before[s][key][1] for s in common)
