@@ -896,9 +896,9 @@ def test_an_english_report_set_aside_completes_a_new_subject_in_its_translation(
 
 def test_a_place_named_alone_gets_the_articles_stage_and_places_named_together_the_cautious_one():
     """Detmold runs a pilot and has tendered two more terminals: the article is about Detmold
-    alone, so Detmold is at its stage, pilot. With Gütersloh tendering instead, nothing tells
-    the rules which place runs what, so both get the cautious stage, konzept (`who` must not
-    show Gütersloh running what it only plans)."""
+    alone, so Detmold is at its stage, pilot. With Gütersloh tendering instead, the rules'
+    cautious stage of the article is konzept: what a place named beside others gets when no
+    sentence names it (`who` must not show Gütersloh running what it only plans)."""
     title = "Abholterminals für Ausweise"
     pilot = "In Detmold läuft seit Mai ein Pilotprojekt mit einem Terminal im Bürgerbüro. "
     alone, _ = ArticleNLP.read(title, pilot + "Die Stadt hat zwei weitere Geräte ausgeschrieben.")
@@ -912,11 +912,26 @@ def test_a_place_named_alone_gets_the_articles_stage_and_places_named_together_t
     assert (two.stage, two.place_stage) == ("pilot", "konzept")
 
 
+def test_a_town_that_only_decides_later_is_not_shown_running_what_its_neighbour_runs():
+    """Soest runs the form for everyone; Lippstadt will decide in autumn whether to follow. The
+    rules' cautious stage of this article is rollout (nothing in it is a trial or a plan of
+    Soest's), so reading places by it showed Lippstadt running the form; the sentence that names
+    Lippstadt tells a decision still open."""
+    nlp, _ = ArticleNLP.read(
+        "Online-Formular für Sperrmüll",
+        "Soest hat das Online-Formular im vergangenen Jahr für alle Bürgerinnen und Bürger "
+        "freigeschaltet, inzwischen kommen dort 4.000 Anträge im Monat an. Lippstadt will im "
+        "Herbst entscheiden, ob es folgt.",
+    )
+    assert nlp.stage == "rollout"
+    assert nlp.own_stages() == {"Lippstadt": "konzept", "Soest": "rollout"}
+
+
 def test_a_place_named_beside_others_gets_the_stage_of_the_sentences_that_name_it():
     """The same two-town article: the sentence on Detmold tells its pilot, so `who` and
-    `suggest` give Detmold a pilot; Gütersloh, whose sentence tells no stage the article layer
-    kept (a call for tenders beside a running pilot), keeps the cautious stage, as does a place
-    no sentence names, and a model written before keeps the old reading."""
+    `suggest` give Detmold a pilot; the sentence on Gütersloh tells a call for tenders, so
+    Gütersloh is at konzept. A place no sentence names keeps the cautious stage, and a model
+    written before keeps the old reading."""
     from trends.scan import place_stage_of
 
     title = "Abholterminals für Ausweise"
@@ -925,7 +940,7 @@ def test_a_place_named_beside_others_gets_the_stage_of_the_sentences_that_name_i
         "Gütersloh hat zwei Geräte ausgeschrieben."
     )
     two, _ = ArticleNLP.read(title, text)
-    assert two.own_stages() == {"Detmold": "pilot"}
+    assert two.own_stages() == {"Detmold": "pilot", "Gütersloh": "konzept"}
     assert ArticleNLP.loads(two.dumps()) == two  # cached as it was read
     row = {"stage": two.stage, "place_stage": two.place_stage, "place_stages": two.own_stages()}
     assert place_stage_of(row, "Detmold") == "pilot"

@@ -1457,7 +1457,18 @@ def article_signals(
 def read_article(
     text: str, lexicon: Lexicon | None = None, model: StageModel | None | str = "default"
 ) -> tuple[list[Signal], str, str]:
-    """(signals, :func:`article_stage`, :func:`place_stage`) of an article. Signals: of the
+    """(signals, article stage, place stage) of an article: :func:`read_article_sentences`
+    without the sentences."""
+    return read_article_sentences(text, lexicon, model)[:3]
+
+
+SentenceStages = list[tuple[str, dict[str, float]]]
+
+
+def read_article_sentences(
+    text: str, lexicon: Lexicon | None = None, model: StageModel | None | str = "default"
+) -> tuple[list[Signal], str, str, SentenceStages]:
+    """(signals, :func:`article_stage`, :func:`place_stage`, sentences) of an article. Signals: of the
     sentences in which a stage or transfer cue fired (also when negation cancelled the stage:
     such sentences come back with stage ``"none"``), and of those to which the learned model
     gives a stage. The place stage is the rules' reading where their cues give the article a
@@ -1477,19 +1488,23 @@ def read_article(
     counts (:func:`_review`). Where the cue sentences give no stage, the model's stages of the
     sentences with a cue and of those that name a digital solution (``SOLUTION_HINT``) count at
     the model's floor (``MODEL_FLOOR``, 0.4); when no sentence reaches it, the article keeps the
-    stage its sentences make likeliest together, as one weak signal."""
+    stage its sentences make likeliest together, as one weak signal.
+
+    Sentences: (text, stage -> probability) of every sentence the model read; with the rules
+    alone, of each sentence whose signal has a stage ({stage: weight}). What tells the stage of
+    one place among several an article names (``trends.analyze``)."""
     lex = _default(lexicon)
     if model == "default":
         model = load_stage_model()
     if not text:
-        return [], NONE, NONE
+        return [], NONE, NONE, []
     low = _lower(text)
     terms = lex.terms
     hits = _head_hits(terms, low)
     cue_heads = terms.cue_heads
     cue_positions = [pos for pos, head in hits if head in cue_heads]
     if not cue_positions and (model is None or SOLUTION_HINT.search(low) is None):
-        return [], NONE, NONE
+        return [], NONE, NONE, []
     sentences = _sentence_spans(text)  # only now: most articles' cost is the scan above
     positions = [pos for pos, _ in hits]
     if model is None:
@@ -1504,7 +1519,8 @@ def read_article(
             signal = _classify_span(lex, text, low, s0, s1, span_hits)
             if signal is not None:
                 out.append(signal)
-        return (out, *stages(out, lex))
+        staged = [(sig.text, {sig.stage: sig.weight}) for sig in out if sig.stage in STAGES]
+        return (out, *stages(out, lex), staged)
     reads = _read_sentences(lex, model, text, low, hits, sentences)
     read = [(span, sig or rule, probs) for span, sig, rule, probs in reads]
     cued = [(sig, probs) for _, sig, _, probs in reads if sig is not None]
@@ -1514,7 +1530,10 @@ def read_article(
         out = _review(model, out, [probs for _, probs in cued], stage)
     else:
         out, place = _model_signals(lex, model, low, hits, cue_heads, read)
-    return _agreeing(model, lex, text, out, read, place)
+    return (
+        *_agreeing(model, lex, text, out, read, place),
+        [(text[s0:s1], probs) for (s0, s1), _, probs in read],
+    )
 
 
 def _read_sentences(
