@@ -14,12 +14,12 @@ colleague who never read the code (189 articles, 8 sources, 10 topics, 50 off-to
 Printed, as in the issue: known topics recovered (the best model topic by F1 over articles,
 recovered when F1 >= 0.6), trend class and last-quarter stage of each topic (and, with more
 power, its stage in every quarter its articles report on, against the furthest stage they told
-up to then: `quarter_stages`), stage of each
-article (`article_stage`, as `export documents` gives it), how many kept on-topic articles sit
-in the model topic that stands for their subject (in all and in English), the stage of each place an article
-names as `who` and `suggest` read it (`trends.scan.place_stage_of`, against the truth's places)
-and the furthest stage per place and topic that `who` shows, off-topic
-articles set aside and on-topic ones lost, and municipalities that `who` names for each topic.
+up to then: `quarter_stages`), stage of each article (`article_stage`, as `export documents`
+gives it), how many kept on-topic articles sit in the model topic that stands for their
+subject (in all and in English), the stage of each place an article names as `who` and
+`suggest` read it (`trends.scan.place_stage_of`, against the truth's places) and the furthest
+stage per place and topic that `who` shows, off-topic articles set aside and on-topic ones
+lost, and municipalities that `who` names for each topic.
 
 Protocol (scripts/protocol.py): the analysis sees every article (it is unsupervised); the
 article-level figures are computed on the working part, and on the hash-chosen lockbox only with
