@@ -48,10 +48,11 @@ from trends.analyze import AnalysisConfig, ArticleNLP, analyze  # noqa: E402
 from trends.cli import main as cli  # noqa: E402
 from trends.config import Workspace  # noqa: E402
 from trends.corpus import Corpus  # noqa: E402
+from trends.demo.evaluate import furthest_stages  # noqa: E402
 from trends.models import load_model  # noqa: E402
 from trends.nlp import entities  # noqa: E402
-from trends.records import NONE, STAGES, quarter_of  # noqa: E402
-from trends.scan import STAGE_ORDER, place_stage_of, who  # noqa: E402
+from trends.records import STAGES, quarter_of  # noqa: E402
+from trends.scan import place_stage_of, who  # noqa: E402
 
 DEFAULT = ROOT / "tests" / "data" / "stream"
 
@@ -237,11 +238,12 @@ def main(argv: list[str] | None = None) -> int:
     # shows for each against the furthest the topic's articles tell for that place
     named = total = right_who = 0
     for tid, m in recovered.items():
-        furthest: dict[str, str] = {}
-        places = (p for t in truth.values() if t["topic"] == tid for p in t["places"])
-        for p in places:
-            if STAGE_ORDER.index(p["stage"]) > STAGE_ORDER.index(furthest.get(p["name"], NONE)):
-                furthest[p["name"]] = p["stage"]
+        furthest = furthest_stages(
+            (p["name"], p["stage"])
+            for t in truth.values()
+            if t["topic"] == tid
+            for p in t["places"]
+        )
         shown = {g["name"]: g["stage"] for g in who(ws, model[m]["label"])["municipalities"]}
         for name, stage in furthest.items():
             named += _gazetteer_name(name) in shown

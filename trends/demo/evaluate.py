@@ -8,6 +8,7 @@ each other's best match by article overlap (F1 of the two article sets) and that
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 import yaml
 
@@ -112,23 +113,33 @@ def _who_stages(ws: Workspace, recovered: list[dict], demo) -> dict[str, tuple[i
     """`trends who` per recovered topic against the demo: a municipality's furthest stage over
     the topic's articles that list it (truth) vs the stage `who` shows; per planted topic
     (right, compared)."""
-    from trends.scan import STAGE_ORDER, who
+    from trends.scan import who
 
     out: dict[str, tuple[int, int]] = {}
     for row in recovered:
         right = total = 0
-        truth: dict[str, str] = {}
-        for a in demo:
-            if a.topics and a.topics[0] == row["planted"]:
-                for m in a.municipalities:
-                    if STAGE_ORDER.index(a.stage) > STAGE_ORDER.index(truth.get(m, "none")):
-                        truth[m] = a.stage
+        truth = furthest_stages(
+            (m, a.stage)
+            for a in demo
+            if a.topics and a.topics[0] == row["planted"]
+            for m in a.municipalities
+        )
         shown = {g["name"]: g["stage"] for g in who(ws, row["found"])["municipalities"]}
         for name, stage in truth.items():
             if name in shown:
                 total += 1
                 right += shown[name] == stage
         out[row["planted"]] = (right, total)
+    return out
+
+
+def furthest_stages(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each place's furthest stage over (place, stage) pairs, as `who` shows it from a topic's
+    articles; a place only ever at "none" is left out."""
+    out: dict[str, str] = {}
+    for place, stage in pairs:
+        if _ORDER.index(stage) > _ORDER.index(out.get(place, "none")):
+            out[place] = stage
     return out
 
 
