@@ -289,7 +289,7 @@ class ArticleNLP:
     regions: tuple[str, ...]
     stage: str  # maturity.article_stage: how far the solution it reports got
     place_stage: str  # maturity.place_stage: what `who` and `suggest` give the places it names
-    # (place, stage) for a place named beside others in sentences that tell a stage: theirs
+    # (place, stage) for a place named beside others: what the sentences naming it tell
     place_stages: tuple[tuple[str, str], ...] = ()
 
     def own_stages(self) -> dict[str, str]:
@@ -338,10 +338,10 @@ class ArticleNLP:
         funding rounds read rollout now lift the places they name); the demo unchanged.
         Stop 40 (sentences that tell a stage, else the cautious stage), twenty-five streams,
         each read by an article layer trained without it (two folds): each place an article
-        names 3,005 -> 3,272 of
-        4,313 (+0.062 ± 0.019 a stream, all 25 better); the furthest stage per place and topic
-        that `who` shows 991 -> 1,042 of 1,610 (+0.013 ± 0.034: ten streams better, four
-        worse); transfer lists as before; the demo's `who` 65 of 67 as before."""
+        names 3,005 -> 3,272 of 4,313 (+0.062 ± 0.019 a stream, all 25 better); the furthest
+        stage per place and topic that `who` shows 991 -> 1,042 of 1,610 (+0.013 ± 0.034: ten
+        streams better, four worse); transfer lists as before; the demo's `who` 65 of 67 as
+        before."""
         municipalities, regions = _municipalities(title, text)
         signals, stage, place_stage, sentences = maturity.read_article_sentences(
             f"{title}. {text}", lexicon

@@ -1468,8 +1468,8 @@ SentenceStages = list[tuple[str, dict[str, float]]]
 def read_article_sentences(
     text: str, lexicon: Lexicon | None = None, model: StageModel | None | str = "default"
 ) -> tuple[list[Signal], str, str, SentenceStages]:
-    """(signals, :func:`article_stage`, :func:`place_stage`, sentences) of an article. Signals: of the
-    sentences in which a stage or transfer cue fired (also when negation cancelled the stage:
+    """(signals, :func:`article_stage`, :func:`place_stage`, sentences) of an article.
+    Signals: of the sentences in which a stage or transfer cue fired (also when negation cancelled the stage:
     such sentences come back with stage ``"none"``), and of those to which the learned model
     gives a stage. The place stage is the rules' reading where their cues give the article a
     stage (see :func:`place_stage`).
@@ -1714,9 +1714,9 @@ def place_stage(signals: Iterable[Signal], lexicon: Lexicon | None = None) -> st
     `suggest` show (382 -> 380 of 673), "in parallel" found 29 -> 25 of 36, and the demo's
     `who` fell 59 -> 45 of 67 (layer left out of the demo): not kept. Where an article names one
     place alone, nothing is ambiguous, and analyze gives that place the article's own stage
-    (`trends.analyze.ArticleNLP.read`); since stop 40 a place named beside others gets the stage
-    of the sentences that name it where they tell one, never beyond the article's own
-    (`trends.analyze._stages_by_place`), and this cautious stage where they do not."""
+    (`trends.analyze.ArticleNLP.read`); since stop 41 a place named beside others gets the stage
+    the sentences that name it make likeliest, never beyond the article's own
+    (`trends.analyze._stages_by_place`), and this cautious stage where no sentence names it."""
     meta = ArticleMeta("", "", "", "", "")
     return aggregate(
         [(sig, meta) for sig in signals], max_evidence=0, lexicon=lexicon, corroborate=False
