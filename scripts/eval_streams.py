@@ -140,7 +140,8 @@ def transfer(out: Path) -> dict[str, list[int]]:
         _, _, sets, spec = eval_transfer.load_external(folder)
         expected = eval_transfer.expected_lists(spec)
         ws = Workspace.resolve(ws_dir)
-        shown = eval_transfer.shown_lists(ws, Landscape(ws, "2026Q3"), sets, expected)
+        # the model the stream was analysed for (eval_stream's --quarter), the workspace's only one
+        shown = eval_transfer.shown_lists(ws, Landscape(ws), sets, expected)
         scores = {name: score_lists(lists, shown[name]) for name, lists in expected.items()}
         for k, counts in eval_transfer.pool(scores, expected).items():
             pooled[k] = [a + b for a, b in zip(pooled[k], counts, strict=True)]
