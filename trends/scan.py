@@ -375,12 +375,12 @@ def _title_names(title: str) -> frozenset[str]:
     return frozenset(e.name for e in entities.local_places(title))
 
 
-def place_stage_of(row: dict, place: str | None = None) -> str:
+def place_stage_of(row: dict, place: str) -> str:
     """The stage an assignment row gives `place` (one of the places its article names): the
     stage the sentences that name it make likeliest where the article names several
     (`place_stages`), else the stage it gives all its places (maturity.place_stage); models
     written before that was stored have the article's stage only."""
-    own = (row.get("place_stages") or {}).get(place) if place else None
+    own = (row.get("place_stages") or {}).get(place)
     return own or row.get("place_stage") or row.get("stage", NONE)
 
 
