@@ -384,6 +384,25 @@ def place_stage_of(row: dict, place: str) -> str:
     return own or row.get("place_stage") or row.get("stage", NONE)
 
 
+def _corroborated(stages: list[str]) -> str:
+    """A place's stage in a topic from the stages of its articles, oldest first: the furthest
+    that as many of them tell as a topic's stage needs (the lexicon's `min_articles`: rollout
+    and standard two), or what its latest article tells. Progress is news once; a misread is
+    not repeated. (Candidate of stop 41, branch `who-corroborated`: over 27 streams `who`'s
+    furthest stage per place 1,081 -> 1,125 of 1,674, +0.050 ± 0.058 a stream, 21 better, 4
+    worse; take over + in parallel F1 +0.009 ± 0.021, 9 better, 2 worse; the demo unchanged.)"""
+    from trends import maturity
+
+    need = maturity.load_lexicon(None).min_articles
+    told = NONE
+    for s in reversed(STAGES):
+        k = sum(STAGE_ORDER.index(x) >= STAGE_ORDER.index(s) for x in stages)
+        if k and k >= min(need[s], len(stages)):
+            told = s
+            break
+    return max(told, stages[-1], key=STAGE_ORDER.index)
+
+
 def _group(rows: list[dict], key, about: str | None = None) -> list[dict]:
     """Rows grouped by `key(row)` (one row may count in several groups), each group with its
     furthest stage, first and latest date and up to three evidence links. Evidence shows the
@@ -397,7 +416,7 @@ def _group(rows: list[dict], key, about: str | None = None) -> list[dict]:
     for name, items in groups.items():
         items.sort(key=lambda r: r["published"])
         subject = about or name  # the place whose stage the group shows
-        stage = max((place_stage_of(r, subject) for r in items), key=STAGE_ORDER.index)
+        stage = _corroborated([place_stage_of(r, subject) for r in items])
         shown = sorted(  # stable: newest first among equals
             items[::-1],
             key=lambda r: (
