@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from test_analyze import TODAY, demo_jsonl
 
+import trends
 from trends.analyze import AnalysisConfig, analyze
 from trends.cli import main
 from trends.config import Workspace
@@ -325,3 +327,32 @@ def test_helpers():
         snippet("Die Stadt bietet Bewohnerparkausweise an.", "parkausweis")
         == "Die Stadt bietet Bewohner«parkausweis»e an."
     )
+
+
+def test_who_gives_a_place_the_stage_its_articles_corroborate(tmp_path):
+    # a place's stage in a topic is the furthest stage as many of its articles tell as a topic's
+    # stage needs (taxonomy: rollout two), or its latest article's: one article read too far
+    # among several at pilot does not make the town "run" the solution
+    def row(day: str, stage: str) -> dict:
+        return {
+            "title": "Bericht",
+            "url": f"https://example.org/{day}",
+            "published": day,
+            "source": "s",
+            "municipalities": ["Soest"],
+            "stage": stage,
+        }
+
+    views = Views(Workspace(tmp_path))
+    pilots = [row("2026-01-10", "pilot"), row("2026-02-10", "rollout"), row("2026-03-10", "pilot")]
+    assert views.by_place(pilots)[0]["stage"] == "pilot"
+    again = [*pilots, row("2026-04-10", "rollout"), row("2026-05-10", "pilot")]
+    assert views.by_place(again)[0]["stage"] == "rollout"  # told twice
+    latest = [*pilots, row("2026-06-10", "standard")]
+    assert views.by_place(latest)[0]["stage"] == "standard"  # the newest news counts alone
+    # a workspace taxonomy that lets one article carry a rollout gives the town that
+    packaged = (Path(trends.__file__).parent / "taxonomy.yaml").read_text(encoding="utf-8")
+    lenient = packaged.replace("rollout: 2, standard: 2}", "rollout: 1, standard: 1}", 1)
+    assert lenient != packaged
+    (tmp_path / "taxonomy.yaml").write_text(lenient, encoding="utf-8")
+    assert Views(Workspace(tmp_path)).by_place(pilots)[0]["stage"] == "rollout"

@@ -546,7 +546,7 @@ class Inputs:
 def read_inputs(ws: Workspace, cfg: AnalysisConfig) -> Inputs:
     """The inputs stage: the workspace's taxonomy (lexicon first: a broken file stops the run
     before anything else is read), trend rules and relevance policy."""
-    taxonomy = ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None
+    taxonomy = ws.taxonomy
     lexicon = maturity.load_lexicon(taxonomy)
     return Inputs(
         taxonomy,

@@ -732,7 +732,7 @@ def signals(ws: Workspace, input_file, fmt: str) -> None:
 
     from trends import maturity
 
-    lexicon = maturity.load_lexicon(ws.taxonomy_yaml if ws.taxonomy_yaml.exists() else None)
+    lexicon = maturity.load_lexicon(ws.taxonomy)
     for line in input_file:
         text = line.strip()
         if not text:

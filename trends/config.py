@@ -319,6 +319,11 @@ class Workspace:
         return self.root / "taxonomy.yaml"
 
     @property
+    def taxonomy(self) -> Path | None:
+        """The workspace's own taxonomy.yaml, None when it has none (the packaged one applies)."""
+        return self.taxonomy_yaml if self.taxonomy_yaml.exists() else None
+
+    @property
     def curation_yaml(self) -> Path:
         return self.root / "curation.yaml"
 

@@ -36,7 +36,7 @@ from trends import geo, i18n
 from trends.config import Workspace
 from trends.models import AnalysisError
 from trends.records import quarter_of, shift_quarter
-from trends.scan import STAGE_ORDER, Views, _group
+from trends.scan import STAGE_ORDER, Views
 
 __all__ = [
     "ADOPTED",
@@ -317,7 +317,7 @@ class Landscape:
         out: dict[str, dict[str, dict]] = defaultdict(dict)
         for topic_id, rows in by_topic.items():
             # exactly `trends who TOPIC`: per place its furthest stage, dates, own news first
-            for g in _group(rows, lambda r: r["municipalities"]):
+            for g in self.views.by_place(rows):
                 g["quarter"] = quarter_of(_date(g["latest"]))
                 out[g["name"]][topic_id] = g
         return dict(out)
