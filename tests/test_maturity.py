@@ -328,6 +328,19 @@ def test_aggregate_winner_confidence_trl_and_evidence():
     assert aggregate(items, max_evidence=1).evidence == est.evidence[:1]
 
 
+def test_a_stage_one_article_alone_reports_against_an_earlier_one_needs_a_second():
+    """Several towns discuss a shared platform; one report on it reads like a trial. A pilot that
+    a single article reports is the topic's stage only when no other article reports only an
+    earlier stage; a second pilot article settles it."""
+    plan = [(_signal("konzept"), _meta(1, "a")), (_signal("konzept"), _meta(2, "b"))]
+    assert aggregate([*plan, (_signal("pilot"), _meta(3, "c"))]).stage == "konzept"
+    assert aggregate([(_signal("pilot"), _meta(3, "c"))]).stage == "pilot"  # unopposed
+    two = [(_signal("pilot"), _meta(3, "c")), (_signal("pilot"), _meta(4, "d"))]
+    assert aggregate([*plan, *two]).stage == "pilot"
+    # a rollout article counts for the pilot it got through
+    assert aggregate([*plan, two[0], (_signal("rollout"), _meta(5, "e"))]).stage == "pilot"
+
+
 def test_aggregate_gives_the_furthest_stage_its_articles_corroborate():
     """A topic's stage is how far its solution got somewhere: the furthest stage that enough
     articles report, each counting for its own stage and every earlier one (rollout and
@@ -366,10 +379,11 @@ def test_aggregate_gives_the_furthest_stage_its_articles_corroborate():
     # a stage reached only by signals of no weight still gives a stage, with no confidence gain
     weightless = [
         (_signal("rollout", weight=0.0), _meta(1, "a")),
-        (_signal("konzept"), _meta(2, "b")),
+        (_signal("rollout", weight=0.0), _meta(2, "a")),
+        (_signal("konzept"), _meta(3, "b")),
     ]
     est = aggregate(weightless)
-    assert est.stage == "pilot" and 0.0 <= est.confidence <= 0.5
+    assert est.stage == "rollout" and 0.0 <= est.confidence <= 0.5
 
 
 def test_aggregate_caps_one_article():
