@@ -626,6 +626,29 @@ def test_a_set_aside_article_completes_a_new_subject_but_never_makes_one():
     assert [d.tolist() for d in found] == [list(range(first, first + 3))]
 
 
+def test_words_that_older_set_aside_news_uses_make_no_new_subject():
+    """A word ordinary local news uses every week (Straße) links recent articles without being a
+    subject: older articles set aside as off-topic that use the subject's words count as older
+    uses of them. One such stray use is allowed, as for kept articles; two make the words old."""
+    X, recent, groups, labels, first = _new_subject_matrix([])
+    news = sp.csr_matrix(X[first].toarray())  # an older set-aside item using those words
+    found = find_new_subjects(X, recent, groups, labels, older_aside=news)
+    assert [d.tolist() for d in found] == [list(range(first, first + 3))]
+    assert find_new_subjects(X, recent, groups, labels, older_aside=sp.vstack([news, news])) == []
+
+
+def test_a_topic_that_also_holds_an_older_article_is_not_the_new_subjects_own():
+    """The model may give a new subject a topic of its own: then it stays there. A topic that
+    holds an older article besides is not its own: that article dates it back and the subject
+    reads stable in it (stream28's noise sensors with a heat warning of 2025), so it is carved."""
+    X, recent, groups, labels, first = _new_subject_matrix([])
+    labels[first : first + 3] = 1
+    assert find_new_subjects(X, recent, groups, labels) == []
+    labels[0] = 1  # an older article in the same model topic
+    found = find_new_subjects(X, recent, groups, labels)
+    assert [d.tolist() for d in found] == [list(range(first, first + 3))]
+
+
 def test_with_hashed_features_every_column_is_a_word_of_its_own():
     """Without feature names a compound cannot be told from its parts: column 12 is not a part
     of column 112."""

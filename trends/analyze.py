@@ -842,7 +842,7 @@ def fit_topics(
     cache). `background`: the lemmas of articles set aside (`set_aside_samples`), which
     keyphrases are scored against. `aside`: background articles their score set aside
     (`set_aside_by_score`); the recent ones may complete a new subject, and those that do come
-    back as `TopicFit.joined`."""
+    back as `TopicFit.joined`; the older ones' words make no new subject."""
     langs = [(a.language or "de")[:2] for a in articles]
     main_lang = fit_language(articles)
     fit_idx = [i for i, lang in enumerate(langs) if lang == main_lang]
@@ -858,6 +858,10 @@ def fit_topics(
     progress = progress or Progress()
     progress.source_started("topic model", len(articles))
     recent_from = shift_quarter(max(a.quarter for a in articles), -(cfg.new_quarters - 1))
+    # the older ones tell which words ordinary local news uses anyway (see find_new_subjects)
+    older_aside = [
+        a for a in aside or [] if a.quarter < recent_from and (a.language or "de")[:2] == main_lang
+    ]
     aside = [a for a in aside or [] if a.quarter >= recent_from]
     # Articles in other languages are also read in the main language's words (a dictionary adds
     # them, see trends.nlp.translate; unchanged where none is installed): the recent ones count
@@ -896,6 +900,7 @@ def fit_topics(
             aside_groups=[a.source for a in aside],
             aside_foreign=[lang != main_lang for lang in aside_langs],
             aside_translated=[a != b for a, b in zip(aside_read, aside_docs, strict=True)],
+            older_aside=lemma_docs(corpus, [a.id for a in older_aside], version),
         )
     except TooLittleText as exc:
         raise AnalysisError(f"no topics can be found in this window: {exc}") from None

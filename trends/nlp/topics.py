@@ -755,6 +755,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         aside_groups: Sequence[str] | None = None,
         aside_foreign: Sequence[bool] | None = None,
         aside_translated: Sequence[bool] | None = None,
+        older_aside: Iterable[str] | None = None,
     ):
         """Fit on analysed strings (``analyze_text`` output). ``langs`` (one per document or one
         for all, default German) selects the keyphrase patterns. ``recent`` (one flag per
@@ -778,7 +779,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
         report whose digital part is a detail, the subject's other reports do not.
         ``aside_foreign`` marks those in another language than the fitted one, and
         ``aside_translated`` those of them that carry a translation, as for extra documents.
-        ``aside_labels_`` gives, per aside document, the new subject's topic it joined, or -1."""
+        ``aside_labels_`` gives, per aside document, the new subject's topic it joined, or -1.
+        ``older_aside``: older documents set aside (fitted language): a word they use too makes
+        no new subject (see :func:`find_new_subjects`)."""
         # BLAS threads only slow the small dense products down and fight with the k-search threads
         with threadpool_limits(limits=1, user_api="blas"):
             return self._fit(
@@ -794,6 +797,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 aside_groups,
                 aside_foreign,
                 aside_translated,
+                older_aside,
             )
 
     def _fit(
@@ -810,6 +814,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         aside_groups: Sequence[str] | None = None,
         aside_foreign: Sequence[bool] | None = None,
         aside_translated: Sequence[bool] | None = None,
+        older_aside: Iterable[str] | None = None,
     ):
         docs = _as_docs(X)
         extra_docs = _as_docs(extra) if extra is not None else []
@@ -897,6 +902,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 aside=rows >= n + n_extra,
                 min_topic=min_size,
                 names=self.feature_names_,
+                older_aside=self._features(_as_docs(older_aside)) if older_aside else None,
             )
             W = self._add_topics(W, Xa, found)
             k = self.n_topics_
@@ -1043,6 +1049,7 @@ def find_new_subjects(
     min_topic: int = 1,
     names: Sequence[str] | None = None,
     aside: np.ndarray | None = None,
+    older_aside: sp.csr_matrix | None = None,
 ) -> list[np.ndarray]:
     """Groups of recent documents on a subject whose words the older documents do not use.
 
@@ -1067,7 +1074,9 @@ def find_new_subjects(
     subject among the berlin.de releases, an online portal for booking sports grounds, at 0.20
     of the way into a broad digital-administration topic. It is skipped when the model already
     gave it a topic of its own (it holds more than half of the topic most of its documents are
-    in, and that topic has the ``min_topic`` fitted documents it needs to stay a topic).
+    in, that topic has the ``min_topic`` fitted documents it needs to stay a topic, and no older
+    document: stream28's night-time noise sensors shared a topic with a 2025 heat warning and a
+    council minute, which made it read stable).
 
     ``foreign`` marks recent documents in another language than the rest (their rows hold only
     the words they share with it: names, acronyms, loan words; and, where ``translated``, the
@@ -1082,8 +1091,11 @@ def find_new_subjects(
 
     ``aside`` marks recent documents set aside as off-topic (not fitted, like foreign ones, and
     not counted in a topic's size): they take part like any other (a foreign one as a foreign
-    one), but a subject needs two documents that are not aside. Returns document indices per
-    subject, in a deterministic order."""
+    one), but a subject needs two documents that are not aside. ``older_aside``: rows of older
+    documents set aside as off-topic (in the same features). A word that they use as well is
+    fresh only to the kept news (road works say Straße every week): it counts towards a subject's
+    weight but makes no subject (stream29's gully sensors were joined with three set-aside local
+    news items by Straße alone). Returns document indices per subject, in a deterministic order."""
     old = np.flatnonzero(~recent)
     if int(np.sum(recent)) < min_docs or len(old) == 0:
         return []
@@ -1093,7 +1105,11 @@ def find_new_subjects(
     Xn = normalize(X.astype(np.float64))
     present = (Xn > 0).astype(np.int32).tocsc()
     present_old = present[old].tocsc()
-    fresh_term = np.asarray(present_old.sum(axis=0)).ravel() <= 1
+    old_uses = np.asarray(present_old.sum(axis=0)).ravel()
+    fresh_term = old_uses <= 1
+    if older_aside is not None:  # see `older_aside` above
+        old_uses = old_uses + np.asarray((older_aside > 0).sum(axis=0)).ravel()
+    own_term = old_uses <= 1
     # only recent documents that use a word bursting in enough of them can belong to a new
     # subject: the neighbour search (the costly part) is run for these alone
     recent_docs = np.flatnonzero(recent & ~foreign)
@@ -1189,6 +1205,8 @@ def find_new_subjects(
         tied = foreign[comp_a]
         core, strong, joined = [], [], np.zeros(len(comp_a), dtype=bool)
         for c, t in enumerate(top):
+            if not own_term[t]:  # older set-aside news uses it: it makes no subject
+                continue
             users = uses[:, c] if foreign_term[t] else uses[:, c] | tied
             if (
                 uses[native, c].sum() >= 2
@@ -1248,7 +1266,14 @@ def find_new_subjects(
         taken.update(docs.tolist())
         kept = labels[docs[~aside[docs]]]
         majority = Counter(kept.tolist()).most_common(1)[0][0]
-        if 2 * np.sum(kept == majority) > sizes[majority] and (fitted_sizes[majority] >= min_topic):
+        # (a topic that also holds an older article is not the subject's own: that article dates
+        # it back, and the subject reads stable in it)
+        older_members = np.setdiff1d(np.flatnonzero((labels == majority) & fitted & ~recent), docs)
+        if (
+            2 * np.sum(kept == majority) > sizes[majority]
+            and fitted_sizes[majority] >= min_topic
+            and not len(older_members)
+        ):
             continue
         # a group whose documents sit in the topic they came from nearly as well as that topic's
         # own documents is the recent part of an old subject that found a fresh word (an
