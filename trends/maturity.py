@@ -57,13 +57,13 @@ Aggregation rule (:func:`aggregate`), per topic and quarter
        for its own stage and every earlier one (a rollout got through a pilot), and a stage is
        reached when ``min_articles`` of them from ``min_sources`` sources say so. Two articles
        on a rollout make a rollout topic though three pilots elsewhere outnumber them: how far
-       the solution got, not what most of its news says; but a stage one article alone reports
-       while another reports only an earlier one needs a second article (stop 32: topic stages on eight written
+       the solution got, not what most of its news says (stop 32: topic stages on eight written
        streams 58 -> 64 of 78, each read with an article layer trained without it; the demo,
        whose truth is each quarter's most common stage, 15 -> 14 of 16; pooled over the nine
-       +0.060 ± 0.042). One article's own stage (``corroborate=False``: article and place
-       stages) is the stage with the most support, a **tie going to the more conservative**
-       (earlier) stage. No support at all gives stage ``"none"`` (confidence 0, TRL 0).
+       +0.060 ± 0.042). But a stage that one article alone reports while another reports only
+       an earlier one is contested and needs a second article (stop 42). One article's own
+       stage (``corroborate=False``: article and place stages) is the stage with the most
+       support, a **tie going to the more conservative** (earlier) stage. No support at all gives stage ``"none"`` (confidence 0, TRL 0).
     4. **Confidence** = ``n / (n + 2) * (0.5 + 0.5 * margin)`` where *n* is the number of distinct
        articles supporting the winner (for a topic: reporting it or a further stage) and
        ``margin = (S1 - S2) / S1`` compares the winner's support S1 (for a topic: with that of

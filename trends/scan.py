@@ -414,9 +414,10 @@ def _corroborated(stages: list[str], need: dict[str, int]) -> str:
 
 def _group(rows: list[dict], key, need: dict[str, int], about: str | None = None) -> list[dict]:
     """Rows grouped by `key(row)` (one row may count in several groups), each group with the
-    stage its articles corroborate (`_corroborated`), first and latest date and up to three evidence links. Evidence shows the
-    place's own news first: articles whose headline names the group (municipality groups) or
-    `about` (topic groups of one municipality), then those at the stage shown; newest first."""
+    stage its articles corroborate (`_corroborated`, `need`: the taxonomy's `min_articles`),
+    first and latest date and up to three evidence links. Evidence shows the place's own news
+    first: articles whose headline names the group (municipality groups) or `about` (topic
+    groups of one municipality), then those at the stage shown; newest first."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         for k in key(row):
