@@ -663,8 +663,9 @@ RULES: dict[str, tuple[list[str], list[str]]] = {
             "eine erreichte Stufe verfällt nicht, wenn ein Quartal nur von erprobenden Orten "
             "berichtet): Jeder Artikel zählt für seine Stufe und alle früheren (ein Rollout hat "
             "die Pilotphase hinter sich); Rollout und Standard brauchen zwei Artikel, Standard "
-            "aus zwei Quellen. So zeigt die Stufe, wie weit die Lösung irgendwo gekommen ist, "
-            "nicht, wovon die meisten Meldungen handeln.",
+            "aus zwei Quellen, und eine Stufe, die nur ein Artikel meldet, während ein anderer "
+            "nur eine frühere meldet, ebenfalls zwei. So zeigt die Stufe, wie weit die Lösung "
+            "irgendwo gekommen ist, nicht, wovon die meisten Meldungen handeln.",
             "Konfidenz = n/(n+2) · (0,5 + 0,5 · Vorsprung), n = Zahl der stützenden Artikel: ein "
             "einzelner Artikel erreicht höchstens 0,33. TRL: Konzept {trl_konzept}, Pilot "
             "{trl_pilot}, Rollout {trl_rollout}, Standard {trl_standard}. Belege sind die stärksten Sätze der gewählten Stufe aus möglichst "
@@ -686,8 +687,9 @@ RULES: dict[str, tuple[list[str], list[str]]] = {
             "before that: a stage reached does not lapse when a quarter's news is only about "
             "places that trial it): each article counts for its own stage and every earlier one "
             "(a rollout has been through a pilot); Rollout and Standard need two articles, "
-            "Standard from two sources. The stage says how far the solution got somewhere, not "
-            "what most of the news is about.",
+            "Standard from two sources, and so does a stage that one article alone reports while "
+            "another reports only an earlier one. The stage says how far the solution got "
+            "somewhere, not what most of the news is about.",
             "Confidence = n/(n+2) · (0.5 + 0.5 · margin), n = supporting articles: one article "
             "alone never exceeds 0.33. TRL: Concept {trl_konzept}, Pilot {trl_pilot}, Rollout "
             "{trl_rollout}, Standard {trl_standard}. "

@@ -185,7 +185,7 @@ class Site:
             return self._views
 
     def landscape(self) -> Landscape:
-        """The transfer view of the loaded model (per place and topic its furthest stage),
+        """The transfer view of the loaded model (per place and topic its corroborated stage),
         built once per model instead of on every municipality page."""
         views = self.views()
         with self._lock:
