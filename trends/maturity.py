@@ -63,7 +63,8 @@ Aggregation rule (:func:`aggregate`), per topic and quarter
        +0.060 ± 0.042). But a stage that one article alone reports while another reports only
        an earlier one is contested and needs a second article (stop 42). One article's own
        stage (``corroborate=False``: article and place stages) is the stage with the most
-       support, a **tie going to the more conservative** (earlier) stage. No support at all gives stage ``"none"`` (confidence 0, TRL 0).
+       support, a **tie going to the more conservative** (earlier) stage. No support at all
+       gives stage ``"none"`` (confidence 0, TRL 0).
     4. **Confidence** = ``n / (n + 2) * (0.5 + 0.5 * margin)`` where *n* is the number of distinct
        articles supporting the winner (for a topic: reporting it or a further stage) and
        ``margin = (S1 - S2) / S1`` compares the winner's support S1 (for a topic: with that of
@@ -1470,8 +1471,9 @@ def read_article_sentences(
     text: str, lexicon: Lexicon | None = None, model: StageModel | None | str = "default"
 ) -> tuple[list[Signal], str, str, SentenceStages]:
     """(signals, :func:`article_stage`, :func:`place_stage`, sentences) of an article.
-    Signals: of the sentences in which a stage or transfer cue fired (also when negation cancelled the stage:
-    such sentences come back with stage ``"none"``), and of those to which the learned model
+    Signals: of the sentences in which a stage or transfer cue fired (also when negation
+    cancelled the stage: such sentences come back with stage ``"none"``), and of those to which
+    the learned model
     gives a stage. The place stage is the rules' reading where their cues give the article a
     stage (see :func:`place_stage`).
 
@@ -1924,15 +1926,15 @@ def _furthest_corroborated(
     layer trained without it, last-quarter stages 256 -> 269 of 286, all 13 changed topics
     konzept -> pilot errors mended, none made; every quarter 1,644 -> 1,651 of 1,939; on the
     two unseen judges it was scored beside, 7 -> 8 of 10 each)."""
+    staged = set().union(*articles.values())
     reached_by: set[str] = set()
     from_sources: set[str] = set()
-    for i in range(len(STAGES) - 1, -1, -1):
-        stage = STAGES[i]
+    for stage in reversed(STAGES):
         reached_by |= articles[stage]
         from_sources |= sources[stage]
-        # articles that report only an earlier stage contest a stage one article alone reports
-        behind = set().union(*(articles[s] for s in STAGES[:i])) - reached_by
-        need = max(lex.min_articles[stage], 2) if behind else lex.min_articles[stage]
+        # the others report only an earlier stage: they contest one that one article alone reports
+        contested = bool(staged - reached_by)
+        need = max(lex.min_articles[stage], 2) if contested else lex.min_articles[stage]
         if len(reached_by) >= need and len(from_sources) >= lex.min_sources[stage]:
             return stage
     return STAGES[0]

@@ -152,7 +152,8 @@ class Views:
         return maturity.load_lexicon(self.ws.taxonomy).min_articles
 
     def by_place(self, rows: list[dict]) -> list[dict]:
-        """`rows` grouped per municipality they name (see `_group`), furthest stage first."""
+        """`rows` grouped per municipality they name, each with the stage its articles
+        corroborate (see `_group`), furthest first."""
         return _group(rows, lambda r: r.get("municipalities", []), self.min_articles)
 
     @cached_property
@@ -426,14 +427,15 @@ def _group(rows: list[dict], key, need: dict[str, int], about: str | None = None
     for name, items in groups.items():
         items.sort(key=lambda r: r["published"])
         subject = about or name  # the place whose stage the group shows
-        stage = _corroborated([place_stage_of(r, subject) for r in items], need)
-        shown = sorted(  # stable: newest first among equals
-            items[::-1],
-            key=lambda r: (
-                subject not in _title_names(r["title"]),
-                place_stage_of(r, subject) != stage,
-            ),
-        )
+        told = [place_stage_of(r, subject) for r in items]
+        stage = _corroborated(told, need)
+        shown = [  # stable: newest first among equals
+            r
+            for r, _ in sorted(
+                zip(items[::-1], told[::-1], strict=True),
+                key=lambda pair: (subject not in _title_names(pair[0]["title"]), pair[1] != stage),
+            )
+        ]
         out.append(
             {
                 "name": name,

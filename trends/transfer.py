@@ -316,7 +316,7 @@ class Landscape:
                 by_topic[r["topic_id"]].append(r)
         out: dict[str, dict[str, dict]] = defaultdict(dict)
         for topic_id, rows in by_topic.items():
-            # exactly `trends who TOPIC`: per place its furthest stage, dates, own news first
+            # exactly `trends who TOPIC`: per place its corroborated stage, dates, own news first
             for g in self.views.by_place(rows):
                 g["quarter"] = quarter_of(_date(g["latest"]))
                 out[g["name"]][topic_id] = g
