@@ -5,6 +5,8 @@ would see.
     python scripts/eval_stream.py                       # tests/data/stream (written for us)
     python scripts/eval_stream.py DIR [--quarter 2026Q3] [--keep WS]
     python scripts/eval_stream.py --lockbox             # article figures on the lockbox, once
+    python scripts/eval_stream.py DIR --judge "written blind in stop N, …; scored once, whole, …"
+                                                        # a judge's one scoring, logged whole
 
 DIR holds ``articles.jsonl`` (what `trends import` reads), ``truth.jsonl`` (per article: ``topic``
 T01… or ``offtopic``, ``stage``, ``places`` [{name, stage}]) and ``topics.yaml`` (per topic its
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 import tempfile
 from collections import Counter, defaultdict
@@ -111,6 +114,50 @@ def quarter_stages(
     return right, len(judged), agree
 
 
+def judge_line(name: str, note: str, figures: dict[str, list[int]], topics: list[dict]) -> str:
+    """One line for scripts/lockbox.log on a judge's one scoring: the whole stream's figures,
+    the new and emerging topics with their F1 and class, and each class and stage read wrong,
+    so that the log alone tells what the judge said (transfer: eval_transfer.py's own line)."""
+
+    def short(t: dict) -> str:
+        return re.split(r" \(|, ", t["subject"], maxsplit=1)[0]
+
+    def of(key: str) -> str:
+        right, n = figures[key]
+        return f"{right} of {n}"
+
+    def share(key: str) -> str:
+        right, n = figures[key]
+        return f"{right} of {n} ({right / max(1, n):.0%})"
+
+    found = [t for t in topics if t["f1"] >= 0.6]
+    small = "; ".join(
+        f"the {t['class'][0]} topic, {short(t)}, F1 {t['f1']:.2f}, read {t['class'][1] or '-'}"
+        for t in topics
+        if t["class"][0] in ("new", "emerging")
+    )
+    wrong = {
+        what: "; ".join(
+            f"{short(t)}, {t[what][0]}, read {t[what][1]}"
+            for t in found
+            if t[what][0] != t[what][1]
+        )
+        for what in ("class", "stage")
+    }
+    lost, on = figures["on_topic_lost"]
+    return (
+        f"{name} ({note}): topics {of('known')} ({small}), classes {of('class')}"
+        + (f" ({wrong['class']})" if wrong["class"] else "")
+        + f", stages {of('stage')}"
+        + (f" ({wrong['stage']})" if wrong["stage"] else "")
+        + f", stage in every quarter {of('every_quarter')}, who {of('who')}, furthest stage per "
+        f"place in who {of('who_stage')}; on the working part: off-topic set aside "
+        f"{share('off_topic_set_aside')}, on-topic lost {lost} of {on} ({lost / max(1, on):.1%}),"
+        f" article stage {of('article_stage')}, in their subject's topic {of('in_topic')} "
+        f"(English {of('in_topic_english')}), places {of('place_stage')}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -129,7 +176,16 @@ def main(argv: list[str] | None = None) -> int:
         help="read stages with this maturity model instead of the shipped one (one trained "
         "without this stream: scripts/eval_streams.py --folds)",
     )
+    ap.add_argument(
+        "--judge",
+        metavar="NOTE",
+        help="an unseen stream's one scoring (tests/data/README.md): also log the figures of the "
+        "whole stream to scripts/lockbox.log, with NOTE (who wrote it, with which code it is "
+        "scored); not with --lockbox",
+    )
     args = ap.parse_args(argv)
+    if args.judge and args.lockbox:
+        ap.error("--judge logs the working part's figures: score the lockbox part separately")
     if args.stage_model:
         if not args.stage_model.exists():
             ap.error(f"{args.stage_model}: no such model file")
@@ -263,35 +319,36 @@ def main(argv: list[str] | None = None) -> int:
             f"{tid}    {best or '-':6s} {score:.2f}  {spec[tid]['class']:>9s}/{topic.get('trend_class', '-'):<10s}"
             f" {spec[tid].get(key, '-'):>8s}/{topic.get('stage', '-'):<9s} {topic.get('label', '')}"
         )
-    if args.json:
-        # what scripts/eval_streams.py pools over every stream: each figure as [right, of]
-        found_new = [tid for tid, m in recovered.items() if spec[tid]["class"] == "new"]
-        figures = {
-            "known": [len(recovered), len(spec)],
-            "new": [len(found_new), sum(1 for t in spec.values() if t["class"] == "new")],
-            "class": [ok_class, len(recovered)],
-            "stage": [ok_stage, len(recovered)],
-            "every_quarter": [right_q, total_q],
-            "off_topic_set_aside": [set_aside, len(off)],
-            "on_topic_lost": [lost, len(on)],
-            "article_stage": [right, len(staged)],
-            "in_topic": [len(placed), len(staged)],
-            "in_topic_english": [len(placed & english), len(english)],
-            "place_stage": [right_place, mentions],
-            "who": [named, total],
-            "who_stage": [right_who, total],
+    # what scripts/eval_streams.py pools over every stream: each figure as [right, of]
+    found_new = [tid for tid, m in recovered.items() if spec[tid]["class"] == "new"]
+    figures = {
+        "known": [len(recovered), len(spec)],
+        "new": [len(found_new), sum(1 for t in spec.values() if t["class"] == "new")],
+        "class": [ok_class, len(recovered)],
+        "stage": [ok_stage, len(recovered)],
+        "every_quarter": [right_q, total_q],
+        "off_topic_set_aside": [set_aside, len(off)],
+        "on_topic_lost": [lost, len(on)],
+        "article_stage": [right, len(staged)],
+        "in_topic": [len(placed), len(staged)],
+        "in_topic_english": [len(placed & english), len(english)],
+        "place_stage": [right_place, mentions],
+        "who": [named, total],
+        "who_stage": [right_who, total],
+    }
+    topics = [
+        {
+            "truth": tid,
+            "found": best,
+            "f1": round(score, 3),
+            "class": [spec[tid]["class"], topic.get("trend_class")],
+            "stage": [spec[tid].get(key), topic.get("stage")],
+            "label": topic.get("label", ""),
+            "subject": spec[tid].get("subject", ""),
         }
-        topics = [
-            {
-                "truth": tid,
-                "found": best,
-                "f1": round(score, 3),
-                "class": [spec[tid]["class"], topic.get("trend_class")],
-                "stage": [spec[tid].get(key), topic.get("stage")],
-                "label": topic.get("label", ""),
-            }
-            for tid, best, score, topic in rows
-        ]
+        for tid, best, score, topic in rows
+    ]
+    if args.json:
         args.json.write_text(
             json.dumps(
                 {
@@ -304,6 +361,10 @@ def main(argv: list[str] | None = None) -> int:
                 indent=1,
             ),
             encoding="utf-8",
+        )
+    if args.judge:
+        protocol.log_lockbox(
+            "eval_stream.py", judge_line(args.folder.name, args.judge, figures, topics)
         )
     if args.lockbox:
         protocol.log_lockbox(

@@ -125,3 +125,49 @@ def test_eval_stream_writes_the_figures_it_prints(tmp_path):
         assert match, (key, out)
         assert figures[key] == [int(match.group(1)), int(match.group(2))], key
     assert figures["new"][1] == 1  # the stream's one new topic
+
+
+def test_a_judges_line_tells_what_it_found_and_what_it_read_wrong():
+    """`eval_stream.py --judge`: the one scoring of an unseen stream is logged as one line that
+    names the small topics and every class and stage read wrong (no hand-written summary)."""
+    stream = _script("eval_stream")
+    figures = {
+        "known": [9, 10],
+        "class": [8, 9],
+        "stage": [9, 9],
+        "every_quarter": [60, 67],
+        "off_topic_set_aside": [30, 33],
+        "on_topic_lost": [8, 110],
+        "article_stage": [90, 102],
+        "in_topic": [95, 102],
+        "in_topic_english": [16, 19],
+        "place_stage": [136, 162],
+        "who": [29, 29],
+        "who_stage": [25, 29],
+    }
+
+    def topic(tid, f1, cls, stage, subject):
+        return {"truth": tid, "f1": f1, "class": cls, "stage": stage, "subject": subject}
+
+    topics = [
+        topic("T01", 0.97, ["stable", "stable"], ["standard", "standard"], "permits online"),
+        topic("T02", 0.90, ["growing", "emerging"], ["rollout", "rollout"], "grants (Förderung)"),
+        topic("T04", 0.50, ["new", "new"], ["pilot", "pilot"], "gully sensors, in streets"),
+        topic("T05", 0.82, ["emerging", "emerging"], ["pilot", "pilot"], "AI on drone images"),
+    ]
+    line = stream.judge_line("stream29", "scored once, whole", figures, topics)
+    assert line.startswith("stream29 (scored once, whole): topics 9 of 10 (")
+    assert "the new topic, gully sensors, F1 0.50, read new" in line
+    assert "the emerging topic, AI on drone images, F1 0.82, read emerging" in line
+    assert "classes 8 of 9 (grants, growing, read emerging)" in line
+    assert "stages 9 of 9," in line  # nothing read wrong: no parenthesis
+    assert "off-topic set aside 30 of 33 (91%), on-topic lost 8 of 110 (7.3%)" in line
+
+
+def test_eval_stream_logs_a_judges_line_for_the_working_part_only():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "eval_stream.py"), "--judge", "x", "--lockbox"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "--judge" in done.stderr
