@@ -155,7 +155,7 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # written in stop 40, scored once at the start of stop 41; stream28 and stream29, written in stop
 # 41, scored once at the start of stop 42; stream30 and stream31, written in stop 42, scored once
 # near its end; stream32 and stream33, written in stop 42, scored once at the start of stop 43;
-# stream34 and stream35, written in stop 43, scored once in it; stream36 and stream37, written in
+# stream34 and stream35, written in stop 43, scored once in it; stream36 … stream39, written in
 # stop 43, are unseen: not listed here until a stop has scored them once) ...
 TEST_STREAMS = (
     _DATA / "stream3",
