@@ -386,6 +386,20 @@ def test_aggregate_gives_the_furthest_stage_its_articles_corroborate():
     assert est.stage == "rollout" and 0.0 <= est.confidence <= 0.5
 
 
+def test_a_past_quarter_is_read_with_hindsight_but_gets_no_stage_only_later_news_tells():
+    """A town's rollout reported once in a topic's first quarter (beside a pilot elsewhere) and
+    again since was a rollout then: a later article corroborates it. But later news never brings
+    in a stage the quarter's own articles do not report."""
+    first_quarter = [(_signal("rollout"), _meta(1, "a")), (_signal("pilot"), _meta(2, "b"))]
+    later = [(_signal("rollout"), _meta(3, "c")), (_signal("standard"), _meta(4, "d"))]
+    assert aggregate(first_quarter).stage == "pilot"  # then, one rollout article alone
+    assert aggregate(first_quarter, corroborating=later).stage == "rollout"
+    # standard: the quarter reports none, so later standard news does not make it one
+    assert aggregate(first_quarter, corroborating=later * 3).stage == "rollout"
+    trials = [(_signal("pilot"), _meta(1, "a")), (_signal("pilot"), _meta(2, "b"))]
+    assert aggregate(trials, corroborating=later).stage == "pilot"
+
+
 def test_aggregate_caps_one_article():
     many = [(_signal("konzept"), _meta(1, "a"))] * 5
     other = [(_signal("pilot"), _meta(2, "b")), (_signal("pilot"), _meta(3, "c"))]

@@ -1029,7 +1029,12 @@ def _describe_topic(
     for qm in series:
         basis, stage_quarters = stage_basis(by_quarter, qm.quarter, w.cfg.min_stage_articles)
         items = [(sig, meta[a.id]) for a in basis for sig in signals[a.id]]
-        est = maturity.aggregate(items, lexicon=w.lexicon, backs=backs) if items else None
+        later = [(sig, meta[a.id]) for a in arts if a.quarter > qm.quarter for sig in signals[a.id]]
+        est = (
+            maturity.aggregate(items, lexicon=w.lexicon, backs=backs, corroborating=later)
+            if items
+            else None
+        )
         stages[qm.quarter] = est
         munis = sorted(
             {x for a in by_quarter.get(qm.quarter, []) for x in w.nlp[a.id].municipalities}

@@ -61,7 +61,9 @@ Aggregation rule (:func:`aggregate`), per topic and quarter
        streams 58 -> 64 of 78, each read with an article layer trained without it; the demo,
        whose truth is each quarter's most common stage, 15 -> 14 of 16; pooled over the nine
        +0.060 ± 0.042). But a stage that one article alone reports while another reports only
-       an earlier one is contested and needs a second article (stop 42). One article's own
+       an earlier one is contested and needs a second article (stop 42). A past quarter's
+       stage is read with hindsight: a later article may corroborate a stage the quarter's
+       own articles report, never bring one in (``corroborating``; stop 43). One article's own
        stage (``corroborate=False``: article and place stages) is the stage with the most
        support, a **tie going to the more conservative** (earlier) stage. No support at all
        gives stage ``"none"`` (confidence 0, TRL 0).
@@ -1830,12 +1832,14 @@ def aggregate(
     lexicon: Lexicon | None = None,
     backs: Callable[[Signal, ArticleMeta], bool] | None = None,
     corroborate: bool = True,
+    corroborating: Iterable[tuple[Signal, ArticleMeta]] = (),
 ) -> StageEstimate:
     """A topic's stage from its articles' sentence signals (rule in the module docstring).
     ``backs``: which sentences may be quoted as the stage's evidence (see :func:`topic_backing`);
     the others still count for the stage, and with none left the evidence is empty.
     ``corroborate=False``: no stage is scaled down for want of further articles or sources
-    (one article's own stage, where there can be no other)."""
+    (one article's own stage, where there can be no other). ``corroborating``: signals of
+    articles published after the quarter judged (see :func:`_furthest_corroborated`)."""
     lex = _default(lexicon)
     per_article: dict[tuple[str, str], float] = {}
     articles: dict[str, set[str]] = {s: set() for s in STAGES}
@@ -1883,7 +1887,13 @@ def aggregate(
             NONE, 0.0, 0, {s: 0.0 for s in STAGES}, (), transfer_score, transfer_evidence
         )
     if corroborate:
-        winner = _furthest_corroborated(articles, sources, lex)
+        later: dict[str, set[str]] = {s: set() for s in STAGES}
+        later_sources: dict[str, set[str]] = {s: set() for s in STAGES}
+        for signal, meta in corroborating:
+            if signal.stage in _STAGE_INDEX:
+                later[signal.stage].add(meta.article_id)
+                later_sources[signal.stage].add(meta.source)
+        winner = _furthest_corroborated(articles, sources, lex, (later, later_sources))
         # the stages the winner was reached through: its own and every further one
         later = STAGES[_STAGE_INDEX[winner] :]
         top = sum(raw_of[s] for s in later)
@@ -1913,7 +1923,10 @@ def aggregate(
 
 
 def _furthest_corroborated(
-    articles: dict[str, set[str]], sources: dict[str, set[str]], lex: Lexicon
+    articles: dict[str, set[str]],
+    sources: dict[str, set[str]],
+    lex: Lexicon,
+    later: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None,
 ) -> str:
     """The furthest stage that enough articles report, counting each article for its own stage
     and every earlier one (an article on a rollout says the solution got at least to a pilot):
@@ -1925,17 +1938,33 @@ def _furthest_corroborated(
     a pilot because one report on it reads like one: on 29 streams, each read by an article
     layer trained without it, last-quarter stages 256 -> 269 of 286, all 13 changed topics
     konzept -> pilot errors mended, none made; every quarter 1,644 -> 1,651 of 1,939; on the
-    two unseen judges it was scored beside, 7 -> 8 of 10 each)."""
+    two unseen judges it was scored beside, 7 -> 8 of 10 each).
+
+    ``later``: (articles, sources) per stage of articles published after the quarter judged. A
+    past quarter is read with hindsight: a stage its own articles report counts as
+    corroborated when later articles tell it too (a town's rollout in the topic's first
+    quarter, told once then and again since, was a rollout then), but later articles never
+    bring in a stage the quarter's own do not report. The last quarter has none. (Stop 43,
+    35 written streams, each read by an article layer trained without it: stage in every
+    quarter 2,013 -> 2,167 of 2,343, +0.066 ± 0.040 a stream, 33 streams better, 2 worse;
+    rollout read pilot 112 -> 16, standard read rollout 94 -> 19, pilot read rollout 17 -> 63;
+    the last quarter's stages unchanged by construction.)"""
     staged = set().union(*articles.values())
     reached_by: set[str] = set()
     from_sources: set[str] = set()
     for stage in reversed(STAGES):
         reached_by |= articles[stage]
         from_sources |= sources[stage]
+        told, told_by = reached_by, from_sources
+        if later and reached_by:
+            told = reached_by | set().union(*(later[0][s] for s in STAGES[_STAGE_INDEX[stage] :]))
+            told_by = from_sources | set().union(
+                *(later[1][s] for s in STAGES[_STAGE_INDEX[stage] :])
+            )
         # the others report only an earlier stage: they contest one that one article alone reports
         contested = bool(staged - reached_by)
         need = max(lex.min_articles[stage], 2) if contested else lex.min_articles[stage]
-        if len(reached_by) >= need and len(from_sources) >= lex.min_sources[stage]:
+        if len(told) >= need and len(told_by) >= lex.min_sources[stage]:
             return stage
     return STAGES[0]
 
