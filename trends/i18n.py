@@ -664,7 +664,9 @@ RULES: dict[str, tuple[list[str], list[str]]] = {
             "berichtet): Jeder Artikel zählt für seine Stufe und alle früheren (ein Rollout hat "
             "die Pilotphase hinter sich); Rollout und Standard brauchen zwei Artikel, Standard "
             "aus zwei Quellen, und eine Stufe, die nur ein Artikel meldet, während ein anderer "
-            "nur eine frühere meldet, ebenfalls zwei. So zeigt die Stufe, wie weit die Lösung "
+            "nur eine frühere meldet, ebenfalls zwei. Frühere Quartale sind mit dem heutigen "
+            "Wissen gelesen: Ein späterer Artikel kann eine Stufe bestätigen, die die Artikel "
+            "des Quartals melden, aber keine hinzufügen. So zeigt die Stufe, wie weit die Lösung "
             "irgendwo gekommen ist, nicht, wovon die meisten Meldungen handeln.",
             "Konfidenz = n/(n+2) · (0,5 + 0,5 · Vorsprung), n = Zahl der stützenden Artikel: ein "
             "einzelner Artikel erreicht höchstens 0,33. TRL: Konzept {trl_konzept}, Pilot "
@@ -688,8 +690,10 @@ RULES: dict[str, tuple[list[str], list[str]]] = {
             "places that trial it): each article counts for its own stage and every earlier one "
             "(a rollout has been through a pilot); Rollout and Standard need two articles, "
             "Standard from two sources, and so does a stage that one article alone reports while "
-            "another reports only an earlier one. The stage says how far the solution got "
-            "somewhere, not what most of the news is about.",
+            "another reports only an earlier one. Past quarters are read with what is known "
+            "now: a later article can corroborate a stage the quarter's articles report, never "
+            "add one. The stage says how far the solution got somewhere, not what most of the "
+            "news is about.",
             "Confidence = n/(n+2) · (0.5 + 0.5 · margin), n = supporting articles: one article "
             "alone never exceeds 0.33. TRL: Concept {trl_konzept}, Pilot {trl_pilot}, Rollout "
             "{trl_rollout}, Standard {trl_standard}. "
