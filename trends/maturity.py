@@ -1887,13 +1887,13 @@ def aggregate(
             NONE, 0.0, 0, {s: 0.0 for s in STAGES}, (), transfer_score, transfer_evidence
         )
     if corroborate:
-        later: dict[str, set[str]] = {s: set() for s in STAGES}
-        later_sources: dict[str, set[str]] = {s: set() for s in STAGES}
+        after: dict[str, set[str]] = {s: set() for s in STAGES}
+        after_sources: dict[str, set[str]] = {s: set() for s in STAGES}
         for signal, meta in corroborating:
             if signal.stage in _STAGE_INDEX:
-                later[signal.stage].add(meta.article_id)
-                later_sources[signal.stage].add(meta.source)
-        winner = _furthest_corroborated(articles, sources, lex, (later, later_sources))
+                after[signal.stage].add(meta.article_id)
+                after_sources[signal.stage].add(meta.source)
+        winner = _furthest_corroborated(articles, sources, lex, (after, after_sources))
         # the stages the winner was reached through: its own and every further one
         later = STAGES[_STAGE_INDEX[winner] :]
         top = sum(raw_of[s] for s in later)
@@ -1950,17 +1950,19 @@ def _furthest_corroborated(
     rollout read pilot 112 -> 16, standard read rollout 94 -> 19, pilot read rollout 17 -> 63;
     the last quarter's stages unchanged by construction.)"""
     staged = set().union(*articles.values())
+    later_articles, later_sources = later or ({}, {})
     reached_by: set[str] = set()
     from_sources: set[str] = set()
+    reached_later: set[str] = set()
+    later_from: set[str] = set()
     for stage in reversed(STAGES):
         reached_by |= articles[stage]
         from_sources |= sources[stage]
+        reached_later |= later_articles.get(stage, set())
+        later_from |= later_sources.get(stage, set())
         told, told_by = reached_by, from_sources
-        if later and reached_by:
-            told = reached_by | set().union(*(later[0][s] for s in STAGES[_STAGE_INDEX[stage] :]))
-            told_by = from_sources | set().union(
-                *(later[1][s] for s in STAGES[_STAGE_INDEX[stage] :])
-            )
+        if reached_by:  # later news corroborates what the quarter reports, adds nothing
+            told, told_by = reached_by | reached_later, from_sources | later_from
         # the others report only an earlier stage: they contest one that one article alone reports
         contested = bool(staged - reached_by)
         need = max(lex.min_articles[stage], 2) if contested else lex.min_articles[stage]
