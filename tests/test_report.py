@@ -1002,6 +1002,21 @@ def test_quoted_evidence_is_not_double_quoted():
         == "Er nannte es ‚digital first‘ und ging."
     )
     assert quotation("Ohne Anführungszeichen.") == "Ohne Anführungszeichen."
+    # the sentences of a quotation of several carry one mark of its pair: the first is all
+    # quotation, the last is not, and neither shows a doubled or a lone mark
+    assert (
+        quotation("„Die elektronische Akte ist gängige Praxis.")
+        == "Die elektronische Akte ist gängige Praxis."
+    )
+    assert (
+        quotation("Digitale Ratsarbeit ist etabliert“, sagt der Staatssekretär.")
+        == "‚Digitale Ratsarbeit ist etabliert‘, sagt der Staatssekretär."
+    )
+    assert quotation("Sie sagte: „Das läuft.") == "Sie sagte: ‚Das läuft.‘"
+    assert quotation("“It works every day.", "en") == "It works every day."
+    assert (
+        quotation("It is the norm,” the mayor says.", "en") == "‘It is the norm,’ the mayor says."
+    )
 
 
 def test_safe_url():

@@ -542,3 +542,12 @@ def test_municipality_page_shows_its_transfer_profile_with_peers_on_the_map(clie
     for name in peer_names:  # the peers are dots on the map, each linking its page
         assert f'href="/municipalities/{quote(name, safe="")}"' in svg, name
     assert "<script" not in page.split('id="transfer"', 1)[1]
+
+
+def test_quoted_sentences_show_no_doubled_or_lone_marks(client, ws):  # noqa: F811
+    # the first sentence of a quotation of several („Die elektronische Akte ist … Praxis.)
+    # goes between the app's own marks once, as in the report
+    for topic_id in Views(ws).topics:
+        page = get(client, f"/topics/{topic_id}").text
+        quotes = re.findall(r"<blockquote>(.*?)</blockquote>", page, re.S)
+        assert not [q for q in quotes if "„„" in q or "““" in q], topic_id

@@ -785,6 +785,7 @@ def _json_out(data) -> None:
 @click.pass_obj
 def scan(ws: Workspace, since, region, field, limit, all_classes, as_json) -> None:
     """What is emerging? New, emerging and growing topics with class, growth, stage and evidence."""
+    from trends.report.safety import quotation
     from trends.scan import CLASS_ORDER
     from trends.scan import scan as run_scan
 
@@ -813,7 +814,7 @@ def scan(ws: Workspace, since, region, field, limit, all_classes, as_json) -> No
         cls = f"{r['class']}\n{slope:+.0%}/q" if decided_by_slope else r["class"]
         ev = ""
         if r["evidence"]:
-            text = r["evidence"]["text"]
+            text = quotation(r["evidence"]["text"])
             text = text if len(text) <= 160 else text[:159].rsplit(" ", 1)[0] + " …"
             ev = f"„{text}“\n{r['evidence']['url']}"
         reach = f"{len(r['sources'])} source" + ("s" if len(r["sources"]) != 1 else " only")

@@ -153,8 +153,10 @@ _INNER_ASCII = {"de": ("‚", "‘"), "en": ("‘", "’")}
 def quotation(text: str, lang: str = "de") -> str:
     """A quoted sentence as it goes between our quotation marks: without its own marks when it
     is itself one quotation, and with the quotes inside it turned into inner ones, so that
-    „Digital first“, sagt … is shown as „‚Digital first‘, sagt …“ and not with doubled marks."""
-    text = text.strip()
+    „Digital first“, sagt … is shown as „‚Digital first‘, sagt …“ and not with doubled marks.
+    A sentence cut from a quotation of several sentences carries one mark of its pair only
+    (see :func:`_paired`)."""
+    text = _paired(text.strip())
     while len(text) > 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
         text = text[1:-1].strip()
     text = text.translate(_INNER)
@@ -162,6 +164,23 @@ def quotation(text: str, lang: str = "de") -> str:
         pair = _INNER_ASCII.get(lang, _INNER_ASCII["en"])
         parts = text.split('"')
         text = parts[0] + "".join(pair[i % 2] + part for i, part in enumerate(parts[1:]))
+    return text
+
+
+def _paired(text: str) -> str:
+    """A sentence with one mark of a quotation pair, as the sentences of a quotation of several
+    have: the first opens it („Die E-Akte ist gängige Praxis.), the last closes it (… etabliert“,
+    sagt …). Where the quotation runs to the sentence's end from its start, the sentence is one
+    quotation and loses the mark; otherwise the missing mark is added (at the start for a
+    closing one, at the end for an opening one), to become an inner quotation."""
+    if "„" in text and "“" not in text:  # German „…“
+        return text[1:].lstrip() if text.startswith("„") else text + "“"
+    if text.startswith("“") and "”" not in text:  # English “…”: a sentence opens no quote with “
+        return text[1:].lstrip()
+    if "“" in text and "„" not in text and "”" not in text:  # a German closing mark alone
+        return "„" + text
+    if "”" in text and "“" not in text:  # an English closing mark alone
+        return "“" + text
     return text
 
 

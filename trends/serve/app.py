@@ -43,6 +43,7 @@ from trends.config import Workspace
 from trends.models import AnalysisError, ModelDamaged, model_stamp
 from trends.report import charts
 from trends.report.build import commentary_html, environment
+from trends.report.safety import quotation
 from trends.scan import (
     CLASS_ORDER,
     Views,
@@ -173,6 +174,7 @@ class Site:
             seg=lambda v: quote(str(v), safe=""),  # one path segment
             segs=lambda v: quote(str(v), safe="/"),  # a path under reports/
             spark=_sparkline,
+            quoted=lambda v: quotation(str(v or ""), lang),  # between our marks, as the report
         )
         env.globals.update(t=i18n.texts(lang), lang=lang, other_lang="en" if lang == "de" else "de")
         return env
