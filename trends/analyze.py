@@ -712,6 +712,7 @@ def analyze(
             )
         with _timed(seconds, "topics"):
             publishers = [str(src.get("name") or "") for src in win.sources.values()]
+            ids = [a.id for a in background]
             fit = fit_topics(
                 corpus,
                 win.articles,
@@ -719,7 +720,7 @@ def analyze(
                 publishers,
                 cfg,
                 progress,
-                lemma_docs(corpus, [a.id for a in background], inputs.version),
+                dict(zip(ids, lemma_docs(corpus, ids, inputs.version), strict=True)),
                 set_aside_by_score(corpus, background + foreign, inputs.policy),
             )
             # set-aside articles that completed a new subject count from here on as the
@@ -828,7 +829,7 @@ def fit_topics(
     publishers: list[str],
     cfg: AnalysisConfig,
     progress: Progress | None = None,
-    background: list[str] | None = None,
+    background: dict[str, str] | None = None,
     aside: list[Article] | None = None,
 ) -> TopicFit:
     """Fit the topic model on the window and give every article its main topic.
@@ -839,8 +840,8 @@ def fit_topics(
     their true topic, through shared names and terms). Above `cfg.fit_max` articles the model is
     fitted on a seeded sample of them and the others are placed the same way, `cfg.cache_chunk`
     at a time: time and memory of this stage stay those of `cfg.fit_max` articles. Run `article_nlp` first (lemmas come from the
-    cache). `background`: the lemmas of articles set aside (`set_aside_samples`), which
-    keyphrases are scored against. `aside`: background articles their score set aside
+    cache). `background`: the lemmas of articles set aside (`set_aside_samples`), by article id,
+    which keyphrases are scored against. `aside`: background articles their score set aside
     (`set_aside_by_score`); the recent ones may complete a new subject, and those that do come
     back as `TopicFit.joined`; the older ones' words make no new subject."""
     langs = [(a.language or "de")[:2] for a in articles]
@@ -894,13 +895,14 @@ def fit_topics(
             groups=[articles[i].source for i in fit_idx],
             extra=(extra_read := in_main_language(extra_idx, list(extra_docs.values()))),
             extra_groups=[articles[i].source for i in extra_idx],
-            background=background,
+            background=list(background.values()) if background is not None else None,
             extra_translated=[a != b for a, b in zip(extra_read, extra_docs.values())],
             aside=aside_read,
             aside_groups=[a.source for a in aside],
             aside_foreign=[lang != main_lang for lang in aside_langs],
             aside_translated=[a != b for a, b in zip(aside_read, aside_docs, strict=True)],
-            older_aside=lemma_docs(corpus, [a.id for a in older_aside], version),
+            # (already read: the older ones are background articles of the fitted language)
+            older_aside=[background[a.id] for a in older_aside] if background else [],
         )
     except TooLittleText as exc:
         raise AnalysisError(f"no topics can be found in this window: {exc}") from None
