@@ -58,10 +58,16 @@ TOTAL = [42, 44, 42, 44, 51, 43, 51, 66]  # the share falls 2026Q2 -> Q3 at a st
         # a small subject reported on without a break since 2026Q1, 3 articles by 2026Q2
         ([0, 0, 0, 0, 0, 2, 2, 3], "emerging"),
         ([0, 0, 0, 0, 0, 1, 1, 5], "new"),  # one stray a quarter before it arrived
-        ([0, 0, 0, 1, 1, 2, 5, 9], "emerging"),  # single articles before: seen from 2026Q2
+        # told every quarter since 2025Q3 (single articles in a run of quarters are no strays)
+        ([0, 0, 0, 1, 1, 2, 5, 9], "growing"),
+        ([0, 1, 1, 1, 1, 2, 3, 4], "growing"),  # one a quarter for a year, then more
+        ([0, 1, 0, 0, 0, 1, 2, 4], "emerging"),  # a lone stray long before it arrived
+        ([0, 0, 0, 0, 0, 1, 2, 4], "emerging"),  # arrived with one, then two: seen in 2026Q2
         # more articles while the corpus grew faster (a new topic arrived): still rising
         ([0, 0, 0, 0, 0, 1, 4, 5], "emerging"),
-        ([0, 0, 0, 0, 0, 3, 5, 5], "growing"),  # no more articles, a lower share: not rising
+        # young and holding its count while the corpus grew: still emerging, not "stable"
+        ([0, 0, 0, 0, 0, 0, 4, 4], "emerging"),
+        ([0, 0, 0, 0, 0, 3, 5, 5], "growing"),  # seen since 2026Q1: past the emerging window
         ([2, 3, 4, 5, 6, 7, 8, 9], "growing"),
         ([1, 2, 2, 3, 4, 5, 6, 7], "growing"),
         ([9, 8, 7, 6, 5, 4, 3, 3], "declining"),

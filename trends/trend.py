@@ -18,14 +18,17 @@ Trend class, first rule that matches (thresholds in `TrendRules`, overridable in
 under `trend:`):
 1. new       - first seen in the decision quarter;
 2. emerging  - first seen at most `emerging_quarters` quarters ago, at least `min_articles` in the
-               decision quarter and rising: more articles or a higher share than in the quarter
-               before (a young subject's share moves with everything else: on each written stream
-               the new topic's arrival lowered the share of the emerging one as it went 3 -> 4);
-   "first seen" is the quarter in which the articles of the quarters that hold at least two add
-   up to `min_articles`: a topic model pulls a stray article into a topic from its neighbours
-   now and then, and a lone article must not make a new topic old; a new topic also has at least
-   as many articles in the decision quarter as in all quarters before (strays are few; a subject
-   told in ones and twos for two years is not new when it reaches three);
+               decision quarter and not falling back: at least as many articles as the quarter
+               before, or a higher share (a young subject's share moves with everything else: on
+               each written stream the new topic's arrival lowered the share of the emerging one
+               as it went 3 -> 4; and one that held 4 -> 4 read "stable" by the slope rule, its
+               zeros before outweighing its two quarters);
+   "first seen" is the quarter in which the topic's articles add up to `min_articles`, a single
+   article of a quarter counting only within `STEADY_RUN` quarters in a row with articles: a
+   topic model pulls a stray article into a topic from its neighbours now and then, and a lone
+   article must not make a new topic old, but one a quarter for a year is no stray; a new topic
+   also has at least as many articles in the decision quarter as in all quarters before (strays
+   are few; a subject told in ones and twos for two years is not new when it reaches three);
 3. growing   - the Theil-Sen slope of the share over the window is >= `growth_slope` of the mean
                share per quarter (a robust slope: one burst quarter does not make a trend);
 4. declining - that slope <= -`growth_slope`;
@@ -44,6 +47,8 @@ from trends.i18n import fmt_pct
 from trends.records import quarter_bounds, quarter_of, shift_quarter
 
 CLASSES = ("new", "emerging", "growing", "stable", "declining")
+# quarters in a row with articles from which on single articles are no strays (see _first_seen)
+STEADY_RUN = 3
 
 
 @dataclass(frozen=True)
@@ -258,21 +263,31 @@ def observed(row: Mapping) -> bool:
 
 
 def _first_seen(series: Sequence[QuarterMetrics], min_articles: int) -> int | None:
-    """The index of the quarter in which the topic's articles, counted in quarters that hold at
-    least two, first add up to ``min_articles``, or None. A quarter with one article adds nothing: a topic
-    model pulls a stray article into a topic from its neighbours now and then, and a stray comes
-    alone.
+    """The index of the quarter in which the topic's articles first add up to ``min_articles``,
+    or None. A single article counts only within a run of at least ``STEADY_RUN`` quarters in a
+    row that each hold some: a topic model pulls a stray article into a topic from its
+    neighbours now and then, and a stray comes alone; a subject told once a quarter, quarter
+    after quarter, is no stray.
 
     A small subject arrives with two articles a quarter before it has three in one ([0, 2, 2, 3]):
     counted one quarter at a time it would be first seen in the last quarter and read as new,
     although it has been reported on for three quarters. Pairs before a quiet quarter count as
     well: a subject told about twice a quarter for two years, one quarter without a word
-    ([2, 2, 1, 2, 0, 1, 2, 2]), was seen long ago. Single articles do not make a topic old
-    ([0, 1, 1, 5], [1, 0, 1, 0, 1, 0, 0, 7]).
+    ([2, 2, 1, 2, 0, 1, 2, 2]), was seen long ago. Scattered single articles do not make a topic
+    old ([1, 0, 1, 0, 1, 0, 0, 7], [0, 2, 1, 0, 0, 1, 0, 7]); one a quarter for a year does
+    ([0, 1, 1, 1, 1, 2, 3, 4]: growing, not emerging).
     """
+    counts = [m.count for m in series]
+    run = [0] * len(counts)  # length of the run of quarters with articles each one belongs to
+    start = 0
+    for i in range(len(counts) + 1):
+        if i == len(counts) or not counts[i]:
+            for j in range(start, i):
+                run[j] = i - start
+            start = i + 1
     total = 0
-    for i, m in enumerate(series):
-        total += m.count if m.count >= 2 else 0
+    for i, count in enumerate(counts):
+        total += count if count >= 2 or run[i] >= STEADY_RUN else 0
         if total >= min_articles:
             return i
     return None
@@ -323,7 +338,7 @@ def classify(series: Sequence[QuarterMetrics], rules: TrendRules = TrendRules())
         and quarters_since_first < rules.emerging_quarters
         and now.count >= rules.min_articles
         and prev is not None
-        and (now.count > prev.count or now.share > prev.share)
+        and (now.count >= prev.count or now.share > prev.share)
     ):
         label = "emerging"
     elif rel >= rules.growth_slope:
