@@ -121,6 +121,8 @@ def test_emerging_page_shows_what_scan_says(client, ws):  # noqa: F811
         assert f'href="/topics/{row["id"]}"' in page
         assert row["label"] in page
     assert page.count('<svg class="spark"') == len(rows)
+    # the growth column is against the previous quarter: a growing topic may show a fall there
+    assert re.search(r"Wachstum<br><span[^>]*>zum Vorquartal</span>", page)
     every = get(client, "/?all=1").text
     assert every.count("<tr>") > page.count("<tr>")  # stable and declining ones too
     api = get(client, "/api/scan").json()
