@@ -556,6 +556,31 @@ def _two_german_and_one_translated(labels_of_new: int):
     return X, recent, groups, labels, foreign
 
 
+def test_one_kept_one_set_aside_and_one_english_report_make_a_new_subject():
+    """A new subject of three reports, one kept, one set aside as off-topic by its score and one
+    in English: its words are used by one fitted article only, too rare for the fitted features,
+    but the search for new subjects reads the words it shares with the set-aside report."""
+    docs, recent, groups, first_new = _with_new_subject(2, ["a", "b"])
+    kept, aside = docs[:-1], docs[-1:]
+    english = analyze_texts([WALLET_EN], "en", n_jobs=1)
+    model = TopicModel(n_topics=6, random_state=0).fit(
+        kept,
+        recent=recent[:-1],
+        groups=groups[:-1],
+        extra=english,
+        extra_groups=["c"],
+        aside=aside,
+        aside_groups=["b"],
+    )
+    assert len(model.new_topics_) == 1
+    (j,) = model.new_topics_
+    assert np.flatnonzero(model.labels_ == j).tolist() == [first_new]
+    assert model.extra_labels_.tolist() == [j] and model.aside_labels_.tolist() == [j]
+    # the fitted features stay those of the fitted articles: what one of them says alone is
+    # not a feature of the topic model
+    assert "wallet" not in model.vocabulary_
+
+
 def test_a_translated_article_completes_a_new_subject_and_a_too_small_topic_is_no_home():
     """Two recent articles and a translated third make a subject. The model may have given
     them a topic of their own; that is their home only if it has the fitted articles a topic

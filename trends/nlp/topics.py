@@ -567,6 +567,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         cols = np.nonzero((df >= lo) & (df <= hi))[0]
         if cols.size == 0:
             raise TooLittleText(f"no usable terms in {n} documents (all too rare or too common)")
+        # kept until the new-subject search has read the documents that are not fitted
+        self._fit_counts = (counts, df, vocab)
         counts = counts[:, cols]
         self.idf_ = (np.log((1.0 + n) / (1.0 + df[cols])) + 1.0).astype(np.float32)
         if self.hashing_:
@@ -579,6 +581,46 @@ class TopicModel(TransformerMixin, BaseEstimator):
             self.vocabulary_ = {str(t): i for i, t in enumerate(names)}
             self.hash_columns_ = None
         return tfidf(counts, self.idf_)
+
+    def _reading_features(
+        self, more: list[str], older: list[str], n_kept: int | None = None
+    ) -> tuple[sp.csr_matrix, sp.csr_matrix | None, np.ndarray | None]:
+        """The fitted documents and ``more`` (those not fitted: kept ones in other languages,
+        the first ``n_kept``, then set-aside ones) in the fitted features plus the words that one
+        fitted document shares with a kept document of ``more`` (too rare among the fitted ones
+        alone): (rows of the fitted documents, then of ``more``; rows of ``older`` in the same
+        features; the feature names, None when hashed).
+
+        A new subject of three reports, one kept, one set aside and one in English, has one
+        fitted document, so the fitted features hold none of its words (stream40's fire-brigade
+        drones: Drohne was used by the kept report and, in translation, the English one).
+        Set-aside documents add no word, as they give a subject none (see find_new_subjects):
+        counted with them, a village name that a kept report shared with set-aside local news
+        joined two subjects' recent reports into a third (stream15). Words of the fitted
+        features keep their weights; an added word is weighed as a word of one fitted
+        document."""
+        counts, df, vocab = self._fit_counts
+        n = counts.shape[0]
+
+        def count(docs: list[str]) -> sp.csr_matrix:
+            return count_matrix(
+                docs, self.analyzer_, vocabulary=vocab, hashing=self.hashing_, bridge=False
+            )[0]
+
+        more_counts = count(more) if more else sp.csr_matrix((0, counts.shape[1]), dtype=np.float32)
+        lo, hi = self._df_bounds(n)
+        kept = more_counts[:n_kept] if n_kept is not None else more_counts
+        df_more = np.bincount(kept.indices, minlength=counts.shape[1])
+        fitted = (df >= lo) & (df <= hi)
+        shared = ~fitted & (df >= 1) & (df + df_more >= lo) & (df + df_more <= hi)
+        cols = np.flatnonzero(fitted | shared)
+        idf = (np.log((1.0 + n) / (1.0 + df[cols])) + 1.0).astype(np.float32)
+        rows = tfidf(sp.vstack([counts, more_counts], format="csr")[:, cols], idf)
+        older_rows = tfidf(count(older)[:, cols], idf) if older else None
+        names = None
+        if not self.hashing_:
+            names = np.array(sorted(vocab, key=vocab.__getitem__), dtype=object)[cols]
+        return rows, older_rows, names
 
     def _features(self, docs: list[str]) -> sp.csr_matrix:
         if self.hashing_:
@@ -859,14 +901,20 @@ class TopicModel(TransformerMixin, BaseEstimator):
             if len(flags) != n or (groups is not None and len(groups) != n):
                 raise ValueError(f"{n} documents but {len(flags)} recent flags or groups")
             group_of = np.asarray(groups if groups is not None else range(n), dtype=object)
-            Xa, labels_a = X0, W.argmax(1)
-            # rows after the fitted ones, in the fitted vocabulary: extra, then aside documents
+            Xfit, labels_a = X0, W.argmax(1)
+            # rows after the fitted ones: extra, then aside documents; in the fitted features
+            # (what a new topic's component is made of) and in those the search reads
+            Xa, older_rows, names = self._reading_features(
+                extra_docs + aside_docs,
+                _as_docs(older_aside) if older_aside else [],
+                n_kept=len(extra_docs),
+            )
             start = n
             for more_docs, more_groups in ((extra_docs, extra_groups), (aside_docs, aside_groups)):
                 if not more_docs:
                     continue
                 Xm = self._features(more_docs)
-                Xa = sp.vstack([Xa, Xm], format="csr")
+                Xfit = sp.vstack([Xfit, Xm], format="csr")
                 labels_a = np.concatenate(
                     [labels_a, self.nmf_.transform(self._smooth(Xm)).argmax(1)]
                 )
@@ -901,11 +949,12 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 ),
                 aside=rows >= n + n_extra,
                 min_topic=min_size,
-                names=self.feature_names_,
-                older_aside=self._features(_as_docs(older_aside)) if older_aside else None,
+                names=names,
+                older_aside=older_rows,
             )
-            W = self._add_topics(W, Xa, found)
+            W = self._add_topics(W, Xfit, found)
             k = self.n_topics_
+        self._fit_counts = None
         self.components_ = self.nmf_.components_
         self.doc_topic_ = _row_normalize(W)
         argmax = W.argmax(1)
