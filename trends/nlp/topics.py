@@ -595,10 +595,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
         fitted document, so the fitted features hold none of its words (stream40's fire-brigade
         drones: Drohne was used by the kept report and, in translation, the English one).
         Set-aside documents add no word, as they give a subject none (see find_new_subjects):
-        counted with them, a village name that a kept report shared with set-aside local news
-        joined two subjects' recent reports into a third (stream15). Words of the fitted
-        features keep their weights; an added word is weighed as a word of one fitted
-        document."""
+        counted with them as well, stream15 got a false new subject made of two other subjects'
+        recent reports (and no subject more was found). Words of the fitted features keep their
+        weights; an added word is weighed as a word of one fitted document."""
         counts, df, vocab = self._fit_counts
         n = counts.shape[0]
 
