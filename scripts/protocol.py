@@ -158,8 +158,9 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # stream34 and stream35, written in stop 43, scored once in it, and stream36 and stream37 at its
 # end; stream38 and stream39, written in stop 43, scored once at the start of stop 44; stream40
 # and stream41, written in stop 44, scored once in it as judges of its trend-class change,
-# stream42 and stream43, written in stop 44, as judges of its new-subject change; the next
-# streams a stop writes are unseen: not listed here until a stop has scored them once) ...
+# stream42 and stream43, written in stop 44, as judges of its new-subject change; stream44 and
+# stream45, written in stop 44, are unseen: not listed here until a stop has scored them once)
+# ...
 TEST_STREAMS = (
     _DATA / "stream3",
     _DATA / "stream4",
