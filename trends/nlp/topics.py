@@ -583,13 +583,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return tfidf(counts, self.idf_)
 
     def _reading_features(
-        self, more: list[str], older: list[str], n_kept: int | None = None
+        self, kept: list[str], aside: list[str], older: list[str]
     ) -> tuple[sp.csr_matrix, sp.csr_matrix | None, np.ndarray | None]:
-        """The fitted documents and ``more`` (those not fitted: kept ones in other languages,
-        the first ``n_kept``, then set-aside ones) in the fitted features plus the words that one
-        fitted document shares with a kept document of ``more`` (too rare among the fitted ones
-        alone): (rows of the fitted documents, then of ``more``; rows of ``older`` in the same
-        features; the feature names, None when hashed).
+        """The fitted documents and those not fitted (``kept`` ones in other languages, then
+        ``aside`` ones) in the fitted features plus the words that one fitted document shares
+        with a ``kept`` one (too rare among the fitted ones alone): (rows of the fitted
+        documents, then of ``kept`` and ``aside``; rows of ``older`` in the same features; the
+        feature names, None when hashed).
 
         A new subject of three reports, one kept, one set aside and one in English, has one
         fitted document, so the fitted features hold none of its words (stream40's fire-brigade
@@ -606,10 +606,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 docs, self.analyzer_, vocabulary=vocab, hashing=self.hashing_, bridge=False
             )[0]
 
+        more = kept + aside
         more_counts = count(more) if more else sp.csr_matrix((0, counts.shape[1]), dtype=np.float32)
         lo, hi = self._df_bounds(n)
-        kept = more_counts[:n_kept] if n_kept is not None else more_counts
-        df_more = np.bincount(kept.indices, minlength=counts.shape[1])
+        df_more = np.bincount(more_counts[: len(kept)].indices, minlength=counts.shape[1])
         fitted = (df >= lo) & (df <= hi)
         shared = ~fitted & (df >= 1) & (df + df_more >= lo) & (df + df_more <= hi)
         cols = np.flatnonzero(fitted | shared)
@@ -904,9 +904,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             # rows after the fitted ones: extra, then aside documents; in the fitted features
             # (what a new topic's component is made of) and in those the search reads
             Xa, older_rows, names = self._reading_features(
-                extra_docs + aside_docs,
-                _as_docs(older_aside) if older_aside else [],
-                n_kept=len(extra_docs),
+                extra_docs, aside_docs, _as_docs(older_aside) if older_aside else []
             )
             start = n
             for more_docs, more_groups in ((extra_docs, extra_groups), (aside_docs, aside_groups)):
