@@ -42,6 +42,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from itertools import groupby
 
 from trends.i18n import fmt_pct
 from trends.records import quarter_bounds, quarter_of, shift_quarter
@@ -278,13 +279,10 @@ def _first_seen(series: Sequence[QuarterMetrics], min_articles: int) -> int | No
     ([0, 1, 1, 1, 1, 2, 3, 4]: growing, not emerging).
     """
     counts = [m.count for m in series]
-    run = [0] * len(counts)  # length of the run of quarters with articles each one belongs to
-    start = 0
-    for i in range(len(counts) + 1):
-        if i == len(counts) or not counts[i]:
-            for j in range(start, i):
-                run[j] = i - start
-            start = i + 1
+    run: list[int] = []  # length of the run of quarters with articles each one belongs to
+    for _, quarters in groupby(counts, key=bool):
+        n = len(list(quarters))
+        run += [n] * n
     total = 0
     for i, count in enumerate(counts):
         total += count if count >= 2 or run[i] >= STEADY_RUN else 0

@@ -567,16 +567,19 @@ class TopicModel(TransformerMixin, BaseEstimator):
         cols = np.nonzero((df >= lo) & (df <= hi))[0]
         if cols.size == 0:
             raise TooLittleText(f"no usable terms in {n} documents (all too rare or too common)")
+        all_names = (
+            None if self.hashing_ else np.array(sorted(vocab, key=vocab.__getitem__), dtype=object)
+        )
         # kept until the new-subject search has read the documents that are not fitted
-        self._fit_counts = (counts, df, vocab)
+        self._fit_counts = (counts, df, vocab, all_names)
         counts = counts[:, cols]
         self.idf_ = (np.log((1.0 + n) / (1.0 + df[cols])) + 1.0).astype(np.float32)
-        if self.hashing_:
+        if all_names is None:
             self.vocabulary_ = None
             self.hash_columns_ = cols
             self.feature_names_ = None  # recovered for top terms only, see _hash_names
         else:
-            names = np.array(sorted(vocab, key=vocab.__getitem__), dtype=object)[cols]
+            names = all_names[cols]
             self.feature_names_ = names
             self.vocabulary_ = {str(t): i for i, t in enumerate(names)}
             self.hash_columns_ = None
@@ -598,13 +601,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
         counted with them as well, stream15 got a false new subject made of two other subjects'
         recent reports (and no subject more was found). Words of the fitted features keep their
         weights; an added word is weighed as a word of one fitted document."""
-        counts, df, vocab = self._fit_counts
+        counts, df, vocab, all_names = self._fit_counts
         n = counts.shape[0]
 
         def count(docs: list[str]) -> sp.csr_matrix:
-            return count_matrix(
-                docs, self.analyzer_, vocabulary=vocab, hashing=self.hashing_, bridge=False
-            )[0]
+            return count_matrix(docs, self.analyzer_, vocabulary=vocab, hashing=self.hashing_)[0]
 
         more = kept + aside
         more_counts = count(more) if more else sp.csr_matrix((0, counts.shape[1]), dtype=np.float32)
@@ -616,10 +617,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         idf = (np.log((1.0 + n) / (1.0 + df[cols])) + 1.0).astype(np.float32)
         rows = tfidf(sp.vstack([counts, more_counts], format="csr")[:, cols], idf)
         older_rows = tfidf(count(older)[:, cols], idf) if older else None
-        names = None
-        if not self.hashing_:
-            names = np.array(sorted(vocab, key=vocab.__getitem__), dtype=object)[cols]
-        return rows, older_rows, names
+        return rows, older_rows, None if all_names is None else all_names[cols]
 
     def _features(self, docs: list[str]) -> sp.csr_matrix:
         if self.hashing_:
