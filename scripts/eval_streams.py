@@ -4,6 +4,8 @@
     python scripts/eval_streams.py --out DIR [--jobs 2]         # score every stream, keep all
     python scripts/eval_streams.py --out DIR --folds 2          # each read by a layer not
                                                                 # trained on it
+    python scripts/eval_streams.py --out DIR --folds 2 --layers OLD  # the same, with OLD's
+                                                                # fold layers (no training)
     python scripts/eval_streams.py --summary DIR                # the pooled figures of a run
     python scripts/eval_streams.py --summary NEW --against OLD  # a change, stream by stream
 
@@ -20,7 +22,9 @@ fold `train_maturity.py --leave-out` writes DIR/layer_foldN.json, a maturity mod
 article layer never learned from that fold's streams, and those streams are scored with it
 (`eval_stream.py --stage-model`). Anything the article layer decides (article and place
 stages, and what rests on them) is judged this way: with the shipped layer every stream is
-in-sample. About two minutes a fold for the training.
+in-sample. About two minutes a fold for the training (four on a busy machine); `--layers OLD`
+takes the layers of an earlier run instead, which is right only when neither the streams nor the
+maturity model's training changed since (a change to topics, trends or relevance).
 
 A change is kept only where the pooled figures rise by more than their spread: `--against`
 prints, per figure, the pooled counts of both runs, the mean ± standard deviation over streams of
@@ -74,15 +78,23 @@ def train_without(names: list[str], model: Path) -> None:
     )
 
 
-def score_all(out: Path, jobs: int, n_folds: int = 0) -> None:
+def score_all(out: Path, jobs: int, n_folds: int = 0, layers: Path | None = None) -> None:
     """eval_stream.py on every stream, `jobs` at a time; a failing stream is reported, not fatal.
-    With `n_folds`, each fold's streams are read by a layer trained without them."""
+    With `n_folds`, each fold's streams are read by a layer trained without them (or by the one
+    of run `layers` for that fold)."""
     out.mkdir(parents=True, exist_ok=True)
     model_of: dict[str, Path] = {}
     for n, fold in enumerate(folds(n_folds) if n_folds > 1 else []):
         model = out / f"layer_fold{n}.json"
-        print(f"fold {n}: training the article layer without {', '.join(f.name for f in fold)}")
-        train_without([f.name for f in fold], model)
+        if layers is not None:
+            earlier = layers / model.name
+            if not earlier.exists():
+                raise SystemExit(f"{earlier}: no such layer (run --folds {n_folds} there first)")
+            model.write_bytes(earlier.read_bytes())
+        else:
+            names = ", ".join(f.name for f in fold)
+            print(f"fold {n}: training the article layer without {names}")
+            train_without([f.name for f in fold], model)
         model_of.update((f.name, model) for f in fold)
 
     def one(folder: Path) -> tuple[str, int]:
@@ -202,6 +214,11 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="with --out: read each stream with an article layer trained without its fold",
     )
+    ap.add_argument(
+        "--layers",
+        type=Path,
+        help="with --folds: the fold layers of this earlier run instead of training them",
+    )
     ap.add_argument("--summary", type=Path, help="print the pooled figures of this run")
     ap.add_argument("--against", type=Path, help="with --summary: the run to compare with")
     args = ap.parse_args(argv)
@@ -211,8 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--against needs --summary")
     if args.folds and not args.out:
         ap.error("--folds needs --out")
+    if args.layers and not args.folds:
+        ap.error("--layers needs --folds")
     if args.out:
-        score_all(args.out, args.jobs, args.folds)
+        score_all(args.out, args.jobs, args.folds, args.layers)
     summary(args.summary or args.out, args.against)
     return 0
 

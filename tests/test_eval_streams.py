@@ -80,6 +80,31 @@ def test_folds_deal_every_stream_once_and_a_left_out_stream_is_not_learned_from(
     assert {p.name for p in dealt[1]} <= set(sets) and "demo" in sets
 
 
+def test_an_earlier_runs_fold_layers_are_read_instead_of_trained(tmp_path, monkeypatch):
+    """`--layers OLD`: each fold's streams are read by OLD's layer for that fold, nothing is
+    trained, and a run without such a layer is refused before anything is scored."""
+    streams = _script("eval_streams")
+    monkeypatch.setattr(streams, "streams", lambda: [Path("one"), Path("two")])
+    monkeypatch.setattr(streams, "folds", lambda k: [[Path("one")], [Path("two")]])
+    monkeypatch.setattr(streams, "train_without", lambda *a: pytest.fail("trained a layer"))
+    used = {}
+
+    def run(cmd, **kwargs):
+        used[Path(cmd[2]).name] = Path(cmd[cmd.index("--stage-model") + 1]).read_text()
+        return subprocess.CompletedProcess(cmd, 0)
+
+    monkeypatch.setattr(streams.subprocess, "run", run)
+    old = tmp_path / "old"
+    old.mkdir()
+    with pytest.raises(SystemExit, match="no such layer"):
+        streams.score_all(tmp_path / "new", 1, 2, old)
+    assert used == {}
+    for n in (0, 1):
+        (old / f"layer_fold{n}.json").write_text(f"layer {n}")
+    streams.score_all(tmp_path / "new", 1, 2, old)
+    assert used == {"one": "layer 0", "two": "layer 1"}
+
+
 def test_eval_stream_refuses_a_missing_stage_model(tmp_path):
     done = subprocess.run(
         [
