@@ -977,3 +977,27 @@ def test_a_quiet_topic_keeps_the_stage_its_earlier_articles_reached():
     assert aggregate([(sig, meta) for meta, sig in basis]).stage == "standard"
     # the window's first quarter ends the search
     assert A.stage_basis(arts, "2025Q4", 3)[1] == ["2025Q4", "2025Q3"]
+
+
+@pytest.mark.slow
+def test_council_minutes_form_no_topic_and_the_report_says_so(tmp_path):
+    """A written stream whose council minutes (ratsinfo-brilon: "TOP 7 … Vorlage … Beschluss")
+    made a topic of their form, "TOP · Beschluß", nine items on several subjects: analyze
+    records it as one source's form, no topic carries it, its items count in their subjects'
+    topics, and the report's methods name the source."""
+    stream = Path(__file__).parent / "data" / "stream44"
+    res = CliRunner().invoke(main, ["-w", str(tmp_path), "import", str(stream / "articles.jsonl")])
+    assert res.exit_code == 0, res.output
+    ws = Workspace.resolve(tmp_path)
+    analyze(ws, AnalysisConfig(quarter="2026Q3", today=dt.date(2026, 10, 20)))
+    forms = json.loads((ws.models_dir / "2026Q3" / "manifest.json").read_text())["source_forms"]
+    assert [f["source"] for f in forms] == ["ratsinfo-brilon"] and forms[0]["articles"] >= 5
+    topics = json.loads((ws.models_dir / "2026Q3" / "topics.json").read_text())
+    topics = topics["topics"] if isinstance(topics, dict) else topics
+    assert not [t["label"] for t in topics if t["sources"] == ["ratsinfo-brilon"]]
+    assert not [t["label"] for t in topics if "TOP" in t["label"].split(" · ")]
+    res = CliRunner().invoke(main, ["-w", str(tmp_path), "report", "--quarter", "2026Q3"])
+    assert res.exit_code == 0, res.output
+    md = (tmp_path / "reports" / "2026Q3" / "report.md").read_text(encoding="utf-8")
+    assert "Kein Thema: was alle Artikel einer Quelle teilen" in md
+    assert "ratsinfo-brilon (" in md

@@ -772,3 +772,70 @@ def test_peeling_stops_before_a_group_loses_its_main_language_members():
         return len(d) >= 3 and judged[d].sum() >= 2
 
     assert _peel_intruders(X, docs, np.array([0]), judged, enough) is None
+
+
+MINUTES_FORM = [
+    "TOP {n}: Bericht der Verwaltung, Vorlage Nr. 2025/{n}0.",
+    "Beschluss: Der Ausschuss nimmt den Bericht zur Kenntnis.",
+    "Abstimmung: einstimmig bei zwei Enthaltungen.",
+    "Die Niederschrift der Sitzung wird im Ratsinformationssystem veröffentlicht.",
+]
+VENDOR = [
+    "Mit FormWerk Studio bauen Kommunen Antragsformulare ohne Programmierung.",
+    "Die FormWerk GmbH stellt eine neue Version ihres Formular-Baukastens vor.",
+    "FormWerk Studio verbindet Formulare mit dem Servicekonto.",
+    "Kunden der FormWerk GmbH erhalten Vorlagen für häufige Anträge.",
+]
+
+
+def _with_minutes_and_vendor() -> tuple[list[str], list[str], list[str]]:
+    """The synthetic corpus from four press offices, a council's minutes on every subject (each
+    item in the minutes' form; half of them say little more) and a vendor on its product."""
+    rng = random.Random(3)
+    texts, labels = synthetic_corpus()
+    groups = [f"presse-{i % 4}" for i in range(len(texts))]
+    for name in sorted(TOPICS):
+        for n in range(4):
+            told = rng.sample(TOPICS[name], 1 if n < 2 else 4)
+            texts.append(" ".join(told + [f.format(n=n + 3) for f in MINUTES_FORM]))
+            labels.append(name)
+            groups.append("ratsinfo")
+    for _ in range(8):
+        texts.append(" ".join(rng.sample(VENDOR, 3) + rng.sample(GENERIC, 1)))
+        labels.append("vendor")
+        groups.append("formwerk")
+    return analyze_texts(texts, "de", n_jobs=1), labels, groups
+
+
+def test_council_minutes_make_no_topic_of_their_form_and_join_their_subjects():
+    """Council minutes share their form (TOP, Vorlage, Beschluss, Kenntnis) whatever they are
+    about; without the sources, that form is a topic of its own ("Abstimmung · Ausschuß") that
+    holds minutes on every subject. With them, it is no topic, and each item joins its subject's.
+    A vendor writing only on its product stays a topic: it is a subject, one source's."""
+    docs, labels, groups = _with_minutes_and_vendor()
+
+    def minutes_in_their_subject(model: TopicModel) -> int:
+        named = {}
+        for j in range(model.n_topics_):
+            members = [labels[i] for i in np.flatnonzero(model.labels_ == j)]
+            if members:
+                named[j] = max(set(members), key=members.count)
+        return sum(
+            named.get(int(model.labels_[i])) == labels[i]
+            for i, g in enumerate(groups)
+            if g == "ratsinfo"
+        )
+
+    blind = TopicModel(n_topics=8, random_state=0).fit(docs)
+    model = TopicModel(n_topics=8, random_state=0).fit(docs, groups=groups)
+    assert blind.form_topics_.sum() == 0  # without sources nothing tells a form
+    assert minutes_in_their_subject(blind) < 16
+    assert model.form_topics_.sum() == 1
+    (form,) = np.flatnonzero(model.form_topics_)
+    assert model.other_topics_[form] and not (model.labels_ == form).any()
+    assert minutes_in_their_subject(model) == 24
+    vendor = {int(model.labels_[i]) for i, g in enumerate(groups) if g == "formwerk"}
+    assert len(vendor) == 1 and not model.form_topics_[vendor.pop()]
+    # an article placed later reads as the subjects explain it, never as the form
+    later = analyze_texts([" ".join(TOPICS["ki"][:1] + MINUTES_FORM).format(n=9)], "de")
+    assert model.transform(later)[0, form] == 0.0

@@ -793,6 +793,12 @@ def _manifest(
         "coverage": covered,
         "trend_rules": inputs.rules.__dict__,
         "relevance": relevance.manifest_entry(inputs.policy, win.kept, (a.id for a in fit.joined)),
+        # topics the fit found to be one source's form, not a subject (their articles went to
+        # the topics that explain them next; see trends.nlp.topics.source_forms)
+        "source_forms": [
+            {"source": source, "articles": n}
+            for _, (source, n) in sorted(fit.model.source_forms_.items())
+        ],
     }
 
 

@@ -408,6 +408,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         " {n} davon ergänzten ein neues Thema aus behaltenen Artikeln und zählen darin.",
         " {n} of them completed a new subject with kept articles and count in it.",
     ),
+    "source_forms": (
+        "Kein Thema: was alle Artikel einer Quelle teilen (etwa Tagesordnungspunkt, Vorlage und "
+        "Beschluss in Sitzungsniederschriften), ergab ein Thema ohne eigenen Gegenstand; seine "
+        "Artikel zählen in den Themen, die sie sonst am besten erklären:",
+        "Not a topic: what every article of one source shares (such as agenda item, "
+        "submission and decision in council minutes) made a topic with no subject of its own; "
+        "its articles count in the topics that explain them best otherwise:",
+    ),
     "failures_none": ("Keine Fehler erfasst.", "No failures recorded."),
     "stage": ("Stufe", "Stage"),
     "kind": ("Art", "Kind"),

@@ -75,6 +75,13 @@ SEARCH_TOL = 2e-2
 # towards that of the topic's own articles (mean cosine to its centre) is part of that topic
 # (see find_new_subjects)
 PART_OF_OLD = 1 / 3
+# A topic that one source's articles make with what all of that source's articles say (council
+# minutes: TOP, Vorlage, Beschluss, Ausschuss; an IT provider's "Mitgliedskommunen") is the
+# source's form, not a subject: at least FORM_SHARE of its articles come from one source, and its
+# component is at least FORM_LIKENESS times as close to the mean of that source's articles in
+# other topics as to the mean of other sources' articles (see `source_forms`).
+FORM_SHARE = 3 / 4
+FORM_LIKENESS = 2.0
 
 
 # --- features -------------------------------------------------------------------------------
@@ -458,6 +465,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
     -----------------
     n_topics_, components_ (k x features), doc_topic_ (documents x k, rows sum to 1),
     labels_ (topic per document, -1 = other), topic_sizes_, other_topics_ (bool per topic),
+    source_forms_ ({topic: (source, documents)} of topics that were one source's form, fitted
+    with ``groups``; their documents are read as the other topics explain them) and form_topics_
+    (bool per topic),
     topic_terms_ (list of {term: weight}, top ``n_terms``), keyphrases_ (list of [(phrase,
     score)]), topic_labels_, k_scores_ ({k: stability} when k was chosen), reconstruction_err_,
     feature_names_ (None when hashing), vocabulary_, idf_.
@@ -949,6 +959,16 @@ class TopicModel(TransformerMixin, BaseEstimator):
             )
             W = self._add_topics(W, Xfit, found)
             k = self.n_topics_
+        # its articles are read as the other topics explain them (a carved subject passed its own
+        # test of sources)
+        self.source_forms_ = {}
+        if groups is not None:
+            forms = source_forms(
+                X0, self.nmf_.components_, W, np.asarray(groups, dtype=object), min_size
+            )
+            self.source_forms_ = {j: f for j, f in forms.items() if j not in self.new_topics_}
+        self.form_topics_ = np.isin(np.arange(k), list(self.source_forms_))
+        W[:, self.form_topics_] = 0.0
         self._fit_counts = None
         self.components_ = self.nmf_.components_
         self.doc_topic_ = _row_normalize(W)
@@ -1025,7 +1045,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
             return np.zeros((0, self.n_topics_))
         with threadpool_limits(limits=1, user_api="blas"):
             Xs = self._smooth(self._features(docs))
-            return _row_normalize(self.nmf_.transform(Xs))
+            W = self.nmf_.transform(Xs)
+            W[:, self.form_topics_] = 0.0
+            return _row_normalize(W)
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         """Topic index per document, -1 for "other" (small topics, no topic weight)."""
@@ -1427,6 +1449,49 @@ def _closest_old(Xn: sp.csr_matrix, docs: np.ndarray, old: np.ndarray) -> float:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def source_forms(
+    X: sp.csr_matrix, H: np.ndarray, W: np.ndarray, groups: np.ndarray, min_docs: int
+) -> dict[int, tuple[str, int]]:
+    """The topics that are one source's form rather than a subject (see FORM_SHARE): topic
+    index -> (the source, how many of its documents the topic held).
+
+    Council minutes carry their form in every item (TOP 5, Vorlage Nr., Beschluss, Kenntnis),
+    whatever the item is about; the topic model gives that form a topic of its own, labelled
+    "TOP · Beschluß", which took minutes on several subjects out of theirs (29 such topics on 45
+    written streams, 198 articles, 161 of which the other topics place in their subject's). A
+    subject one source writes most about is no form: its words are not what that source's other
+    articles say (a district's smartphone courses), and a source all of whose articles are in one
+    topic (a vendor on its product) has no other articles to compare with. X: the documents'
+    features (rows), H: the topics' components, W: document-topic weights, groups: each
+    document's source; a source needs `min_docs` articles outside the topic."""
+    k = H.shape[0]
+    out: dict[int, tuple[str, int]] = {}
+    if X.shape[0] == 0 or k < 2:
+        return out
+    Xn = normalize(sp.csr_matrix(X, dtype=np.float64))
+    Hn = normalize(np.asarray(H, dtype=np.float64))
+    label = W.argmax(1)
+    label[W.max(1) <= 1e-12] = OTHER
+    for j in range(k):
+        members = label == j
+        if not members.any():
+            continue
+        sources, counts = np.unique(groups[members], return_counts=True)
+        if counts.max() < FORM_SHARE * members.sum():
+            continue
+        source = sources[counts.argmax()]
+        elsewhere = (label != j) & (label != OTHER)
+        same = elsewhere & (groups == source)
+        rest = elsewhere & (groups != source)
+        if same.sum() < min_docs or not rest.any():
+            continue
+        centres = normalize(np.asarray(np.vstack([Xn[same].mean(axis=0), Xn[rest].mean(axis=0)])))
+        like_source, like_rest = centres @ Hn[j]
+        if like_source >= FORM_LIKENESS * like_rest:
+            out[j] = (str(source), int(members.sum()))
+    return out
 
 
 def _flags(values: Sequence[bool] | None, count: int) -> np.ndarray:

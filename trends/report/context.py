@@ -1168,6 +1168,26 @@ def _set_aside(manifest: dict, source_meta: dict[str, dict], lang: str) -> dict 
     }
 
 
+def _source_forms(manifest: dict, source_meta: dict[str, dict], lang: str) -> dict | None:
+    """The methods' line on topics that were one source's form (from the manifest analyze
+    wrote); None when there were none or the model predates the check."""
+    forms = [f for f in manifest.get("source_forms") or [] if isinstance(f, dict)]
+    if not forms:
+        return None
+    return {
+        "text": i18n.fmt("source_forms", lang),
+        "by_source": [
+            {
+                "name": str(
+                    (source_meta.get(f.get("source")) or {}).get("name") or f.get("source")
+                ),
+                "n": int(f.get("articles", 0)),
+            }
+            for f in forms
+        ],
+    }
+
+
 def _period(manifest: dict, quarter: str, start, end, partial: bool, lang: str) -> dict:
     """The quarter's days; for a quarter the articles cover only in part (analyze's `coverage`,
     e.g. a stream that stops on its first day) the days covered, and a note that says so."""
@@ -1294,6 +1314,7 @@ def build_context(
         "comparison": comparison,
         "appendix": appendix,
         "set_aside": _set_aside(cur.manifest, inp.source_meta, lang),
+        "source_forms": _source_forms(cur.manifest, inp.source_meta, lang),
         "files": report_files(lang),
         # "Transfer und Nachnutzung" (templates/_transfer.*.j2); data from trends.transfer
         "transfer": _transfer_section(ws, quarter, lang),

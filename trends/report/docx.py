@@ -550,6 +550,10 @@ class _Writer:
                 f"{r['name']} {self.n(r['n'])}/{self.n(r['of'])}" for r in sa["by_source"]
             )
             self.para(f"{sa['text']} {per or '–'}.")
+        if c.get("source_forms"):
+            sf = c["source_forms"]
+            per = "; ".join(f"{r['name']} ({self.n(r['n'])})" for r in sf["by_source"])
+            self.para(f"{sf['text']} {per}.")
         self.heading(t["app_failures"], 2)
         fl = a["failures"]
         self.para((f"{fl['run_text']} " if fl["run"] else "") + fl["total_text"])
