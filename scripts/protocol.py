@@ -161,7 +161,7 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # stream42 and stream43, written in stop 44, as judges of its new-subject change; stream44 and
 # stream45, written in stop 44, scored once at the start of stop 45; stream46 and stream47,
 # written in stop 45, scored once in it as judges of its source-form change; stream48 and
-# stream49 would be the next: not listed here until a stop has scored them once)
+# stream49, written in stop 45, are unseen: not listed here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
