@@ -1464,14 +1464,13 @@ def source_forms(
     subject one source writes most about is no form: its words are not what that source's other
     articles say (a district's smartphone courses), and a source all of whose articles are in one
     topic (a vendor on its product) has no other articles to compare with. X: the documents'
-    features (rows), H: the topics' components, W: document-topic weights, groups: each
-    document's source; a source needs `min_docs` articles outside the topic."""
+    TF-IDF rows (unit length, as `tfidf` makes them), H: the topics' components, W:
+    document-topic weights, groups: each document's source; a source needs `min_docs` articles
+    outside the topic."""
     k = H.shape[0]
     out: dict[int, tuple[str, int]] = {}
     if X.shape[0] == 0 or k < 2:
         return out
-    Xn = normalize(sp.csr_matrix(X, dtype=np.float64))
-    Hn = normalize(np.asarray(H, dtype=np.float64))
     label = W.argmax(1)
     label[W.max(1) <= 1e-12] = OTHER
     for j in range(k):
@@ -1487,8 +1486,9 @@ def source_forms(
         rest = elsewhere & (groups != source)
         if same.sum() < min_docs or not rest.any():
             continue
-        centres = normalize(np.asarray(np.vstack([Xn[same].mean(axis=0), Xn[rest].mean(axis=0)])))
-        like_source, like_rest = centres @ Hn[j]
+        means = [X[part].mean(axis=0, dtype=np.float64) for part in (same, rest)]
+        centres = normalize(np.asarray(np.vstack(means)))
+        like_source, like_rest = centres @ normalize(np.asarray(H[j : j + 1], dtype=np.float64))[0]
         if like_source >= FORM_LIKENESS * like_rest:
             out[j] = (str(source), int(members.sum()))
     return out
