@@ -367,6 +367,11 @@ def _summary_sentences(topic: dict, lang: str, rules: TrendRules) -> list[str]:
     return [s1, s2, s3]
 
 
+def _source_name(meta: dict[str, dict], sid: str) -> str:
+    """A source's name as sources.yaml gives it, its id where it gives none."""
+    return str((meta.get(sid) or {}).get("name") or sid)
+
+
 def _evidence_view(e: dict, sources: dict, lang: str) -> dict:
     src = str(e.get("source") or "")
     return {
@@ -374,7 +379,7 @@ def _evidence_view(e: dict, sources: dict, lang: str) -> dict:
         "title": _clip(e.get("title") or e.get("url") or src, MAX_TITLE),
         "url": safe_url(e.get("url")),
         "source": src,
-        "source_name": _clip((sources.get(src) or {}).get("name") or src, 80),
+        "source_name": _clip(_source_name(sources, src), 80),
         "published": str(e.get("published") or "")[:10],
         "quarter": e.get("quarter"),
         "stage": e.get("stage"),
@@ -708,7 +713,7 @@ def _topic(inp: _Inputs, tid: str, sectors: list[dict], prev_view: dict[str, dic
             "quarter": [
                 {
                     "id": sid,
-                    "name": _clip((source_meta.get(sid) or {}).get("name") or sid, 80),
+                    "name": _clip(_source_name(source_meta, sid), 80),
                     "url": safe_url((source_meta.get(sid) or {}).get("url")),
                     "count": n,
                 }
@@ -1144,7 +1149,7 @@ def _set_aside(manifest: dict, source_meta: dict[str, dict], lang: str) -> dict 
         return None
     rows = [
         {
-            "name": str((source_meta.get(sid) or {}).get("name") or sid),
+            "name": _source_name(source_meta, sid),
             "n": int(row.get("set aside", 0)),
             "of": sum(int(v) for v in row.values()),
         }
@@ -1178,9 +1183,7 @@ def _source_forms(manifest: dict, source_meta: dict[str, dict], lang: str) -> di
         "text": i18n.fmt("source_forms", lang),
         "by_source": [
             {
-                "name": str(
-                    (source_meta.get(f.get("source")) or {}).get("name") or f.get("source")
-                ),
+                "name": _source_name(source_meta, str(f.get("source") or "")),
                 "n": int(f.get("articles", 0)),
             }
             for f in forms
