@@ -18,16 +18,24 @@ TEXTS = [
 LABELS = ["yes", "yes", "no", "no", "yes", "no", "yes", "no"]
 
 
-def _sklearn_proba(model_texts, labels, extra, query, query_extra):
+def _sklearn_proba(model_texts, labels, extra, query, query_extra, char_weight=1.0):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import normalize
 
     feats = Features()
     docs = [feats.tokens(t, e) for t, e in zip(model_texts, extra)]
-    vec = TfidfVectorizer(analyzer=lambda d: d, min_df=1, sublinear_tf=True)
+    vec = TfidfVectorizer(analyzer=lambda d: d, min_df=1, sublinear_tf=True, norm=None)
+    scale = np.array(
+        [char_weight if t.startswith("c:") else 1.0 for t in vec.fit(docs).get_feature_names_out()]
+    )
+
+    def rows(d):
+        return normalize(vec.transform(d).multiply(scale).tocsr())
+
     clf = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
-    clf.fit(vec.fit_transform(docs), labels)
-    return clf.predict_proba(vec.transform([feats.tokens(query, query_extra)]))[0]
+    clf.fit(rows(docs), labels)
+    return clf.predict_proba(rows([feats.tokens(query, query_extra)]))[0]
 
 
 @pytest.mark.parametrize("labels", [LABELS, ["a", "b", "c", "a", "b", "c", "a", "b"]])
@@ -49,6 +57,23 @@ def test_same_probabilities_as_sklearn_and_after_json(tmp_path, labels):
     inner = LinearTextModel.from_dict(LinearTextModel.from_json(path).meta["inner"])
     got = inner.proba(query, ["cue=pilot"])
     assert np.allclose([got[c] for c in model.classes], expected, atol=1e-5)
+
+
+def test_character_ngrams_weigh_as_asked():
+    """char_weight scales the character n-grams before the norm; prediction applies it too (it
+    lives in the model's idf), and at 0 a word the model never saw moves nothing, however many
+    pieces it shares with words it knows."""
+    query = "Die Stadt meldet Sensordaten online"
+    for weight in (0.5, 0.0):
+        model = LinearTextModel.fit(TEXTS, LABELS, min_df=1, char_weight=weight)
+        expected = _sklearn_proba(TEXTS, LABELS, [()] * len(TEXTS), query, (), weight)
+        got = model.proba(query)
+        assert np.allclose([got[c] for c in model.classes], expected, atol=1e-9)
+    blind = LinearTextModel.fit(TEXTS, LABELS, min_df=1, char_weight=0.0)
+    seeing = LinearTextModel.fit(TEXTS, LABELS, min_df=1)
+    # "Onlineportal" and "Sensorik" are unknown as words, but share pieces with "online", "Sensoren"
+    assert blind.proba("Onlineportal Sensorik") == blind.proba("qqq zzz")
+    assert seeing.proba("Onlineportal Sensorik")["yes"] > seeing.proba("qqq zzz")["yes"]
 
 
 def test_unknown_words_give_the_prior_and_wrong_files_are_refused(tmp_path):

@@ -90,24 +90,33 @@ class LinearTextModel:
         features: Features | None = None,
         C: float = 4.0,
         min_df: int = 2,
+        char_weight: float = 1.0,
         sample_weight: Sequence[float] | None = None,
         meta: dict | None = None,
     ) -> LinearTextModel:
+        """``char_weight`` scales the character n-grams against the other tokens before the
+        L2 norm (kept in ``idf``, so prediction needs nothing more): a word gives ~15 of them and
+        one token of its own, so at 1 they make most of a text's vector."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import normalize
 
         feats = features or Features()
         docs = [feats.tokens(t, e) for t, e in zip(texts, extra or [()] * len(texts))]
         vec = TfidfVectorizer(
-            analyzer=lambda d: d, min_df=min_df, sublinear_tf=True, dtype=np.float64
+            analyzer=lambda d: d, min_df=min_df, sublinear_tf=True, dtype=np.float64, norm=None
         )
         x = vec.fit_transform(docs)
+        idf = np.asarray(vec.idf_, dtype=np.float64)
+        scale = np.ones(len(idf))
+        scale[[i for t, i in vec.vocabulary_.items() if t.startswith("c:")]] = char_weight
+        x = normalize(x.multiply(scale).tocsr())
         clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
         clf.fit(x, list(labels), sample_weight=sample_weight)
         return cls(
             classes=[str(c) for c in clf.classes_],
             vocabulary={k: int(v) for k, v in vec.vocabulary_.items()},
-            idf=np.asarray(vec.idf_, dtype=np.float64),
+            idf=idf * scale,
             coef=np.asarray(clf.coef_, dtype=np.float64),
             intercept=np.asarray(clf.intercept_, dtype=np.float64),
             features=feats,
@@ -162,6 +171,7 @@ class LinearTextModel:
         rows, idx = np.divmod(keys, n)
         val = (1.0 + np.log(counts)) * self.idf[idx]
         norm = np.sqrt(np.bincount(rows, weights=val * val, minlength=len(ends)))
+        norm[norm == 0] = 1.0  # only tokens of weight 0 (char_weight=0): the text scores as empty
         val /= norm[rows]
         for c in range(out.shape[1]):
             out[:, c] += np.bincount(rows, weights=self.coef[c, idx] * val, minlength=len(ends))
