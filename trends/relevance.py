@@ -11,7 +11,8 @@ Both levels are one learned model (`trends/nlp/data/relevance.json`, built by
 `scripts/train_relevance.py`, format `trends.nlp.linear`; English articles have their own,
 `LANGUAGE_MODELS`) over the same features: word and
 character n-grams of the title and the lead (the labels were given on title + first 700
-characters), title words on their own, and a few lexicon tokens (how many digital terms, one in
+characters; the character n-grams at half weight, or a word's many pieces outweigh what the
+article says), title words on their own, and a few lexicon tokens (how many digital terms, one in
 the title). A token `level=sentence` lets the sentence level have its own base rate. Press-contact
 lines (Pressekontakt, Telefon, E-Mail, …) are left out before judging: every release carries them.
 
