@@ -38,7 +38,7 @@ from trends.nlp.text import (
     tokenize,
 )
 
-ANALYZER_VERSION = "9"
+ANALYZER_VERSION = "8"
 """Bump when :func:`analyze_text` output changes; cached strings of another version are stale."""
 
 # Batches smaller than this are analysed in-process: starting workers costs more than it saves.
@@ -180,22 +180,6 @@ def _fold_feminine(lemma: str) -> str:
     return lemma
 
 
-_FOLD_UMLAUTS = str.maketrans("äöü", "aou")
-
-
-def _modern_ss(token: str, lemma: str) -> str:
-    """simplemma's German lemmas keep the spelling before 1996 (Ausschuss -> Ausschuß,
-    Zuschüsse -> Zuschuß, Pass -> Paß), which labels and keyphrases would show. Where the word
-    as written has "ss" at the lemma's "ß", the lemma takes it; beschlossen -> beschließen
-    keeps its ß (the stems differ), and so does a word written with ß."""
-    if "ß" not in lemma or "ß" in token:
-        return lemma
-    modern = lemma.replace("ß", "ss")
-    upto = lemma.index("ß") + 2
-    fold = modern.lower().translate(_FOLD_UMLAUTS)[:upto]
-    return modern if token.lower().translate(_FOLD_UMLAUTS)[:upto] == fold else lemma
-
-
 @lru_cache(maxsize=1 << 20)
 def lemmatize(token: str, lang: str = "de") -> str:
     """Lemma of one token (cached). German: greedy simplemma (Pilotprojekten -> Pilotprojekt,
@@ -214,7 +198,7 @@ def lemmatize(token: str, lang: str = "de") -> str:
     except (ValueError, KeyError):  # language simplemma does not know
         return token
     if lang == "de":
-        lemma = _modern_ss(token, _fold_feminine(lemma))
+        lemma = _fold_feminine(lemma)
     # simplemma lowercases unknown capitalised words at times; keep nouns recognisable
     if (
         lemma != token
@@ -240,9 +224,7 @@ def _base_nouns() -> frozenset[str]:
     forms = _DICTIONARIES.get_dictionary("de")
     # A-Z only, as the topic model was tuned and evaluated: admitting Ä/Ö/Ü-initial words splits
     # e.g. Datenübermittlung into Date + Übermittlung; a change for scripts/eval_topics.py to judge
-    nouns = [w for w in _identity_entries(forms) if "A" <= w[:1] <= "Z"]
-    # a head as `lemmatize` now spells it (Umweltausschuss -> Umwelt + Ausschuss)
-    return frozenset(nouns + [w.replace("ß", "ss") for w in nouns if "ß" in w])
+    return frozenset(w for w in _identity_entries(forms) if "A" <= w[:1] <= "Z")
 
 
 def _identity_entries(forms: Mapping[str, str]) -> Iterator[str]:
