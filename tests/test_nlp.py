@@ -346,6 +346,26 @@ def test_display_inflects_adjectives():
         assert display(Counter({("städtisch", noun): 1})) == f"städtischer {noun}"
 
 
+def test_keyphrases_are_spelled_as_texts_spell_them_now():
+    """The dictionary's lemma of Ausschuss is Ausschuß (a label read "Familienpass · Paß"): the
+    display takes today's spelling; words whose ß is right today keep it."""
+    from collections import Counter
+
+    from trends.nlp.keyphrases import extract_keyphrases
+
+    assert display(Counter({("digital", "Ausschuß"): 1})) == "digitaler Ausschuss"
+    assert display(Counter({("Soest-Paß",): 1})) == "Soest-Pass"
+    for kept in ("Straße", "Maß", "Gruß", "Fuß"):
+        assert display(Counter({(kept,): 1})) == kept
+    docs = [
+        analyze_text("Der Ausschuss berät den Beschluss zum Prozess.", "de"),
+        analyze_text("Die Ausschüsse fassen einen Beschluss, der Prozess beginnt.", "de"),
+        analyze_text("Der Kreis baut einen Radweg an der Landstraße.", "de"),
+    ]
+    phrases = [p for p, _ in extract_keyphrases(docs, [0, 0, 1], "de")[0]]
+    assert {"Ausschuss", "Beschluss", "Prozess"} <= set(phrases), phrases
+
+
 def test_extract_keyphrases_names_topics_by_distinctive_phrases():
     park = analyze_text(
         "Der Bewohnerparkausweis ist ab sofort online erhältlich. Anwohner beantragen den "

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from itertools import product
 from typing import Any
 
+from trends.nlp.lemmatize import lemmatize
 from trends.nlp.text import BOUNDARY, domain_stopwords
 
 # Lowercase words that may follow a noun in a phrase ("Bewohnerparkausweis online").
@@ -271,6 +272,8 @@ def display(variants: Counter, lang: str = "de") -> str:
     """Most frequent cased variant of a phrase (ties: alphabetical), German adjectives inflected
     for a label (*künstlich Intelligenz* -> *künstliche Intelligenz*)."""
     gram = min(variants.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    if lang == "de":
+        gram = tuple(map(_current_spelling, gram))
     if lang == "de" and len(gram) > 1:
         words = list(gram)
         for i, w in enumerate(words[:-1]):
@@ -278,6 +281,18 @@ def display(variants: Counter, lang: str = "de") -> str:
                 words[i] = _inflect(w, next(x for x in words[i + 1 :] if not x.islower()))
         return " ".join(words)
     return " ".join(gram)
+
+
+def _current_spelling(word: str) -> str:
+    """The lemmatizer's dictionary keeps the spelling before 1996 for some nouns (Ausschuß,
+    Beschluß, Paß, Prozeß): shown as texts spell them now, where the dictionary reads that
+    spelling as the same word ("Ausschuss" -> Ausschuß). Maß, Gruß and Straße keep their ß (their
+    ss forms are other words or Swiss). Only the display changes: the lemmas the topic model
+    counts stay as they are (renaming them moved its fit: the demo's E-Akte topic split in three)."""
+    if "ß" not in word or not word[:1].isupper():
+        return word
+    modern = word.replace("ß", "ss")
+    return modern if lemmatize(modern, "de") == word else word
 
 
 _FEM = ("ung", "heit", "keit", "schaft", "ion", "tät", "ik", "ur", "enz", "anz", "ie", "e", "in")
