@@ -839,3 +839,54 @@ def test_council_minutes_make_no_topic_of_their_form_and_join_their_subjects():
     # an article placed later reads as the subjects explain it, never as the form
     later = analyze_texts([" ".join(TOPICS["ki"][:1] + MINUTES_FORM).format(n=9)], "de")
     assert model.transform(later)[0, form] == 0.0
+
+
+def test_topics_of_one_name_are_one_subject():
+    """A fit with more topics than subjects splits one of them into two topics that the reader
+    would see under one name ("E-Akte" twice; the demo's E-Akte once came in three): with the
+    caller's naming the parts are merged, and the subject's articles share one topic."""
+    from trends.nlp.lemmatize import analyze_text
+
+    rng = random.Random(0)
+    subjects = {
+        "akte": [
+            "Die Stadt führt die elektronische Akte ein.",
+            "Die E-Akte ersetzt die Papierakte im Bauamt.",
+            "Mit der E-Akte arbeiten alle Ämter digital.",
+            "Die E-Akte spart Wege zwischen den Ämtern.",
+            "Scannen und E-Akte: das Archiv wird digital.",
+        ],
+        "park": [
+            "Der Bewohnerparkausweis kann online beantragt werden.",
+            "Parkausweis online: Anwohner sparen den Weg.",
+            "Der digitale Bewohnerparkausweis startet im Mai.",
+            "Parken im Quartier: Ausweis jetzt online.",
+            "Online-Antrag für den Bewohnerparkausweis.",
+        ],
+        "sensor": [
+            "LoRaWAN-Sensoren messen die Bodenfeuchte.",
+            "Das LoRaWAN-Netz deckt die Stadt ab.",
+            "Sensoren melden Füllstände über LoRaWAN.",
+            "Neue Gateways erweitern das LoRaWAN-Netz.",
+            "Die Sensoren senden Daten ins LoRaWAN-Netz.",
+        ],
+    }
+    docs, truth = [], []
+    for subject, sentences in subjects.items():
+        for _ in range(12):
+            docs.append(analyze_text(" ".join(rng.sample(sentences, 3)), "de"))
+            truth.append(subject)
+
+    def shown(model):
+        return [
+            model.topic_labels_[j] for j in range(model.n_topics_) if not model.other_topics_[j]
+        ]
+
+    alone = TopicModel(n_topics=6, random_state=0).fit(docs)
+    assert shown(alone).count("E-Akte") == 2  # the split the guard is for
+    model = TopicModel(n_topics=6, random_state=0).fit(docs, name=lambda ks: ks[0][0] if ks else "")
+    assert shown(model).count("E-Akte") == 1 and len(set(shown(model))) == len(shown(model))
+    akte = {int(t) for t, s in zip(model.labels_, truth, strict=True) if s == "akte"}
+    assert len(akte) == 1
+    # what the model reads later goes where its fitted articles went
+    assert model.predict([docs[0]])[0] in akte

@@ -909,6 +909,7 @@ def fit_topics(
             aside_translated=[a != b for a, b in zip(aside_read, aside_docs, strict=True)],
             # (already read: the older ones are background articles of the fitted language)
             older_aside=[background[a.id] for a in older_aside] if background else [],
+            name=lambda ks: readable_label(_without_people(ks), publishers),
         )
     except TooLittleText as exc:
         raise AnalysisError(f"no topics can be found in this window: {exc}") from None
@@ -948,11 +949,7 @@ def fit_topics(
             if joined.get(i, -1) >= 0:  # found a new subject with the fitted articles
                 main[i], weight[i] = joined[i], 1.0
         progress.advance("topic model", len(chunk))
-    # people quoted in press releases are not what a topic is about
-    keyphrases = [
-        [p for kp in ks if not is_person(p := kp[0] if isinstance(kp, (list, tuple)) else kp)]
-        for ks in model.keyphrases_
-    ]
+    keyphrases = [_without_people(ks) for ks in model.keyphrases_]
     labels = [
         readable_label(ks, publishers) or fallback
         for ks, fallback in zip(keyphrases, model.topic_labels_, strict=True)
@@ -1295,6 +1292,13 @@ _HONORIFICS = frozenset(
 
 
 _ACADEMIC_TITLES = frozenset({"Dr", "Prof", "Dipl"})
+
+
+def _without_people(keyphrases: list) -> list[str]:
+    """A topic's keyphrases (phrases, or (phrase, score) pairs) without people: people quoted in
+    press releases are not what a topic is about."""
+    phrases = (kp[0] if isinstance(kp, (list, tuple)) else kp for kp in keyphrases)
+    return [p for p in phrases if not is_person(p)]
 
 
 def is_person(phrase: str) -> bool:

@@ -467,7 +467,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
     labels_ (topic per document, -1 = other), topic_sizes_, other_topics_ (bool per topic),
     source_forms_ ({topic: (source, documents)} of topics that were one source's form, fitted
     with ``groups``; their documents are read as the other topics explain them) and form_topics_
-    (bool per topic),
+    (bool per topic), merged_ ({topic: the topic of the same name it joined}, fitted with
+    ``name``; the joined one is then empty, an "other" topic),
     topic_terms_ (list of {term: weight}, top ``n_terms``), keyphrases_ (list of [(phrase,
     score)]), topic_labels_, k_scores_ ({k: stability} when k was chosen), reconstruction_err_,
     feature_names_ (None when hashing), vocabulary_, idf_.
@@ -805,6 +806,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         aside_foreign: Sequence[bool] | None = None,
         aside_translated: Sequence[bool] | None = None,
         older_aside: Iterable[str] | None = None,
+        name: Callable[[list[tuple[str, float]]], str] | None = None,
     ):
         """Fit on analysed strings (``analyze_text`` output). ``langs`` (one per document or one
         for all, default German) selects the keyphrase patterns. ``recent`` (one flag per
@@ -830,7 +832,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
         ``aside_translated`` those of them that carry a translation, as for extra documents.
         ``aside_labels_`` gives, per aside document, the new subject's topic it joined, or -1.
         ``older_aside``: older documents set aside (fitted language): a word they use too makes
-        no new subject (see :func:`find_new_subjects`)."""
+        no new subject (see :func:`find_new_subjects`).
+
+        ``name``: how the caller names a topic from its keyphrases (analyze's readable label,
+        which leaves out places and people); topics of one such name are one subject in two parts
+        and are merged. Without it nothing is merged: the model's own labels may be a town's name
+        ("Bad Honnef" named two subjects of one town's articles in a written stream)."""
+        self._name = name
         # BLAS threads only slow the small dense products down and fight with the k-search threads
         with threadpool_limits(limits=1, user_api="blas"):
             return self._fit(
@@ -971,6 +979,41 @@ class TopicModel(TransformerMixin, BaseEstimator):
         W[:, self.form_topics_] = 0.0
         self._fit_counts = None
         self.components_ = self.nmf_.components_
+        self.merged_ = {}
+        self._describe(W, docs, lang_list, background, min_size)
+        # Two topics of one name are one subject in two parts (a written stream's shared
+        # IT-security centre as 10 + 3 articles; the demo's E-Akte as three topics once its lemmas
+        # were spelled anew): the smaller part joins the larger. A new subject keeps its own.
+        merged = self._same_names()
+        if merged:
+            self.merged_ = merged
+            self._describe(self._merge(W), docs, lang_list, background, min_size)
+        return self
+
+    def _same_names(self) -> dict[int, int]:
+        """{topic: the larger topic of the same name it joins}, for topics that are not new."""
+        namer, self._name = getattr(self, "_name", None), None  # a caller's function: not kept
+        if namer is None:
+            return {}
+        by_name: dict[str, list[int]] = {}
+        for j, own in enumerate(self.topic_labels_):
+            if self.topic_sizes_[j] and not self.other_topics_[j] and not self.form_topics_[j]:
+                by_name.setdefault(namer(self.keyphrases_[j]) or own, []).append(j)
+        out = {}
+        for same in by_name.values():
+            keep = max(same, key=lambda j: (self.topic_sizes_[j], -j))
+            out.update({j: keep for j in same if j != keep and j not in self.new_topics_})
+        return out
+
+    def _merge(self, W: np.ndarray) -> np.ndarray:
+        for j, keep in getattr(self, "merged_", {}).items():
+            W[:, keep] += W[:, j]
+            W[:, j] = 0.0
+        return W
+
+    def _describe(self, W, docs, lang_list, background, min_size) -> None:
+        """Document weights, sizes, labels, terms and keyphrases of the topics from `W`."""
+        k = W.shape[1]
         self.doc_topic_ = _row_normalize(W)
         argmax = W.argmax(1)
         empty = W.max(1) <= 1e-12
@@ -996,7 +1039,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
             topic_label(kp) or ", ".join(list(self.topic_terms_[j])[:3])
             for j, kp in enumerate(self.keyphrases_)
         ]
-        return self
 
     def _add_topics(self, W: np.ndarray, X: sp.csr_matrix, subjects: list[np.ndarray]):
         """One topic per new subject: its component is the mean of its documents' features
@@ -1047,7 +1089,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
             Xs = self._smooth(self._features(docs))
             W = self.nmf_.transform(Xs)
             W[:, self.form_topics_] = 0.0
-            return _row_normalize(W)
+            return _row_normalize(self._merge(W))
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         """Topic index per document, -1 for "other" (small topics, no topic weight)."""
