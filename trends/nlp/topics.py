@@ -468,7 +468,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
     source_forms_ ({topic: (source, documents)} of topics that were one source's form, fitted
     with ``groups``; their documents are read as the other topics explain them) and form_topics_
     (bool per topic), merged_ ({topic: the topic of the same name it joined}, fitted with
-    ``name``; the joined one is then empty, an "other" topic),
+    ``name``; a topic that joined another is then empty, an "other" topic),
     topic_terms_ (list of {term: weight}, top ``n_terms``), keyphrases_ (list of [(phrase,
     score)]), topic_labels_, k_scores_ ({k: stability} when k was chosen), reconstruction_err_,
     feature_names_ (None when hashing), vocabulary_, idf_.
