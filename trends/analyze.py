@@ -1318,16 +1318,17 @@ def is_person(phrase: str) -> bool:
     # ("Geschäftsführer Dr. Rainer Vogt" -> "Geschäftsführer Dr")
     if any(w.rstrip(".") in _ACADEMIC_TITLES for w in words):
         return True
+    capitalised = all(w[:1].isupper() for w in words)
     # a role and a given name whose surname the lemmatizer took for a word ("Wirtschaftssenator
     # Stephan" of "… Stephan Schwarz")
-    if len(words) >= 2 and words[-1] in given and all(w[:1].isupper() for w in words):
+    if len(words) >= 2 and words[-1] in given and capitalised:
         return True
     # how a release introduces someone: role, given name, surname ("Bauhofleiter Ludger
     # Pöhlker"). Roles are any noun and dictionaries know many given names, so what tells it is
     # the shape: a surname no dictionary knows after a single word that is no compound
     if (
         len(words) == 3
-        and all(w[:1].isupper() for w in words)
+        and capitalised
         and len(split_compound(words[1])) == 1
         and _unknown_name_word(words[2])
     ):

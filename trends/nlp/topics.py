@@ -838,7 +838,6 @@ class TopicModel(TransformerMixin, BaseEstimator):
         which leaves out places and people); topics of one such name are one subject in two parts
         and are merged. Without it nothing is merged: the model's own labels may be a town's name
         ("Bad Honnef" named two subjects of one town's articles in a written stream)."""
-        self._name = name
         # BLAS threads only slow the small dense products down and fight with the k-search threads
         with threadpool_limits(limits=1, user_api="blas"):
             return self._fit(
@@ -855,6 +854,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 aside_foreign,
                 aside_translated,
                 older_aside,
+                name,
             )
 
     def _fit(
@@ -872,6 +872,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         aside_foreign: Sequence[bool] | None = None,
         aside_translated: Sequence[bool] | None = None,
         older_aside: Iterable[str] | None = None,
+        name: Callable[[list[tuple[str, float]]], str] | None = None,
     ):
         docs = _as_docs(X)
         extra_docs = _as_docs(extra) if extra is not None else []
@@ -984,21 +985,18 @@ class TopicModel(TransformerMixin, BaseEstimator):
         # Two topics of one name are one subject in two parts (a written stream's shared
         # IT-security centre as 10 + 3 articles; the demo's E-Akte as three topics once its lemmas
         # were spelled anew): the smaller part joins the larger. A new subject keeps its own.
-        merged = self._same_names()
+        merged = self._same_names(name) if name is not None else {}
         if merged:
             self.merged_ = merged
             self._describe(self._merge(W), docs, lang_list, background, min_size)
         return self
 
-    def _same_names(self) -> dict[int, int]:
-        """{topic: the larger topic of the same name it joins}, for topics that are not new."""
-        namer, self._name = getattr(self, "_name", None), None  # a caller's function: not kept
-        if namer is None:
-            return {}
+    def _same_names(self, name: Callable[[list[tuple[str, float]]], str]) -> dict[int, int]:
+        """{topic: the larger topic of the same `name` it joins}, for topics that are not new."""
         by_name: dict[str, list[int]] = {}
         for j, own in enumerate(self.topic_labels_):
             if self.topic_sizes_[j] and not self.other_topics_[j] and not self.form_topics_[j]:
-                by_name.setdefault(namer(self.keyphrases_[j]) or own, []).append(j)
+                by_name.setdefault(name(self.keyphrases_[j]) or own, []).append(j)
         out = {}
         for same in by_name.values():
             keep = max(same, key=lambda j: (self.topic_sizes_[j], -j))
@@ -1006,7 +1004,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return out
 
     def _merge(self, W: np.ndarray) -> np.ndarray:
-        for j, keep in getattr(self, "merged_", {}).items():
+        for j, keep in self.merged_.items():
             W[:, keep] += W[:, j]
             W[:, j] = 0.0
         return W
