@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from trends.nlp.keyphrases import (
@@ -324,8 +326,6 @@ def test_candidate_phrases_follow_the_noun_pattern():
 
 
 def test_display_inflects_adjectives():
-    from collections import Counter
-
     assert display(Counter({("künstlich", "Intelligenz"): 3})) == "künstliche Intelligenz"
     assert display(Counter({("digital", "Zentrum"): 1})) == "digitales Zentrum"
     assert display(Counter({("offen", "Daten"): 1})) == "offene Daten"
@@ -346,11 +346,75 @@ def test_display_inflects_adjectives():
         assert display(Counter({("städtisch", noun): 1})) == f"städtischer {noun}"
 
 
+def test_a_labels_adjective_takes_the_gender_its_articles_give_the_noun():
+    """The suffix guess gave "wassersparende Duschkopf" and "feste Team"; the articles' own
+    "einen Duschkopf", "das Team" tell the gender. Where they say nothing clear, the guess stays."""
+    from trends.nlp.keyphrases import agree, noun_gender
+
+    shower = [
+        "Die Stadt bezuschusst einen wassersparenden Duschkopf mit 30 Euro.",
+        "Wer den alten Duschkopf tauscht, spart Wasser. Der neue Duschkopf kostet wenig.",
+        "Mit dem Antrag für einen Sparduschkopf geht es online schneller.",
+    ]
+    assert noun_gender(shower, "Duschkopf") == "m"
+    team = ["Das feste Team der Bibliothek wächst.", "Im Team sind drei Leute, das Team hilft."]
+    assert noun_gender(team, "Team") == "n"
+    stage = ["Vereine buchen eine mobile Bühne.", "Zur Bühne gehört ein Anhänger; eine Bühne."]
+    assert noun_gender(stage, "Bühne") == "f"
+    # "die" and "der" before a noun whose plural is its singular tell nothing (die Partner)
+    assert noun_gender(["Die Partner und der Partner treffen die Partner."], "Partner") is None
+    # after "ein" the adjective's ending tells masculine from neuter
+    slots = ["Wer ein festes Zeitfenster bucht, bekommt ein festes Zeitfenster am Schalter."]
+    assert noun_gender(slots, "Zeitfenster") == "n"
+    # only the article next to the noun counts, and only lower-case words stand between them
+    assert (
+        noun_gender(["Der Außendienst prüft das Fahrzeug; das Fahrzeug steht."], "Fahrzeug") == "n"
+    )
+    assert noun_gender(["Ohne Artikel: Duschkopf, Duschkopf."], "Duschkopf") is None
+
+    genders = {"Duschkopf": "m", "Team": "n", "Bühne": "f"}.get
+    assert agree("wassersparende Duschkopf", genders) == "wassersparender Duschkopf"
+    assert agree("feste Team", genders) == "festes Team"
+    assert agree("mobile Bühne", genders) == "mobile Bühne"
+    assert agree("neue Online-Antrag", genders) == "neue Online-Antrag"  # no vote: unchanged
+    assert agree("Bühne online", genders) == "Bühne online"
+    assert agree("online Bühne", genders) == "online Bühne"
+    # "mobil" is inflected like any adjective (it was kept bare: "Mobil Bühne")
+    assert display(Counter({("mobil", "Bühne"): 2})) == "mobile Bühne"
+
+
+def test_analyze_reads_a_nouns_gender_in_the_corpus(tmp_path):
+    import datetime as dt
+
+    from trends.analyze import noun_genders
+    from trends.corpus import Corpus
+    from trends.records import Article
+
+    texts = [
+        "Der Zuschuss für einen wassersparenden Duschkopf wird online beantragt.",
+        "Einen neuen Duschkopf bekommt, wer den Antrag stellt; der Duschkopf spart Wasser.",
+        "Der Stadtrat lobt das Programm: jeder Duschkopf zählt.",
+    ]
+    with Corpus(tmp_path / "corpus.sqlite") as corpus:
+        for i, text in enumerate(texts):
+            art = Article(
+                id=f"a{i}",
+                title="Duschkopf-Zuschuss",
+                text=text,
+                published=dt.date(2026, 5, 1),
+                source="stadt",
+                url=f"https://example.org/{i}",
+                language="de",
+            )
+            corpus.add_article(art, url_key=art.url, content_hash=art.id, minhash=None, run_id=None)
+        gender = noun_genders(corpus)
+        assert gender("Duschkopf") == "m"
+        assert gender("Bühne") is None
+
+
 def test_keyphrases_are_spelled_as_texts_spell_them_now():
     """The dictionary's lemma of Ausschuss is Ausschuß (a label read "Familienpass · Paß"): the
     display takes today's spelling; words whose ß is right today keep it."""
-    from collections import Counter
-
     from trends.nlp.keyphrases import extract_keyphrases
 
     assert display(Counter({("digital", "Ausschuß"): 1})) == "digitaler Ausschuss"

@@ -16,15 +16,17 @@ phrase common in one topic and rarer elsewhere wins and words found everywhere s
 Multi-word phrases get a bonus, phrases from fewer than ``min_docs`` documents of the topic are
 ignored, and a phrase is dropped when a longer one containing it is at least half as frequent
 (no "Bewohnerparkausweis" next to an equally common "Bewohnerparkausweis online"). Adjectives are
-inflected for display (*künstlich Intelligenz* -> *künstliche Intelligenz*, ending guessed from
-the noun's suffix).
+inflected for display (*künstlich Intelligenz* -> *künstliche Intelligenz*): the ending is guessed
+from the noun's suffix, and :func:`agree` corrects it where the articles tell the noun's gender
+(:func:`noun_gender`; analyze does this for the topics' keyphrases).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import product
 from typing import Any
 
@@ -298,7 +300,7 @@ def _current_spelling(word: str) -> str:
 _FEM = ("ung", "heit", "keit", "schaft", "ion", "tät", "ik", "ur", "enz", "anz", "ie", "e", "in")
 _NEUT = ("um", "ment", "chen", "lein", "tum", "nis", "o")
 _MASC = ("er", "ling", "ismus", "or", "ist", "ant", "ent", "eur", "ich", "ig")
-_INDECLINABLE = frozenset({"online", "mobil", "live", "open", "smart", "lila", "rosa", "extra"})
+_INDECLINABLE = frozenset({"online", "live", "open", "smart", "lila", "rosa", "extra"})
 # Heads of the field whose gender the suffix rules get wrong ("digitaler Bewohnerparkausweis",
 # "digitales Bürgerportal"); checked first, as the end of the noun. Heads the suffix rules get
 # right (-zentrum, -management) are not repeated here; -aum ends native masculine nouns (Baum,
@@ -316,13 +318,16 @@ _NEUT_HEADS = ("portal", "konto", "netz", "netzwerk", "system", "verfahren", "mo
                "mandat", "buch")  # fmt: skip
 
 
-def _inflect(adj: str, noun: str) -> str:
-    """Strong nominative ending guessed from the noun's suffix (-e / -er / -es)."""
+def _inflect(adj: str, noun: str, gender: str | None = None) -> str:
+    """Strong nominative ending (-er / -e / -es) for the noun's gender: ``gender`` ("m", "f",
+    "n") where the texts tell it (:func:`noun_gender`), else guessed from the noun's suffix."""
     if adj in _INDECLINABLE or adj.endswith(("e", "er", "es")) and adj in _ADJ_KEEP:
         return adj
     head = noun.rsplit("-", 1)[-1].lower()
     if adj.endswith("e"):
         adj = adj[:-1]
+    if gender in _ENDINGS:
+        return adj + _ENDINGS[gender]
     if head.endswith(_MASC_HEADS):
         return adj + "er"
     if head.endswith(_NEUT_HEADS):
@@ -334,6 +339,80 @@ def _inflect(adj: str, noun: str) -> str:
     if head.endswith(_MASC):
         return adj + "er"
     return adj + "e"
+
+
+_ENDINGS = {"m": "er", "f": "e", "n": "es"}
+# What an article (or a preposition fused with one) before a noun tells of its gender, in the
+# singular: "einen" is masculine only, "eine" and "zur" feminine only, "das" neuter only; the rest
+# leave two genders ("der": masculine nominative or feminine dative) or the plural ("die").
+_ARTICLE_GENDERS = {
+    "einen": "m", "den": "m", "eine": "f", "einer": "f", "zur": "f", "das": "n",
+    "der": "mf", "die": "fp", "ein": "mn", "dem": "mn", "einem": "mn", "des": "mn",
+    "eines": "mn", "zum": "mn", "im": "mn", "am": "mn", "vom": "mn", "beim": "mn",
+}  # fmt: skip
+_ARTICLE = "|".join(sorted(_ARTICLE_GENDERS, key=len, reverse=True))
+_SAME_PLURAL = ("er", "el", "en", "chen", "lein")
+GENDER_EVIDENCE = 2.0  # votes the winning gender needs beyond the next one
+
+
+def noun_gender(texts: Iterable[str], noun: str) -> str | None:
+    """The gender ("m", "f", "n") the texts give a noun by the articles before it ("einen
+    Duschkopf", "der neue Duschkopf", "zur Bühne", "ein festes Zeitfenster"), counting compounds
+    that end in it ("Gebärdensprache" for Sprache) where the noun is long enough not to end
+    unrelated words (Rat: Apparat, Heirat). Each article votes for the genders it allows, split
+    between them; None when the texts do not tell it clearly (the caller guesses from the
+    noun's suffix)."""
+    word = noun.rsplit("-", 1)[-1]
+    if len(word) < 2 or not word[0].isupper():
+        return None
+    tail = f"[{word[0]}{word[0].lower()}]{re.escape(word[1:])}"
+    head = rf"[\w-]*{tail}" if len(word) >= 5 else re.escape(word)
+    # the article next to the noun, with up to two lower-case words (adjectives) between
+    between = rf"(?:(?!(?i:{_ARTICLE})\s)[a-zäöüß][\w-]*\s+){{0,2}}"
+    pattern = re.compile(rf"\b((?i:{_ARTICLE}))\s+({between}){head}\b")
+    # a noun whose plural is spelled as its singular (der Partner, das Gebäude) is often plural
+    # after "die" and "der", which then tell nothing of its gender
+    same_plural = word.endswith(_SAME_PLURAL) or word.startswith("Ge") and word.endswith("e")
+    votes = Counter({"m": 0.0, "f": 0.0, "n": 0.0})
+    for text in texts:
+        for m in pattern.finditer(text):
+            allowed = _ARTICLE_GENDERS[m.group(1).lower()]
+            if allowed == "mn" and m.group(1).lower() == "ein" and m.group(2):
+                # "ein neuer Duschkopf", "ein festes Zeitfenster": the adjective's ending decides
+                allowed = {"r": "m", "s": "n"}.get(m.group(2).rstrip()[-1:], allowed)
+            if same_plural and allowed in ("fp", "mf"):
+                continue
+            for g in allowed:
+                votes[g] += 1 / len(allowed)
+    (best, top), (_, second) = sorted(((g, votes[g]) for g in "mfn"), key=lambda gv: -gv[1])[:2]
+    return best if top - second >= GENDER_EVIDENCE else None
+
+
+def agree(phrase: str, gender: Callable[[str], str | None]) -> str:
+    """A displayed German phrase (:func:`display`) with its adjectives in the gender that
+    ``gender`` gives its noun ("wassersparende Duschkopf" -> "wassersparender Duschkopf" when
+    the texts say "einen Duschkopf"); unchanged where it gives none."""
+    words = phrase.split(" ")
+    nouns = [i for i, w in enumerate(words) if not w.islower()]
+    if len(words) < 2 or not nouns or nouns[0] == 0:
+        return phrase
+    noun = words[nouns[0]]
+    g = gender(noun.rsplit("-", 1)[-1])
+    if g is None:
+        return phrase
+    for i in range(nouns[0]):
+        w = words[i]
+        if _is_adj(w) and w not in _INDECLINABLE:
+            words[i] = _inflect(_uninflected(w), noun, g)
+    return " ".join(words)
+
+
+def _uninflected(adj: str) -> str:
+    """The adjective :func:`_inflect` was given (its ending taken off)."""
+    for end in ("er", "es", "e"):
+        if adj.endswith(end) and len(adj) > len(end) + 2:
+            return adj[: -len(end)]
+    return adj
 
 
 def topic_label(keyphrases: Iterable[tuple[str, float]] | Iterable[str], max_parts: int = 2) -> str:
