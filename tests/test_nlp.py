@@ -379,6 +379,11 @@ def test_a_labels_adjective_takes_the_gender_its_articles_give_the_noun():
     assert agree("neue Online-Antrag", genders) == "neue Online-Antrag"  # no vote: unchanged
     assert agree("Bühne online", genders) == "Bühne online"
     assert agree("online Bühne", genders) == "online Bühne"
+    # an adjective that began a sentence keeps its capital and is still an adjective
+    genders = {"Fahrzeug": "n", "Rathaus": "n", "Rhein-Waal": "m", "Innenstadt": "f"}.get
+    assert agree("Abgestellte Fahrzeug", genders) == "Abgestelltes Fahrzeug"
+    for noun_first in ("Eschweiler Rathaus", "Hochschule Rhein-Waal", "Schule Innenstadt"):
+        assert agree(noun_first, genders) == noun_first
     # "mobil" is inflected like any adjective (it was kept bare: "Mobil Bühne")
     assert display(Counter({("mobil", "Bühne"): 2})) == "mobile Bühne"
 

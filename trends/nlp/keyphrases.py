@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import product
 from typing import Any
 
-from trends.nlp.lemmatize import lemmatize
+from trends.nlp.lemmatize import is_known, lemmatize
 from trends.nlp.text import BOUNDARY, domain_stopwords
 
 # Lowercase words that may follow a noun in a phrase ("Bewohnerparkausweis online").
@@ -393,6 +393,9 @@ def agree(phrase: str, gender: Callable[[str], str | None]) -> str:
     ``gender`` gives its noun ("wassersparende Duschkopf" -> "wassersparender Duschkopf" when
     the texts say "einen Duschkopf"); unchanged where it gives none."""
     words = phrase.split(" ")
+    first = _sentence_start_adjective(words[0]) if len(words) > 1 else None
+    if first:
+        words[0] = first
     nouns = [i for i, w in enumerate(words) if not w.islower()]
     if len(words) < 2 or not nouns or nouns[0] == 0:
         return phrase
@@ -404,7 +407,25 @@ def agree(phrase: str, gender: Callable[[str], str | None]) -> str:
         w = words[i]
         if _is_adj(w) and w not in _INDECLINABLE:
             words[i] = _inflect(_uninflected(w), noun, g)
+    if first:
+        words[0] = words[0][:1].upper() + words[0][1:]
     return " ".join(words)
+
+
+def _sentence_start_adjective(word: str) -> str | None:
+    """The lower-case form of a phrase's first word where it is an inflected adjective or
+    participle capitalised because it began a sentence ("Abgestellte Fahrzeuge werden …" gives
+    the phrase "Abgestellte Fahrzeug"): without its ending it is a word the dictionary reads as
+    an adjective (städtisch, offen) or a participle (abgestellt); None otherwise ("Hochschule",
+    "Eschweiler", "Schule": the stem is a noun, no word, or a verb's)."""
+    low = word.lower()
+    if not word[:1].isupper() or not word[1:].islower() or not low.endswith(("e", "er", "es")):
+        return None
+    stem = _uninflected(low)
+    if not is_known(stem, "de"):  # a place's adjective: "Eschweiler Rathaus"
+        return None
+    lemma = lemmatize(stem, "de")
+    return low if lemma.islower() and (lemma == stem or stem.endswith("t")) else None
 
 
 def _uninflected(adj: str) -> str:
