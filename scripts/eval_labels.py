@@ -1,4 +1,4 @@
-"""How often a label's adjective gets its noun's gender: the articles' votes against the suffix guess.
+"""How often a label's adjective gets its noun's gender: the articles' votes, the suffix guess.
 
 Labels inflect an adjective for its noun ("wassersparender Duschkopf"). The gender comes from how
 the corpus's articles use the noun (`keyphrases.noun_gender`: "einen Duschkopf", "zur Bühne"),

@@ -973,10 +973,11 @@ def noun_genders(corpus: Corpus) -> Callable[[str], str | None]:
     so a label's adjective agrees with its noun: "städtischer Zuschuss", "festes Zeitfenster",
     where the ending guessed from the noun's suffix gave "städtische Zuschuss" and "fester
     Zeitfenster" (7 of the 105 label parts of two or more words on the 55 written streams
-    change, each to the right form). Of the nouns of the written streams and of 10kGNAD to which FreeDict's
-    dictionary gives one gender (2,425 and 1,239), the articles tell it for half and are right
-    for 0.975 and 0.988 of those; right with the suffix guess where they do not tell it: 0.757
-    and 0.728 of all, against 0.624 and 0.582 by the suffix alone (scripts/eval_labels.py)."""
+    change, each to the right form). Of the nouns of the written streams and of 10kGNAD to
+    which FreeDict's dictionary gives one gender (2,425 and 1,239), the articles tell it for
+    half and are right for 0.975 and 0.988 of those; right with the suffix guess where they do
+    not tell it: 0.757 and 0.728 of all, against 0.624 and 0.582 by the suffix alone
+    (scripts/eval_labels.py)."""
 
     @cache
     def gender(noun: str) -> str | None:
