@@ -322,6 +322,25 @@ def test_a_label_naming_a_person_is_not_inherited():
     assert linked.labels == ["Tabletkurs", "Akte"]
 
 
+def test_an_inherited_label_is_written_as_labels_are_written_now():
+    """A topic keeps its name from quarter to quarter, but not an old version's grammar or
+    spelling: the gender the corpus gives the noun, today's ss."""
+    previous = {
+        "next_id": 3,
+        "topics": [
+            {"id": "T001", "label": "Städtische Zuschuss", "terms": {"zuschuss": 1.0}},
+            {"id": "T002", "label": "Digitaler Ausschuß · Sitzung", "terms": {"ausschuß": 1.0}},
+        ],
+    }
+    terms = [{"zuschuss": 1.0}, {"ausschuß": 1.0}]
+    gender = {"Zuschuss": "m"}.get
+    linked = A.link_topics(terms, ["Zuschuss · Verein", "Ausschuss"], previous, gender=gender)
+    assert linked.labels == ["Städtischer Zuschuss", "Digitaler Ausschuss · Sitzung"]
+    # without a gender reading (a corpus in another language) only the spelling is brought up
+    linked = A.link_topics(terms, ["Zuschuss · Verein", "Ausschuss"], previous)
+    assert linked.labels == ["Städtische Zuschuss", "Digitaler Ausschuss · Sitzung"]
+
+
 def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     from trends.analyze import readable_label
 

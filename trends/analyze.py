@@ -62,7 +62,7 @@ from trends.corpus import Corpus
 from trends.files import replacing
 from trends.models import AnalysisError, model_quarters, read_model_file
 from trends.nlp import entities
-from trends.nlp.keyphrases import LABEL_SEPARATOR, agree, noun_gender, topic_label
+from trends.nlp.keyphrases import LABEL_SEPARATOR, agree, noun_gender, topic_label, written_now
 from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text, is_known, split_compound
 from trends.nlp.topics import TooLittleText, TopicModel, match_topics
 from trends.nlp.translate import installed as translation_dictionaries
@@ -491,10 +491,13 @@ def link_topics(
     labels: list[str],
     previous: dict | None,
     threshold: float = AnalysisConfig.match_threshold,
+    gender: Callable[[str], str | None] | None = None,
 ) -> Linked:
     """Give the new topics ids: a topic matched to the previous model (term vectors at least
     `threshold` cosine-similar) keeps its id and label, unless that label names a person (a
-    label an older version gave, before it knew the name for one): then it takes its new one."""
+    label an older version gave, before it knew the name for one): then it takes its new one.
+    A kept label is written as labels are written now (`keyphrases.written_now`: spelling, and
+    with `gender`, the nouns' genders as `noun_genders` reads them)."""
     prev_topics = {t["id"]: t for t in (previous or {}).get("topics", [])}
     mapping = (
         match_topics({tid: t["terms"] for tid, t in prev_topics.items()}, terms, threshold)
@@ -509,7 +512,7 @@ def link_topics(
             # an id added last quarter to tell two equal names apart is added again only if needed
             inherited = prev_topics[mapping[i]]["label"].removesuffix(f" ({mapping[i]})")
             person = any(is_person(part) for part in inherited.split(LABEL_SEPARATOR))
-            names.append(label if person else inherited)
+            names.append(label if person else written_now(inherited, gender))
         else:
             ids.append(f"T{next_id:03d}")
             next_id += 1
@@ -731,7 +734,7 @@ def analyze(
                 {a.id: nlp[a.id] for a in win.articles}, win.articles, win.sources
             )
         previous = _previous_model(ws, win.quarter)
-        linked = link_topics(fit.terms, fit.labels, previous, cfg.match_threshold)
+        linked = link_topics(fit.terms, fit.labels, previous, cfg.match_threshold, fit.gender)
         with _timed(seconds, "trends_maturity"):
             out = describe_topics(corpus, win, nlp, fit, linked, inputs, cfg, progress)
         seen_in = corpus.seen_in()
@@ -815,6 +818,8 @@ class TopicFit:
     # set-aside articles that completed a new subject: `main` and `weight` go on with them, so
     # they follow the window's articles
     joined: list[Article] = field(default_factory=list)
+    # a noun's gender as the corpus uses it (`noun_genders`); None when the corpus is not German
+    gender: Callable[[str], str | None] | None = None
 
     @property
     def terms(self) -> list[dict[str, float]]:
@@ -951,8 +956,8 @@ def fit_topics(
                 main[i], weight[i] = joined[i], 1.0
         progress.advance("topic model", len(chunk))
     keyphrases = [_without_people(ks) for ks in model.keyphrases_]
-    if main_lang == "de":
-        gender = noun_genders(corpus)
+    gender = noun_genders(corpus) if main_lang == "de" else None
+    if gender is not None:
         keyphrases = [[agree(k, gender) for k in ks] for ks in keyphrases]
     labels = [
         readable_label(ks, publishers) or fallback
@@ -961,7 +966,7 @@ def fit_topics(
     came_back = [(a, int(j)) for a, j in zip(aside, model.aside_labels_, strict=True) if j >= 0]
     main += [j for _, j in came_back]
     weight += [1.0] * len(came_back)
-    return TopicFit(model, main, weight, labels, keyphrases, [a for a, _ in came_back])
+    return TopicFit(model, main, weight, labels, keyphrases, [a for a, _ in came_back], gender)
 
 
 GENDER_TEXTS = 40  # articles whose use of a noun tells its gender (see noun_genders)

@@ -412,6 +412,19 @@ def agree(phrase: str, gender: Callable[[str], str | None]) -> str:
     return " ".join(words)
 
 
+def written_now(label: str, gender: Callable[[str], str | None] | None = None) -> str:
+    """A label an earlier version wrote, as labels are written now: today's spelling
+    (:func:`_current_spelling`) and, given ``gender`` (German), adjectives that agree with
+    their nouns (:func:`agree`). A topic that keeps its name from quarter to quarter keeps its
+    words, not an old version's mistakes ("Städtische Zuschuss" -> "Städtischer Zuschuss")."""
+    parts = [
+        " ".join(map(_current_spelling, part.split(" "))) for part in label.split(LABEL_SEPARATOR)
+    ]
+    if gender is not None:
+        parts = [agree(part, gender) for part in parts]
+    return LABEL_SEPARATOR.join(parts)
+
+
 def _sentence_start_adjective(word: str) -> str | None:
     """The lower-case form of a phrase's first word where it is an inflected adjective or
     participle capitalised because it began a sentence ("Abgestellte Fahrzeuge werden …" gives
