@@ -121,6 +121,9 @@ def test_emerging_page_shows_what_scan_says(client, ws):  # noqa: F811
         assert f'href="/topics/{row["id"]}"' in page
         assert row["label"] in page
     assert page.count('<svg class="spark"') == len(rows)
+    # a topic in no field of action is in "Sonstiges", as the report's radar calls it
+    assert any(not r["field"] for r in rows), "the demo's new cemetery register has no field"
+    assert "Sonstiges · " in page and "– · " not in page
     # the growth column is against the previous quarter: a growing topic may show a fall there
     assert re.search(r"Wachstum<br><span[^>]*>zum Vorquartal</span>", page)
     every = get(client, "/?all=1").text

@@ -745,6 +745,10 @@ def ring_name(name: str, lang: str) -> str:
 
 
 def field_name(name: str, lang: str, name_en: str | None = None) -> str:
+    """A field of action in `lang`; a topic in none is "Sonstiges" ("Other"), as the radar's
+    own sector for such topics is called."""
+    if not name:
+        return pick(TEXTS["other_field"], lang)
     if lang == "en":
         return name_en or FIELD_EN.get(name, name)
     return name

@@ -711,7 +711,7 @@ def brief_context(ws: Workspace, query: str, lang: str = "de", views: Views | No
                 "brief_what",
                 lang,
                 phrases=", ".join(topic.get("keyphrases", [])[:6]),
-                field=i18n.field_name(topic["field"], lang) if topic.get("field") else "–",
+                field=i18n.field_name(topic.get("field", ""), lang),
             ),
             "class_label": i18n.trend_class(topic["trend_class"], lang),
             "class_text": explain_stored(topic, trend_rows, views.rules, lang),

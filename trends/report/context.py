@@ -460,14 +460,14 @@ def _curation_warnings(inp: _Inputs) -> list[str]:
 
 def _sectors(inp: _Inputs) -> list[dict]:
     """Radar sectors: the taxonomy's fields of action, plus "other" when a topic has none."""
-    tax, cur, lang, t = inp.tax, inp.cur, inp.lang, inp.t
+    tax, cur, lang = inp.tax, inp.cur, inp.lang
     sectors = [
         {"name": f["name"], "label": i18n.field_name(f["name"], lang, f.get("name_en"))}
         for f in tax["fields"]
     ]
     sector_index = {s["name"]: i for i, s in enumerate(sectors)}
     if any(cur.by_id[tid].get("field") not in sector_index for tid in cur.visible):
-        sectors.append({"name": "", "label": t["other_field"]})
+        sectors.append({"name": "", "label": i18n.field_name("", lang)})
     for i, s in enumerate(sectors):
         s["color"] = (
             charts.PALETTE[i % (len(charts.PALETTE) - 1)] if s["name"] else charts.OTHER_COLOR

@@ -170,7 +170,7 @@ class Site:
         env.filters.update(
             stage=lambda v: i18n.stage(v or "none", lang),
             trend_class=lambda v: i18n.trend_class(v, lang),
-            field_name=lambda v: i18n.field_name(v, lang) if v else "–",
+            field_name=lambda v: i18n.field_name(v, lang),
             seg=lambda v: quote(str(v), safe=""),  # one path segment
             segs=lambda v: quote(str(v), safe="/"),  # a path under reports/
             spark=_sparkline,
