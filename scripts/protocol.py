@@ -164,7 +164,7 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # stream49, written in stop 45, scored once at the start of stop 46; stream50 and stream51,
 # written in stop 46, scored once in it as judges of its relevance changes; stream52 and
 # stream53, written in stop 46, scored once at the start of stop 47; stream54 and stream55,
-# written in stop 47, scored once at the start of stop 48; stream56 and stream57, written in
+# written in stop 47, scored once at the start of stop 48; stream56 … stream59, written in
 # stop 48, are unseen: not listed here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
