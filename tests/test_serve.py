@@ -124,6 +124,10 @@ def test_emerging_page_shows_what_scan_says(client, ws):  # noqa: F811
     # a topic in no field of action is in "Sonstiges", as the report's radar calls it
     assert any(not r["field"] for r in rows), "the demo's new cemetery register has no field"
     assert "Sonstiges · " in page and "– · " not in page
+    # … and can be picked as a field like the others
+    other = get(client, "/?field=Sonstiges").text
+    assert all((f'href="/topics/{r["id"]}"' in other) == (not r["field"]) for r in rows)
+    assert '<option value="Sonstiges"' in page
     # the growth column is against the previous quarter: a growing topic may show a fall there
     assert re.search(r"Wachstum<br><span[^>]*>zum Vorquartal</span>", page)
     every = get(client, "/?all=1").text

@@ -777,7 +777,9 @@ def _json_out(data) -> None:
     help="Only articles naming this municipality or district (e.g. 'Kreis Soest').",
 )
 @click.option(
-    "--field", metavar="FIELD", help="Only topics in this field of action (e.g. Mobilität)."
+    "--field",
+    metavar="FIELD",
+    help="Only topics in this field of action (e.g. Mobilität; Sonstiges: those in none).",
 )
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
 @click.option("--all", "all_classes", is_flag=True, help="Show stable and declining topics too.")

@@ -744,10 +744,13 @@ def ring_name(name: str, lang: str) -> str:
     return RING_EN.get(name, name) if lang == "en" else name
 
 
+OTHER_FIELD = TEXTS["other_field"][0]  # where a topic in no field of action is filed
+
+
 def field_name(name: str, lang: str, name_en: str | None = None) -> str:
     """A field of action in `lang`; a topic in none is "Sonstiges" ("Other"), as the radar's
     own sector for such topics is called."""
-    if not name:
+    if not name or name == OTHER_FIELD:
         return pick(TEXTS["other_field"], lang)
     if lang == "en":
         return name_en or FIELD_EN.get(name, name)

@@ -238,6 +238,12 @@ def _region_filter(region: str | None):
 
 
 # -- views ---------------------------------------------------------------------------------------------
+def field_of(topic: dict) -> str:
+    """A topic's field of action, one in none being in "Sonstiges" (the report's radar sector
+    for them), so it can be picked as a field too."""
+    return topic.get("field") or i18n.OTHER_FIELD
+
+
 def scan(
     ws: Workspace,
     *,
@@ -253,7 +259,7 @@ def scan(
     in_region = _region_filter(region)
     # a typo must not read as "nothing is emerging": an unknown field or place is an error
     if field:
-        fields = sorted({t.get("field") or "" for t in views.topics.values()} - {""})
+        fields = sorted({field_of(t) for t in views.topics.values()})
         if not any(f.lower().startswith(field.lower()) for f in fields):
             raise AnalysisError(f"no topic in the field {field!r}; fields: {', '.join(fields)}")
     if region and not any(in_region(r) for r in views.assignments):
@@ -265,7 +271,7 @@ def scan(
     for topic in views.topics.values():
         if topic["trend_class"] not in classes:
             continue
-        if field and not topic.get("field", "").lower().startswith(field.lower()):
+        if field and not field_of(topic).lower().startswith(field.lower()):
             continue
         rows = [
             r
@@ -513,7 +519,7 @@ def facets(ws: Workspace, views: Views | None = None) -> dict:
     return {
         "quarter": views.model["quarter"],
         "quarters": list(views.model["quarters"]),
-        "fields": sorted({t.get("field") or "" for t in views.topics.values()} - {""}),
+        "fields": sorted({field_of(t) for t in views.topics.values()}),
         "places": sorted({m for r in views.assignments for m in r.get("municipalities", [])}),
         "topics": sorted(
             ({"id": t["id"], "label": t["label"]} for t in views.topics.values()),
