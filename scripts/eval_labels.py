@@ -32,11 +32,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import protocol  # noqa: E402
 
+from trends.analyze import GENDER_TEXTS  # noqa: E402
 from trends.nlp.keyphrases import _inflect, noun_gender  # noqa: E402
 
 DICTIONARY = Path("/usr/share/dictd/freedict-eng-deu.dict.dz")
 GNAD = ROOT.parent / "shared" / "data" / "10kGNAD" / "dev.csv"
-TEXTS_PER_NOUN = 40  # as analyze.GENDER_TEXTS
 
 
 def dictionary_genders() -> dict[str, str]:
@@ -72,7 +72,7 @@ def score(texts: list[str], truth: dict[str, str], n_nouns: int, seed: int = 0) 
     voted = voted_right = both_right = suffix_right = 0
     for noun in nouns:
         low = noun.lower()
-        found = [t for t, tl in zip(texts, lowered, strict=True) if low in tl][:TEXTS_PER_NOUN]
+        found = [t for t, tl in zip(texts, lowered, strict=True) if low in tl][:GENDER_TEXTS]
         vote, guess = noun_gender(found, noun), suffix_guess(noun)
         suffix_right += guess == truth[noun]
         if vote is not None:

@@ -135,6 +135,11 @@ class Views:
         return {t["id"]: t for t in visible_topics(self.model)}
 
     @cached_property
+    def fields(self) -> list[str]:
+        """The fields of action of the visible topics (`field_of`: "Sonstiges" for none)."""
+        return sorted({field_of(t) for t in self.topics.values()})
+
+    @cached_property
     def trends(self) -> dict[str, list[dict]]:
         # a merge target's rows are the merged series load_model built
         return defaultdict(list, self.model["trend_rows"])
@@ -258,10 +263,8 @@ def scan(
     views = views or Views(ws)
     in_region = _region_filter(region)
     # a typo must not read as "nothing is emerging": an unknown field or place is an error
-    if field:
-        fields = sorted({field_of(t) for t in views.topics.values()})
-        if not any(f.lower().startswith(field.lower()) for f in fields):
-            raise AnalysisError(f"no topic in the field {field!r}; fields: {', '.join(fields)}")
+    if field and not any(f.lower().startswith(field.lower()) for f in views.fields):
+        raise AnalysisError(f"no topic in the field {field!r}; fields: {', '.join(views.fields)}")
     if region and not any(in_region(r) for r in views.assignments):
         raise AnalysisError(
             f"no article of the model names {region!r} (a municipality or district, "
@@ -519,7 +522,7 @@ def facets(ws: Workspace, views: Views | None = None) -> dict:
     return {
         "quarter": views.model["quarter"],
         "quarters": list(views.model["quarters"]),
-        "fields": sorted({field_of(t) for t in views.topics.values()}),
+        "fields": views.fields,
         "places": sorted({m for r in views.assignments for m in r.get("municipalities", [])}),
         "topics": sorted(
             ({"id": t["id"], "label": t["label"]} for t in views.topics.values()),
