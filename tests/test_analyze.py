@@ -341,6 +341,32 @@ def test_an_inherited_label_is_written_as_labels_are_written_now():
     assert linked.labels == ["Städtische Zuschuss", "Digitaler Ausschuss · Sitzung"]
 
 
+def test_an_inherited_label_goes_when_the_topic_no_longer_speaks_of_it():
+    """A topic keeps its name while its keyphrases still carry it (also inside a longer phrase);
+    a topic that matched its predecessor but is about something else now is named anew."""
+    previous = {
+        "next_id": 3,
+        "topics": [
+            {"id": "T001", "label": "Gesellschaftliche Teilhabe", "terms": {"gigabit": 1.0}},
+            {"id": "T002", "label": "Digitaler Antrag · Portal", "terms": {"antrag": 1.0}},
+        ],
+    }
+    terms = [{"gigabit": 1.0}, {"antrag": 1.0}]
+    now = [
+        ["Gigabit-Netz", "Glasfaser", "eigenwirtschaftlicher Ausbau"],
+        ["Basisdienst digitaler Antrag", "Chief Digital Officer"],
+    ]
+    labels = ["Gigabit-Netz", "Basisdienst digitaler Antrag"]
+    linked = A.link_topics(terms, labels, previous, keyphrases=now)
+    assert linked.ids == ["T001", "T002"]
+    assert linked.labels == ["Gigabit-Netz", "Digitaler Antrag · Portal"]
+    # without the keyphrases (a caller that has none) every matched label is kept, as before
+    assert A.link_topics(terms, labels, previous).labels == [
+        "Gesellschaftliche Teilhabe",
+        "Digitaler Antrag · Portal",
+    ]
+
+
 def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     from trends.analyze import readable_label
 

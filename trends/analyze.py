@@ -492,12 +492,15 @@ def link_topics(
     previous: dict | None,
     threshold: float = AnalysisConfig.match_threshold,
     gender: Callable[[str], str | None] | None = None,
+    keyphrases: list[list[str]] | None = None,
 ) -> Linked:
     """Give the new topics ids: a topic matched to the previous model (term vectors at least
     `threshold` cosine-similar) keeps its id and label, unless that label names a person (a
-    label an older version gave, before it knew the name for one): then it takes its new one.
-    A kept label is written as labels are written now (`keyphrases.written_now`: spelling, and
-    with `gender`, the nouns' genders as `noun_genders` reads them)."""
+    label an older version gave, before it knew the name for one) or no longer names what the
+    topic is about (given its `keyphrases` now: no part of the label is one of them or inside
+    one): then it takes its new one. A kept label is written as labels are written now
+    (`keyphrases.written_now`: spelling, and with `gender`, the nouns' genders as
+    `noun_genders` reads them)."""
     prev_topics = {t["id"]: t for t in (previous or {}).get("topics", [])}
     mapping = (
         match_topics({tid: t["terms"] for tid, t in prev_topics.items()}, terms, threshold)
@@ -511,8 +514,13 @@ def link_topics(
             ids.append(mapping[i])
             # an id added last quarter to tell two equal names apart is added again only if needed
             inherited = prev_topics[mapping[i]]["label"].removesuffix(f" ({mapping[i]})")
-            person = any(is_person(part) for part in inherited.split(LABEL_SEPARATOR))
-            names.append(label if person else written_now(inherited, gender))
+            parts = inherited.split(LABEL_SEPARATOR)
+            person = any(is_person(part) for part in parts)
+            now = [k.lower() for k in keyphrases[i]] if keyphrases is not None else None
+            # a topic whose subject moved on (berlin.de's "Gesellschaftliche Teilhabe" for two
+            # years of gigabit-strategy releases) is named by what it is about now
+            drifted = now is not None and not any(p.lower() in k for p in parts for k in now)
+            names.append(label if person or drifted else written_now(inherited, gender))
         else:
             ids.append(f"T{next_id:03d}")
             next_id += 1
@@ -734,7 +742,9 @@ def analyze(
                 {a.id: nlp[a.id] for a in win.articles}, win.articles, win.sources
             )
         previous = _previous_model(ws, win.quarter)
-        linked = link_topics(fit.terms, fit.labels, previous, cfg.match_threshold, fit.gender)
+        linked = link_topics(
+            fit.terms, fit.labels, previous, cfg.match_threshold, fit.gender, fit.keyphrases
+        )
         with _timed(seconds, "trends_maturity"):
             out = describe_topics(corpus, win, nlp, fit, linked, inputs, cfg, progress)
         seen_in = corpus.seen_in()
