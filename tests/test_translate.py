@@ -49,6 +49,17 @@ def test_a_document_keeps_its_words_and_gains_the_translations(tr):
     ]
 
 
+def test_given_the_corpus_usage_a_word_gains_the_sense_the_corpus_writes_about(tr):
+    """A word's other senses would be words of the report too ("Grube" for a pothole): with
+    the German articles' usage each word gives the noun they use most, none they never use."""
+    docs = ["bin lorry | pothole | Euskirchen", "lorry driver | mower"]
+    usage = {"Schlagloch": 12, "Loch": 30, "Müllwagen": 4, "Rasenmäher": 0, "Lkw": 7, "Laster": 7}
+    assert tr.translate_docs(docs, "en", "de", usage) == [
+        "bin lorry | pothole | Euskirchen | Müllwagen Loch",
+        "lorry driver | mower | Lkw Laster",  # a tie keeps both; an unused noun adds nothing
+    ]
+
+
 def test_without_the_dictionary_documents_are_unchanged(tmp_path, monkeypatch):
     monkeypatch.setattr(translate, "DICT_DIR", tmp_path / "none")
     monkeypatch.setattr(translate, "_SEEN", {})

@@ -46,7 +46,7 @@ import platform
 import re
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -898,20 +898,26 @@ def fit_topics(
         if why := translation_problem(lang, main_lang):
             progress.message(f"{len(same)} '{lang}' articles placed by their own words only: {why}")
 
+    fit_docs = docs(fit_idx)
+    aside_langs = [(a.language or "de")[:2] for a in aside]
+    # which of a word's translations the corpus itself writes (see translate._most_used)
+    usage = None
+    if foreign_idx or set(aside_langs) - {main_lang}:
+        usage = Counter(w for d in fit_docs for w in set(d.split()))
+
     def in_main_language(idx: list[int], texts: list[str]) -> list[str]:
-        return read_in_language(texts, [langs[i] for i in idx], main_lang)
+        return read_in_language(texts, [langs[i] for i in idx], main_lang, usage)
 
     # a set-aside report in another language is read in the main language's words too, so it
     # may complete a new subject as a kept one does (its own words are not the subject's)
-    aside_langs = [(a.language or "de")[:2] for a in aside]
     aside_docs = lemma_docs(corpus, [a.id for a in aside], version)
-    aside_read = read_in_language(aside_docs, aside_langs, main_lang)
+    aside_read = read_in_language(aside_docs, aside_langs, main_lang, usage)
     extra_idx = [i for i in foreign_idx if articles[i].quarter >= recent_from]
     # read once: the fit needs their lemmas, and so does their placing below
     extra_docs = dict(zip(extra_idx, docs(extra_idx), strict=True))
     try:
         model = TopicModel(n_topics=cfg.n_topics, random_state=cfg.seed).fit(
-            docs(fit_idx),
+            fit_docs,
             langs=main_lang,
             recent=[articles[i].quarter >= recent_from for i in fit_idx],
             groups=[articles[i].source for i in fit_idx],
@@ -929,6 +935,7 @@ def fit_topics(
         )
     except TooLittleText as exc:
         raise AnalysisError(f"no topics can be found in this window: {exc}") from None
+    del fit_docs  # the placing below reads a chunk at a time: memory stays that of the fit
     progress.advance("topic model", len(fit_idx))
     other = frozenset(int(k) for k in np.flatnonzero(model.other_topics_))
     main = [-1] * len(articles)
@@ -1002,13 +1009,17 @@ def noun_genders(corpus: Corpus) -> Callable[[str], str | None]:
     return gender
 
 
-def read_in_language(texts: list[str], langs: list[str], target: str) -> list[str]:
+def read_in_language(
+    texts: list[str], langs: list[str], target: str, usage: Mapping[str, int] | None = None
+) -> list[str]:
     """Analysed documents with those in other languages than `target` read in its words too (a
-    dictionary adds them, see trends.nlp.translate; unchanged where none is installed)."""
+    dictionary adds them, see trends.nlp.translate; unchanged where none is installed). `usage`:
+    how many of the corpus's `target` documents use each word (each word then gives the
+    translation the corpus uses most)."""
     out = list(texts)
     for lang in sorted(set(langs) - {target}):
         pos = [n for n, other in enumerate(langs) if other == lang]
-        read = translate_docs([texts[n] for n in pos], lang, target)
+        read = translate_docs([texts[n] for n in pos], lang, target, usage)
         for n, doc in zip(pos, read, strict=True):
             out[n] = doc
     return out
