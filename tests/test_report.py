@@ -577,6 +577,29 @@ def test_comparison_new_moved_dropped(basic):
     )
 
 
+def test_a_topic_named_anew_is_shown_with_its_former_name(tmp_path):
+    """A topic whose former name no longer described its articles took a new one (analyze's
+    link_topics): the comparison says which, so no reader takes it for a new topic. A name
+    spelled anew ("Sensornetz" for "Sensornetze") is the same name."""
+    ws = make_workspace(tmp_path / "ws", "basic")
+    path = ws.models_dir / "2026Q2" / "topics.json"
+    before = json.loads(path.read_text(encoding="utf-8"))
+    for t in before["topics"]:
+        t["label"] = {"T002": "Papierlose Ablage", "T003": "LoRaWAN-Sensornetz"}.get(
+            t["id"], t["label"]
+        )
+    path.write_text(json.dumps(before, ensure_ascii=False), encoding="utf-8")
+    ctx = build_context(ws, "2026Q3", today=TODAY)
+    renamed = ctx["comparison"]["renamed"]
+    assert [(e["label"], e["previous"]) for e in renamed] == [
+        ("E-Akte in der Kernverwaltung", "Papierlose Ablage")
+    ]
+    paths = write_report(ws, "2026Q3", today=TODAY, formats=MD_HTML)
+    for name in ("report.md", "report.html"):
+        text = paths[name].read_text(encoding="utf-8")
+        assert "Neu benannte Themen" in text and "Papierlose Ablage" in text, name
+
+
 def test_no_previous_model(tmp_path):
     ws = make_workspace(tmp_path / "ws", "none")
     shutil.rmtree(ws.models_dir / "2026Q2")

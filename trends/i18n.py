@@ -356,6 +356,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "new_topics": ("Neue Themen", "New topics"),
     "moved_topics": ("Themen mit Ringwechsel", "Topics that moved ring"),
     "dropped_topics": ("Weggefallene Themen", "Dropped topics"),
+    "renamed_topics": ("Neu benannte Themen", "Topics named anew"),
+    "renamed_note": (
+        "Ihr bisheriger Name beschreibt ihre Artikel nicht mehr; sie heißen jetzt, wie ihre "
+        "Artikel sie nennen.",
+        "Their former name no longer describes their articles; they are now called what their "
+        "articles call them.",
+    ),
+    "previous_name": ("Bisheriger Name", "Former name"),
     "unchanged_topics": (
         "{n} Themen unverändert im selben Ring.",
         "{n} topics unchanged in the same ring.",

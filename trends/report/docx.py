@@ -500,6 +500,13 @@ class _Writer:
             )
         else:
             self.para(t["none"])
+        if cmp_["renamed"]:
+            self.heading(t["renamed_topics"], 2)
+            self.para(t["renamed_note"])
+            self.table(
+                [t["number"], t["topic"], t["previous_name"]],
+                [[e["number"], e["label"], e["previous"]] for e in cmp_["renamed"]],
+            )
         self.heading(t["dropped_topics"], 2)
         if cmp_["dropped"]:
             self.table(
