@@ -165,8 +165,10 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # written in stop 46, scored once in it as judges of its relevance changes; stream52 and
 # stream53, written in stop 46, scored once at the start of stop 47; stream54 and stream55,
 # written in stop 47, scored once at the start of stop 48; stream56 … stream59, written in
-# stop 48, scored once at the start of stop 49; stream60 and later, written in stop 49, are
-# unseen: not listed here until a stop has scored them once)
+# stop 48, scored once at the start of stop 49; stream60 … stream63, written in stop 49, scored
+# once in it as judges of its changes (the code before them, main and a candidate beside);
+# stream64 and later, written in stop 49, are unseen: not listed here until a stop has scored
+# them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
@@ -226,6 +228,10 @@ TEST_STREAMS = (
     _DATA / "stream57",
     _DATA / "stream58",
     _DATA / "stream59",
+    _DATA / "stream60",
+    _DATA / "stream61",
+    _DATA / "stream62",
+    _DATA / "stream63",
 )
 # ... except that maturity's article layer learns from all of them (stop 32: its word model of
 # whole articles needs many corpora: left out one at a time, +0.023 with the demo and two
