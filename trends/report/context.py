@@ -891,9 +891,9 @@ def _radar(inp: _Inputs, topics: list[dict], sectors: list[dict], rings: list[di
     return radar
 
 
-def _word_stems(label: str) -> set[str]:
+def _stems(label: str) -> frozenset[str]:
     # "Städtische Zuschuss" and "Städtischer Zuschuss", "Ausschuß" and "Ausschuss" share theirs
-    return {w[:5] for w in re.findall(r"\w{4,}", label.lower().replace("ß", "ss"))}
+    return maturity.word_stems([label.replace("ß", "ss")])
 
 
 def _comparison(inp: _Inputs, topics: list[dict], prev_view: dict[str, dict]) -> dict:
@@ -913,7 +913,7 @@ def _comparison(inp: _Inputs, topics: list[dict], prev_view: dict[str, dict]) ->
             # a topic named anew (analyze.link_topics: its articles left its former name) says
             # so, else a reader takes it for a new one; a name spelled anew is the same name
             before = prev_view.get(tp["id"], {}).get("label", "").removesuffix(f" ({tp['id']})")
-            if before and not _word_stems(before) & _word_stems(tp["label"]):
+            if before and not _stems(before) & _stems(tp["label"]):
                 comparison["renamed"].append(
                     {**{k: tp[k] for k in ("number", "label", "anchor")}, "previous": before}
                 )
