@@ -455,6 +455,23 @@ def test_extract_keyphrases_names_topics_by_distinctive_phrases():
     assert extract_keyphrases([], [], "de") == {}
 
 
+def test_function_words_and_dating_adjectives_make_no_keyphrase():
+    """A preposition fused with its article ("aufs Handy") was read as an adjective and shown as
+    "aufse Handy"; a time-deictic adjective ("im kommenden Winter") dates a report and named a
+    topic on road-temperature sensors "Kommender Winter"."""
+    from trends.nlp.keyphrases import extract_keyphrases
+
+    sensors = analyze_text(
+        "Im kommenden Winter messen Sensoren an den Räumfahrzeugen die Fahrbahntemperatur, "
+        "die Werte kommen aufs Handy der Fahrer.",
+        "de",
+    )
+    other = analyze_text("Der Kreis baut einen Radweg an der Landstraße.", "de")
+    phrases = [p for p, _ in extract_keyphrases([sensors] * 3 + [other] * 3, [0] * 3 + [1] * 3)[0]]
+    assert "Handy" in phrases and "Winter" in phrases, phrases
+    assert not [p for p in phrases if p.split()[0].lower().startswith(("aufs", "kommend"))], phrases
+
+
 def test_a_hyphenated_compound_counts_as_a_phrase_in_keyphrase_scores():
     # "LoRaWAN-Netz" is as specific as a two-word phrase: it beats the plain "Gateway" that more
     # of the topic's articles use (in the demo the LoRaWAN topic was called "Sensor · Gateway")

@@ -38,7 +38,7 @@ from trends.nlp.text import (
     tokenize,
 )
 
-ANALYZER_VERSION = "8"
+ANALYZER_VERSION = "9"
 """Bump when :func:`analyze_text` output changes; cached strings of another version are stale."""
 
 # Batches smaller than this are analysed in-process: starting workers costs more than it saves.
