@@ -322,6 +322,22 @@ def test_a_label_naming_a_person_is_not_inherited():
     assert linked.labels == ["Tabletkurs", "Akte"]
 
 
+def test_a_label_that_is_part_of_a_publishers_name_is_not_inherited():
+    # the demo's shared-IT topic kept "Kommunaler IT" (of the source "Kommunale IT Westfalen")
+    # from quarter to quarter once its adjective agreed with its noun
+    previous = {
+        "next_id": 2,
+        "topics": [{"id": "T001", "label": "Kommunaler IT", "terms": {"rechenzentrum": 1.0}}],
+    }
+    terms, labels = [{"rechenzentrum": 1.0}], ["Rechenzentrum · Mandant"]
+    keyphrases = [["Kommunaler IT", "Rechenzentrum", "Mandant"]]
+    linked = A.link_topics(terms, labels, previous, keyphrases=keyphrases)
+    assert linked.labels == ["Kommunaler IT"]
+    publishers = ["Kommunale IT Westfalen"]
+    linked = A.link_topics(terms, labels, previous, keyphrases=keyphrases, publishers=publishers)
+    assert linked.ids == ["T001"] and linked.labels == ["Rechenzentrum · Mandant"]
+
+
 def test_an_inherited_label_is_written_as_labels_are_written_now():
     """A topic keeps its name from quarter to quarter, but not an old version's grammar or
     spelling: the gender the corpus gives the noun, today's ss."""
@@ -372,6 +388,8 @@ def test_topic_labels_name_the_subject_not_places_people_or_publishers():
 
     publishers = ["Kommunale IT Westfalen (Demo)", "FormWerk GmbH (Demo)"]
     assert readable_label(["Kommunale IT", "EUDI-Wallet"], publishers) == "EUDI-Wallet"
+    # also where the adjective was made to agree with its noun (the demo's "Kommunaler IT")
+    assert readable_label(["Kommunaler IT", "Rechenzentrum"], publishers) == "Rechenzentrum"
     assert readable_label(["Delbrück", "Sensor", "Gateway"]) == "Sensor · Gateway"
     # maturity words say how far a topic got, not what it is; generic words and people neither
     assert readable_label(["Testphase", "Pflegedienst", "Leistung", "Telenotarzt"]) == (

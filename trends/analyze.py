@@ -62,7 +62,15 @@ from trends.corpus import Corpus
 from trends.files import replacing
 from trends.models import AnalysisError, model_quarters, read_model_file
 from trends.nlp import entities
-from trends.nlp.keyphrases import LABEL_SEPARATOR, agree, noun_gender, topic_label, written_now
+from trends.nlp.keyphrases import (
+    LABEL_SEPARATOR,
+    agree,
+    base_words,
+    contains_words,
+    noun_gender,
+    topic_label,
+    written_now,
+)
 from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text, is_known, split_compound
 from trends.nlp.topics import TooLittleText, TopicModel, match_topics
 from trends.nlp.translate import installed as translation_dictionaries
@@ -493,10 +501,12 @@ def link_topics(
     threshold: float = AnalysisConfig.match_threshold,
     gender: Callable[[str], str | None] | None = None,
     keyphrases: list[list[str]] | None = None,
+    publishers: Iterable[str] = (),
 ) -> Linked:
     """Give the new topics ids: a topic matched to the previous model (term vectors at least
-    `threshold` cosine-similar) keeps its id and label, unless that label names a person (a
-    label an older version gave, before it knew the name for one) or no longer names what the
+    `threshold` cosine-similar) keeps its id and label, unless that label names a person or is
+    part of a publisher's name (a label an older version gave, before it knew the name for one
+    or made its adjective agree: "Kommunaler IT" of "Kommunale IT Westfalen") or no longer names what the
     topic is about (given its `keyphrases` now: no part of the label is one of them or inside
     one): then it takes its new one. A kept label is written as labels are written now
     (`keyphrases.written_now`: spelling, and with `gender`, the nouns' genders as
@@ -508,6 +518,7 @@ def link_topics(
         else {}
     )
     next_id = (previous or {}).get("next_id", 1)
+    publishers = list(publishers)
     ids, names = [], []
     for i, label in enumerate(labels):
         if i in mapping:
@@ -515,12 +526,12 @@ def link_topics(
             # an id added last quarter to tell two equal names apart is added again only if needed
             inherited = prev_topics[mapping[i]]["label"].removesuffix(f" ({mapping[i]})")
             parts = inherited.split(LABEL_SEPARATOR)
-            person = any(is_person(part) for part in parts)
+            no_subject = any(is_person(part) or _of_a_publisher(part, publishers) for part in parts)
             now = [k.lower() for k in keyphrases[i]] if keyphrases is not None else None
             # a topic whose subject moved on (berlin.de's "Gesellschaftliche Teilhabe" for two
             # years of gigabit-strategy releases) is named by what it is about now
             drifted = now is not None and not any(p.lower() in k for p in parts for k in now)
-            names.append(label if person or drifted else written_now(inherited, gender))
+            names.append(label if no_subject or drifted else written_now(inherited, gender))
         else:
             ids.append(f"T{next_id:03d}")
             next_id += 1
@@ -743,7 +754,13 @@ def analyze(
             )
         previous = _previous_model(ws, win.quarter)
         linked = link_topics(
-            fit.terms, fit.labels, previous, cfg.match_threshold, fit.gender, fit.keyphrases
+            fit.terms,
+            fit.labels,
+            previous,
+            cfg.match_threshold,
+            fit.gender,
+            fit.keyphrases,
+            publishers,
         )
         with _timed(seconds, "trends_maturity"):
             out = describe_topics(corpus, win, nlp, fit, linked, inputs, cfg, progress)
@@ -1389,15 +1406,26 @@ def is_person(phrase: str) -> bool:
     return 2 <= len(words) <= 3 and _unknown_name_word(words[0]) and _unknown_name_word(words[-1])
 
 
+def _of_a_publisher(phrase: str, publishers: Iterable[str]) -> bool:
+    """Whether a phrase is part of one of the publishers' names, also where its adjective was
+    made to agree with its noun ("Kommunaler IT" of "Kommunale IT Westfalen")."""
+    low, words = phrase.lower(), base_words(phrase)
+    return any(
+        low in name.lower() or contains_words(base_words(name), words)
+        for name in publishers
+        if name
+    )
+
+
 def readable_label(keyphrases: list[str], publishers: Iterable[str] = ()) -> str:
     """A topic name a reader recognises: the best keyphrases that are not places, organisations,
     people, actors, amounts, maturity cues or part of a publisher's name ("Bewohnerparkausweis ·
     Serviceportal", not "Soest · Kreis", "Million Euro" or "Kommunale IT" from "Kommunale IT
     Westfalen")."""
-    names = [p.lower() for p in publishers if p]
+    publishers = list(publishers)
     kept = []
     for phrase in keyphrases:
-        if any(phrase.lower() in name for name in names):
+        if _of_a_publisher(phrase, publishers):
             continue
         named = sum(
             e.end - e.start for e in entities.find_entities(phrase) if e.kind in _NAME_KINDS

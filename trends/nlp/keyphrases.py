@@ -441,6 +441,18 @@ def _sentence_start_adjective(word: str) -> str | None:
     return low if lemma.islower() and (lemma == stem or stem.endswith("t")) else None
 
 
+def base_words(phrase: str) -> list[str]:
+    """A phrase's words in lower case without adjective endings, so that a label and a name
+    compare whatever the case the label's adjective agrees in ("Kommunaler IT" and "Kommunale IT
+    Westfalen" both give kommunal, it)."""
+    return [_uninflected(w) for w in phrase.lower().split()]
+
+
+def contains_words(big: list[str], small: list[str]) -> bool:
+    """Whether the words `small` stand together in `big` (or are all of it)."""
+    return big == small or _contains(big, small)
+
+
 def _uninflected(adj: str) -> str:
     """The adjective :func:`_inflect` was given (its ending taken off)."""
     for end in ("er", "es", "e"):
