@@ -390,6 +390,9 @@ def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     assert readable_label(["Kommunale IT", "EUDI-Wallet"], publishers) == "EUDI-Wallet"
     # also where the adjective was made to agree with its noun (the demo's "Kommunaler IT")
     assert readable_label(["Kommunaler IT", "Rechenzentrum"], publishers) == "Rechenzentrum"
+    # an organisation of the field is an actor, not the subject (the demo's heat warnings were
+    # named after the weather service that issues them)
+    assert readable_label(["Deutscher Wetterdienst", "Hitzewarnung", "SMS"]) == "Hitzewarnung · SMS"
     assert readable_label(["Delbrück", "Sensor", "Gateway"]) == "Sensor · Gateway"
     # maturity words say how far a topic got, not what it is; generic words and people neither
     assert readable_label(["Testphase", "Pflegedienst", "Leistung", "Telenotarzt"]) == (
