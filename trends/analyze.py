@@ -508,9 +508,9 @@ def link_topics(
     part of one of the `publishers`' names (a label an older version gave, before it knew the
     name for one or made its adjective agree: "Kommunaler IT" of "Kommunale IT Westfalen") or
     no longer names what the topic is about (given its `keyphrases` now: no part of the label
-    is one of them or inside one): then it takes its new one. A kept label is written as labels are written now
-    (`keyphrases.written_now`: spelling, and with `gender`, the nouns' genders as
-    `noun_genders` reads them)."""
+    is one of them or inside one): then it takes its new one. A kept label is written as labels
+    are written now (`keyphrases.written_now`: spelling, and with `gender`, the nouns' genders
+    as `noun_genders` reads them)."""
     prev_topics = {t["id"]: t for t in (previous or {}).get("topics", [])}
     mapping = (
         match_topics({tid: t["terms"] for tid, t in prev_topics.items()}, terms, threshold)
