@@ -1045,6 +1045,35 @@ def test_a_quiet_topic_keeps_the_stage_its_earlier_articles_reached():
     assert A.stage_basis(arts, "2025Q4", 3)[1] == ["2025Q4", "2025Q3"]
 
 
+def test_a_topics_stage_is_judged_on_the_articles_typical_of_it():
+    """A topic on a plan several towns share (three articles, topic weight about 0.9, each a
+    concept) took in two articles that are mostly about something else (weight 0.45, each
+    telling a rollout of another service, from two sources): counted, they would corroborate a
+    rollout; the stage is judged on the typical articles, so it stays a concept."""
+    from trends.maturity import ArticleMeta, Signal, aggregate
+    from trends.records import Article
+
+    def article(i: int, source: str, stage: str, weight: float):
+        art = Article(f"a{i}", f"Titel {i}", "", dt.date(2026, 7, 1 + i), source)
+        meta = ArticleMeta(art.id, art.title, "", art.published.isoformat(), source, ())
+        return art, weight, (Signal("Satz.", stage, None, False, False, None, 0.9), meta)
+
+    made = [
+        article(1, "stadt", "konzept", 0.92),
+        article(2, "kreis", "konzept", 0.9),
+        article(3, "land", "konzept", 0.88),
+        article(4, "blog", "rollout", 0.4),
+        article(5, "zeitung", "rollout", 0.4),
+    ]
+    weights = {art.id: w for art, w, _ in made}
+    items = {art.id: item for art, _, item in made}
+    every = [art for art, _, _ in made]
+    assert aggregate([items[a.id] for a in every]).stage == "rollout"
+    typical = A.staged_articles(every, weights)
+    assert [a.id for a in typical] == ["a1", "a2", "a3"]
+    assert aggregate([items[a.id] for a in typical]).stage == "konzept"
+
+
 @pytest.mark.slow
 def test_council_minutes_form_no_topic_and_the_report_says_so(tmp_path):
     """A written stream whose council minutes (ratsinfo-brilon: "TOP 7 … Vorlage … Beschluss")

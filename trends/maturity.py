@@ -1992,6 +1992,13 @@ def word_stems(words: Iterable[str], min_len: int = 4, nouns: bool = False) -> f
     return frozenset(out)
 
 
+def typical_floor(weights: dict[str, float]) -> float:
+    """The topic weight from which an article is typical of its topic (``weights``: article id
+    -> weight, the topic's articles): `TYPICAL_SHARE` of their median."""
+    values = sorted(weights.values())
+    return TYPICAL_SHARE * values[len(values) // 2] if values else 0.0
+
+
 def topic_backing(
     terms: dict[str, float],
     keyphrases: Iterable[str],
@@ -2011,8 +2018,7 @@ def topic_backing(
 
     top = sorted(terms, key=lambda t: (-terms[t], t))[:TOP_TERMS]
     subject = word_stems([*top, *keyphrases])
-    values = sorted(weights.values())
-    floor = TYPICAL_SHARE * values[len(values) // 2] if values else 0.0
+    floor = typical_floor(weights)
     languages = languages or {}
 
     @lru_cache(maxsize=256)
