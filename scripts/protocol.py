@@ -168,8 +168,9 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # stop 48, scored once at the start of stop 49; stream60 … stream63, written in stop 49, scored
 # once in it as judges of its changes (the code before them, main and a candidate beside);
 # stream64 … stream67, written in stop 49, scored once at the start of stop 50; stream68 …
-# stream71, written in stop 50, scored once at the start of stop 51; stream72 and later are
-# unseen: not listed here until a stop has scored them once)
+# stream71, written in stop 50, scored once at the start of stop 51; stream72 … stream75,
+# written in stop 51, scored once in it as judges of its change (main and the candidate
+# beside); stream76 and later are unseen: not listed here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
@@ -241,6 +242,10 @@ TEST_STREAMS = (
     _DATA / "stream69",
     _DATA / "stream70",
     _DATA / "stream71",
+    _DATA / "stream72",
+    _DATA / "stream73",
+    _DATA / "stream74",
+    _DATA / "stream75",
 )
 # ... except that maturity's article layer learns from all of them (stop 32: its word model of
 # whole articles needs many corpora: left out one at a time, +0.023 with the demo and two
