@@ -1047,7 +1047,7 @@ def test_a_quiet_topic_keeps_the_stage_its_earlier_articles_reached():
 
 def test_a_topics_stage_is_judged_on_the_articles_typical_of_it():
     """A topic on a plan several towns share (three articles, topic weight about 0.9, each a
-    concept) took in two articles that are mostly about something else (weight 0.45, each
+    concept) took in two articles that are mostly about something else (weight 0.4, each
     telling a rollout of another service, from two sources): counted, they would corroborate a
     rollout; the stage is judged on the typical articles, so it stays a concept."""
     from trends.maturity import ArticleMeta, Signal, aggregate
