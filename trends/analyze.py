@@ -1091,18 +1091,14 @@ def _describe_topic(
     ]
     series = quarter_metrics(mentions, w.dates, w.quarters, today=w.today, rules=w.rules)
     verdict = classify(series, w.rules)
-    by_quarter: dict[str, list[Article]] = {}
-    for a in arts:
-        by_quarter.setdefault(a.quarter, []).append(a)
+    by_quarter = _by_quarter(arts)
     stages: dict[str, maturity.StageEstimate | None] = {}
-    typical = {a.id: (weights or {}).get(a.id, 1.0) for a in arts}
+    topic_weights = {a.id: (weights or {}).get(a.id, 1.0) for a in arts}
     backs = maturity.topic_backing(
-        fit.terms[k], fit.keyphrases[k], typical, {a.id: a.language for a in arts}
+        fit.terms[k], fit.keyphrases[k], topic_weights, {a.id: a.language for a in arts}
     )
-    staged = staged_articles(arts, typical)
-    staged_by_quarter: dict[str, list[Article]] = {}
-    for a in staged:
-        staged_by_quarter.setdefault(a.quarter, []).append(a)
+    staged = staged_articles(arts, topic_weights)
+    staged_by_quarter = _by_quarter(staged)
     for qm in series:
         basis, stage_quarters = stage_basis(staged_by_quarter, qm.quarter, w.cfg.min_stage_articles)
         items = [(sig, meta[a.id]) for a in basis for sig in signals[a.id]]
@@ -1288,6 +1284,13 @@ _ACTOR_HEADS = (
     "minister",
     "präsident",
 )
+
+
+def _by_quarter(arts: list[Article]) -> dict[str, list[Article]]:
+    out: dict[str, list[Article]] = {}
+    for a in arts:
+        out.setdefault(a.quarter, []).append(a)
+    return out
 
 
 def staged_articles(arts: list[Article], weights: dict[str, float]) -> list[Article]:
