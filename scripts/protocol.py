@@ -170,7 +170,8 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # stream64 … stream67, written in stop 49, scored once at the start of stop 50; stream68 …
 # stream71, written in stop 50, scored once at the start of stop 51; stream72 … stream75,
 # written in stop 51, scored once in it as judges of its change (main and the candidate
-# beside); stream76 and later are unseen: not listed here until a stop has scored them once)
+# beside); stream76 … stream79, written in stop 51, scored once at the start of stop 52;
+# stream80 and later are unseen: not listed here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
@@ -246,6 +247,10 @@ TEST_STREAMS = (
     _DATA / "stream73",
     _DATA / "stream74",
     _DATA / "stream75",
+    _DATA / "stream76",
+    _DATA / "stream77",
+    _DATA / "stream78",
+    _DATA / "stream79",
 )
 # ... except that maturity's article layer learns from all of them (stop 32: its word model of
 # whole articles needs many corpora: left out one at a time, +0.023 with the demo and two
