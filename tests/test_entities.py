@@ -415,3 +415,12 @@ def test_demo_articles_municipalities_are_found():
             assert truth <= found, (a.get("slug"), truth - found)
             checked += 1
     assert checked > 0
+
+
+def test_place_feature_words_are_towns_and_their_people_not_common_words():
+    from trends.nlp.entities import place_feature_words
+
+    words = place_feature_words()
+    assert {"unna", "unnaer", "emmerich", "kamener", "sassendorf", "rheda-wiedenbrück"} <= words
+    # a town's name that is a common word too stays a word: "Essen" is a meal, "Lage" a situation
+    assert not {"essen", "lage", "wetter", "bad", "rhein"} & words

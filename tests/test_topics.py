@@ -890,3 +890,57 @@ def test_topics_of_one_name_are_one_subject():
     assert len(akte) == 1
     # what the model reads later goes where its fitted articles went
     assert model.predict([docs[0]])[0] in akte
+
+
+def test_a_subject_two_towns_tell_in_their_own_words_is_one_topic(monkeypatch):
+    """Each town names its own product ("Unna-App", "Werne-App"): a fit with a topic to spare
+    splits the app by town, and the parts carry different names. Their terms, the towns' names
+    left out, are the same, so they are one subject (a written stream's citizens' app of 40
+    reports came in four such parts)."""
+    from trends.nlp import topics
+    from trends.nlp.lemmatize import analyze_text
+
+    rng = random.Random(0)
+    app = [
+        "Die {t}-App zeigt jetzt auch die Abfuhrtermine.",
+        "In {t} buchen die {t}er Termine im Bürgerbüro über die {t}-App.",
+        "Die {t}-App schickt Nachrichten aus dem Rathaus aufs Handy.",
+        "Mehr als 5.000 {t}er haben die {t}-App geladen.",
+        "Neu in der {t}-App: Mängel melden mit Foto.",
+    ]
+    others = {
+        "fibre": [
+            "Der Glasfaserausbau kommt voran.",
+            "Die Schulen bekommen einen Glasfaseranschluss.",
+            "2.000 Haushalte sind an das Glasfasernetz angeschlossen.",
+            "Bagger für das Glasfasernetz rollen durch die Straßen.",
+            "Das Glasfasernetz erreicht die Gewerbegebiete.",
+        ],
+        "file": [
+            "Die E-Akte ersetzt die Papierakte im Bauamt.",
+            "Mit der E-Akte arbeiten alle Ämter digital.",
+            "Die E-Akte spart Wege zwischen den Ämtern.",
+            "Scannen und E-Akte: das Archiv wird digital.",
+            "Die Stadt führt die elektronische Akte ein.",
+        ],
+    }
+    docs, subject = [], []
+    for town in ("Unna", "Werne"):
+        for _ in range(10):
+            docs.append(analyze_text(" ".join(s.format(t=town) for s in rng.sample(app, 3)), "de"))
+            subject.append("app")
+    for name, sentences in others.items():
+        for _ in range(12):
+            docs.append(analyze_text(" ".join(rng.sample(sentences, 3)), "de"))
+            subject.append(name)
+
+    def first_keyphrase(kps):
+        return kps[0][0] if kps else ""
+
+    def app_topics() -> set[int]:
+        model = TopicModel(n_topics=4, random_state=0).fit(docs, name=first_keyphrase)
+        return {int(t) for t, s in zip(model.labels_, subject, strict=True) if s == "app"}
+
+    assert len(app_topics()) == 1
+    monkeypatch.setattr(topics, "SAME_TERMS", 1.01)  # no merging by terms: one topic per town
+    assert len(app_topics()) == 2

@@ -586,6 +586,34 @@ def place_name_words() -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def place_feature_words() -> frozenset[str]:
+    """Lower-case words that name an NRW municipality or its people: single-word names and
+    aliases ("unna", "emmerich" of Emmerich am Rhein), the name after "Bad"/"Sankt"
+    ("sassendorf"), and inhabitant/adjective forms ("unnaer", "kamenerin"). Names that are
+    common words too ("Essen", "Alpen") are left out, their adjective forms are not. What a
+    text says about a subject does not change with the town it happens in, so topic features
+    leave these out (:class:`trends.nlp.topics.LemmaFeatures`)."""
+    out: set[str] = set()
+    for row in _load_rows():
+        e = row.entry
+        if e.kind not in ("municipality", "city"):
+            continue
+        if e.ambiguity in ("", "name"):
+            for n in (e.name, *e.aliases):
+                words = n.split()
+                if len(words) == 1:
+                    out.add(n)
+                elif len(words) == 2 and words[0] in ("Bad", "Sankt", "St."):
+                    out.add(words[1])
+        if row.demonyms != "-":
+            bases = list(_split(row.demonyms)) if row.demonyms else _demonyms(e.name)
+            out.update(
+                d for b in bases for d in _inflected_demonyms(b) if d not in _BLOCKED_DEMONYMS
+            )
+    return frozenset(w.lower() for w in out if w[:1].isupper() and "(" not in w)
+
+
 def names_a_place(phrase: str) -> bool:
     """Whether a phrase holds a whole plain place name ("Standesamt Datteln", "Technischer
     Betrieb Rheine", "Stadtwerke Mülheim an der Ruhr"), whatever else it says; "Bad" alone or
