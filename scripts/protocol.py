@@ -172,7 +172,9 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # written in stop 51, scored once in it as judges of its change (main and the candidate
 # beside); stream76 … stream79, written in stop 51, scored once at the start of stop 52;
 # stream84 and stream85, a second design written in stop 52, scored once at their writing;
-# stream80 … stream83 and later are unseen: not listed here until a stop has scored them once)
+# stream80 … stream83, written in stop 52, scored once in it as judges of its change, join at
+# the start of stop 53 (with the article layer retrained); later ones are unseen: not listed
+# here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
