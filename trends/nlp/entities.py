@@ -591,9 +591,9 @@ def place_feature_words() -> frozenset[str]:
     """Lower-case words that name an NRW municipality or its people: single-word names and
     aliases ("unna", "emmerich" of Emmerich am Rhein), the name after "Bad"/"Sankt"
     ("sassendorf"), and inhabitant/adjective forms ("unnaer", "kamenerin"). Names that are
-    common words too ("Essen", "Alpen") are left out, their adjective forms are not. What a
-    text says about a subject does not change with the town it happens in, so topic features
-    leave these out (:class:`trends.nlp.topics.LemmaFeatures`)."""
+    common words too ("Essen", "Alpen") are left out, their adjective forms are not. What two
+    topics say is compared without them (``TopicModel._same_terms``): a subject does not change
+    with the town it happens in."""
     out: set[str] = set()
     for row in _load_rows():
         e = row.entry

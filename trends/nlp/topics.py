@@ -1018,7 +1018,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         place = place_feature_words()
         live = [
             j
-            for j, terms in enumerate(self.topic_terms_)
+            for j in range(len(self.topic_terms_))
             if self.topic_sizes_[j]
             and not self.other_topics_[j]
             and not self.form_topics_[j]
@@ -1052,7 +1052,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
             if cosine < SAME_TERMS:
                 break
             a, b = find(a), find(b)
-            if a != b:
+            # a part may already have joined a new subject by its name: that one keeps its own
+            if a != b and a not in self.new_topics_ and b not in self.new_topics_:
                 keep, drop = sorted((a, b), key=lambda j: (-self.topic_sizes_[j], j))
                 root[drop] = keep
         return {j: find(j) for j in root}
