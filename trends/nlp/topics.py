@@ -345,6 +345,25 @@ def prune_rows(X: sp.csr_matrix, max_terms: int, floor: float = 0.0) -> sp.csr_m
 # --- topic matching across quarters ---------------------------------------------------------
 
 
+def term_similarity(
+    rows: Sequence[Mapping[str, float]], cols: Sequence[Mapping[str, float]]
+) -> np.ndarray:
+    """Cosine similarity of term-weight dicts on their union vocabulary, ``rows`` x ``cols``
+    (an empty dict is similar to nothing)."""
+    vocab = sorted({t for d in (*rows, *cols) for t in d})
+    index = {t: i for i, t in enumerate(vocab)}
+
+    def unit(dicts: Sequence[Mapping[str, float]]) -> np.ndarray:
+        M = np.zeros((len(dicts), len(vocab)))
+        for r, d in enumerate(dicts):
+            for t, w in d.items():
+                M[r, index[t]] = float(w)
+        norms = np.linalg.norm(M, axis=1, keepdims=True)
+        return np.divide(M, norms, out=np.zeros_like(M), where=norms > 0)
+
+    return unit(rows) @ unit(cols).T
+
+
 def match_topics(
     prev_terms: Mapping[Any, Mapping[str, float]],
     new_terms: Sequence[Mapping[str, float]],
@@ -359,20 +378,7 @@ def match_topics(
     prev_ids = list(prev_terms)
     if not prev_ids or not new_terms:
         return {}
-    vocab = sorted({t for d in prev_terms.values() for t in d} | {t for d in new_terms for t in d})
-    index = {t: i for i, t in enumerate(vocab)}
-
-    def matrix(dicts: Sequence[Mapping[str, float]]) -> np.ndarray:
-        M = np.zeros((len(dicts), len(vocab)))
-        for r, d in enumerate(dicts):
-            for t, w in d.items():
-                M[r, index[t]] = float(w)
-        norms = np.linalg.norm(M, axis=1, keepdims=True)
-        return np.divide(M, norms, out=np.zeros_like(M), where=norms > 0)
-
-    P = matrix([prev_terms[i] for i in prev_ids])
-    N = matrix(list(new_terms))
-    sim = N @ P.T
+    sim = term_similarity(list(new_terms), [prev_terms[i] for i in prev_ids])
     rows, cols = linear_sum_assignment(sim, maximize=True)
     return {int(r): prev_ids[c] for r, c in zip(rows, cols, strict=True) if sim[r, c] >= threshold}
 
@@ -1024,15 +1030,15 @@ class TopicModel(TransformerMixin, BaseEstimator):
             and not self.form_topics_[j]
             and j not in self.new_topics_
         ]
-        vecs = {}
-        for j in live:
-            terms = {
+        unplaced = [
+            {
                 t: w
                 for t, w in self.topic_terms_[j].items()
                 if t not in place and not any(p in place for p in split_compound(t))
             }
-            norm = math.sqrt(sum(w * w for w in terms.values())) or 1.0
-            vecs[j] = {t: w / norm for t, w in terms.items()}
+            for j in live
+        ]
+        sim = term_similarity(unplaced, unplaced)
         root = dict(merged)
 
         def find(j: int) -> int:
@@ -1042,11 +1048,12 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
         pairs = sorted(
             (
-                (sum(w * vecs[b].get(t, 0.0) for t, w in vecs[a].items()), a, b)
-                for i, a in enumerate(live)
-                for b in live[i + 1 :]
+                (float(sim[x, y]), a, b)
+                for x, a in enumerate(live)
+                for y, b in enumerate(live)
+                if x < y
             ),
-            key=lambda x: (-x[0], x[1], x[2]),
+            key=lambda pair: (-pair[0], pair[1], pair[2]),
         )
         for cosine, a, b in pairs:
             if cosine < SAME_TERMS:
