@@ -172,7 +172,7 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # written in stop 51, scored once in it as judges of its change (main and the candidate
 # beside); stream76 … stream79, written in stop 51, scored once at the start of stop 52;
 # stream84 and stream85, a second design written in stop 52, scored once at their writing;
-# stream80 … stream83, written in stop 52, scored once in it as judges of its change, join at
+# stream80 … stream83, written in stop 52, scored once in it as judges of its change, joined at
 # the start of stop 53 (with the article layer retrained); later ones are unseen: not listed
 # here until a stop has scored them once)
 # ...
@@ -254,6 +254,10 @@ TEST_STREAMS = (
     _DATA / "stream77",
     _DATA / "stream78",
     _DATA / "stream79",
+    _DATA / "stream80",
+    _DATA / "stream81",
+    _DATA / "stream82",
+    _DATA / "stream83",
     _DATA / "stream84",
     _DATA / "stream85",
 )
