@@ -173,8 +173,9 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # beside); stream76 … stream79, written in stop 51, scored once at the start of stop 52;
 # stream84 and stream85, a second design written in stop 52, scored once at their writing;
 # stream80 … stream83, written in stop 52, scored once in it as judges of its change, joined at
-# the start of stop 53 (with the article layer retrained); later ones are unseen: not listed
-# here until a stop has scored them once)
+# the start of stop 53 (with the article layer retrained); stream86 and stream87, the second
+# design by other writers, written and scored once in stop 53, join at the start of stop 54;
+# later ones are unseen: not listed here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
