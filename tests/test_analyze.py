@@ -418,6 +418,13 @@ def test_topic_labels_name_the_subject_not_places_people_or_publishers():
     # nor a town's office or works: the place inside a longer phrase, whatever else it says
     assert readable_label(["Standesamt Datteln", "Geburtsurkunde"]) == "Geburtsurkunde"
     assert readable_label(["Technischer Betrieb Rheine", "Sitzbank"]) == "Sitzbank"
+    # nor a street: where a solution is, not what it is ("Kölner Straße" is in every town);
+    # a free space is a subject ("frei" is a word, "Eper" the adjective of a place, Epe)
+    assert readable_label(["Eper Straße", "Sensor", "Bodenfeuchte"]) == "Sensor · Bodenfeuchte"
+    assert (
+        readable_label(["Kasseler Straße Hauptstraße", "Ampel", "Kreuzung"]) == "Ampel · Kreuzung"
+    )
+    assert readable_label(["Alter Markt", "Freier Platz", "Parkhaus"]).startswith("Freier Platz")
     assert readable_label(["Kommunale Stadtwerke Mülheim an der Ruhr", "Ladesäule"]) == "Ladesäule"
     # a town whose name is also a word stays a word ("Lage": situation)
     assert readable_label(["Digitale Lage", "Funknetz"]) == "Digitale Lage"

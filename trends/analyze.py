@@ -71,7 +71,13 @@ from trends.nlp.keyphrases import (
     topic_label,
     written_now,
 )
-from trends.nlp.lemmatize import ANALYZER_VERSION, analyze_text, is_known, split_compound
+from trends.nlp.lemmatize import (
+    ANALYZER_VERSION,
+    analyze_text,
+    is_known,
+    lemmatize,
+    split_compound,
+)
 from trends.nlp.topics import TooLittleText, TopicModel, match_topics
 from trends.nlp.translate import installed as translation_dictionaries
 from trends.nlp.translate import problem as translation_problem
@@ -1284,6 +1290,13 @@ _ACTOR_HEADS = (
     "minister",
     "präsident",
 )
+# a street is where, not what: "Kölner Straße", "Eper Straße", "Alter Markt" (a place's or
+# person's adjective before a street word; "Freier Platz" is a free space: frei is a word)
+_STREET = re.compile(r"\b([A-ZÄÖÜ][\w-]*er) (?:Straße|Strasse|Weg|Allee|Gasse|Platz|Ring|Markt)\b")
+
+
+def _names_a_street(phrase: str) -> bool:
+    return any(lemmatize(m.group(1), "de")[:1].isupper() for m in _STREET.finditer(phrase))
 
 
 def _by_quarter(arts: list[Article]) -> dict[str, list[Article]]:
@@ -1461,6 +1474,7 @@ def readable_label(keyphrases: list[str], publishers: Iterable[str] = ()) -> str
             or place
             # a place's office or works is one town's, not the subject ("Standesamt Datteln")
             or entities.names_a_place(phrase)
+            or _names_a_street(phrase)
             or _NOT_A_NAME.search(phrase)
             or phrase.lower() in _GENERIC
             or any(w.removesuffix("in").endswith(_ACTOR_HEADS) for w in phrase.lower().split())
