@@ -6,6 +6,8 @@
     python scripts/eval_maturity.py --lockbox         # once, at the end: scores the lockbox, logs it
     python scripts/eval_maturity.py --bench           # article_signals on 10,000 articles
     python scripts/eval_maturity.py --articles        # the article layer, one corpus left out
+    python scripts/eval_maturity.py --article-words RUN  # with and without its word model, per
+                                                      # language (RUN: eval_streams.py --folds 2)
     python scripts/eval_maturity.py PATH [--errors]   # the old report on one file's dev/test split
 
 Sets: our sentences (tests/data/maturity_sentences.tsv), the sentences a colleague wrote for us
@@ -453,6 +455,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="articles' stages: the article layer trained without the corpus it is scored on",
     )
+    ap.add_argument(
+        "--article-words",
+        type=Path,
+        metavar="RUN",
+        help="the article layer with and without its word model, out of fold, per language, "
+        "with the fold layers of an `eval_streams.py --folds` run",
+    )
     ap.add_argument("--repeat", type=int, default=3, help="benchmark runs (best is reported)")
     args = ap.parse_args(argv)
     lexicon = load_lexicon(args.taxonomy)
@@ -465,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
         return unseen(lexicon)
     if args.articles:
         return articles(lexicon)
+    if args.article_words:
+        return article_words(args.article_words, lexicon)
     sets = train_maturity.load_sets()
     if args.lockbox:
         lockbox(sets, "hybrid" if args.method == "all" else args.method, lexicon)
@@ -557,6 +568,60 @@ def articles(lexicon) -> int:
     unseen = train_maturity.stage_articles(train_maturity.STAGE_ARTICLES_UNSEEN)
     rows = [(f"{r['title']}. {r['text']}", r["stage"]) for r in unseen]
     compare("stage_articles2 (never trained on)", rows, shipped, "the shipped model's corpora")
+    return 0
+
+
+def article_words(run: Path, lexicon) -> int:
+    """Stage of each on-topic article of the streams' working parts, read out of fold: by the
+    fold's layer of `run` (sentences and the word model of the whole article) and by a layer
+    over the sentence readings alone, trained on the same corpora (each weighted alike), per
+    language. Asks whether the word model, which reads some English ideas as pilots, is worth
+    its errors (stop 53: yes, in both languages)."""
+    import eval_streams
+    from sklearn.linear_model import LogisticRegression
+
+    bare = maturity.load_stage_model()
+    if bare is None:
+        raise SystemExit(f"no model at {maturity.MODEL_FILE}: run scripts/train_maturity.py")
+    cache: dict[str, list[dict[str, float]]] = {}
+
+    def probs(text: str) -> list[dict[str, float]]:
+        if text not in cache:
+            cache[text] = train_maturity.sentence_probabilities(text, bare, lexicon)
+        return cache[text]
+
+    right: Counter = Counter()
+    for n, fold in enumerate(eval_streams.folds(2)):
+        layered = maturity.load_stage_model(run / f"layer_fold{n}.json")
+        if layered is None:
+            raise SystemExit(f"{run}/layer_fold{n}.json: no such layer (eval_streams.py --folds 2)")
+        sets = train_maturity.article_sets(leave_out=[f.name for f in fold])
+        total = sum(len(rows) for rows in sets.values())
+        x, y, w = [], [], []
+        for rows in sets.values():
+            for text, stage in rows:
+                x.append(maturity.article_features(probs(text)))
+                y.append(stage)
+                w.append(total / len(rows))
+        sentences_only = LogisticRegression(max_iter=3000).fit(x, y, sample_weight=w)
+        for folder in fold:
+            for art, truth in protocol.stream_working_part(folder):
+                if truth["topic"] == "offtopic":
+                    continue
+                text = f"{art['title']}. {art['text']}"
+                with_words = layered.article(probs(text), text)[0]
+                without = sentences_only.predict([maturity.article_features(probs(text))])[0]
+                for kind in ("all", truth["stage"]):
+                    key = (art.get("language", "de"), kind)
+                    right[key + ("n",)] += 1
+                    right[key + ("words",)] += with_words == truth["stage"]
+                    right[key + ("sentences",)] += without == truth["stage"]
+    for lang, kind, _ in sorted(k for k in right if k[2] == "n"):
+        n = right[(lang, kind, "n")]
+        print(
+            f"{lang} {kind:<9} {n:5d} articles: with the word model {right[(lang, kind, 'words')]}"
+            f", sentences alone {right[(lang, kind, 'sentences')]}"
+        )
     return 0
 
 

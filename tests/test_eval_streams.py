@@ -196,3 +196,9 @@ def test_eval_stream_logs_a_judges_line_for_the_working_part_only():
         text=True,
     )
     assert done.returncode == 2 and "--judge" in done.stderr
+
+
+def test_the_word_model_check_asks_for_a_run_with_fold_layers(tmp_path):
+    maturity_eval = _script("eval_maturity")
+    with pytest.raises(SystemExit, match=r"layer_fold0\.json: no such layer"):
+        maturity_eval.article_words(tmp_path, None)
