@@ -574,48 +574,36 @@ def articles(lexicon) -> int:
 def article_words(run: Path, lexicon) -> int:
     """Stage of each on-topic article of the streams' working parts, read out of fold: by the
     fold's layer of `run` (sentences and the word model of the whole article) and by a layer
-    over the sentence readings alone, trained on the same corpora (each weighted alike), per
-    language. Asks whether the word model, which reads some English ideas as pilots, is worth
-    its errors (stop 53: yes, in both languages)."""
+    over the sentence readings alone (`train_maturity.fit_article_layer(words=False)`, the
+    same corpora), per language and stage. Asks whether the word model, which reads some
+    English ideas as pilots, is worth its errors (stop 53: yes, in both languages)."""
     import eval_streams
-    from sklearn.linear_model import LogisticRegression
 
-    bare = maturity.load_stage_model()
-    if bare is None:
+    shipped = maturity.load_stage_model()
+    if shipped is None:
         raise SystemExit(f"no model at {maturity.MODEL_FILE}: run scripts/train_maturity.py")
-    cache: dict[str, list[dict[str, float]]] = {}
-
-    def probs(text: str) -> list[dict[str, float]]:
-        if text not in cache:
-            cache[text] = train_maturity.sentence_probabilities(text, bare, lexicon)
-        return cache[text]
-
     right: Counter = Counter()
     for n, fold in enumerate(eval_streams.folds(2)):
-        layered = maturity.load_stage_model(run / f"layer_fold{n}.json")
-        if layered is None:
+        with_words = maturity.load_stage_model(run / f"layer_fold{n}.json")
+        if with_words is None:
             raise SystemExit(f"{run}/layer_fold{n}.json: no such layer (eval_streams.py --folds 2)")
         sets = train_maturity.article_sets(leave_out=[f.name for f in fold])
-        total = sum(len(rows) for rows in sets.values())
-        x, y, w = [], [], []
-        for rows in sets.values():
-            for text, stage in rows:
-                x.append(maturity.article_features(probs(text)))
-                y.append(stage)
-                w.append(total / len(rows))
-        sentences_only = LogisticRegression(max_iter=3000).fit(x, y, sample_weight=w)
+        sentences_only = maturity.StageModel(copy.copy(shipped.model))
+        sentences_only.model.meta = {
+            **shipped.model.meta,
+            "article": train_maturity.fit_article_layer(shipped, sets, lexicon, words=False),
+        }
         for folder in fold:
             for art, truth in protocol.stream_working_part(folder):
                 if truth["topic"] == "offtopic":
                     continue
                 text = f"{art['title']}. {art['text']}"
-                with_words = layered.article(probs(text), text)[0]
-                without = sentences_only.predict([maturity.article_features(probs(text))])[0]
+                probs = train_maturity.sentence_probabilities(text, shipped, lexicon)
                 for kind in ("all", truth["stage"]):
                     key = (art.get("language", "de"), kind)
                     right[key + ("n",)] += 1
-                    right[key + ("words",)] += with_words == truth["stage"]
-                    right[key + ("sentences",)] += without == truth["stage"]
+                    for name, layered in (("words", with_words), ("sentences", sentences_only)):
+                        right[key + (name,)] += layered.article(probs, text)[0] == truth["stage"]
     for lang, kind, _ in sorted(k for k in right if k[2] == "n"):
         n = right[(lang, kind, "n")]
         print(

@@ -330,14 +330,16 @@ def stream_articles(pairs: Iterable[tuple[dict, dict]]) -> list[tuple[str, str]]
 
 
 def fit_article_layer(
-    model: StageModel, sets: dict[str, list[tuple[str, str]]], lexicon=None
+    model: StageModel, sets: dict[str, list[tuple[str, str]]], lexicon=None, words: bool = True
 ) -> dict:
     """The article layer (meta ``article`` of the model file): a logistic regression over
     :func:`trends.maturity.article_features` of the sentence model's readings and over the stage
     probabilities of a word model of the whole article (meta ``article.words``), each corpus
     weighted alike (the demo has three times the articles of a stream, and is the easiest).
     The regression learns from the word model's readings of articles it was not trained on
-    (each corpus read by a word model of the other corpora), as it meets new articles in use."""
+    (each corpus read by a word model of the other corpora), as it meets new articles in use.
+    ``words=False``: a layer over the sentence readings alone (what the word model adds is
+    measured by ``scripts/eval_maturity.py --article-words``)."""
     from sklearn.linear_model import LogisticRegression
 
     total = sum(len(rows) for rows in sets.values())
@@ -345,20 +347,24 @@ def fit_article_layer(
     x, y, w = [], [], []
     for name, rows in sets.items():
         others = {k: v for k, v in sets.items() if k != name}
-        words = _article_words(others, weights) if others else None
+        words_of = _article_words(others, weights) if words and others else None
         for text, stage in rows:
             probs = sentence_probabilities(text, model, lexicon)
-            x.append(article_features(probs, words.proba(text) if words is not None else None))
+            x.append(
+                article_features(probs, words_of.proba(text) if words_of is not None else None)
+            )
             y.append(stage)
             w.append(weights[name])
     clf = LogisticRegression(max_iter=3000).fit(x, y, sample_weight=w)
-    return {
+    layer = {
         "classes": [str(c) for c in clf.classes_],
         "coef": [[round(float(v), 6) for v in row] for row in clf.coef_],
         "intercept": [round(float(v), 6) for v in clf.intercept_],
         "trained_on": {name: len(rows) for name, rows in sets.items()},
-        "words": _article_words(sets, weights).to_dict(),
     }
+    if words:
+        layer["words"] = _article_words(sets, weights).to_dict()
+    return layer
 
 
 def _article_words(sets: dict[str, list[tuple[str, str]]], weights: dict[str, float]):
