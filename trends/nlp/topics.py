@@ -1004,9 +1004,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
     def _same_names(self, name: Callable[[list[tuple[str, float]]], str]) -> dict[int, int]:
         """{topic: the larger topic of the same `name` it joins}, for topics that are not new."""
         by_name: dict[str, list[int]] = {}
-        for j, own in enumerate(self.topic_labels_):
-            if self.topic_sizes_[j] and not self.other_topics_[j] and not self.form_topics_[j]:
-                by_name.setdefault(name(self.keyphrases_[j]) or own, []).append(j)
+        for j in self._mergeable():
+            by_name.setdefault(name(self.keyphrases_[j]) or self.topic_labels_[j], []).append(j)
         out = {}
         for same in by_name.values():
             keep = max(same, key=lambda j: (self.topic_sizes_[j], -j))
@@ -1022,19 +1021,13 @@ class TopicModel(TransformerMixin, BaseEstimator):
         streams 25 of the 33 pairs of topics at 0.33 or more were one subject in two parts, and
         every pair at 0.5 or more that is not a new subject (a new subject keeps its own)."""
         place = place_feature_words()
-        live = [
-            j
-            for j in range(len(self.topic_terms_))
-            if self.topic_sizes_[j]
-            and not self.other_topics_[j]
-            and not self.form_topics_[j]
-            and j not in self.new_topics_
-        ]
+        live = [j for j in self._mergeable() if j not in self.new_topics_]
+        # terms are lower-case lemmas: a compound that holds a name is hyphenated ("unna-app")
         unplaced = [
             {
                 t: w
                 for t, w in self.topic_terms_[j].items()
-                if t not in place and not any(p in place for p in split_compound(t))
+                if not any(p in place for p in t.split("-"))
             }
             for j in live
         ]
@@ -1064,6 +1057,15 @@ class TopicModel(TransformerMixin, BaseEstimator):
                 keep, drop = sorted((a, b), key=lambda j: (-self.topic_sizes_[j], j))
                 root[drop] = keep
         return {j: find(j) for j in root}
+
+    def _mergeable(self) -> list[int]:
+        """Topics that may join another or take one in: with articles, neither the topic of
+        what fits no other nor one source's form."""
+        return [
+            j
+            for j in range(len(self.topic_sizes_))
+            if self.topic_sizes_[j] and not self.other_topics_[j] and not self.form_topics_[j]
+        ]
 
     def _merge(self, W: np.ndarray) -> np.ndarray:
         for j, keep in self.merged_.items():
