@@ -174,8 +174,8 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # stream84 and stream85, a second design written in stop 52, scored once at their writing;
 # stream80 … stream83, written in stop 52, scored once in it as judges of its change, joined at
 # the start of stop 53 (with the article layer retrained); stream86 and stream87, the second
-# design by other writers, written and scored once in stop 53, join at the start of stop 54;
-# later ones are unseen: not listed here until a stop has scored them once)
+# design by other writers, written and scored once in stop 53, joined at the start of stop 54
+# (the article layer retrained); later ones are unseen: not listed here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
@@ -261,6 +261,8 @@ TEST_STREAMS = (
     _DATA / "stream83",
     _DATA / "stream84",
     _DATA / "stream85",
+    _DATA / "stream86",
+    _DATA / "stream87",
 )
 # ... except that maturity's article layer learns from all of them (stop 32: its word model of
 # whole articles needs many corpora: left out one at a time, +0.023 with the demo and two
