@@ -175,7 +175,9 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # stream80 … stream83, written in stop 52, scored once in it as judges of its change, joined at
 # the start of stop 53 (with the article layer retrained); stream86 and stream87, the second
 # design by other writers, written and scored once in stop 53, joined at the start of stop 54
-# (the article layer retrained); later ones are unseen: not listed here until a stop has scored them once)
+# (the article layer retrained); stream88 and stream89, the second design by six more writers,
+# written and scored once in stop 54, join at the start of stop 55; later ones are unseen: not
+# listed here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
