@@ -1,4 +1,5 @@
-"""How often a label's adjective gets its noun's gender: the articles' votes, the suffix guess.
+"""How often a label's adjective gets its noun's gender: the articles' votes (the noun's, else its
+compound head's: `keyphrases.compound_gender`), the suffix guess.
 
 Labels inflect an adjective for its noun ("wassersparender Duschkopf"). The gender comes from how
 the corpus's articles use the noun (`keyphrases.noun_gender`: "einen Duschkopf", "zur Bühne"),
@@ -33,7 +34,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import protocol  # noqa: E402
 
 from trends.analyze import GENDER_TEXTS  # noqa: E402
-from trends.nlp.keyphrases import _inflect, noun_gender  # noqa: E402
+from trends.nlp.keyphrases import _inflect, compound_gender, noun_gender  # noqa: E402
 
 DICTIONARY = Path("/usr/share/dictd/freedict-eng-deu.dict.dz")
 GNAD = ROOT.parent / "shared" / "data" / "10kGNAD" / "dev.csv"
@@ -69,20 +70,28 @@ def score(texts: list[str], truth: dict[str, str], n_nouns: int, seed: int = 0) 
     random.Random(seed).shuffle(nouns)
     nouns = nouns[:n_nouns] if n_nouns else nouns
     lowered = [t.lower() for t in texts]
-    voted = voted_right = both_right = suffix_right = 0
-    for noun in nouns:
+
+    def votes(noun: str) -> str | None:
         low = noun.lower()
         found = [t for t, tl in zip(texts, lowered, strict=True) if low in tl][:GENDER_TEXTS]
-        vote, guess = noun_gender(found, noun), suffix_guess(noun)
+        return noun_gender(found, noun)
+
+    voted = voted_right = by_head = head_right = both_right = suffix_right = 0
+    for noun in nouns:
+        own, vote, guess = votes(noun), compound_gender(noun, votes), suffix_guess(noun)
         suffix_right += guess == truth[noun]
-        if vote is not None:
+        if own is not None:
             voted += 1
-            voted_right += vote == truth[noun]
+            voted_right += own == truth[noun]
+        elif vote is not None:
+            by_head += 1
+            head_right += vote == truth[noun]
         both_right += (vote or guess) == truth[noun]
     n = len(nouns)
     return (
         f"{n} nouns: the articles tell {voted} ({voted / n:.2f}), right {voted_right} of them "
-        f"({voted_right / max(voted, 1):.3f}); votes, else suffix: {both_right / n:.3f}; "
+        f"({voted_right / max(voted, 1):.3f}); of the others their head's articles tell "
+        f"{by_head}, right {head_right}; votes, else suffix: {both_right / n:.3f}; "
         f"suffix alone: {suffix_right / n:.3f}"
     )
 

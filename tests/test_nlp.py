@@ -414,6 +414,24 @@ def test_analyze_reads_a_nouns_gender_in_the_corpus(tmp_path):
         gender = noun_genders(corpus)
         assert gender("Duschkopf") == "m"
         assert gender("Bühne") is None
+        # no article of the corpus puts an article before "Sparduschkopf": its head tells
+        assert gender("Sparduschkopf") == "m"
+
+
+def test_a_compound_takes_its_heads_gender_where_its_own_articles_say_nothing():
+    """A German compound has the gender of its last part; where the articles leave the compound
+    open, its head's votes decide (the suffix guess gave "neue Bewohnerparkausweis")."""
+    from trends.nlp.keyphrases import compound_gender
+
+    head_only = {"Ausweis": "m"}.get
+    assert compound_gender("Bewohnerparkausweis", head_only) == "m"  # via Parkausweis, Ausweis
+    assert compound_gender("Bewohner-Parkausweis", head_only) == "m"
+    # the compound's own votes come first; a word that is no compound has only its own
+    assert (
+        compound_gender("Bewohnerparkausweis", {"Bewohnerparkausweis": "f", **{"Ausweis": "m"}}.get)
+        == "f"
+    )
+    assert compound_gender("Team", head_only) is None
 
 
 def test_keyphrases_are_spelled_as_texts_spell_them_now():

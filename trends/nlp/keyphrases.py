@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import product
 from typing import Any
 
-from trends.nlp.lemmatize import is_known, lemmatize
+from trends.nlp.lemmatize import is_known, lemmatize, split_compound
 from trends.nlp.text import BOUNDARY, domain_stopwords
 
 # Lowercase words that may follow a noun in a phrase ("Bewohnerparkausweis online").
@@ -386,6 +386,20 @@ def noun_gender(texts: Iterable[str], noun: str) -> str | None:
                 votes[g] += 1 / len(allowed)
     (best, top), (_, second) = sorted(((g, votes[g]) for g in "mfn"), key=lambda gv: -gv[1])[:2]
     return best if top - second >= GENDER_EVIDENCE else None
+
+
+def compound_gender(noun: str, votes: Callable[[str], str | None]) -> str | None:
+    """The gender ``votes`` gives a noun, else the one it gives the noun's head: a German
+    compound takes the gender of its last part (das Bürgerportal, der Parkausweis), and the head is
+    used far more often than any one compound, so its articles tell it where the compound's own
+    do not. On the written streams and 10kGNAD (scripts/eval_labels.py, FreeDict's genders as
+    truth) the heads' votes tell 261 and 52 of the nouns the articles leave open, every one
+    right: nouns right 0.759 -> 0.791 and 0.728 -> 0.743 (the suffix guessed the rest)."""
+    gender = votes(noun)
+    if gender is not None:
+        return gender
+    parts = split_compound(noun.rsplit("-", 1)[-1])
+    return compound_gender(parts[-1], votes) if len(parts) > 1 else None
 
 
 def agree(phrase: str, gender: Callable[[str], str | None]) -> str:
