@@ -176,8 +176,9 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # the start of stop 53 (with the article layer retrained); stream86 and stream87, the second
 # design by other writers, written and scored once in stop 53, joined at the start of stop 54
 # (the article layer retrained); stream88 and stream89, the second design by six more writers,
-# written and scored once in stop 54, join at the start of stop 55; later ones are unseen: not
-# listed here until a stop has scored them once)
+# written and scored once in stop 54, and stream90 and stream91, a third design (a city's news
+# where few items are digital), written and scored once in stop 54, join at the start of stop 55;
+# later ones are unseen: not listed here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
