@@ -176,9 +176,9 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # the start of stop 53 (with the article layer retrained); stream86 and stream87, the second
 # design by other writers, written and scored once in stop 53, joined at the start of stop 54
 # (the article layer retrained); stream88 and stream89, the second design by six more writers,
-# written and scored once in stop 54, and stream90 and stream91, a third design (a city's news
-# where few items are digital), written and scored once in stop 54, join at the start of stop 55;
-# later ones are unseen: not listed here until a stop has scored them once)
+# and stream90 and stream91, a third design (a city's news where few items are digital), each
+# written and scored once in stop 54, joined at its end (the article layer retrained); later
+# ones are unseen: not listed here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
@@ -266,6 +266,10 @@ TEST_STREAMS = (
     _DATA / "stream85",
     _DATA / "stream86",
     _DATA / "stream87",
+    _DATA / "stream88",
+    _DATA / "stream89",
+    _DATA / "stream90",
+    _DATA / "stream91",
 )
 # ... except that maturity's article layer learns from all of them (stop 32: its word model of
 # whole articles needs many corpora: left out one at a time, +0.023 with the demo and two
