@@ -25,6 +25,7 @@ import random
 import re
 import sys
 from collections import Counter, defaultdict
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +72,7 @@ def score(texts: list[str], truth: dict[str, str], n_nouns: int, seed: int = 0) 
     nouns = nouns[:n_nouns] if n_nouns else nouns
     lowered = [t.lower() for t in texts]
 
+    @cache  # compound_gender asks again for the noun itself: one scan of the texts a noun
     def votes(noun: str) -> str | None:
         low = noun.lower()
         found = [t for t, tl in zip(texts, lowered, strict=True) if low in tl][:GENDER_TEXTS]

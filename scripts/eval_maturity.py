@@ -599,11 +599,15 @@ def article_words(run: Path, lexicon) -> int:
                     continue
                 text = f"{art['title']}. {art['text']}"
                 probs = train_maturity.sentence_probabilities(text, shipped, lexicon)
+                hits = {
+                    name: layered.article(probs, text)[0] == truth["stage"]
+                    for name, layered in (("words", with_words), ("sentences", sentences_only))
+                }
                 for kind in ("all", truth["stage"]):
                     key = (art.get("language", "de"), kind)
                     right[key + ("n",)] += 1
-                    for name, layered in (("words", with_words), ("sentences", sentences_only)):
-                        right[key + (name,)] += layered.article(probs, text)[0] == truth["stage"]
+                    for name, hit in hits.items():
+                        right[key + (name,)] += hit
     for lang, kind, _ in sorted(k for k in right if k[2] == "n"):
         n = right[(lang, kind, "n")]
         print(
