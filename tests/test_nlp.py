@@ -369,6 +369,12 @@ def test_a_labels_adjective_takes_the_gender_its_articles_give_the_noun():
     # only the article next to the noun counts, and only lower-case words stand between them
     towed = ["Heute prüft der Außendienst das Fahrzeug. Das Fahrzeug steht seit Mai."]
     assert noun_gender(towed, "Fahrzeug") == "n"
+    # a preposition fused with "das" tells neuter (stream88's "Alte Rathaus")
+    town_hall = [
+        "Wer ins Rathaus kommt, bucht vorher.",
+        "Der Weg ins Rathaus ist kurz; im Rathaus.",
+    ]
+    assert noun_gender(town_hall, "Rathaus") == "n"
     assert noun_gender(["Ohne Artikel: Duschkopf, Duschkopf."], "Duschkopf") is None
 
     genders = {"Duschkopf": "m", "Team": "n", "Bühne": "f"}.get
