@@ -177,8 +177,10 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # design by other writers, written and scored once in stop 53, joined at the start of stop 54
 # (the article layer retrained); stream88 and stream89, the second design by six more writers,
 # and stream90 and stream91, a third design (a city's news where few items are digital), each
-# written and scored once in stop 54, joined at its end (the article layer retrained); later
-# ones are unseen: not listed here until a stop has scored them once)
+# written and scored once in stop 54, joined at its end (the article layer retrained);
+# stream92 and stream93, the third design by twelve more writers, written and scored once in
+# stop 55, joined at its end (the article layer retrained); later ones are unseen: not listed
+# here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
@@ -270,6 +272,8 @@ TEST_STREAMS = (
     _DATA / "stream89",
     _DATA / "stream90",
     _DATA / "stream91",
+    _DATA / "stream92",
+    _DATA / "stream93",
 )
 # ... except that maturity's article layer learns from all of them (stop 32: its word model of
 # whole articles needs many corpora: left out one at a time, +0.023 with the demo and two
