@@ -9,8 +9,8 @@
 
 Sets: 10kGNAD dev (514 news, 9 labels) and the GermEval 2019 blurbs (2,079, 8 genres), read
 from ../shared/data (never copied into the repo); our demo corpus (planted topics) and the written
-streams in tests/data/stream … stream91 (8, 10 or 12 topics each; later ones stay unseen until
-scored), on-topic articles only. The
+streams that scripts/protocol.py lists as training or test streams (8, 10 or 12 topics each;
+the unseen judges are not listed until scored), on-topic articles only. The
 protocol (scripts/protocol.py): a lockbox per set chosen by a hash of the text is left out of
 everything; the working part is split into
 random halves over several seeds (sets under 400 working documents: one 80 % sample per seed),
