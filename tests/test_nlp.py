@@ -10,6 +10,7 @@ from trends.nlp.keyphrases import (
     candidate_phrases,
     display,
     extract_keyphrases,
+    names_only_means,
     topic_label,
 )
 from trends.nlp.lemmatize import (
@@ -513,9 +514,30 @@ def test_hyphenated_tokens_with_a_lowercase_head_are_not_keyphrases():
 
 
 def test_topic_label_joins_single_words():
-    assert topic_label([("Chatbot", 1.0), ("Sprachassistent", 0.5)]) == "Chatbot · Sprachassistent"
-    assert topic_label(["künstliche Intelligenz", "Chatbot"]) == "Künstliche Intelligenz"
+    assert topic_label([("Bewohnerparkausweis", 1.0), ("Serviceportal", 0.5)]) == (
+        "Bewohnerparkausweis · Serviceportal"
+    )
+    assert topic_label(["elektronische Akte", "Posteingang"]) == "Elektronische Akte"
     assert topic_label([]) == ""
+
+
+def test_a_label_that_names_only_the_means_also_names_the_subject():
+    # every digital topic is online or uses AI: such a label tells two topics apart by nothing,
+    # and two topics named alike are merged as one subject
+    assert topic_label(["Online-Antrag", "Online-Formular", "Baumbestattung", "Friedhof"]) == (
+        "Online-Antrag · Baumbestattung"
+    )
+    assert topic_label(["künstliche Intelligenz", "KI", "Chatbot", "Hygienekontrolle"]) == (
+        "Künstliche Intelligenz · Hygienekontrolle"
+    )
+    assert topic_label(["QR-Code", "Briefwahl"]) == "QR-Code · Briefwahl"
+    # with nothing else to say, the means stays the name
+    assert topic_label(["Chatbot", "Sprachassistent"]) == "Chatbot"
+    assert [names_only_means(p) for p in ("Onlineformular", "Serviceportal", "Bürgerportal")] == [
+        True,
+        True,
+        False,
+    ]
 
 
 def test_a_press_release_contact_block_never_reaches_the_features():

@@ -302,7 +302,7 @@ def test_two_letter_words_like_ki_are_found_as_words_not_inside_others(ws):
     both = search(ws, "KI Soest", limit=100)  # a long word through the index, KI on the text
     assert both and {h["id"] for h in both} <= {h["id"] for h in hits}
     # advisers type the acronym: who and brief find the topic by it
-    assert who(ws, "KI")["topic"]["label"] == "KI-Assistent"
+    assert who(ws, "KI")["topic"]["label"].startswith("KI-Assistent")
     assert brief(ws, "KI").startswith("# Workshop-Brief: KI-Assistent")
 
 

@@ -482,18 +482,50 @@ def _uninflected(adj: str) -> str:
     return adj
 
 
+# Words that say how a service is delivered or asked for, not what it is for. In a corpus of
+# digital public-sector news a label of these alone ("Online-Formular", "Künstliche Intelligenz",
+# "QR-Code") fits most topics, and two topics named alike are merged as one subject
+# (`TopicModel._same_names`): such a label takes the next phrase that names something else.
+_MEANS_WORDS = frozenset({
+    "online", "digital", "elektronisch", "virtuell", "web", "internet", "e", "app", "apps",
+    "portal", "plattform", "website", "webseite", "software", "system", "tool", "anwendung",
+    "daten", "code", "qr", "ki", "ai", "künstlich", "intelligenz", "chat", "chatbot", "bot",
+    "assistent", "assistentin", "sprachassistent", "formular", "antrag", "dienst", "service",
+    "lösung", "technik", "technologie", "digitalisierung", "sensor", "sensoren",
+})  # fmt: skip
+
+
+def names_only_means(phrase: str) -> bool:
+    """Whether every word of ``phrase`` (or every part of a compound word) is a means word
+    (``_MEANS_WORDS``): "Online-Antrag", "KI-Assistent", "Chatbot"; not "Elektronische Akte" or
+    "Online-Antrag Baumbestattung"."""
+    words = [w for w in re.split(r"[\s\-]+", phrase) if w]
+    for word in words:
+        low = word.lower()
+        if low in _MEANS_WORDS or _uninflected(low) in _MEANS_WORDS:
+            continue
+        parts = [p.lower() for p in split_compound(word[:1].upper() + word[1:])]
+        if len(parts) < 2 or not all(p in _MEANS_WORDS for p in parts):
+            return False
+    return bool(words)
+
+
 def topic_label(keyphrases: Iterable[tuple[str, float]] | Iterable[str], max_parts: int = 2) -> str:
     """A short topic name from its best keyphrases: the best phrase, plus the next one when the
-    best is a single word ("Bewohnerparkausweis online", "Chatbot · KI-Assistent")."""
+    best is a single word ("Bewohnerparkausweis online") or names only the means (then the next
+    one that does not: "Künstliche Intelligenz · Hygienekontrolle", see ``_MEANS_WORDS``)."""
     phrases = [p if isinstance(p, str) else p[0] for p in keyphrases]
     if not phrases:
         return ""
     phrases = [p[:1].upper() + p[1:] for p in phrases]
     parts = [phrases[0]]
-    if " " not in phrases[0] and "-" not in phrases[0]:
+    means = names_only_means(phrases[0])
+    if means or (" " not in phrases[0] and "-" not in phrases[0]):
         for p in phrases[1:]:
             if len(parts) >= max_parts:
                 break
+            if means and names_only_means(p):
+                continue
             if p.lower() not in parts[0].lower() and parts[0].lower() not in p.lower():
                 parts.append(p)
     return LABEL_SEPARATOR.join(parts)
