@@ -103,10 +103,11 @@ def test_planted_trajectories_get_their_class(counts, expected):
         (
             [9, 8, 7, 6, 5, 4, 3, 3],
             "The share falls by 20% of its mean per quarter over 8 "
-            "quarters (Theil-Sen slope; threshold −10%); latest 3 articles, 4.5% of the analysed articles in "
-            "2026Q3.",
+            "quarters (Theil-Sen slope; threshold −10%); latest 3 articles, 4.5% of the analysed "
+            "articles in 2026Q3.",
             "Der Anteil sinkt um 20 % seines Mittelwerts pro Quartal über 8 Quartale "
-            "(Theil-Sen-Steigung; Schwelle −10 %); zuletzt 3 Artikel, 4,5 % der ausgewerteten Artikel in 2026Q3.",
+            "(Theil-Sen-Steigung; Schwelle −10 %); zuletzt 3 Artikel, 4,5 % der ausgewerteten "
+            "Artikel in 2026Q3.",
         ),
     ],
 )

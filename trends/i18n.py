@@ -214,10 +214,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No topic is classified as new, emerging or growing this quarter; the largest topics are:",
     ),
     "s1_new": (
-        "Neu in {quarter}: {count} Artikel ({share} der ausgewerteten Artikel des Quartals), in keinem "
-        "Quartal davor mindestens {min_articles}.",
-        "New in {quarter}: {count} articles ({share} of the analysed articles of the quarter), fewer than "
-        "{min_articles} in every quarter before.",
+        "Neu in {quarter}: {count} Artikel ({share} der ausgewerteten Artikel des Quartals), in "
+        "keinem Quartal davor mindestens {min_articles}.",
+        "New in {quarter}: {count} articles ({share} of the analysed articles of the quarter), "
+        "fewer than {min_articles} in every quarter before.",
     ),
     "s1_emerging": (
         "Aufkommend: erstmals {first_seen} erfasst, in {quarter} {count} Artikel ({prev_count} im "
@@ -232,10 +232,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "quarter before), its share unchanged at {share}.",
     ),
     "s1_growing": (
-        "Wachsend: {count} Artikel in {quarter} ({share} der ausgewerteten Artikel); der Anteil stieg über "
-        "{n_quarters} Quartale um {slope} seines Mittelwerts pro Quartal{yoy}.",
-        "Growing: {count} articles in {quarter} ({share} of the analysed articles); over {n_quarters} "
-        "quarters its share rose by {slope} of its mean per quarter{yoy}.",
+        "Wachsend: {count} Artikel in {quarter} ({share} der ausgewerteten Artikel); der Anteil "
+        "stieg über {n_quarters} Quartale um {slope} seines Mittelwerts pro Quartal{yoy}.",
+        "Growing: {count} articles in {quarter} ({share} of the analysed articles); over "
+        "{n_quarters} quarters its share rose by {slope} of its mean per quarter{yoy}.",
     ),
     "s1_other": (
         "{trend_class}: {count} Artikel in {quarter} ({share} der ausgewerteten Artikel).",

@@ -366,7 +366,8 @@ def explain(
     if n_q is not None and n_q < 2:
         return (
             f"Nicht eingestuft: nur ein abgeschlossenes Quartal mit Artikeln ({quarter}: {count} "
-            f"zu diesem Thema, {share} der ausgewerteten Artikel); ein Trend braucht mindestens zwei."
+            f"zu diesem Thema, {share} der ausgewerteten Artikel); ein Trend braucht mindestens "
+            "zwei."
             if de
             else f"Not classified: only one complete quarter has articles ({quarter}: {count} on "
             f"this topic, {share} of the analysed ones); a trend needs at least two."
@@ -412,10 +413,12 @@ def explain(
     slope = fmt_pct(rel, lang, 0, signed=True)
     return (
         f"Der Anteil ändert sich um {slope} seines Mittelwerts pro Quartal über {n_q} Quartale "
-        f"(innerhalb ±{threshold}); {count} Artikel, {share} der ausgewerteten Artikel in {quarter}."
+        f"(innerhalb ±{threshold}); {count} Artikel, {share} der ausgewerteten Artikel in "
+        f"{quarter}."
         if de
         else f"The share changes by {slope} of its mean per quarter over {n_q} quarters "
-        f"(within ±{threshold}); {count} {articles}, {share} of the analysed articles in {quarter}."
+        f"(within ±{threshold}); {count} {articles}, {share} of the analysed articles in "
+        f"{quarter}."
     )
 
 
