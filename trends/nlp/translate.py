@@ -183,6 +183,7 @@ def _most_used(nouns: list[str], usage: Mapping[str, int]) -> list[str]:
     # A dictionary gives a word all its senses ("permit": Genehmigung, Erlaubnis, Zulassung,
     # Passierschein, …) and each became a word of the English report, so its generic words
     # outweighed what it shares with its German peers; the corpus's own choice is the sense it
-    # writes about.
+    # writes about. (The sense its articles write beside the report's other words, branch
+    # `sense-context`, stop 58: English placements moved both ways, within the spread.)
     best = max((usage.get(n, 0) for n in nouns), default=0)
     return [n for n in nouns if best and usage.get(n, 0) == best]
