@@ -186,7 +186,8 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # article layer retrained); stream98 and stream99, the third design by twelve more writers,
 # written in stop 56, scored once at the start of stop 57 and joined (the article layer
 # retrained); stream100 and stream101, the third design by twelve more writers, written in stop
-# 57, scored once at the start of stop 58 and joined (the article layer retrained); later ones are unseen: not listed here until a stop has scored them once)
+# 57, scored once at the start of stop 58 and joined (the article layer retrained); later ones
+# are unseen: not listed here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
