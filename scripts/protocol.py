@@ -186,8 +186,10 @@ TRAINING_STREAMS = (_DATA / "stream", _DATA / "stream2")
 # article layer retrained); stream98 and stream99, the third design by twelve more writers,
 # written in stop 56, scored once at the start of stop 57 and joined (the article layer
 # retrained); stream100 and stream101, the third design by twelve more writers, written in stop
-# 57, scored once at the start of stop 58 and joined (the article layer retrained); later ones
-# are unseen: not listed here until a stop has scored them once)
+# 57, scored once at the start of stop 58 and joined (the article layer retrained); stream102
+# and stream103, the third design by twelve more writers, written in stop 58, scored once at the
+# start of stop 59 and joined (the article layer retrained); later ones are unseen: not listed
+# here until a stop has scored them once)
 # ...
 TEST_STREAMS = (
     _DATA / "stream3",
@@ -289,6 +291,8 @@ TEST_STREAMS = (
     _DATA / "stream99",
     _DATA / "stream100",
     _DATA / "stream101",
+    _DATA / "stream102",
+    _DATA / "stream103",
 )
 # ... except that maturity's article layer learns from all of them (stop 32: its word model of
 # whole articles needs many corpora: left out one at a time, +0.023 with the demo and two
